@@ -1,0 +1,122 @@
+//! canvass-web: the bridge between the page and the core.
+//!
+//! One exported handle, [`Survey`], owns a loaded dataset in wasm memory; the page asks
+//! it small questions (the list of questions, one table, draw into this canvas) and
+//! gets small answers back as JSON text. This is the only crate that knows about JS,
+//! the DOM or canvas; it holds no statistics or layout logic of its own.
+
+use canvass_core::chart::{draw_frequencies, ChartStyle};
+use canvass_core::freq::{frequencies, BaseKind};
+use canvass_core::{load, LoadOptions, Loaded};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+/// Installs the panic hook once, when the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Every error crosses into JS here, as a `JsError` whose message is the core's sentence.
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, JsError> {
+    serde_json::to_string(value).map_err(js_error)
+}
+
+#[derive(Serialize)]
+struct QuestionInfo<'a> {
+    id: &'a str,
+    text: &'a str,
+    kind: &'static str,
+    answered: usize,
+    chartable: bool,
+}
+
+#[derive(Serialize)]
+struct WarningsInfo<'a> {
+    encoding: &'a str,
+    delimiter: String,
+    warnings: &'a [canvass_core::Warning],
+}
+
+/// A loaded survey, kept in wasm memory for the page's lifetime.
+#[wasm_bindgen]
+pub struct Survey {
+    loaded: Loaded,
+}
+
+#[wasm_bindgen]
+impl Survey {
+    /// Parses the bytes of a survey export (a fetch or a dropped file).
+    pub fn load(bytes: &[u8]) -> Result<Survey, JsError> {
+        let loaded = load(bytes, &LoadOptions::default()).map_err(js_error)?;
+        Ok(Survey { loaded })
+    }
+
+    pub fn respondents(&self) -> usize {
+        self.loaded.dataset.n_rows()
+    }
+
+    /// `[{id, text, kind, answered, chartable}]` in file order.
+    #[wasm_bindgen(js_name = questionsJson)]
+    pub fn questions_json(&self) -> Result<String, JsError> {
+        let infos: Vec<QuestionInfo> = self
+            .loaded
+            .dataset
+            .questions()
+            .iter()
+            .map(|q| QuestionInfo {
+                id: &q.id,
+                text: &q.text,
+                kind: q.kind.as_str(),
+                answered: q.answered(),
+                chartable: q.kind.is_chartable(),
+            })
+            .collect();
+        to_json(&infos)
+    }
+
+    /// Load warnings with their line numbers, plus how the file was read.
+    #[wasm_bindgen(js_name = loadReportJson)]
+    pub fn load_report_json(&self) -> Result<String, JsError> {
+        to_json(&WarningsInfo {
+            encoding: self.loaded.encoding,
+            delimiter: (self.loaded.delimiter as char).to_string(),
+            warnings: &self.loaded.warnings,
+        })
+    }
+
+    /// The frequency table of question `question_idx` (0-based), as JSON.
+    #[wasm_bindgen(js_name = frequenciesJson)]
+    pub fn frequencies_json(&self, question_idx: usize) -> Result<String, JsError> {
+        to_json(&frequencies(&self.loaded.dataset, question_idx, BaseKind::Answered).map_err(js_error)?)
+    }
+
+    /// Draws question `question_idx` into `canvas`, whose backing store the page has
+    /// sized to its CSS size times `scale` (the device pixel ratio). Returns the
+    /// layout in device pixels as JSON.
+    #[wasm_bindgen(js_name = drawFrequencies)]
+    pub fn draw_frequencies(
+        &self,
+        question_idx: usize,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+    ) -> Result<String, JsError> {
+        let freq = frequencies(&self.loaded.dataset, question_idx, BaseKind::Answered).map_err(js_error)?;
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_error("this canvas has no 2D context"))?;
+        let area = backend.into_drawing_area();
+        let style = ChartStyle {
+            scale,
+            ..ChartStyle::default()
+        };
+        let layout = draw_frequencies(&area, &freq, &style).map_err(js_error)?;
+        to_json(&layout)
+    }
+}

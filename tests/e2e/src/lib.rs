@@ -1,0 +1,159 @@
+//! Harness for the end-to-end tests: a chromedriver on a free loopback port, a headless
+//! Chromium with a fresh profile and no background networking, and access to the
+//! browser's console and network logs.
+
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use xtask::server;
+
+/// A running browser; dropping it stops chromedriver and removes the profile.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile_dir: PathBuf,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+impl Browser {
+    pub async fn launch() -> Browser {
+        let port = free_port();
+        let driver = Command::new(xtask::CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts (run `cargo xtask test`, which installs it)");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port} within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile_dir = std::env::temp_dir().join(format!("canvass-e2e-{}-{port}", std::process::id()));
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": xtask::CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-quic", "--no-first-run", "--window-size=1100,900",
+                    format!("--user-data-dir={}", profile_dir.display()),
+                    // Start on a blank page, not the new-tab page and its chrome:// requests.
+                    "about:blank",
+                ],
+            },
+            "goog:loggingPrefs": { "browser": "ALL", "performance": "ALL" },
+        });
+        let Value::Object(caps) = caps else { unreachable!() };
+        let caps: Capabilities = caps;
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session in headless Chromium");
+        let browser = Browser {
+            client,
+            driver,
+            profile_dir,
+        };
+        // Whatever the browser did before the test navigates is not the page's doing.
+        browser.log("performance").await;
+        browser
+    }
+
+    /// Runs `script` (a function body) in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Waits until `script` returns a truthy value, or fails after `secs` seconds
+    /// with the page's console so far.
+    pub async fn wait_until(&self, script: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let v = self.eval(script).await;
+            if v.as_bool() == Some(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                let console = self.log("browser").await;
+                panic!("timed out after {secs} s waiting for `{script}`; console: {console:#?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Entries of Chromium's `browser` (console) or `performance` (DevTools) log
+    /// since the last call.
+    pub async fn log(&self, kind: &'static str) -> Vec<Value> {
+        match self.client.issue_cmd(GetLog(kind)).await {
+            Ok(Value::Array(entries)) => entries,
+            other => panic!("reading the {kind} log failed: {other:?}"),
+        }
+    }
+
+    /// Every URL requested since the last call by the document loaded from `page_url`
+    /// (its DevTools loader), from network events. Requests of other documents
+    /// (Chromium's own new-tab page, say) are not the page's doing and are left out.
+    pub async fn requested_urls(&self, page_url: &str) -> Vec<String> {
+        let events: Vec<Value> = self
+            .log("performance")
+            .await
+            .iter()
+            .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
+            .filter(|m| m["message"]["method"] == "Network.requestWillBeSent")
+            .map(|m| m["message"]["params"].clone())
+            .collect();
+        let loader = events
+            .iter()
+            .find(|p| p["type"] == "Document" && p["request"]["url"] == page_url)
+            .map(|p| p["loaderId"].clone())
+            .unwrap_or_else(|| panic!("no document was loaded from {page_url}"));
+        events
+            .iter()
+            .filter(|p| p["loaderId"] == loader)
+            .filter_map(|p| p["request"]["url"].as_str().map(String::from))
+            .collect()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile_dir);
+    }
+}
+
+/// chromedriver's log endpoint, which fantoccini has no method for.
+#[derive(Debug)]
+struct GetLog(&'static str);
+
+impl WebDriverCompatibleCommand for GetLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": self.0 }).to_string()))
+    }
+}

@@ -1,0 +1,152 @@
+//! The explorer page as a visitor gets it: served from `www/`, opened in headless
+//! Chromium, checked by what is on screen and what went over the network.
+
+use canvass_e2e::{server, Browser};
+use fantoccini::Locator;
+use serde_json::Value;
+
+/// Counts of the sample file (`www/data/sample/tools-survey.csv`), counted by hand
+/// from its twelve rows, not by the code under test.
+const LANGUAGE_COUNTS: [(&str, u64); 5] = [
+    ("Python", 6),
+    ("Rust", 2),
+    ("Julia", 1),
+    ("C++", 1),
+    ("C, C++ or Fortran", 1),
+];
+const FREQUENCY_COUNTS: [(&str, u64); 4] = [("Daily", 6), ("Weekly", 3), ("Monthly", 2), ("Rarely", 1)];
+
+async fn table_counts(browser: &Browser) -> Vec<(String, u64)> {
+    let rows = browser
+        .eval(
+            "return [...document.querySelectorAll('#chart-table tbody tr')]
+                .map(tr => [tr.cells[0].textContent, tr.cells[1].textContent]);",
+        )
+        .await;
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                r[1].as_str().unwrap().replace(',', "").parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Measures, on the canvas itself, how many pixels of bar colour each bar row holds.
+async fn bar_lengths_px(browser: &Browser) -> Vec<u64> {
+    let v = browser
+        .eval(
+            "const c = document.getElementById('chart');
+             const layout = JSON.parse(c.dataset.layout);
+             // One read of a copy, so the measurement itself adds no console warning.
+             const copy = document.createElement('canvas');
+             copy.width = c.width; copy.height = c.height;
+             const ctx = copy.getContext('2d', { willReadFrequently: true });
+             ctx.drawImage(c, 0, 0);
+             const px = ctx.getImageData(0, 0, c.width, c.height).data;
+             return layout.bars.map(b => {
+                 const y = Math.round(b.y_px + b.h_px / 2);
+                 let n = 0;
+                 for (let x = 0; x < c.width; x++) {
+                     const i = 4 * (y * c.width + x);
+                     const [r, g, bl] = [px[i], px[i + 1], px[i + 2]];
+                     if (r === 0x00 && g === 0x72 && bl === 0xB2) n++;
+                 }
+                 return n;
+             });",
+        )
+        .await;
+    v.as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect()
+}
+
+fn assert_proportional(lengths: &[u64], counts: &[u64]) {
+    let (max_len, max_count) = (
+        *lengths.iter().max().unwrap() as f64,
+        *counts.iter().max().unwrap() as f64,
+    );
+    assert!(max_len > 50.0, "the longest bar is only {max_len} px: {lengths:?}");
+    for (len, count) in lengths.iter().zip(counts) {
+        let expected = max_len * *count as f64 / max_count;
+        assert!(
+            (*len as f64 - expected).abs() <= 2.0,
+            "bar of {len} px for count {count}; expected {expected:.1}: {lengths:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.client.goto(&serving.url()).await.unwrap();
+    browser
+        .wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", 30)
+        .await;
+    let state = browser.eval("return document.body.dataset.state;").await;
+    let messages = browser
+        .eval("return document.getElementById('messages').textContent;")
+        .await;
+    assert_eq!(state, "ready", "the page reported: {messages}");
+
+    // The first chartable question, counted by hand.
+    let expected: Vec<(String, u64)> = LANGUAGE_COUNTS.iter().map(|(o, n)| (o.to_string(), *n)).collect();
+    assert_eq!(table_counts(&browser).await, expected);
+    let caption = browser
+        .eval("return document.getElementById('chart-table-caption').textContent;")
+        .await;
+    assert!(
+        caption.as_str().unwrap().contains("n = 11 of 12 respondents"),
+        "{caption}"
+    );
+    assert_proportional(&bar_lengths_px(&browser).await, &LANGUAGE_COUNTS.map(|(_, n)| n));
+
+    // Choosing another question redraws chart and table.
+    let select = browser.client.find(Locator::Css("#question")).await.unwrap();
+    select.select_by_label("How often do you use NumPy?").await.unwrap();
+    browser
+        .wait_until(
+            "return document.querySelector('#chart-table tbody th')?.textContent === 'Daily';",
+            10,
+        )
+        .await;
+    let expected: Vec<(String, u64)> = FREQUENCY_COUNTS.iter().map(|(o, n)| (o.to_string(), *n)).collect();
+    assert_eq!(table_counts(&browser).await, expected);
+    assert_proportional(&bar_lengths_px(&browser).await, &FREQUENCY_COUNTS.map(|(_, n)| n));
+
+    // The identifying column is never offered as a chart.
+    let options = browser
+        .eval("return [...document.querySelectorAll('#question option')].map(o => o.textContent);")
+        .await;
+    assert!(
+        !options.as_array().unwrap().iter().any(|o| o == "Response ID"),
+        "{options}"
+    );
+
+    let console = browser.log("browser").await;
+    let problems: Vec<&Value> = console
+        .iter()
+        .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
+        .collect();
+    assert!(problems.is_empty(), "console errors or warnings: {problems:#?}");
+
+    let urls = browser.requested_urls(&serving.url()).await;
+    for wanted in ["canvass_web_bg.wasm", "app.js", "tools-survey.csv"] {
+        assert!(
+            urls.iter().any(|u| u.ends_with(wanted)),
+            "{wanted} was never requested: {urls:#?}"
+        );
+    }
+    let origin = serving.url();
+    let foreign: Vec<&String> = urls
+        .iter()
+        .filter(|u| !u.starts_with(&origin) && !u.starts_with("data:"))
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "requests left the page's origin {origin}: {foreign:#?}"
+    );
+    browser.client.clone().close().await.unwrap();
+}

@@ -1,0 +1,162 @@
+//! Project automation shared by `cargo xtask` and the end-to-end tests: installing
+//! what a fresh machine lacks, building the wasm bundle, and serving `www/`.
+//!
+//! Every step checks before it acts and prints what it does, so a newcomer can read
+//! the log and redo any step by hand.
+
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_PROFILE: &str = "wasm-release";
+
+pub type Result<T> = std::result::Result<T, String>;
+
+/// The workspace root (the parent of this crate's directory).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+pub fn step(message: &str) {
+    eprintln!("\x1b[1m==>\x1b[0m {message}");
+}
+
+/// Runs `cmd`, streaming its output, and fails with the command line if it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The version of `package` recorded in Cargo.lock.
+pub fn locked_version(package: &str) -> Result<String> {
+    let lock =
+        std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .ok_or_else(|| format!("{package} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..].find('"').ok_or("Cargo.lock is malformed")? + start;
+    Ok(lock[start..end].to_string())
+}
+
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    step(&format!("installing the {WASM_TARGET} target"));
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Installs wasm-bindgen-cli at exactly the version Cargo.lock pins, if the one on
+/// PATH differs: the generated JS glue and the wasm must come from the same version.
+pub fn ensure_wasm_bindgen_cli() -> Result<()> {
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = output_of("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(wanted.as_str()) && runner.contains(&wanted) {
+        return Ok(());
+    }
+    let have = if have.is_empty() {
+        "none".to_string()
+    } else {
+        have.trim().to_string()
+    };
+    step(&format!(
+        "installing wasm-bindgen-cli {wanted} (Cargo.lock pins it; found: {have}); this takes a few minutes once"
+    ));
+    run(Command::new("cargo").args(["install", "--locked", "wasm-bindgen-cli", "--version", &wanted]))
+}
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Installs Debian's Chromium and chromedriver when either is missing.
+pub fn ensure_chromium() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let fix = "apt-get update && apt-get install -y chromium chromium-driver";
+    let is_root = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    if !is_root {
+        return Err(format!(
+            "Chromium and chromedriver are needed for the browser tests; install them with: sudo sh -c '{fix}'"
+        ));
+    }
+    step("installing Chromium and chromedriver from Debian's packages");
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get").args([
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ]))
+}
+
+/// Builds the browser bundle into `www/pkg/` and returns the paths of the wasm and JS.
+pub fn build_wasm() -> Result<(PathBuf, PathBuf)> {
+    let root = root();
+    step("building the wasm module (profile wasm-release)");
+    run(Command::new("cargo").current_dir(&root).args([
+        "build",
+        "--package",
+        "canvass-web",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        WASM_PROFILE,
+    ]))?;
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join(WASM_PROFILE)
+        .join("canvass_web.wasm");
+    let out_dir = root.join("www").join("pkg");
+    step("generating the JS bindings into www/pkg/");
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out_dir)
+        .arg(&wasm))?;
+    Ok((out_dir.join("canvass_web_bg.wasm"), out_dir.join("canvass_web.js")))
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_pinned_wasm_bindgen_version_from_cargo_lock() {
+        let version = locked_version("wasm-bindgen").unwrap();
+        let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={version}\"")),
+            "Cargo.lock has {version}"
+        );
+        assert!(locked_version("no-such-crate").is_err());
+    }
+}
