@@ -77,7 +77,8 @@ fn summary_json_lists_kinds_and_answer_counts() {
         [
             ("Response ID", "identifier", 12),
             ("Which language do you use most?", "single", 11),
-            ("How often do you use NumPy?", "single", 12),
+            // Daily/Weekly/Monthly/Rarely lie on a frequency scale.
+            ("How often do you use NumPy?", "ordinal", 12),
             ("Age", "numeric", 11),
         ]
     );

@@ -332,6 +332,22 @@ impl Text {
         Text { data, ends }
     }
 
+    /// Text already concatenated, with `ends[i]` the end offset of row `i`: what a
+    /// loader builds while reading, without copying every cell again.
+    pub fn from_parts(data: String, ends: Vec<usize>) -> Result<Self, InvariantError> {
+        let mut start = 0;
+        for (row_idx, &end) in ends.iter().enumerate() {
+            if end < start || end > data.len() || !data.is_char_boundary(end) {
+                return Err(InvariantError(format!(
+                    "row {row_idx} ends at byte {end}, not after {start} on a character boundary within {}",
+                    data.len()
+                )));
+            }
+            start = end;
+        }
+        Ok(Text { data, ends })
+    }
+
     pub fn get(&self, row_idx: usize) -> &str {
         let start = if row_idx == 0 { 0 } else { self.ends[row_idx - 1] };
         &self.data[start..self.ends[row_idx]]

@@ -15,4 +15,5 @@ pub mod freq;
 pub mod load;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
-pub use load::{load, LoadError, LoadOptions, Loaded, Warning};
+pub use load::infer::infer_cells;
+pub use load::{load, Caps, LoadError, LoadOptions, Loaded, Warning};
