@@ -10,6 +10,7 @@
 //! `canvass-cli`.
 
 pub mod chart;
+pub mod codebook;
 pub mod dataset;
 pub mod freq;
 pub mod load;
