@@ -14,6 +14,7 @@ pub mod codebook;
 pub mod dataset;
 pub mod freq;
 pub mod load;
+pub mod synth;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
 pub use load::{load, LoadError, LoadOptions, Loaded, Warning};
