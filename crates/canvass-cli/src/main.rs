@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod summary;
 mod synth;
 
 #[derive(Parser)]
@@ -27,12 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// List the questions of a survey file with their kinds and answer counts.
-    Summary {
-        file: PathBuf,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Summary(summary::SummaryArgs),
     /// Count the answers to one question.
     Freq {
         file: PathBuf,
@@ -81,16 +77,7 @@ fn run(cli: Cli) -> Result<(), String> {
             true => Ok(()),
             false => Err("synth --check: the release does not match its codebook (see above)".into()),
         },
-        Command::Summary { file, json } => {
-            let loaded = read_survey(&file)?;
-            let summary = Summary::of(&loaded);
-            if json {
-                print_json(&summary)
-            } else {
-                print_summary(&summary);
-                Ok(())
-            }
-        }
+        Command::Summary(args) => summary::run(args),
         Command::Freq {
             file,
             question,
@@ -124,67 +111,6 @@ fn print_json<T: Serialize>(value: &T) -> Result<(), String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(())
-}
-
-#[derive(Serialize)]
-struct Summary {
-    respondents: usize,
-    encoding: &'static str,
-    delimiter: String,
-    header_rows: usize,
-    questions: Vec<QuestionSummary>,
-    warnings: Vec<canvass_core::Warning>,
-}
-
-#[derive(Serialize)]
-struct QuestionSummary {
-    id: String,
-    text: String,
-    kind: &'static str,
-    group: Option<String>,
-    options: Vec<String>,
-    answered: usize,
-}
-
-impl Summary {
-    fn of(loaded: &Loaded) -> Summary {
-        use canvass_core::Column;
-        let questions = loaded
-            .dataset
-            .questions()
-            .iter()
-            .map(|q| QuestionSummary {
-                id: q.id.clone(),
-                text: q.text.clone(),
-                kind: q.kind.as_str(),
-                group: q.group.clone(),
-                options: match &q.column {
-                    Column::Categorical(c) => c.levels().to_vec(),
-                    Column::Multi(c) => c.options().to_vec(),
-                    _ => Vec::new(),
-                },
-                answered: q.answered(),
-            })
-            .collect();
-        Summary {
-            respondents: loaded.dataset.n_rows(),
-            encoding: loaded.encoding,
-            delimiter: (loaded.delimiter as char).to_string(),
-            header_rows: loaded.header_rows,
-            questions,
-            warnings: loaded.warnings.clone(),
-        }
-    }
-}
-
-fn print_summary(s: &Summary) {
-    println!("{} respondents, {} questions", s.respondents, s.questions.len());
-    for (i, q) in s.questions.iter().enumerate() {
-        println!("@{:<3} {:<10} {:>7} answered  {}", i + 1, q.kind, q.answered, q.id);
-    }
-    for w in &s.warnings {
-        println!("warning: line {}: {}", w.line, w.message);
-    }
 }
 
 fn print_frequencies(f: &Frequencies) {

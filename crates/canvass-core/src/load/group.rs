@@ -47,7 +47,7 @@ pub(crate) fn assemble(
     warnings: &mut Warnings,
 ) -> Result<Vec<Question>, LoadError> {
     let heads = &header.columns;
-    let runs = runs(heads);
+    let runs = runs(heads, &built, verdicts);
     let shapes: Vec<Shape> = runs
         .iter()
         .map(|&(start, end)| shape_of(heads, &built, verdicts, start, end, n_rows, header.layout))
@@ -142,17 +142,28 @@ fn plain_text(built: Built) -> Result<Column, LoadError> {
     }
 }
 
-/// Runs of at least two neighbouring columns with one group key.
-fn runs(heads: &[ColumnHead]) -> Vec<(usize, usize)> {
+/// Runs of at least two neighbouring columns with one group key. A run that only the
+/// column names hint at is cut where the kind of cells changes, so `priorities.a`,
+/// `priorities.b` (ranks) and `priorities.comment` (text) give a run of two.
+fn runs(heads: &[ColumnHead], built: &[Option<Built>], verdicts: &[Verdict]) -> Vec<(usize, usize)> {
+    let class = |c: usize| match (&built[c], &verdicts[c].inference) {
+        (Some(Built::Dict { .. }), Inference::Numeric) => 0,
+        (Some(Built::Dict { .. }), Inference::Single(_) | Inference::Ordinal(_)) => 1,
+        (Some(Built::Dict { .. }), Inference::Multi { .. }) => 2,
+        _ => 3,
+    };
     let mut out = Vec::new();
     let mut start = 0;
     while start < heads.len() {
-        let Some(key) = heads[start].group.as_ref().map(|g| &g.key) else {
+        let Some(group) = heads[start].group.as_ref() else {
             start += 1;
             continue;
         };
         let mut end = start + 1;
-        while end < heads.len() && heads[end].group.as_ref().is_some_and(|g| &g.key == key) {
+        while end < heads.len()
+            && heads[end].group.as_ref().is_some_and(|g| g.key == group.key)
+            && (group.firm || class(end) == class(start))
+        {
             end += 1;
         }
         if end - start >= 2 {
@@ -277,40 +288,48 @@ fn shape_of(
     let mut levels: Vec<String> = Vec::new();
     let mut normalized_levels: Vec<String> = Vec::new();
     let mut widest = 0;
+    let mut first_set: Option<Vec<String>> = None;
+    let mut same_sets = true;
     for c in start..end {
         let Some((values, _)) = dict_values(&built[c]) else {
             return Shape::Separate;
         };
-        if !matches!(
-            verdicts[c].inference,
-            Inference::Single(_) | Inference::Ordinal(_) | Inference::Empty
-        ) {
+        if !matches!(verdicts[c].inference, Inference::Single(_) | Inference::Ordinal(_)) {
             return Shape::Separate;
         }
         let mut own = 0;
+        let mut own_set: Vec<String> = Vec::new();
         for (i, v) in values.iter().enumerate() {
             if verdicts[c].declined[i] {
                 continue;
             }
             own += 1;
             let n = normalize(v);
+            own_set.push(n.clone());
             if !normalized_levels.contains(&n) {
                 normalized_levels.push(n);
                 levels.push(v.to_string());
             }
         }
         widest = widest.max(own);
+        own_set.sort();
+        match &first_set {
+            None => first_set = Some(own_set),
+            Some(first) => same_sets &= *first == own_set,
+        }
     }
+    let points: Vec<&str> = normalized_levels.iter().map(String::as_str).collect();
+    let on_scale = common_scale(&points);
+    // Names alone are weak evidence: neighbouring yes/no questions are not a grid.
     let shared = if firm {
         levels.len() <= 30
     } else {
-        levels.len() <= widest * 3 / 2 + 1
+        on_scale.is_some() || (same_sets && widest >= 3)
     };
     if levels.is_empty() || !shared {
         return Shape::Separate;
     }
-    let points: Vec<&str> = normalized_levels.iter().map(String::as_str).collect();
-    if let Some(positions) = common_scale(&points) {
+    if let Some(positions) = on_scale {
         let mut order: Vec<(usize, String)> = positions.into_iter().zip(levels).collect();
         order.sort_by_key(|(p, _)| *p);
         levels = order.into_iter().map(|(_, l)| l).collect();

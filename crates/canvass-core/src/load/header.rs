@@ -190,6 +190,12 @@ fn split_name(id: &str) -> Option<(&str, &str, bool)> {
             return Some((stem, item, false));
         }
     }
+    // Dotted ids such as `priorities.website`.
+    if let Some((stem, item)) = id.rsplit_once('.') {
+        if !stem.is_empty() && !item.is_empty() && !id.contains(' ') {
+            return Some((stem, item, false));
+        }
+    }
     // Qualtrics `Q5_1`.
     if let Some((stem, item)) = id.rsplit_once('_') {
         if !stem.is_empty() && !item.is_empty() && item.bytes().all(|b| b.is_ascii_digit()) {
@@ -251,7 +257,7 @@ fn hint_groups(columns: &mut [ColumnHead]) {
 fn role_of(header: &str) -> Option<Role> {
     let key: String = header
         .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '/'))
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '/' | '(' | ')'))
         .flat_map(char::to_lowercase)
         .collect();
     const IDENTIFYING: &[&str] = &[

@@ -271,9 +271,9 @@ const SEPARATORS: [&str; 4] = [";", "|", ", ", ","];
 
 /// Splits multi-select cells. A separator is accepted when the pieces it produces
 /// recur: they are answers on their own elsewhere or appear in several cells. That
-/// tells "Python;R" (pieces recur) from "C, C++ or Fortran" (pieces do not). Pieces
-/// are re-joined greedily when the joined text is an answer on its own, so an option
-/// such as "Docs, tutorials" survives splitting on ", ".
+/// tells "Python;R" (pieces recur) from "C, C++ or Fortran" (pieces do not). With a
+/// comma, pieces that always appear side by side are joined back, so an option such as
+/// "Docs, tutorials" survives splitting on ", ".
 fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
     let whole: HashSet<&str> = answers.iter().map(|&i| values[i]).collect();
     for separator in SEPARATORS {
@@ -285,26 +285,37 @@ fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
         if with_sep.is_empty() {
             continue;
         }
-        // Answers that other cells contain whole are options, even with a separator
-        // inside ("Docs, tutorials" within "Code, Docs, tutorials").
-        let mut atoms: HashSet<String> = HashSet::new();
-        for &i in &with_sep {
-            atoms.extend(
-                rejoin(values[i], separator, &whole)
-                    .into_iter()
-                    .filter(|p| p.contains(separator)),
-            );
-        }
+        let raw_of = |i: usize| -> Vec<&str> {
+            values[i]
+                .split(separator)
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect()
+        };
+        let inseparable = if separator.starts_with(',') {
+            inseparable_pairs(answers.iter().map(|&i| raw_of(i)))
+        } else {
+            HashSet::new()
+        };
         let mut pieces_of: Vec<Vec<String>> = vec![Vec::new(); values.len()];
         // For each piece: how many cells hold it, and whether it is an answer on its
         // own in some other cell.
         let mut seen_in: HashMap<String, (usize, bool)> = HashMap::new();
         for &i in answers {
-            let pieces = if !values[i].contains(separator) || atoms.contains(values[i]) {
-                vec![values[i].to_string()]
-            } else {
-                rejoin(values[i], separator, &whole)
-            };
+            let raw = raw_of(i);
+            let mut pieces: Vec<String> = Vec::new();
+            for (k, piece) in raw.iter().enumerate() {
+                match pieces.last_mut() {
+                    Some(last) if k > 0 && inseparable.contains(&(raw[k - 1], *piece)) => {
+                        last.push_str(separator);
+                        last.push_str(piece);
+                    }
+                    _ => pieces.push(piece.to_string()),
+                }
+            }
+            if pieces.is_empty() {
+                pieces.push(values[i].to_string());
+            }
             for p in &pieces {
                 let entry = seen_in.entry(p.clone()).or_insert((0, false));
                 entry.0 += 1;
@@ -358,29 +369,24 @@ fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
     None
 }
 
-/// Splits `value` on `separator`, joining neighbouring pieces back when together they
-/// form another cell's whole answer.
-fn rejoin(value: &str, separator: &str, whole: &HashSet<&str>) -> Vec<String> {
-    let raw: Vec<&str> = value
-        .split(separator)
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    while start < raw.len() {
-        let mut end = start + 1;
-        for candidate_end in (start + 2..=raw.len()).rev() {
-            let joined = raw[start..candidate_end].join(separator);
-            if joined != value && whole.contains(joined.as_str()) {
-                end = candidate_end;
-                break;
-            }
+/// Neighbouring pieces that never appear apart: each time the first appears the
+/// second follows it, and each time the second appears the first precedes it.
+fn inseparable_pairs<'v>(cells: impl Iterator<Item = Vec<&'v str>>) -> HashSet<(&'v str, &'v str)> {
+    let mut alone: HashMap<&str, usize> = HashMap::new();
+    let mut pairs: HashMap<(&str, &str), usize> = HashMap::new();
+    for raw in cells {
+        for p in &raw {
+            *alone.entry(p).or_insert(0) += 1;
         }
-        pieces.push(raw[start..end].join(separator));
-        start = end;
+        for w in raw.windows(2) {
+            *pairs.entry((w[0], w[1])).or_insert(0) += 1;
+        }
     }
-    pieces
+    pairs
+        .into_iter()
+        .filter(|&((a, b), n)| alone.get(a) == Some(&n) && alone.get(b) == Some(&n))
+        .map(|(pair, _)| pair)
+        .collect()
 }
 
 fn looks_like_address(value: &str) -> bool {

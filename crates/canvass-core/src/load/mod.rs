@@ -17,6 +17,7 @@
 //! Every cap is checked before the memory it guards is spent. This module never reads
 //! files: the CLI reads them and the page hands over the bytes of a fetch or a drop.
 
+mod apply;
 mod decode;
 mod group;
 mod header;
@@ -25,6 +26,7 @@ mod records;
 mod scales;
 mod sniff;
 
+use crate::codebook::Codebook;
 use crate::dataset::{Dataset, InvariantError};
 use infer::{Built, ColumnBuilder, Inference, Verdict};
 use records::{Collect, Discard, FieldSink, Records};
@@ -66,8 +68,12 @@ impl Default for Caps {
 /// How to read the bytes. Every field has a sensible default.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Field separator; sniffed from the first lines when `None`.
+    /// Field separator; when `None`, the codebook's if it splits the header into the
+    /// codebook's columns, else sniffed from the first lines.
     pub delimiter: Option<u8>,
+    /// Fixes kinds, question text, option order, separators, rank groups and skip
+    /// logic for the columns it names.
+    pub codebook: Option<Codebook>,
     pub caps: Caps,
 }
 
@@ -247,6 +253,16 @@ impl From<InvariantError> for LoadError {
     }
 }
 
+/// The codebook's delimiter, if it splits the first line into the codebook's columns.
+fn codebook_delimiter(codebook: &Codebook, text: &str) -> Option<u8> {
+    let &[delimiter] = codebook.layout.delimiter.as_bytes() else {
+        return None;
+    };
+    let first_line = text.split(['\n', '\r']).next().unwrap_or("");
+    let fields = first_line.bytes().filter(|&b| b == delimiter).count() + 1;
+    (fields == codebook.questions.len()).then_some(delimiter)
+}
+
 /// Header records looked at before the layout is decided.
 const LOOKAHEAD_RECORDS: usize = 3;
 
@@ -279,7 +295,10 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
     if text.trim().is_empty() {
         return Err(LoadError::Empty);
     }
-    let delimiter = opts.delimiter.unwrap_or_else(|| sniff::sniff_delimiter(text));
+    let delimiter = opts
+        .delimiter
+        .or_else(|| opts.codebook.as_ref().and_then(|cb| codebook_delimiter(cb, text)))
+        .unwrap_or_else(|| sniff::sniff_delimiter(text));
     let mut records = Records::new(text, delimiter, caps);
 
     // Look ahead at the first records to decide the header layout, then read again.
@@ -379,13 +398,24 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
             },
         })
         .collect();
-    let questions = group::assemble(
-        &header,
-        built.into_iter().map(Some).collect(),
-        &verdicts,
-        n_rows,
-        &mut warnings,
-    )?;
+    let questions = match &opts.codebook {
+        Some(codebook) => apply::assemble_with_codebook(
+            &header,
+            built,
+            &verdicts,
+            n_rows,
+            codebook,
+            caps.max_categories,
+            &mut warnings,
+        )?,
+        None => group::assemble(
+            &header,
+            built.into_iter().map(Some).collect(),
+            &verdicts,
+            n_rows,
+            &mut warnings,
+        )?,
+    };
     let blank_lines = records.blank_lines;
     Ok(Loaded {
         dataset: Dataset::new(n_rows, questions)?,

@@ -279,6 +279,8 @@ const SCALES: &[&[&str]] = &[
     &[
         "never",
         "rarely",
+        "less frequently",
+        "less often",
         "less than once a year",
         "once a year",
         "yearly",
