@@ -119,12 +119,18 @@ pub(crate) fn assemble(
             match h.role {
                 Some(Role::Identifying) | Some(Role::Administrative) => (QuestionKind::Identifier, plain_text(b)?),
                 Some(Role::Timestamp) => (QuestionKind::Datetime, plain_text(b)?),
+                None if h.free_text => (QuestionKind::Text, plain_text(b)?),
                 None => encode(b, &verdicts[col])?,
             }
         };
         let group = h.group.as_ref().filter(|g| g.firm).map(|g| g.name.clone());
         questions.push(Question {
-            id: h.id.clone(),
+            // The multi-select question after it takes the plain id.
+            id: if is_parent {
+                format!("{} (text)", h.id)
+            } else {
+                h.id.clone()
+            },
             text: h.text.clone(),
             kind,
             group,
@@ -132,7 +138,23 @@ pub(crate) fn assemble(
         });
         col += 1;
     }
+    unique_ids(&mut questions);
     Ok(questions)
+}
+
+/// A merged group's id may repeat a column's; numbering keeps every question nameable.
+fn unique_ids(questions: &mut [Question]) {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for q in questions.iter_mut() {
+        if !seen.insert(q.id.clone()) {
+            let mut n = 2;
+            while seen.contains(&format!("{} ({n})", q.id)) {
+                n += 1;
+            }
+            q.id = format!("{} ({n})", q.id);
+            seen.insert(q.id.clone());
+        }
+    }
 }
 
 fn plain_text(built: Built) -> Result<Column, LoadError> {
@@ -147,6 +169,7 @@ fn plain_text(built: Built) -> Result<Column, LoadError> {
 /// `priorities.b` (ranks) and `priorities.comment` (text) give a run of two.
 fn runs(heads: &[ColumnHead], built: &[Option<Built>], verdicts: &[Verdict]) -> Vec<(usize, usize)> {
     let class = |c: usize| match (&built[c], &verdicts[c].inference) {
+        _ if heads[c].free_text => 3,
         (Some(Built::Dict { .. }), Inference::Numeric) => 0,
         (Some(Built::Dict { .. }), Inference::Single(_) | Inference::Ordinal(_)) => 1,
         (Some(Built::Dict { .. }), Inference::Multi { .. }) => 2,
@@ -221,13 +244,13 @@ fn shape_of(
             .filter(|&(i, _)| !verdicts[c].declined[i])
             .map(|(_, v)| *v)
             .collect();
-        let marks: Option<Vec<bool>> = undeclined
-            .iter()
-            .map(|v| mark(&normalize(v), &item).or((layout == "surveymonkey" && undeclined.len() == 1).then_some(true)))
-            .collect();
-        match marks {
+        let strict: Option<Vec<bool>> = undeclined.iter().map(|v| mark(&normalize(v), &item)).collect();
+        // SurveyMonkey writes the option's own text as the mark, whatever it is.
+        let relaxed = layout == "surveymonkey" && undeclined.len() == 1;
+        match strict {
             Some(m) => any_selected |= m.contains(&true),
             None if firm && other.is_none() && item.starts_with("other") => other = Some(c),
+            None if relaxed => any_selected = true,
             None => {
                 all_marks = false;
                 break;

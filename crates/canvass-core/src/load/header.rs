@@ -45,6 +45,9 @@ pub(crate) struct ColumnHead {
     pub text: String,
     pub group: Option<GroupHint>,
     pub role: Option<Role>,
+    /// The layout marks the column as typed-in text: a Qualtrics `_TEXT` import id or
+    /// a SurveyMonkey "Open-Ended Response".
+    pub free_text: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +83,13 @@ pub(crate) fn read_header(first: &[Vec<String>]) -> Header {
         && (0..n_cols).any(|c| cell(0, c).is_empty() && !cell(1, c).is_empty());
 
     let (rows, layout, mut columns) = if qualtrics_3 || qualtrics_2 {
-        let columns = (0..n_cols).map(|c| head(cell(0, c), cell(1, c), c)).collect();
+        let columns = (0..n_cols)
+            .map(|c| {
+                let mut h = head(cell(0, c), cell(1, c), c);
+                h.free_text = h.id.ends_with("_TEXT") || (qualtrics_3 && cell(2, c).contains("_TEXT\""));
+                h
+            })
+            .collect();
         let layout = if qualtrics_3 { "qualtrics" } else { "qualtrics-legacy" };
         (if qualtrics_3 { 3 } else { 2 }, layout, columns)
     } else if survey_monkey {
@@ -110,6 +119,7 @@ fn head(id: &str, text: &str, col_idx: usize) -> ColumnHead {
         id,
         group: None,
         role: None,
+        free_text: false,
     }
 }
 
@@ -132,6 +142,7 @@ fn survey_monkey_columns(questions: &[String], subs: &[String]) -> Vec<ColumnHea
             let generic = sub.is_empty() || sub == "Response" || sub == "Open-Ended Response";
             if end - start == 1 {
                 let mut h = head(question, question, c);
+                h.free_text = sub == "Open-Ended Response";
                 if !generic {
                     h.text = format!("{question} [{sub}]");
                     h.id = h.text.clone();
@@ -154,6 +165,7 @@ fn survey_monkey_columns(questions: &[String], subs: &[String]) -> Vec<ColumnHea
                         firm: true,
                     }),
                     role: None,
+                    free_text: sub == "Open-Ended Response",
                 });
             }
         }
