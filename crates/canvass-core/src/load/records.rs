@@ -142,10 +142,7 @@ impl<'t> Records<'t> {
             if bytes.get(start) == Some(&b'"') {
                 self.quoted_field(sink, field_idx, warnings)?;
             } else {
-                let mut end = start;
-                while end < bytes.len() && !self.stops[bytes[end] as usize] {
-                    end += 1;
-                }
+                let end = self.unquoted_end(start);
                 if end - start > self.max_field_bytes {
                     return Err(self.field_too_long(field_idx));
                 }
@@ -183,6 +180,35 @@ impl<'t> Records<'t> {
                 }
             }
         }
+    }
+
+    /// Where an unquoted field starting at `start` ends: at the next delimiter, CR or
+    /// LF, or at the end of the text. Eight bytes are tested at a time with the
+    /// classic "has a zero byte" bit trick, then the last few one by one.
+    #[inline]
+    fn unquoted_end(&self, start: usize) -> usize {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let bytes = self.text.as_bytes();
+        let splat = |b: u8| ONES * b as u64;
+        let (delim, lf, cr) = (splat(self.delim), splat(b'\n'), splat(b'\r'));
+        let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+        let mut i = start;
+        while i + 8 <= bytes.len() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&bytes[i..i + 8]);
+            let x = u64::from_le_bytes(word);
+            // Borrows only run upwards, so the lowest flagged byte is a true match.
+            let hits = zero_in(x ^ delim) | zero_in(x ^ lf) | zero_in(x ^ cr);
+            if hits != 0 {
+                return i + (hits.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while i < bytes.len() && !self.stops[bytes[i] as usize] {
+            i += 1;
+        }
+        i
     }
 
     fn field_too_long(&self, field_idx: usize) -> LoadError {
