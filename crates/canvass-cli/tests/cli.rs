@@ -97,3 +97,70 @@ fn unknown_questions_and_unreadable_files_are_sentences_not_panics() {
     assert!(!ok);
     assert!(stderr.starts_with("canvass: cannot read /no/such/file.csv"), "{stderr}");
 }
+
+#[test]
+fn summary_json_carries_groups_options_and_warnings() {
+    let file = data("layout-kobo-0-1-columns.csv");
+    let (ok, stdout, stderr) = canvass(&["summary", file.to_str().unwrap(), "--json"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["respondents"], 4);
+    assert_eq!(v["encoding"], "utf-8");
+    let fruit = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "fruit")
+        .unwrap();
+    // Counted by hand: rows 1, 2 and 4 select something; row 3 is blank throughout.
+    assert_eq!(fruit["kind"], "multi");
+    assert_eq!(fruit["options"], serde_json::json!(["apple", "banana", "cherry"]));
+    assert_eq!(fruit["answered"], 3);
+    assert_eq!(fruit["group"], Value::Null);
+    assert_eq!(v["warnings"][0]["line"], 1);
+    assert!(v["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("repeats the choices"));
+}
+
+#[test]
+fn summary_takes_a_codebook_and_a_delimiter() {
+    let file = data("codebook-skip-logic.tsv");
+    let codebook = data("codebook-skip-logic.json");
+    let (ok, stdout, stderr) = canvass(&[
+        "summary",
+        file.to_str().unwrap(),
+        "--codebook",
+        codebook.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["delimiter"], "\t");
+    assert_eq!(v["header_rows"], 3);
+    let kinds = &v["questions"][2];
+    assert_eq!(kinds["kind"], "multi");
+    assert_eq!(kinds["answered"], 2);
+
+    // Forcing a comma on a tab-separated file gives one column per line, not an error.
+    let (ok, stdout, stderr) = canvass(&["summary", file.to_str().unwrap(), "--delimiter", ",", "--json"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["delimiter"], ",");
+
+    let (ok, _, stderr) = canvass(&["summary", file.to_str().unwrap(), "--delimiter", "ab"]);
+    assert!(!ok);
+    assert!(stderr.contains("is not a delimiter"), "{stderr}");
+}
+
+#[test]
+fn load_errors_name_the_line_and_what_to_do() {
+    let file = data("fail-unterminated-quote.csv");
+    let (ok, _, stderr) = canvass(&["summary", file.to_str().unwrap(), "--json"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("line 2, field 2: a quote opens here and is never closed"),
+        "{stderr}"
+    );
+}
