@@ -310,6 +310,19 @@ fn delimiters_are_sniffed() {
 }
 
 #[test]
+fn an_excel_sep_line_names_the_delimiter() {
+    // "sep=;" is not a header row: the header is the line after it.
+    check(
+        "delimiter-excel-sep-line.csv",
+        r#"
+        respondents 2, encoding utf-8, delimiter ';', header rows 1, layout one-row
+        lang | single | ["Python", "Rust"] | answered 2
+        years | numeric | answered 2
+        "#,
+    );
+}
+
+#[test]
 fn a_given_delimiter_overrides_the_guess() {
     // Read with commas, the semicolon file is one column of "Python;34"-style answers.
     let opts = LoadOptions {

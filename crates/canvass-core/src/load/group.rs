@@ -24,6 +24,9 @@ use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Missing, MultiSelect, Question, QuestionKind, Text,
 };
 
+/// Most distinct answers the items of one grid may share.
+const MAX_GRID_LEVELS: usize = 30;
+
 /// How a run of columns is read.
 #[derive(Debug, Clone, PartialEq)]
 enum Shape {
@@ -335,6 +338,10 @@ fn shape_of(
             }
         }
         widest = widest.max(own);
+        // A grid's items share a short scale; stop before comparing long answer lists.
+        if levels.len() > MAX_GRID_LEVELS {
+            return Shape::Separate;
+        }
         own_set.sort();
         match &first_set {
             None => first_set = Some(own_set),
@@ -345,7 +352,7 @@ fn shape_of(
     let on_scale = common_scale(&points);
     // Names alone are weak evidence: neighbouring yes/no questions are not a grid.
     let shared = if firm {
-        levels.len() <= 30
+        true
     } else {
         on_scale.is_some() || (same_sets && widest >= 3)
     };

@@ -277,6 +277,10 @@ fn range_order(answers: &[usize], values: &[&str]) -> Option<Vec<usize>> {
     Some(order.into_iter().map(|(_, i)| i).collect())
 }
 
+/// Most options a multi-select cell's pieces may name. Each option costs a bitset of
+/// one bit per respondent, so this bounds memory as well as sense.
+const MAX_MULTI_OPTIONS: usize = 1000;
+
 /// Separators tried for multi-select cells, most distinctive first.
 const SEPARATORS: [&str; 4] = [";", "|", ", ", ","];
 
@@ -369,7 +373,7 @@ fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
         let recurs = recurring as f64 >= needed * split_pieces.len() as f64;
         let shrinks = options.len() <= answers.len();
         let short = options.iter().all(|o| o.chars().count() <= 120);
-        if recurs && shrinks && short && options.len() >= 2 && options.len() <= crate::dataset::MAX_LEVELS {
+        if recurs && shrinks && short && options.len() >= 2 && options.len() <= MAX_MULTI_OPTIONS {
             return Some(Inference::Multi {
                 separator,
                 options,

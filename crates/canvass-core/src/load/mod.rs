@@ -60,7 +60,7 @@ impl Default for Caps {
             max_fields_per_record: 20_000,
             max_field_bytes: 1 << 20,
             max_categories: 10_000,
-            max_cells: 200_000_000,
+            max_cells: 100_000_000,
         }
     }
 }
@@ -300,6 +300,8 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         .or_else(|| opts.codebook.as_ref().and_then(|cb| codebook_delimiter(cb, text)))
         .unwrap_or_else(|| sniff::sniff_delimiter(text));
     let mut records = Records::new(text, delimiter, caps);
+    // Excel writes `sep=;` as a first line when asked to; it names the separator.
+    let delimiter = records.skip_separator_line(opts.delimiter).unwrap_or(delimiter);
 
     // Look ahead at the first records to decide the header layout, then read again.
     let start = records.mark();
@@ -329,6 +331,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
     }
 
     let n_cols = header.columns.len();
+    records.space_lines_are_blank = n_cols > 1;
     let mut builders: Vec<ColumnBuilder> = (0..n_cols).map(|_| ColumnBuilder::new(caps.max_categories)).collect();
     let mut n_rows = 0usize;
     let cells_per_row = n_cols.max(1);

@@ -59,6 +59,9 @@ pub(crate) struct Records<'t> {
     scratch: String,
     max_fields: usize,
     max_field_bytes: usize,
+    /// Whether a line of only spaces counts as blank. In a one-column file it is a
+    /// respondent whose answer is blank, so the caller decides once it knows.
+    pub space_lines_are_blank: bool,
     pub blank_lines: u64,
     pub first_blank_line: Option<u64>,
 }
@@ -78,6 +81,7 @@ impl<'t> Records<'t> {
             scratch: String::new(),
             max_fields: caps.max_fields_per_record,
             max_field_bytes: caps.max_field_bytes,
+            space_lines_are_blank: true,
             blank_lines: 0,
             first_blank_line: None,
         }
@@ -100,6 +104,31 @@ impl<'t> Records<'t> {
         }
     }
 
+    /// Skips an Excel `sep=;` line and reads fields with the separator it names, or
+    /// with `given` when the caller chose one. Returns the separator now in use.
+    pub fn skip_separator_line(&mut self, given: Option<u8>) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        let rest = bytes.strip_prefix(b"sep=")?;
+        let (&delim, after) = rest.split_first()?;
+        let end = match after {
+            [b'\r', b'\n', ..] => 2,
+            [b'\n', ..] | [b'\r', ..] => 1,
+            _ => return None,
+        };
+        if matches!(delim, b'"' | b'\n' | b'\r') {
+            return None;
+        }
+        self.pos = 5 + end;
+        self.line = 2;
+        let delim = given.unwrap_or(delim);
+        self.delim = delim;
+        self.stops = [false; 256];
+        for b in [delim, b'\n', b'\r'] {
+            self.stops[b as usize] = true;
+        }
+        Some(delim)
+    }
+
     /// The line the next record would start on.
     pub fn line(&self) -> u64 {
         self.line
@@ -112,8 +141,25 @@ impl<'t> Records<'t> {
         warnings: &mut Warnings,
     ) -> Result<Option<RecordEnd>, LoadError> {
         let bytes = self.text.as_bytes();
-        // Skip blank lines: a line end where a record would start.
+        // Skip blank lines: a line end where a record would start, after nothing but
+        // spaces (or tabs, unless tabs separate fields).
         loop {
+            let mut after_spaces = self.pos;
+            while self.space_lines_are_blank
+                && bytes
+                    .get(after_spaces)
+                    .is_some_and(|&b| b == b' ' || (b == b'\t' && self.delim != b'\t'))
+            {
+                after_spaces += 1;
+            }
+            if after_spaces > self.pos && matches!(bytes.get(after_spaces), None | Some(b'\n') | Some(b'\r')) {
+                self.pos = after_spaces;
+                if self.pos == bytes.len() {
+                    self.blank_lines += 1;
+                    self.first_blank_line.get_or_insert(self.line);
+                    return Ok(None);
+                }
+            }
             match bytes.get(self.pos) {
                 None => return Ok(None),
                 Some(b'\n') => self.pos += 1,
@@ -351,6 +397,24 @@ mod tests {
         );
         assert!(warned.is_empty());
         assert_eq!(blanks, 2);
+    }
+
+    #[test]
+    fn lines_of_spaces_are_blank_lines() {
+        let (records, _, blanks) = split("a,b\n   \n\t\nc,d\n  ").unwrap();
+        assert_eq!(records, [rec(1, &["a", "b"]), rec(4, &["c", "d"])]);
+        assert_eq!(blanks, 3);
+    }
+
+    #[test]
+    fn an_excel_separator_line_names_the_separator() {
+        let caps = Caps::default();
+        let mut records = Records::new("sep=;\r\na;b\n", b',', &caps);
+        assert_eq!(records.skip_separator_line(None), Some(b';'));
+        let mut sink = Collect::default();
+        let end = records.next_record(&mut sink, &mut Warnings::new(1)).unwrap().unwrap();
+        assert_eq!((end.line, sink.0), (2, vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(Records::new("a,b\n", b',', &caps).skip_separator_line(None), None);
     }
 
     #[test]
