@@ -16,50 +16,16 @@
 //! What it does not do: look at column headers (see `header`) or at other columns
 //! (grids, rankings and one-column-per-option multi-selects are settled in `group`).
 
+use super::dict::Dictionary;
 use super::scales::{self, common_scale, is_declined, is_top_code, normalize, parse_number, range_key};
 use super::LoadError;
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Missing, MultiSelect, Numeric, NumericCell, QuestionKind, Text,
 };
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// The code of a blank cell inside a builder.
 pub(crate) const BLANK: u16 = u16::MAX;
-
-/// A small multiplicative hash for the per-cell dictionary lookup; the std SipHash is
-/// built to resist hostile keys, which costs more than the whole rest of parsing here.
-/// Hostile input cannot blow up the table: it holds at most the category cap of keys.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
-            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let mut tail = 0u64;
-        for (i, &b) in chunks.remainder().iter().enumerate() {
-            tail |= (b as u64) << (8 * i);
-        }
-        h = (h.rotate_left(5) ^ tail ^ bytes.len() as u64).wrapping_mul(K);
-        self.0 = h;
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
-    }
-}
-
-type Dict = HashMap<Box<str>, u16, BuildHasherDefault<WordHasher>>;
 
 /// Text cells concatenated, for columns with too many distinct answers to encode.
 #[derive(Debug, Default)]
@@ -97,9 +63,7 @@ fn trim(cell: &str) -> &str {
 
 /// Accumulates one column while the file is read.
 pub(crate) struct ColumnBuilder {
-    index: Dict,
-    values: Vec<Box<str>>,
-    counts: Vec<u32>,
+    dict: Dictionary,
     codes: Vec<u16>,
     text: Option<TextStore>,
     max_categories: usize,
@@ -118,9 +82,7 @@ pub(crate) enum Built {
 impl ColumnBuilder {
     pub fn new(max_categories: usize) -> Self {
         ColumnBuilder {
-            index: Dict::default(),
-            values: Vec::new(),
-            counts: Vec::new(),
+            dict: Dictionary::default(),
             codes: Vec::new(),
             text: None,
             max_categories: max_categories.min(crate::dataset::MAX_LEVELS),
@@ -139,45 +101,44 @@ impl ColumnBuilder {
             self.codes.push(BLANK);
             return;
         }
-        if let Some(&code) = self.index.get(value) {
-            self.counts[code as usize] += 1;
-            self.codes.push(code);
-            return;
-        }
-        if self.values.len() >= self.max_categories {
-            self.switch_to_text();
-            if let Some(text) = &mut self.text {
-                text.push(value);
+        match self.dict.code_of(value, self.max_categories) {
+            Some(code) => self.codes.push(code),
+            None => {
+                self.switch_to_text();
+                if let Some(text) = &mut self.text {
+                    text.push(value);
+                }
             }
-            return;
         }
-        let code = self.values.len() as u16;
-        self.index.insert(value.into(), code);
-        self.values.push(value.into());
-        self.counts.push(1);
-        self.codes.push(code);
     }
 
     fn switch_to_text(&mut self) {
         let mut store = TextStore::default();
         for &code in &self.codes {
-            store.push(if code == BLANK { "" } else { &self.values[code as usize] });
+            store.push(if code == BLANK { "" } else { self.dict.get(code) });
         }
         self.text = Some(store);
-        self.index = Dict::default();
-        self.values = Vec::new();
-        self.counts = Vec::new();
+        self.dict = Dictionary::default();
         self.codes = Vec::new();
     }
 
     pub fn finish(self) -> Built {
         match self.text {
             Some(text) => Built::Text(text),
-            None => Built::Dict {
-                values: self.values,
-                counts: self.counts,
-                codes: self.codes,
-            },
+            None => {
+                // Counted here in one sequential pass rather than per cell while reading.
+                let mut counts = vec![0u32; self.dict.len()];
+                for &code in &self.codes {
+                    if code != BLANK {
+                        counts[code as usize] += 1;
+                    }
+                }
+                Built::Dict {
+                    values: self.dict.into_values(),
+                    counts,
+                    codes: self.codes,
+                }
+            }
         }
     }
 }

@@ -19,6 +19,7 @@
 
 mod apply;
 mod decode;
+mod dict;
 mod group;
 mod header;
 pub mod infer;
@@ -272,7 +273,7 @@ struct ColumnsSink<'b> {
 }
 
 impl FieldSink for ColumnsSink<'_> {
-    #[inline]
+    #[inline(always)]
     fn field(&mut self, field_idx: usize, value: &str) {
         if let Some(builder) = self.builders.get_mut(field_idx) {
             builder.push(value);
