@@ -47,6 +47,7 @@ pub(crate) fn assemble(
     mut built: Vec<Option<Built>>,
     verdicts: &[Verdict],
     n_rows: usize,
+    max_categories: usize,
     warnings: &mut Warnings,
 ) -> Result<Vec<Question>, LoadError> {
     let heads = &header.columns;
@@ -123,7 +124,21 @@ pub(crate) fn assemble(
                 Some(Role::Identifying) | Some(Role::Administrative) => (QuestionKind::Identifier, plain_text(b)?),
                 Some(Role::Timestamp) => (QuestionKind::Datetime, plain_text(b)?),
                 None if h.free_text => (QuestionKind::Text, plain_text(b)?),
-                None => encode(b, &verdicts[col])?,
+                None => {
+                    let outgrew = matches!(b, Built::Text(_));
+                    let (kind, column) = encode(b, &verdicts[col])?;
+                    if outgrew && kind == QuestionKind::Text {
+                        warnings.push(
+                            header.rows as u64,
+                            format!(
+                                "column {:?} has more than {max_categories} distinct answers, the most kept as \
+                                 categories, so it is read as free text; a codebook can give it another kind",
+                                h.id
+                            ),
+                        );
+                    }
+                    (kind, column)
+                }
             }
         };
         let group = h.group.as_ref().filter(|g| g.firm).map(|g| g.name.clone());

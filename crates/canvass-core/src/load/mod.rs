@@ -417,6 +417,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
             built.into_iter().map(Some).collect(),
             &verdicts,
             n_rows,
+            caps.max_categories,
             &mut warnings,
         )?,
     };
@@ -536,5 +537,36 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err, LoadError::TooManyCells { line: 4, cap: 5 });
+    }
+
+    #[test]
+    fn a_column_past_the_category_cap_is_text_with_a_warning_stating_the_cap() {
+        let opts = LoadOptions {
+            caps: Caps {
+                max_categories: 3,
+                ..Caps::default()
+            },
+            ..LoadOptions::default()
+        };
+        // Four distinct words: one more than the cap. Four distinct numbers stay numbers.
+        let loaded = load(
+            b"word,n
+a,1
+b,2
+c,3
+d,4
+",
+            &opts,
+        )
+        .unwrap();
+        let kinds: Vec<QuestionKind> = loaded.dataset.questions().iter().map(|q| q.kind).collect();
+        assert_eq!(kinds, [QuestionKind::Text, QuestionKind::Numeric]);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(loaded.warnings[0].line, 1);
+        assert!(
+            loaded.warnings[0].message.contains("more than 3 distinct answers"),
+            "{}",
+            loaded.warnings[0].message
+        );
     }
 }
