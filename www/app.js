@@ -19,6 +19,8 @@ const app = {
   state: parseHash(location.hash),
   loading: null, // the worker of a file being opened
   observer: null,
+  cardsDrawn: 0,
+  cardsTotal: 0,
 };
 
 function el(tag, text, attrs = {}) {
@@ -149,13 +151,23 @@ async function drawCard(card) {
     table.caption.textContent = `${freq.text} · ${describeBase(freq)}`;
     fillTable(table, freq);
     card.dataset.drawn = "1";
+    noteCardDrawn();
   } catch (err) {
     card.querySelector(".base").textContent = err.message;
     card.dataset.drawn = "error";
   }
 }
 
+// Performance marks read by the browser benchmark (cargo xtask bench).
+function noteCardDrawn() {
+  app.cardsDrawn += 1;
+  if (app.cardsDrawn === 1) performance.mark(app.survey.local ? "canvass:file-first-chart" : "canvass:first-chart");
+  if (app.cardsDrawn === app.cardsTotal) performance.mark("canvass:overview-drawn");
+}
+
 function buildOverview() {
+  app.cardsDrawn = 0;
+  app.cardsTotal = chartable().length;
   if (app.observer) app.observer.disconnect();
   const root = $("overview");
   root.replaceChildren();
@@ -271,6 +283,7 @@ async function render() {
   } catch (err) {
     showMessage(err.message);
   }
+  document.dispatchEvent(new CustomEvent("canvass:rendered"));
 }
 
 function showSurvey(survey) {
@@ -306,6 +319,7 @@ async function openFile(file) {
     showMessage(`${file.name} is ${fmtInt.format(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`);
     return;
   }
+  performance.mark("canvass:file-start");
   const worker = new SurveyWorker();
   app.loading = worker;
   $("load-status").hidden = false;

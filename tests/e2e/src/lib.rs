@@ -29,6 +29,12 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn launch() -> Browser {
+        Self::launch_with_window(1100, 900).await
+    }
+
+    /// A browser whose window is `width` × `height` CSS pixels (a tall one shows the
+    /// whole overview at once).
+    pub async fn launch_with_window(width: u32, height: u32) -> Browser {
         let port = free_port();
         let driver = Command::new(xtask::CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -52,7 +58,7 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-quic", "--no-first-run", "--window-size=1100,900",
+                    "--disable-quic", "--no-first-run", format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile_dir.display()),
                     // Start on a blank page, not the new-tab page and its chrome:// requests.
                     "about:blank",
