@@ -61,23 +61,34 @@ async function sha256Hex(buffer) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/// Fetches a bundled dataset and checks it against its manifest before showing it.
+async function fetchChecked(name, entry, manifestUrl) {
+  const url = new URL(name, new URL(manifestUrl, location.href));
+  const bytes = await (await fetchOk(url)).arrayBuffer();
+  if (entry.bytes !== undefined && bytes.byteLength !== entry.bytes) {
+    throw new Error(
+      `${name} arrived with ${fmtInt.format(bytes.byteLength)} of its ${fmtInt.format(entry.bytes)} bytes: ` +
+        "the download was cut short. Reload the page.",
+    );
+  }
+  if (entry.sha256 && (await sha256Hex(bytes)) !== entry.sha256) {
+    throw new Error(`${name} does not match the checksum in its manifest: the download is damaged. Reload the page.`);
+  }
+  return bytes;
+}
+
+/// Fetches a bundled dataset (its responses and, if any, its codebook) and checks each
+/// file against the size and sha256 its manifest records before anything is shown.
 async function fetchBundled(manifestUrl) {
   const manifest = await (await fetchOk(manifestUrl)).json();
-  const file = manifest.files && manifest.files.responses;
-  if (!file || !file.path) throw new Error(`${manifestUrl} names no responses file`);
-  const url = new URL(file.path, new URL(manifestUrl, location.href));
-  const bytes = await (await fetchOk(url)).arrayBuffer();
-  if (file.sha256) {
-    const actual = await sha256Hex(bytes);
-    if (actual !== file.sha256) {
-      throw new Error(
-        `${file.path} does not match the checksum in its manifest (${bytes.byteLength} bytes received): ` +
-          "the download is damaged or incomplete. Reload the page.",
-      );
-    }
-  }
-  return { manifest, bytes };
+  const files = manifest.files || {};
+  const responses = Object.keys(files).find((name) => /\.(tsv|csv|txt)$/i.test(name));
+  if (!responses) throw new Error(`${manifestUrl} names no responses file`);
+  const codebook = Object.keys(files).find((name) => /codebook\.json$/i.test(name));
+  const [bytes, codebookBytes] = await Promise.all([
+    fetchChecked(responses, files[responses], manifestUrl),
+    codebook ? fetchChecked(codebook, files[codebook], manifestUrl) : null,
+  ]);
+  return { manifest, bytes, codebookBytes };
 }
 
 function describeBase(freq) {

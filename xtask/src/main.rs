@@ -12,7 +12,8 @@ use xtask::{
     CHROMEDRIVER, WASM_TARGET,
 };
 
-const USAGE: &str = "usage: cargo xtask serve [--port N] | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only]";
+const USAGE: &str =
+    "usage: cargo xtask serve [--port N] | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -114,7 +115,11 @@ fn bench_args(args: &[String]) -> Result<(Vec<usize>, bool)> {
                 let list = it.next().ok_or("--rows takes a list such as 1236,100000")?;
                 rows = list
                     .split(',')
-                    .map(|n| n.trim().parse().map_err(|_| format!("--rows: {n:?} is not a number of rows")))
+                    .map(|n| {
+                        n.trim()
+                            .parse()
+                            .map_err(|_| format!("--rows: {n:?} is not a number of rows"))
+                    })
                     .collect::<Result<_>>()?;
             }
             _ => return Err(USAGE.to_string()),
@@ -156,7 +161,16 @@ fn bench(rows: &[usize], native_only: bool) -> Result<()> {
     step("browser benchmarks (headless Chromium)");
     run(Command::new("cargo")
         .current_dir(&root)
-        .args(["run", "--release", "--quiet", "--package", "canvass-e2e", "--bin", "browser-bench", "--"])
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "canvass-e2e",
+            "--bin",
+            "browser-bench",
+            "--",
+        ])
         .arg(&data_dir)
         .arg(out_dir.join("browser.json")))?;
     step(&format!("results: {}", out_dir.display()));

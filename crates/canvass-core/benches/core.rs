@@ -48,10 +48,17 @@ fn main() {
         eprintln!("set CANVASS_BENCH_DATA to a folder of generated files (cargo xtask bench does)");
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("the bench data folder").filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the bench data folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     files.sort();
     let mut timings = Vec::new();
-    for path in files.iter().filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv"))) {
+    for path in files
+        .iter()
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")))
+    {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         let bytes = std::fs::read(path).expect("a bench file");
         let runs = if bytes.len() > 100 << 20 { 3 } else { 7 };
@@ -83,10 +90,16 @@ fn main() {
         }
     }
 
-    println!("{:<55} {:>12} {:>22} {:>10}", "benchmark", "median ms", "min–max ms", "MB/s");
+    println!(
+        "{:<55} {:>12} {:>22} {:>10}",
+        "benchmark", "median ms", "min–max ms", "MB/s"
+    );
     let mut json = Vec::new();
     for t in &timings {
-        let (min, max) = t.runs.iter().fold((f64::MAX, 0.0f64), |(lo, hi), &r| (lo.min(r), hi.max(r)));
+        let (min, max) = t
+            .runs
+            .iter()
+            .fold((f64::MAX, 0.0f64), |(lo, hi), &r| (lo.min(r), hi.max(r)));
         let mb_s = t.bytes.map(|b| b as f64 / 1e6 / (t.median_ms() / 1e3));
         println!(
             "{:<55} {:>12.3} {:>22} {:>10}",

@@ -83,6 +83,11 @@ impl Browser {
         browser
     }
 
+    /// The process id of chromedriver, the parent of this browser's processes.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
     /// Runs `script` (a function body) in the page and returns its value.
     pub async fn eval(&self, script: &str) -> Value {
         self.client

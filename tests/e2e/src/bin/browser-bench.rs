@@ -20,7 +20,11 @@ use std::time::Duration;
 fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
-    let med = if v.len() % 2 == 0 { (v[mid - 1] + v[mid]) / 2.0 } else { v[mid] };
+    let med = if v.len() % 2 == 0 {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    };
     (med, v[0], v[v.len() - 1])
 }
 
@@ -54,27 +58,59 @@ fn payload(www: &Path) -> Value {
     json!({ "files": rows, "bytes": raw, "gzip": gz })
 }
 
-/// Resident memory of every Chromium process, in bytes (from /proc).
-fn chromium_rss() -> u64 {
-    let mut total = 0;
+/// Resident memory of every process descended from `root_pid` (chromedriver, whose
+/// children are this benchmark's Chromium), in bytes, from /proc.
+fn tree_rss(root_pid: u32) -> u64 {
+    let mut parent_of = std::collections::HashMap::new();
+    let mut rss = std::collections::HashMap::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().filter_map(Result::ok) {
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
-        let first = cmdline.split(|&b| b == 0).next().unwrap_or_default();
-        if !first.ends_with(b"chromium") && !first.ends_with(b"chrome") {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
             continue;
+        };
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+        };
+        if let Some(ppid) = field("PPid:").and_then(|v| v.parse::<u32>().ok()) {
+            parent_of.insert(pid, ppid);
         }
-        if let Ok(status) = std::fs::read_to_string(entry.path().join("status")) {
-            if let Some(kb) = status.lines().find_map(|l| l.strip_prefix("VmRSS:")) {
-                total += kb.trim().trim_end_matches(" kB").trim().parse::<u64>().unwrap_or(0) * 1024;
-            }
-        }
+        let kb = field("VmRSS:")
+            .and_then(|v| v.trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        rss.insert(pid, kb * 1024);
     }
-    total
+    let descends = |mut pid: u32| loop {
+        if pid == root_pid {
+            return true;
+        }
+        match parent_of.get(&pid) {
+            Some(&ppid) if ppid != 0 && ppid != pid => pid = ppid,
+            _ => return false,
+        }
+    };
+    rss.iter()
+        .filter(|(&pid, _)| descends(pid))
+        .map(|(_, &bytes)| bytes)
+        .sum()
 }
 
 async fn mark_time(browser: &Browser, mark: &str, secs: u64) -> f64 {
-    browser.wait_until(&format!("return performance.getEntriesByName('{mark}').length > 0;"), secs).await;
-    browser.eval(&format!("return performance.getEntriesByName('{mark}')[0].startTime;")).await.as_f64().unwrap()
+    browser
+        .wait_until(
+            &format!("return performance.getEntriesByName('{mark}').length > 0;"),
+            secs,
+        )
+        .await;
+    browser
+        .eval(&format!("return performance.getEntriesByName('{mark}')[0].startTime;"))
+        .await
+        .as_f64()
+        .unwrap()
 }
 
 async fn navigation(url: &str, runs: usize) -> Value {
@@ -95,7 +131,9 @@ async fn navigation(url: &str, runs: usize) -> Value {
 async fn interaction(url: &str, runs: usize) -> Value {
     let browser = Browser::launch().await;
     browser.client.goto(&format!("{url}#view=question")).await.unwrap();
-    browser.wait_until("return document.body.dataset.state === 'ready';", 60).await;
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 60)
+        .await;
     let mut times = Vec::new();
     for i in 0..runs {
         let v = browser
@@ -125,7 +163,9 @@ async fn interaction(url: &str, runs: usize) -> Value {
 async fn open_file(url: &str, file: &Path) -> Value {
     let browser = Browser::launch().await;
     browser.client.goto(url).await.unwrap();
-    browser.wait_until("return document.body.dataset.state === 'ready';", 60).await;
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 60)
+        .await;
     browser
         .eval(
             "window.__longest = 0;
@@ -136,14 +176,15 @@ async fn open_file(url: &str, file: &Path) -> Value {
              return true;",
         )
         .await;
-    let baseline = chromium_rss();
+    let driver_pid = browser.driver_pid();
+    let baseline = tree_rss(driver_pid);
     let peak = Arc::new(AtomicU64::new(baseline));
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = {
         let (peak, stop) = (peak.clone(), stop.clone());
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                peak.fetch_max(chromium_rss(), Ordering::Relaxed);
+                peak.fetch_max(tree_rss(driver_pid), Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(25));
             }
         })
