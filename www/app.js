@@ -3,7 +3,7 @@
 // wasm. Survey text is only ever inserted with textContent, never as HTML.
 import init, { drawFrequenciesJson } from "./pkg/canvass_web.js";
 import { SurveyWorker } from "./survey-worker.js";
-import { DEFAULTS, parseHash, toHash } from "./state.js";
+import { defaults, parseHash, toHash } from "./state.js";
 
 const DEFAULT_MANIFEST = "data/sample/manifest.json";
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
@@ -16,7 +16,7 @@ const fmtCount = (c) => (c === null || c === undefined ? "–" : fmtInt.format(c
 const app = {
   worker: null,
   survey: null, // { title, version, synthetic, k, local, respondents, questions }
-  state: parseHash(location.hash),
+  state: null, // the view state, read from the URL hash once the module is ready
   loading: null, // the worker of a file being opened
   observer: null,
   cardsDrawn: 0,
@@ -205,7 +205,7 @@ function buildOverview() {
     const grid = el("div", undefined, { class: "cards" });
     for (const q of questions) {
       const card = el("article", undefined, { class: "card", "data-index": String(q.index), "data-id": q.id });
-      const link = el("a", q.text, { href: toHash({ ...DEFAULTS, view: "question", q: q.id }) });
+      const link = el("a", q.text, { href: toHash({ ...defaults(), dataset: app.state.dataset, view: "question", question: q.id }) });
       const heading = el("h3");
       heading.append(link);
       const details = el("details");
@@ -246,13 +246,13 @@ function filterPicker(words) {
 }
 
 async function drawQuestion() {
-  const { q, base } = app.state;
+  const { question: q, base } = app.state;
   const index = questionIndex(q);
   if (index < 0) return;
   $("question").value = q;
   for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
   const freqJson = await app.worker.request("freq", { question: index, base });
-  if (app.state.q !== q || app.state.base !== base) return; // a newer request won
+  if (app.state.question !== q || app.state.base !== base) return; // a newer request won
   const freq = JSON.parse(freqJson);
   paint($("chart"), freqJson, freq, 180);
   $("chart-caption").textContent = describeBase(freq);
@@ -264,6 +264,7 @@ async function drawQuestion() {
 
 function setState(changes) {
   const next = { ...app.state, ...changes };
+  if (app.survey && !app.survey.local && app.survey.id) next.dataset = app.survey.id;
   const hash = toHash(next);
   if (hash !== (location.hash || "#")) location.hash = hash;
   else render();
@@ -271,10 +272,11 @@ function setState(changes) {
 
 async function render() {
   if (!app.survey) return;
-  const state = parseHash(location.hash);
-  if (!state.q || questionIndex(state.q) < 0) {
+  const { state, problems } = parseHash(location.hash);
+  if (problems.length) showMessage(`Parts of this link were not understood and were ignored: ${problems.join("; ")}.`, "info");
+  if (!state.question || questionIndex(state.question) < 0) {
     const first = chartable()[0];
-    state.q = first ? first.id : "";
+    state.question = first ? first.id : null;
   }
   app.state = state;
   const overview = state.view === "overview";
@@ -282,12 +284,10 @@ async function render() {
   $("question-view").hidden = overview;
   $("nav-overview").toggleAttribute("aria-current", overview);
   $("nav-question").toggleAttribute("aria-current", !overview);
-  if (overview) {
-    $("nav-overview").setAttribute("aria-current", "page");
-  } else {
-    $("nav-question").setAttribute("aria-current", "page");
-    $("nav-question").href = toHash({ ...state, view: "question" });
-  }
+  if (overview) $("nav-overview").setAttribute("aria-current", "page");
+  else $("nav-question").setAttribute("aria-current", "page");
+  $("nav-overview").href = toHash({ ...state, view: "overview" });
+  $("nav-question").href = toHash({ ...state, view: "question" });
   try {
     if (!overview) await drawQuestion();
     document.body.dataset.state = "ready";
@@ -343,7 +343,7 @@ async function openFile(file) {
     if (app.worker) app.worker.terminate("replaced");
     app.worker = worker;
     showWarnings(loaded.report);
-    history.pushState(null, "", toHash(DEFAULTS));
+    history.pushState(null, "", toHash(defaults()));
     showSurvey({ title: file.name, local: true, k: 0, synthetic: false, ...loaded });
   } catch (err) {
     if (app.loading === worker) {
@@ -369,10 +369,10 @@ function cancelLoading() {
 
 function wireEvents() {
   window.addEventListener("hashchange", render);
-  $("question").addEventListener("change", (e) => setState({ view: "question", q: e.target.value }));
+  $("question").addEventListener("change", (e) => setState({ view: "question", question: e.target.value }));
   $("question-search").addEventListener("input", (e) => {
     const first = filterPicker(e.target.value);
-    if (first && first.value !== app.state.q) setState({ view: "question", q: first.value });
+    if (first && first.value !== app.state.question) setState({ view: "question", question: first.value });
   });
   for (const radio of document.querySelectorAll('input[name="base"]')) {
     radio.addEventListener("change", (e) => setState({ base: e.target.value }));
@@ -416,13 +416,16 @@ function wireEvents() {
 }
 
 async function main() {
-  wireEvents();
   const [{ manifest, bytes }] = await Promise.all([fetchBundled(DEFAULT_MANIFEST), init()]);
+  app.state = parseHash(location.hash).state;
+  wireEvents();
   const worker = new SurveyWorker();
   const loaded = await loadInto(worker, bytes);
   app.worker = worker;
   showWarnings(loaded.report);
+  const folder = DEFAULT_MANIFEST.split("/").slice(-2, -1)[0];
   showSurvey({
+    id: `${folder}@${manifest.version}`,
     title: manifest.title,
     version: manifest.version,
     synthetic: manifest.synthetic === true,

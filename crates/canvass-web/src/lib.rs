@@ -141,3 +141,17 @@ fn draw_into(freq: &Frequencies, canvas: HtmlCanvasElement, scale: f64) -> Resul
     let layout = draw_frequencies(&area, freq, &style).map_err(js_error)?;
     to_json(&layout)
 }
+
+/// Reads a URL hash into the explorer's view state: `{state, problems}` as JSON. Never
+/// fails: a crafted link falls back to defaults and says what it ignored.
+#[wasm_bindgen(js_name = parseViewState)]
+pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
+    to_json(&canvass_core::view_state::parse_hash(hash))
+}
+
+/// Writes a view state (JSON of the shape `parseViewState` returns as `state`) as a hash.
+#[wasm_bindgen(js_name = viewStateHash)]
+pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
+    let state: canvass_core::view_state::ViewState = serde_json::from_str(state_json).map_err(js_error)?;
+    Ok(canvass_core::view_state::to_hash(&state))
+}
