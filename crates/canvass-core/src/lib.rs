@@ -15,6 +15,7 @@ pub mod dataset;
 pub mod freq;
 pub mod load;
 pub mod synth;
+pub mod view_state;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
 pub use load::infer::infer_cells;
