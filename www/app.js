@@ -40,18 +40,22 @@ function renderTable(freq) {
   $("chart-table-caption").textContent = [freq.text, base, ...missing].join(" · ");
 }
 
+const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
+
 function draw(survey, questionIdx) {
   const freq = JSON.parse(survey.frequenciesJson(questionIdx));
   const canvas = $("chart");
+  // The backing store has device pixels so that text and lines are crisp on HiDPI
+  // screens; the chart is laid out at that scale.
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 640;
-  const cssHeight = Math.max(160, 70 + 34 * freq.rows.length);
+  const cssHeight = survey.preferredHeight(questionIdx, cssWidth, "");
   canvas.style.height = `${cssHeight}px`;
   canvas.width = Math.round(cssWidth * dpr);
   canvas.height = Math.round(cssHeight * dpr);
-  const layout = survey.drawFrequencies(questionIdx, canvas, dpr);
+  const layout = survey.drawChart(questionIdx, canvas, dpr, darkScheme.matches, "");
   canvas.dataset.layout = layout;
-  canvas.setAttribute("aria-label", `Bar chart: ${freq.text}`);
+  canvas.setAttribute("aria-label", `${JSON.parse(layout).kind} chart: ${freq.text}`);
   $("chart-caption").textContent = `n = ${fmtInt.format(freq.base.n)} of ${fmtInt.format(freq.respondents)}`;
   renderTable(freq);
   document.body.dataset.state = "ready";
@@ -70,6 +74,7 @@ async function main() {
   });
   select.disabled = false;
   select.addEventListener("change", () => draw(survey, Number(select.value)));
+  darkScheme.addEventListener("change", () => draw(survey, Number(select.value)));
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

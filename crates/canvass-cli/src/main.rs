@@ -4,6 +4,8 @@
 //! as a plain table or, with `--json`, in the shapes documented in the README. This
 //! binary holds no statistics of its own.
 
+mod chart_cmd;
+
 use canvass_core::freq::{frequencies, BaseKind, Frequencies};
 use canvass_core::{load, LoadOptions, Loaded};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -42,6 +44,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Draw one question, or one question by another, to an SVG or PNG file.
+    Chart(chart_cmd::ChartArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,6 +108,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 Ok(())
             }
         }
+        Command::Chart(args) => chart_cmd::run(args),
     }
 }
 

@@ -5,7 +5,8 @@
 //! gets small answers back as JSON text. This is the only crate that knows about JS,
 //! the DOM or canvas; it holds no statistics or layout logic of its own.
 
-use canvass_core::chart::{draw_frequencies, ChartStyle};
+use canvass_core::chart::adapt::{chart_for_question, ChartKind};
+use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
 use canvass_core::freq::{frequencies, BaseKind};
 use canvass_core::{load, LoadOptions, Loaded};
 use plotters::prelude::IntoDrawingArea;
@@ -99,24 +100,57 @@ impl Survey {
     }
 
     /// Draws question `question_idx` into `canvas`, whose backing store the page has
-    /// sized to its CSS size times `scale` (the device pixel ratio). Returns the
-    /// layout in device pixels as JSON.
-    #[wasm_bindgen(js_name = drawFrequencies)]
-    pub fn draw_frequencies(
+    /// sized to its CSS size times `scale` (the device pixel ratio), in the dark theme
+    /// when `dark`. `kind` is "" for the chart that suits the question, or "bar" or
+    /// "diverging". Returns the layout in device pixels as JSON.
+    #[wasm_bindgen(js_name = drawChart)]
+    pub fn draw_chart(
         &self,
         question_idx: usize,
         canvas: HtmlCanvasElement,
         scale: f64,
+        dark: bool,
+        kind: &str,
     ) -> Result<String, JsError> {
-        let freq = frequencies(&self.loaded.dataset, question_idx, BaseKind::Answered).map_err(js_error)?;
-        let backend =
-            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_error("this canvas has no 2D context"))?;
-        let area = backend.into_drawing_area();
-        let style = ChartStyle {
-            scale,
-            ..ChartStyle::default()
-        };
-        let layout = draw_frequencies(&area, &freq, &style).map_err(js_error)?;
-        to_json(&layout)
+        let (chart, footnote) = self.chart(question_idx, kind)?;
+        to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
     }
+
+    /// The height in CSS pixels at which question `question_idx` reads well in a
+    /// canvas `css_width` wide.
+    #[wasm_bindgen(js_name = preferredHeight)]
+    pub fn preferred_height(&self, question_idx: usize, css_width: u32, kind: &str) -> Result<u32, JsError> {
+        let (chart, _) = self.chart(question_idx, kind)?;
+        let width = css_width.min(i32::MAX as u32) as i32;
+        Ok(chart::preferred_height_px(&chart, width, &ChartStyle::default()).max(0) as u32)
+    }
+}
+
+impl Survey {
+    fn chart(&self, question_idx: usize, kind: &str) -> Result<(Chart, Footnote), JsError> {
+        let kind = match kind {
+            "" => None,
+            name => Some(ChartKind::parse(name).ok_or_else(|| js_error(format!("no chart kind {name:?}")))?),
+        };
+        chart_for_question(&self.loaded.dataset, question_idx, kind).map_err(js_error)
+    }
+}
+
+/// Draws `chart` into `canvas` at `scale` device pixels per CSS pixel and returns the
+/// layout it drew.
+pub fn draw_on_canvas(
+    canvas: HtmlCanvasElement,
+    chart: &Chart,
+    footnote: &Footnote,
+    scale: f64,
+    dark: bool,
+) -> Result<ChartLayout, JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_error("this canvas has no 2D context"))?;
+    let area = backend.into_drawing_area();
+    let light = ChartStyle {
+        scale,
+        ..ChartStyle::default()
+    };
+    let style = if dark { light.dark() } else { light };
+    chart::draw(&area, chart, footnote, &style).map_err(js_error)
 }
