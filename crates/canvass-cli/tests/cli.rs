@@ -143,7 +143,11 @@ fn chart_writes_a_png_with_bars_where_the_layout_puts_them() {
         assert_ne!(img.get_pixel(past, y).0, [0x00, 0x72, 0xB2], "{bar:?}");
     }
     // Python's bar holds 6 of the 11 answers, Rust's 2: measured on the pixels.
-    let run = |y: u32| (0..640).filter(|&x| img.get_pixel(x, y).0 == [0x00, 0x72, 0xB2]).count() as f64;
+    let run = |y: u32| {
+        (0..640)
+            .filter(|&x| img.get_pixel(x, y).0 == [0x00, 0x72, 0xB2])
+            .count() as f64
+    };
     let (python, rust) = (run(layout.bars[0].y_px as u32 + 2), run(layout.bars[1].y_px as u32 + 2));
     assert!((python / rust - 3.0).abs() < 0.05, "{python} {rust}");
 
@@ -182,7 +186,12 @@ fn chart_writes_svg_for_each_kind_of_question() {
     assert!(ok, "{stderr}");
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg"), "{text}");
-    for wanted in ["Which language do you use most?", "Python", "55% (n=6)", "one-header-row.csv"] {
+    for wanted in [
+        "Which language do you use most?",
+        "Python",
+        "55% (n=6)",
+        "one-header-row.csv",
+    ] {
         assert!(text.contains(wanted), "missing {wanted}");
     }
     assert_eq!(text.matches("fill=\"#0072B2\"").count(), 5);
@@ -218,7 +227,10 @@ fn chart_errors_are_sentences() {
     assert!(stderr.contains("identifier"), "{stderr}");
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "Age", "--svg", s]);
     assert!(!ok);
-    assert!(stderr.contains("--by compares answers of two single-choice questions"), "{stderr}");
+    assert!(
+        stderr.contains("--by compares answers of two single-choice questions"),
+        "{stderr}"
+    );
     let (ok, _, stderr) = canvass(&["chart", f, "@2"]);
     assert!(!ok, "an output file is required: {stderr}");
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--png", "/no/such/dir/x.png"]);

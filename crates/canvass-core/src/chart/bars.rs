@@ -80,7 +80,7 @@ fn bar_layout_kind(
     if series.significant.iter().any(|&s| s) {
         legend.push(LegendItem::Note(SIGNIFICANT_NOTE.to_string()));
     }
-    let fr = frame(&series.title, &footnote, &legend, w, h, style);
+    let fr = frame(&series.title, "", &footnote, &legend, w, h, style);
     let labels: Vec<String> = order.iter().map(|&i| series.categories[i].clone()).collect();
     let value_labels: Vec<String> = order.iter().map(|&i| value_label(series, i)).collect();
     let value_w = value_labels

@@ -42,7 +42,7 @@ pub fn diverging_layout(
     if !left_out.is_empty() {
         footnote.notes.push(format!("Not shown: {}", left_out.join(", ")));
     }
-    let fr = frame(&likert.title, &footnote, &legend, w, h, style);
+    let fr = frame(&likert.title, "", &footnote, &legend, w, h, style);
     let cell = |item: usize, level: usize| -> f64 {
         likert
             .cells

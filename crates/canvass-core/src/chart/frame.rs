@@ -93,6 +93,7 @@ const BADGE: &str = "SYNTHETIC DATA";
 /// Lays out title, badge, legend and footnote in a `width` × `height` area.
 pub(crate) fn frame(
     title: &str,
+    subtitle: &str,
     footnote: &Footnote,
     legend: &[LegendItem],
     width: f64,
@@ -151,7 +152,22 @@ pub(crate) fn frame(
         texts.push(t);
     }
     let badge_bottom = if footnote.synthetic { top + m.small * 1.7 } else { top };
-    top = (top + title_lines.len() as f64 * title_lh).max(badge_bottom) + 8.0 * m.s;
+    top += title_lines.len() as f64 * title_lh;
+    if !subtitle.is_empty() {
+        let line = super::text::elide(subtitle, m.font, (title_right - left).max(m.font));
+        texts.push(text(
+            line,
+            left,
+            top + 2.0 * m.s,
+            m.font,
+            style.muted,
+            HAlign::Left,
+            VAlign::Top,
+            TextRole::Subtitle,
+        ));
+        top += Metrics::line(m.font) + 2.0 * m.s;
+    }
+    top = top.max(badge_bottom) + 8.0 * m.s;
 
     if !legend.is_empty() {
         let swatch = (m.font * 0.8).round();

@@ -45,6 +45,8 @@ pub enum VAlign {
 #[serde(rename_all = "snake_case")]
 pub enum TextRole {
     Title,
+    /// The line under the title, such as which question splits a crosstab.
+    Subtitle,
     /// A category, item or group name beside or above the data.
     Label,
     Tick,

@@ -96,21 +96,16 @@ pub fn grouped_layout(
     let m = Metrics::of(style);
     let (w, h) = (width_px.max(1) as f64, height_px.max(1) as f64);
     let n_cols = table.col_labels.len();
-    let mut legend: Vec<LegendItem> = Vec::new();
-    if !table.col_title.is_empty() {
-        legend.push(LegendItem::Note(format!("{}:", table.col_title)));
-    }
-    legend.extend(
-        table
-            .col_labels
-            .iter()
-            .enumerate()
-            .map(|(c, l)| LegendItem::Swatch(group_label(table, c, l), style.series(c))),
-    );
+    let mut legend: Vec<LegendItem> = table
+        .col_labels
+        .iter()
+        .enumerate()
+        .map(|(c, l)| LegendItem::Swatch(group_label(table, c, l), style.series(c)))
+        .collect();
     if any_significant(table) {
         legend.push(LegendItem::Note(SIGNIFICANT_NOTE.to_string()));
     }
-    let fr = frame(&table.title, footnote, &legend, w, h, style);
+    let fr = frame(&table.title, &by_line(table), footnote, &legend, w, h, style);
     let value_font = m.small;
     let value_w = (0..table.row_labels.len())
         .flat_map(|r| (0..n_cols).map(move |c| (r, c)))
@@ -206,6 +201,15 @@ pub fn grouped_layout(
     )
 }
 
+/// The subtitle of a crosstab: which question the groups come from.
+pub(crate) fn by_line(table: &GroupedTable) -> String {
+    if table.col_title.is_empty() {
+        String::new()
+    } else {
+        format!("By {}", table.col_title)
+    }
+}
+
 fn group_label(table: &GroupedTable, col: usize, label: &str) -> String {
     match table.col_bases.get(col).copied().flatten() {
         Some(n) if n.is_finite() => format!("{label} (n={})", fmt_count(n)),
@@ -233,7 +237,7 @@ pub fn stacked_layout(
     if any_significant(table) {
         legend.push(LegendItem::Note(SIGNIFICANT_NOTE.to_string()));
     }
-    let fr = frame(&table.title, footnote, &legend, w, h, style);
+    let fr = frame(&table.title, &by_line(table), footnote, &legend, w, h, style);
     let bar_labels: Vec<String> = table
         .col_labels
         .iter()

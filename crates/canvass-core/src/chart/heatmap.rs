@@ -21,13 +21,18 @@ pub fn heatmap_layout(
     let (w, h) = (width_px.max(1) as f64, height_px.max(1) as f64);
     let any_sig = table.significant.iter().flatten().any(|&s| s);
     let mut legend = Vec::new();
-    if !table.col_title.is_empty() {
-        legend.push(LegendItem::Note(format!("Columns: {}", table.col_title)));
-    }
     if any_sig {
         legend.push(LegendItem::Note(SIGNIFICANT_NOTE.to_string()));
     }
-    let fr = frame(&table.title, footnote, &legend, w, h, style);
+    let fr = frame(
+        &table.title,
+        &super::grouped::by_line(table),
+        footnote,
+        &legend,
+        w,
+        h,
+        style,
+    );
     let n_rows = table.row_labels.len();
     let n_cols = table.col_labels.len().max(1);
     let hi = table

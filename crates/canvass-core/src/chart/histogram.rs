@@ -19,7 +19,7 @@ pub fn histogram_layout(
 ) -> ChartLayout {
     let m = Metrics::of(style);
     let (w, h) = (width_px.max(1) as f64, height_px.max(1) as f64);
-    let fr = frame(&hist.title, footnote, &[], w, h, style);
+    let fr = frame(&hist.title, "", footnote, &[], w, h, style);
     // Only bins with two finite, increasing edges are drawn.
     let n_bins = hist.counts.len().min(hist.edges.len().saturating_sub(1));
     let bins: Vec<(f64, f64, Option<f64>)> = (0..n_bins)
@@ -44,9 +44,9 @@ pub fn histogram_layout(
     let y0 = fr.top + y_title_h;
     let y1 = (fr.bottom - tick_h - axis_h).max(y0 + 1.0);
     // Headroom above the tallest bar for its count label.
-    let y_values = nice_ticks(0.0, max_count * 1.1, ticks_that_fit(y1 - y0, m.small * 0.9));
-    // Counts are whole: drop fractional ticks on short axes.
-    let y_values: Vec<f64> = y_values.into_iter().filter(|v| v.fract() == 0.0).collect();
+    // Counts are whole, so never more ticks than whole numbers up to the top.
+    let max_ticks = ticks_that_fit(y1 - y0, m.small * 0.9).min((max_count * 1.1).ceil() as usize + 1);
+    let y_values = nice_ticks(0.0, max_count * 1.1, max_ticks);
     let y_top = y_values.last().copied().unwrap_or(max_count).max(1.0);
     let y_label_w = y_values
         .iter()

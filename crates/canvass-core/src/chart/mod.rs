@@ -69,9 +69,11 @@ pub fn preferred_height_px(chart: &Chart, width_px: i32, style: &ChartStyle) -> 
         Chart::Heatmap(c) => (c.row_labels.len() + 2, 2.4),
         Chart::Histogram(_) => (12, 2.2),
     };
+    // Legend rows, and the subtitle line of crosstabs.
     let legend_rows = match chart {
-        Chart::Grouped(c) => 1 + c.col_labels.len() / 4,
-        Chart::Stacked(c) => 1 + c.row_labels.len() / 4,
+        Chart::Grouped(c) => 2 + c.col_labels.len() / 4,
+        Chart::Stacked(c) => 2 + c.row_labels.len() / 4,
+        Chart::Heatmap(_) => 1,
         Chart::Diverging(c) => 1 + c.levels.len() / 4,
         _ => 0,
     };

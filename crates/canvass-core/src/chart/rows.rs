@@ -128,7 +128,19 @@ pub(crate) fn h_axis(
 ) -> HAxis {
     let m = Metrics::of(style);
     let widest = text_width_px(&fmt(hi.max(lo.abs()), 0.01), m.small).max(text_width_px("100%", m.small));
-    let values = nice_ticks(lo, hi, ticks_that_fit(rows.x1 - rows.x0, widest));
+    let fit = ticks_that_fit(rows.x1 - rows.x0, widest);
+    // A range centred on zero (diverging bars) gets ticks chosen for one half and
+    // mirrored, so that zero is a tick and the axis ends close to the longest bar.
+    let values = if lo < 0.0 && (lo + hi).abs() <= f64::EPSILON * hi.abs() {
+        let half = nice_ticks(0.0, hi, fit / 2 + 1);
+        half.iter()
+            .rev()
+            .map(|v| 0.0 - v)
+            .chain(half.iter().skip(1).copied())
+            .collect()
+    } else {
+        nice_ticks(lo, hi, fit)
+    };
     let axis = HAxis {
         x0: rows.x0,
         x1: rows.x1,

@@ -369,7 +369,7 @@ fn grouped_bars_colour_each_group_and_mark_significant_cells() {
         .collect();
     assert_eq!(sig, ["52%*", "41%*"]);
     let legend = values(&l, TextRole::Legend);
-    assert_eq!(legend[0], "Role:");
+    assert_eq!(values(&l, TextRole::Subtitle), ["By Role"]);
     assert!(legend.contains(&"Student (n=312)".to_string()), "{legend:?}");
     assert!(
         legend.iter().any(|t| t.starts_with("* differs significantly")),
@@ -464,8 +464,12 @@ fn diverging_bars_centre_the_neutral_level() {
         "{totals:?}"
     );
     assert!(l.footnote.join(" ").contains("Not shown: Don't know"));
-    let ticks: Vec<&str> = l.ticks.iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(ticks.first(), ticks.last());
+    // Symmetric ticks through zero, ending at the first round value past 61%.
+    let ticks: Vec<f64> = l.ticks.iter().map(|t| t.value).collect();
+    assert!(ticks.contains(&0.0), "{ticks:?}");
+    assert_eq!(ticks.first().map(|v| -v), ticks.last().copied());
+    assert!((61.0..=80.0).contains(ticks.last().unwrap()), "{ticks:?}");
+    assert_eq!(l.ticks[0].label, l.ticks.last().unwrap().label);
 }
 
 #[test]
