@@ -32,6 +32,11 @@ fn assert_tidy(name: &str, l: &ChartLayout) {
             );
         }
     }
+    // Tick labels say exactly their value (an axis at 2.5 steps reads 7.5, not 8).
+    for t in &l.ticks {
+        let shown: f64 = t.label.trim_end_matches('%').replace(',', "").parse().unwrap();
+        assert!((shown - t.value.abs()).abs() < 1e-9, "{name}: tick {t:?}");
+    }
     for bar in &l.bars {
         assert!(bar.w_px >= 0 && bar.h_px >= 0, "{name}: {bar:?}");
         assert!(

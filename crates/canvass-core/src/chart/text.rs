@@ -107,11 +107,15 @@ pub fn fmt_count(n: f64) -> String {
 /// misleading "0%" for a share that is small and not zero.
 pub fn fmt_percent(p: f64) -> String {
     if !p.is_finite() {
-        "–".to_string()
-    } else if p > 0.0 && p < 0.5 {
+        return "–".to_string();
+    }
+    // Half away from zero, as readers round: 0.5% is "1%", not the "0%" of
+    // round-half-to-even.
+    let rounded = p.round();
+    if p > 0.0 && rounded == 0.0 {
         "<1%".to_string()
     } else {
-        format!("{p:.0}%")
+        format!("{rounded:.0}%")
     }
 }
 
@@ -120,8 +124,15 @@ pub fn fmt_number(v: f64, step: f64) -> String {
     if !v.is_finite() {
         return "–".to_string();
     }
-    let decimals = if step.is_finite() && step > 0.0 && step < 1.0 {
-        (-step.log10()).ceil().clamp(0.0, 6.0) as usize
+    // As many decimals as the step needs to be written exactly: 2.5 needs one, 0.25
+    // two, 10 none.
+    let decimals = if step.is_finite() && step > 0.0 {
+        (0..=6)
+            .find(|&d| {
+                let scaled = step * 10f64.powi(d);
+                (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+            })
+            .unwrap_or(6) as usize
     } else {
         0
     };
@@ -196,6 +207,11 @@ mod tests {
         assert_eq!(fmt_percent(0.2), "<1%");
         assert_eq!(fmt_percent(0.0), "0%");
         assert_eq!(fmt_number(2.5, 0.5), "2.5");
+        assert_eq!(fmt_number(7.5, 2.5), "7.5");
+        assert_eq!(fmt_number(10.0, 2.5), "10");
+        assert_eq!(fmt_number(0.75, 0.25), "0.75");
+        assert_eq!(fmt_percent(0.5), "1%");
+        assert_eq!(fmt_percent(2.5), "3%");
         assert_eq!(fmt_number(20.0, 10.0), "20");
         assert_eq!(fmt_number(0.30000000000000004, 0.1), "0.3");
         assert_eq!(fmt_number(25_000.0, 5000.0), "25,000");
