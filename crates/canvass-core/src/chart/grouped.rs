@@ -210,7 +210,7 @@ pub(crate) fn by_line(table: &GroupedTable) -> String {
     }
 }
 
-fn group_label(table: &GroupedTable, col: usize, label: &str) -> String {
+pub(crate) fn group_label(table: &GroupedTable, col: usize, label: &str) -> String {
     match table.col_bases.get(col).copied().flatten() {
         Some(n) if n.is_finite() => format!("{label} (n={})", fmt_count(n)),
         _ => label.to_string(),

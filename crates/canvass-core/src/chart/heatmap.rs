@@ -62,7 +62,11 @@ pub fn heatmap_layout(
     let col_lines: Vec<Vec<String>> = table
         .col_labels
         .iter()
-        .map(|l| wrap(l, head_font, (col_w - 4.0 * m.s).max(head_font), 3))
+        .enumerate()
+        .map(|(c, l)| {
+            let label = super::grouped::group_label(table, c, l);
+            wrap(&label, head_font, (col_w - 4.0 * m.s).max(head_font), 3)
+        })
         .collect();
     let head_rows = col_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let head_h = head_rows * Metrics::line(head_font) + 6.0 * m.s;

@@ -69,19 +69,27 @@ pub fn preferred_height_px(chart: &Chart, width_px: i32, style: &ChartStyle) -> 
         Chart::Heatmap(c) => (c.row_labels.len() + 2, 2.4),
         Chart::Histogram(_) => (12, 2.2),
     };
-    // Legend rows, and the subtitle line of crosstabs.
-    let legend_rows = match chart {
-        Chart::Grouped(c) => 2 + c.col_labels.len() / 4,
-        Chart::Stacked(c) => 2 + c.row_labels.len() / 4,
-        Chart::Heatmap(_) => 1,
-        Chart::Diverging(c) => 1 + c.levels.len() / 4,
-        _ => 0,
+    // Legend rows at this width (each entry a swatch, its label and a gap), plus the
+    // subtitle line of crosstabs.
+    let legend_w = |labels: &[String]| -> f64 {
+        labels
+            .iter()
+            .map(|l| text::text_width_px(l, s.font) + s.font * 0.8 + 21.0 * s.s)
+            .sum()
     };
-    let _ = width_px;
+    let room = (width_px as f64 - 2.0 * s.pad).max(s.font);
+    let rows_for = |labels: &[String]| (legend_w(labels) / room).ceil();
+    let legend_rows = match chart {
+        Chart::Grouped(c) => 1.0 + rows_for(&c.col_labels) + 1.0,
+        Chart::Stacked(c) => 1.0 + rows_for(&c.row_labels) + 1.0,
+        Chart::Heatmap(_) => 2.0,
+        Chart::Diverging(c) => rows_for(&c.levels),
+        _ => 0.0,
+    };
     let fixed = 2.0 * s.pad
         + 2.0 * frame::Metrics::line(s.title)
         + 4.0 * frame::Metrics::line(s.small)
-        + legend_rows as f64 * frame::Metrics::line(s.font)
+        + legend_rows * frame::Metrics::line(s.font)
         + 3.0 * frame::Metrics::line(s.font);
     (fixed + rows.max(1) as f64 * per_row * s.font)
         .round()

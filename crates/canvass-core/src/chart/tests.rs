@@ -439,7 +439,10 @@ fn heatmap_shades_by_value_and_prints_every_value() {
     assert!(l.bars.windows(2).all(|p| (p[0].w_px - p[1].w_px).abs() <= 1));
     let printed = values(&l, TextRole::Value);
     assert_eq!(printed.len(), 12, "{printed:?}");
-    assert_eq!(values(&l, TextRole::Label)[..3], ["Student", "Researcher", "Engineer"]);
+    assert_eq!(
+        values(&l, TextRole::Label)[..3],
+        ["Student (n=312)", "Researcher (n=405)", "Engineer (n=298)"]
+    );
     // The colour scale runs from 0% to the largest value.
     let ticks = values(&l, TextRole::Tick);
     assert_eq!(ticks, ["0%", "52%"]);
@@ -681,4 +684,28 @@ fn a_question_gets_the_chart_its_answers_call_for() {
     let err = chart_for_question(ds, 0, None).unwrap_err().to_string();
     assert!(err.contains("identifier"), "{err}");
     assert!(chart_for_question(ds, 9, None).is_err());
+}
+
+#[test]
+fn preferred_height_grows_with_rows_and_with_a_wrapping_legend() {
+    let style = ChartStyle::default();
+    let few = samples::ordinal();
+    let Chart::Bars(mut series) = samples::ordinal() else {
+        unreachable!()
+    };
+    series.categories.extend((0..20).map(|i| format!("more {i}")));
+    let many = Chart::Bars(series);
+    assert!(preferred_height_px(&many, 640, &style) > preferred_height_px(&few, 640, &style) + 20 * 20);
+    let stacked = Chart::Stacked(samples::crosstab());
+    assert!(preferred_height_px(&stacked, 300, &style) > preferred_height_px(&stacked, 1200, &style));
+    // Twice the scale, twice the pixels.
+    let double = ChartStyle {
+        scale: 2.0,
+        ..ChartStyle::default()
+    };
+    let (h1, h2) = (
+        preferred_height_px(&few, 640, &style),
+        preferred_height_px(&few, 1280, &double),
+    );
+    assert!((h2 - 2 * h1).abs() <= 4, "{h1} {h2}");
 }
