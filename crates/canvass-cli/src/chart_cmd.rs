@@ -150,6 +150,14 @@ pub fn render(chart: &Chart, footnote: &Footnote, args: &ChartArgs) -> Result<Ch
         Some(h) => (h.clamp(120, 16_000) as f64 * scale).round() as u32,
         None => chart::preferred_height_px(chart, width as i32, &style) as u32,
     };
+    // A bitmap holds three bytes a pixel; past this a typo in --scale would exhaust
+    // memory rather than draw a chart.
+    const MAX_PIXELS: u64 = 100_000_000;
+    if width as u64 * height as u64 > MAX_PIXELS {
+        return Err(format!(
+            "a {width} × {height} pixel chart is too large; lower --width, --height or --scale"
+        ));
+    }
     if let Some(path) = &args.svg {
         let mut svg = String::new();
         let layout = {

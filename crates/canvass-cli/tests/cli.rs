@@ -231,6 +231,14 @@ fn chart_errors_are_sentences() {
         stderr.contains("--by compares answers of two single-choice questions"),
         "{stderr}"
     );
+    let (ok, _, stderr) = canvass(&[
+        "chart", f, "@2", "--png", s, "--width", "8000", "--height", "9000", "--scale", "8",
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("too large"), "{stderr}");
+    let (ok, _, stderr) = canvass(&["chart", f, "@2", "--svg", s, "--scale", "0"]);
+    assert!(!ok);
+    assert!(stderr.contains("--scale must be a positive number"), "{stderr}");
     let (ok, _, stderr) = canvass(&["chart", f, "@2"]);
     assert!(!ok, "an output file is required: {stderr}");
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--png", "/no/such/dir/x.png"]);
