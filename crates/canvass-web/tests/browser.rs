@@ -120,3 +120,52 @@ fn preferred_height_grows_with_the_number_of_answers() {
         .unwrap();
     assert!(message.contains("pie"), "{message}");
 }
+
+/// Median time to lay out and paint a bar chart of `n` answers on a 2× canvas.
+fn median_draw_ms(n: usize) -> f64 {
+    use canvass_core::chart::{BarSeries, Chart, Footnote};
+    let chart = Chart::Bars(BarSeries {
+        title: format!("A question with {n} answers"),
+        categories: (0..n)
+            .map(|i| format!("Answer number {i} with a label of some length"))
+            .collect(),
+        values: (0..n).map(|i| Some(100.0 / (i + 2) as f64)).collect(),
+        counts: (0..n).map(|i| Some(1000.0 / (i + 2) as f64)).collect(),
+        intervals: (0..n)
+            .map(|i| Some([90.0 / (i + 2) as f64, 110.0 / (i + 2) as f64]))
+            .collect(),
+        axis_label: "% of respondents".into(),
+        ..BarSeries::default()
+    });
+    let footnote = Footnote {
+        base: "Base: 1,000 respondents".into(),
+        ..Footnote::default()
+    };
+    let height = canvass_core::chart::preferred_height_px(
+        &chart,
+        1280,
+        &canvass_core::chart::ChartStyle {
+            scale: 2.0,
+            ..Default::default()
+        },
+    );
+    let canvas = canvas(1280, height as u32);
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let mut times: Vec<f64> = (0..15)
+        .map(|_| {
+            let start = performance.now();
+            canvass_web::draw_on_canvas(canvas.clone(), &chart, &footnote, 2.0, false).unwrap();
+            performance.now() - start
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+#[wasm_bindgen_test]
+fn drawing_stays_fast_for_long_questions() {
+    let (ten, seventy_five) = (median_draw_ms(10), median_draw_ms(75));
+    web_sys::console::log_1(&format!("median draw: 10 answers {ten:.1} ms, 75 answers {seventy_five:.1} ms").into());
+    // Generous bounds: a redraw on resize must not stall the page.
+    assert!(ten < 100.0 && seventy_five < 400.0, "{ten} ms, {seventy_five} ms");
+}
