@@ -709,3 +709,91 @@ fn preferred_height_grows_with_rows_and_with_a_wrapping_legend() {
     );
     assert!((h2 - 2 * h1).abs() <= 4, "{h1} {h2}");
 }
+
+#[test]
+fn grids_rankings_scales_and_multi_selects_get_their_charts() {
+    use crate::dataset::{Bitset, Categorical, Column, Dataset, MultiSelect, Question, QuestionKind};
+    use adapt::chart_for_question;
+    let categorical = |id: &str, kind, group: Option<&str>, levels: &[&str], codes: &[u16]| Question {
+        id: id.into(),
+        text: id.into(),
+        kind,
+        group: group.map(String::from),
+        column: Column::Categorical(
+            Categorical::new(levels.iter().map(|s| s.to_string()).collect(), codes.to_vec()).unwrap(),
+        ),
+    };
+    let agree = ["Disagree", "Neutral", "Agree"];
+    let ranks = ["1", "2", "3"];
+    let mut picked = [Bitset::new(4), Bitset::new(4)];
+    for row in [0, 1, 2] {
+        picked[0].insert(row);
+    }
+    for row in [1, 2, 3] {
+        picked[1].insert(row);
+    }
+    let multi = Question {
+        id: "tools".into(),
+        text: "Which tools do you use?".into(),
+        kind: QuestionKind::Multi,
+        group: None,
+        column: Column::Multi(
+            MultiSelect::new(vec!["Jupyter".into(), "VS Code".into()], picked.to_vec(), vec![None; 4]).unwrap(),
+        ),
+    };
+    let ds = Dataset::new(
+        4,
+        vec![
+            categorical("Docs [Clear]", QuestionKind::Grid, Some("Docs"), &agree, &[2, 2, 1, 0]),
+            categorical(
+                "Docs [Current]",
+                QuestionKind::Grid,
+                Some("Docs"),
+                &agree,
+                &[2, 1, 1, 1],
+            ),
+            categorical("Rank [Speed]", QuestionKind::Rank, Some("Rank"), &ranks, &[0, 0, 1, 2]),
+            categorical("Rank [Docs]", QuestionKind::Rank, Some("Rank"), &ranks, &[1, 2, 0, 0]),
+            categorical("Rank [GPU]", QuestionKind::Rank, Some("Rank"), &ranks, &[2, 1, 2, 1]),
+            categorical(
+                "often",
+                QuestionKind::Ordinal,
+                None,
+                &["Daily", "Weekly", "Never"],
+                &[2, 2, 2, 0],
+            ),
+            multi,
+        ],
+    )
+    .unwrap();
+
+    let (grid, foot) = chart_for_question(&ds, 1, None).unwrap();
+    let Chart::Diverging(likert) = &grid else {
+        panic!("{grid:?}")
+    };
+    assert_eq!(likert.title, "Docs");
+    assert_eq!(likert.items, ["Clear", "Current"]);
+    assert_eq!(likert.cells[1], [Some(0.0), Some(75.0), Some(25.0)]);
+    assert_eq!(foot.base, "Base: respondents who answered each item (4 to 4)");
+
+    let (rank, _) = chart_for_question(&ds, 2, None).unwrap();
+    let Chart::Rank(rank) = &rank else { panic!("{rank:?}") };
+    assert_eq!(rank.items, ["Speed", "Docs", "GPU"]);
+    // Speed: ranks 1, 1, 2, 3 earn 2 + 2 + 1 + 0 points over 4 respondents.
+    assert_eq!(rank.borda[0], Some(5.0 / 4.0));
+    assert_eq!(rank.first_place[1], Some(50.0));
+
+    // A scale keeps its order even when a later level is the most common.
+    let (scale, _) = chart_for_question(&ds, 5, None).unwrap();
+    let l = lay(&scale, &Footnote::default(), 600, 300);
+    let order: Vec<&str> = l.bars.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(order, ["Daily", "Weekly", "Never"]);
+
+    let (tools, foot) = chart_for_question(&ds, 6, None).unwrap();
+    let Chart::Bars(series) = &tools else {
+        panic!("{tools:?}")
+    };
+    assert_eq!(series.axis_label, "% of respondents");
+    assert_eq!(series.values, [Some(75.0), Some(75.0)]);
+    assert!(foot.notes[0].contains("more than one answer"), "{foot:?}");
+}
