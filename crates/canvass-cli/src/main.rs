@@ -13,6 +13,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod synth;
+
 #[derive(Parser)]
 #[command(
     name = "canvass",
@@ -46,6 +48,8 @@ enum Command {
     },
     /// Draw one question, or one question by another, to an SVG or PNG file.
     Chart(chart_cmd::ChartArgs),
+    /// Generate a synthetic release from a codebook, or check a release (--check).
+    Synth(synth::SynthArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,6 +81,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Synth(args) => match synth::run(args)? {
+            true => Ok(()),
+            false => Err("synth --check: the release does not match its codebook (see above)".into()),
+        },
         Command::Summary { file, json } => {
             let loaded = read_survey(&file)?;
             let summary = Summary::of(&loaded);

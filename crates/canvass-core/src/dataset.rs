@@ -8,11 +8,11 @@
 //! This module only stores and checks; it does not parse (see `load`) or count (see
 //! `freq`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Why a cell holds no answer. The order is the order in which reports list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// Skip logic did not show the question to this respondent.

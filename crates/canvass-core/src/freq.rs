@@ -5,11 +5,11 @@
 //! counted apart and never folded into an answer.
 
 use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell, Question};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which respondents the percentages are of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum BaseKind {
     /// Respondents who gave an answer (the default, as in most published reports).
@@ -21,14 +21,14 @@ pub enum BaseKind {
     All,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Base {
     pub kind: BaseKind,
     pub n: f64,
 }
 
 /// One answer's line in a frequency table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FreqRow {
     pub option: String,
     pub count: Option<f64>,
@@ -37,13 +37,13 @@ pub struct FreqRow {
     pub ci: Option<[f64; 2]>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MissingCount {
     pub reason: Missing,
     pub count: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frequencies {
     pub question: String,
     pub text: String,
@@ -51,7 +51,7 @@ pub struct Frequencies {
     pub rows: Vec<FreqRow>,
     pub missing: Vec<MissingCount>,
     /// For multi-select questions percentages are of respondents and may sum past 100.
-    pub percent_of: &'static str,
+    pub percent_of: String,
     pub respondents: usize,
 }
 
@@ -112,7 +112,7 @@ pub fn frequencies(dataset: &Dataset, question_idx: usize, base_kind: BaseKind) 
                     CategoricalCell::Missing(m) => missing_counts[m as usize] += 1,
                 }
             }
-            (col.levels().to_vec(), counts, "respondents")
+            (col.levels().to_vec(), counts, "respondents".to_string())
         }
         Column::Multi(col) => {
             for row_idx in 0..col.len() {
@@ -121,7 +121,7 @@ pub fn frequencies(dataset: &Dataset, question_idx: usize, base_kind: BaseKind) 
                 }
             }
             let counts = (0..col.options().len()).map(|o| col.selected(o).count_ones()).collect();
-            (col.options().to_vec(), counts, "respondents")
+            (col.options().to_vec(), counts, "respondents".to_string())
         }
         Column::Numeric(col) => {
             let values: Vec<f64> = col
@@ -149,7 +149,7 @@ pub fn frequencies(dataset: &Dataset, question_idx: usize, base_kind: BaseKind) 
                 .map(|(lo, hi)| format!("{}–{}", fmt_num(*lo), fmt_num(*hi)))
                 .collect();
             labels.extend(col.coded_labels().iter().cloned());
-            (labels, counts, "respondents")
+            (labels, counts, "respondents".to_string())
         }
         Column::Text(_) => {
             return Err(FreqError::NotCountable {

@@ -10,9 +10,12 @@
 //! `canvass-cli`.
 
 pub mod chart;
+pub mod codebook;
 pub mod dataset;
 pub mod freq;
 pub mod load;
+pub mod synth;
+pub mod view_state;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
 pub use load::{load, LoadError, LoadOptions, Loaded, Warning};

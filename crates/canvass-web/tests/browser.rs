@@ -31,8 +31,11 @@ fn loads_bytes_and_answers_with_json() {
         questions.contains(r#""id":"years","text":"years","kind":"numeric","answered":3"#),
         "{questions}"
     );
-    let freq = survey.frequencies_json(0).unwrap();
+    let freq = survey.frequencies_json(0, None).unwrap();
     assert!(freq.contains(r#""option":"Python","count":3.0"#), "{freq}");
+    let all = survey.frequencies_json(1, Some("all".into())).unwrap();
+    assert!(all.contains(r#""base":{"kind":"all","n":4.0}"#), "{all}");
+    assert!(survey.frequencies_json(0, Some("everyone".into())).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -632,7 +632,7 @@ fn adapters_reshape_without_changing_numbers() {
             })
             .collect(),
         missing: Vec::new(),
-        percent_of: "respondents",
+        percent_of: "respondents".into(),
         respondents: 4,
     };
     let a = ranks("Rank [Speed]", [2.0, 1.0, 1.0]);
