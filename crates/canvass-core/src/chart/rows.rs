@@ -15,6 +15,9 @@ pub(crate) struct Rows {
     pub y1: f64,
     pub slot_h: f64,
     pub labels: Vec<TextGeom>,
+    /// The frame's left and right edges, which text under the axis may use.
+    pub left: f64,
+    pub right: f64,
 }
 
 impl Rows {
@@ -91,6 +94,8 @@ pub(crate) fn lay_rows(
         y1,
         slot_h,
         labels: texts,
+        left: frame.left,
+        right: frame.right,
     }
 }
 
@@ -176,11 +181,14 @@ pub(crate) fn h_axis(
         });
     }
     if !axis_label.is_empty() {
-        // Centred under the data, so no wider than the data.
-        let room = (rows.x1 - rows.x0).max(m.font * 4.0);
+        // Centred under the data where it fits; a title wider than the data (in a
+        // narrow chart) slides sideways to stay within the frame rather than be cut.
+        let label = super::text::elide(axis_label, m.font, (rows.right - rows.left).max(m.font));
+        let half = text_width_px(&label, m.font) / 2.0;
+        let centre = ((rows.x0 + rows.x1) / 2.0).min(rows.right - half).max(rows.left + half);
         texts.push(text(
-            super::text::elide(axis_label, m.font, room),
-            (rows.x0 + rows.x1) / 2.0,
+            label,
+            centre,
             rows.y1 + 4.0 * m.s + Metrics::line(m.small) + 2.0 * m.s,
             m.font,
             style.muted,

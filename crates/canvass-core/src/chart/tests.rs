@@ -797,3 +797,12 @@ fn grids_rankings_scales_and_multi_selects_get_their_charts() {
     assert_eq!(series.values, [Some(75.0), Some(75.0)]);
     assert!(foot.notes[0].contains("more than one answer"), "{foot:?}");
 }
+
+#[test]
+fn a_narrow_chart_keeps_its_axis_title_whole() {
+    let l = lay(&samples::nominal(), &Footnote::default(), 340, 420);
+    let axis = l.texts_of(TextRole::Axis)[0];
+    assert_eq!(axis.text, "% of respondents who answered");
+    assert!(axis.bbox().2 - axis.bbox().0 > (l.plot_x1_px - l.plot_x0_px) as f64);
+    assert_tidy("narrow", &l);
+}
