@@ -1,7 +1,7 @@
 // The explorer page. The survey itself lives in a Web Worker (survey-worker.js); this
 // thread asks it for tables and paints them with the same Rust chart code, compiled to
 // wasm. Survey text is only ever inserted with textContent, never as HTML.
-import init, { drawFrequenciesJson } from "./pkg/canvass_web.js";
+import init, { drawFrequenciesJson, preferredHeightJson } from "./pkg/canvass_web.js";
 import { SurveyWorker } from "./survey-worker.js";
 import { defaults, parseHash, toHash } from "./state.js";
 
@@ -123,15 +123,18 @@ function tableSkeleton() {
   return table;
 }
 
-/// Sizes the canvas for the device's pixel ratio and paints the table into it.
+const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
+
+/// Sizes the canvas for the device's pixel ratio, so text and lines are crisp, and
+/// paints the table into it in the page's colour scheme.
 function paint(canvas, freqJson, freq, minCssHeight) {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 640;
-  const cssHeight = Math.max(minCssHeight, 70 + 30 * freq.rows.length);
+  const cssHeight = Math.max(minCssHeight, preferredHeightJson(freqJson, cssWidth));
   canvas.style.height = `${cssHeight}px`;
   canvas.width = Math.round(cssWidth * dpr);
   canvas.height = Math.round(cssHeight * dpr);
-  canvas.dataset.layout = drawFrequenciesJson(freqJson, canvas, dpr);
+  canvas.dataset.layout = drawFrequenciesJson(freqJson, canvas, dpr, darkScheme.matches);
   canvas.setAttribute("aria-label", `Bar chart of answers to: ${freq.text}. ${describeBase(freq)}. The table below has the numbers.`);
 }
 
@@ -401,18 +404,20 @@ function wireEvents() {
     const file = e.dataTransfer.files[0];
     if (file) openFile(file);
   });
+  const redraw = () => {
+    if (!app.survey) return;
+    for (const card of document.querySelectorAll(".card[data-drawn='1']")) {
+      delete card.dataset.drawn;
+      drawCard(card);
+    }
+    render();
+  };
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      if (!app.survey) return;
-      for (const card of document.querySelectorAll(".card[data-drawn='1']")) {
-        delete card.dataset.drawn;
-        drawCard(card);
-      }
-      render();
-    }, 150);
+    resizeTimer = setTimeout(redraw, 150);
   });
+  darkScheme.addEventListener("change", redraw);
 }
 
 async function main() {

@@ -48,7 +48,9 @@ async fn bar_lengths_px(browser: &Browser) -> Vec<u64> {
              ctx.drawImage(c, 0, 0);
              const px = ctx.getImageData(0, 0, c.width, c.height).data;
              return layout.bars.map(b => {
-                 const y = Math.round(b.y_px + b.h_px / 2);
+                 // One row under the bar's top edge: clear of the interval whisker,
+                 // which runs through the bar's middle.
+                 const y = b.y_px + 1;
                  let n = 0;
                  for (let x = 0; x < c.width; x++) {
                      const i = 4 * (y * c.width + x);
