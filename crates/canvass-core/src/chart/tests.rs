@@ -649,8 +649,9 @@ fn adapters_reshape_without_changing_numbers() {
     let y = freq_of("Docs [Current]\nNeutral\nAgree\n");
     let likert = LikertRows::from_frequencies("Docs", &[x, y]);
     assert_eq!(likert.items, ["Clear", "Current"]);
-    assert_eq!(likert.levels, ["Agree", "Disagree", "Neutral"]);
-    assert_eq!(likert.cells[1], [Some(50.0), None, Some(50.0)]);
+    // The loader recognises an agreement scale and puts it in scale order.
+    assert_eq!(likert.levels, ["Disagree", "Neutral", "Agree"]);
+    assert_eq!(likert.cells[1], [None, Some(50.0), Some(50.0)]);
 
     let h = Histogram::from_values("Age", &[18.0, 25.0, 39.0, 70.0, f64::NAN]);
     assert_eq!(h.edges, [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0]);
