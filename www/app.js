@@ -425,19 +425,27 @@ function wireEvents() {
 
 /// The bundled dataset a link asks for (`#d=sample@1`), or the default. Only a plain
 /// folder name is accepted, so a crafted link cannot point the fetch anywhere else.
-function requestedDataset(state) {
-  const [folder, version] = (state.dataset || "").split("@");
+/// Read directly from the hash (not through the wasm parser) so the download can start
+/// while the wasm module is still compiling.
+function requestedDataset() {
+  const [folder, version] = (new URLSearchParams(location.hash.slice(1)).get("d") || "").split("@");
   return /^[a-z0-9][a-z0-9-]{0,63}$/.test(folder || "") ? { folder, version } : { folder: DEFAULT_DATASET, version: null };
 }
 
 async function main() {
-  await init();
-  app.state = parseHash(location.hash).state;
-  const { folder, version } = requestedDataset(app.state);
-  const { manifest, bytes, codebookBytes } = await fetchBundled(`data/${folder}/manifest.json`);
-  wireEvents();
+  // Everything on the way to the first chart starts at once: the data download, this
+  // thread's wasm (for drawing) and the worker's (for counting).
+  const { folder, version } = requestedDataset();
+  const fetching = fetchBundled(`data/${folder}/manifest.json`);
   const worker = new SurveyWorker();
+  await init();
+  performance.mark("canvass:wasm-ready");
+  app.state = parseHash(location.hash).state;
+  wireEvents();
+  const { manifest, bytes, codebookBytes } = await fetching;
+  performance.mark("canvass:data-fetched");
   const loaded = await loadInto(worker, bytes, codebookBytes);
+  performance.mark("canvass:data-loaded");
   app.worker = worker;
   showWarnings(loaded.report);
   if (version && version !== manifest.version) {
