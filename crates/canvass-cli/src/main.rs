@@ -4,9 +4,13 @@
 //! as a plain table or, with `--json`, in the shapes documented in the README. This
 //! binary holds no statistics of its own.
 
-use canvass_core::freq::{frequencies, BaseKind, Frequencies};
+mod crosstab;
+mod filter_args;
+mod freq;
+mod rank;
+
 use canvass_core::{load, LoadOptions, Loaded};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,34 +35,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Count the answers to one question.
+    /// Count the answers to one question, over a filtered and weighted view.
+    #[command(after_help = filter_args::FILTER_HELP)]
     Freq {
         file: PathBuf,
-        /// The question: its id, or its 1-based position such as @3.
-        question: String,
-        /// Which respondents percentages are of.
-        #[arg(long, value_enum, default_value_t = Base::Answered)]
-        base: Base,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: freq::FreqArgs,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Base {
-    Asked,
-    Answered,
-    All,
-}
-
-impl From<Base> for BaseKind {
-    fn from(b: Base) -> Self {
-        match b {
-            Base::Asked => BaseKind::Asked,
-            Base::Answered => BaseKind::Answered,
-            Base::All => BaseKind::All,
-        }
-    }
+    /// Cross-tabulate two questions, with percents, intervals and tests.
+    #[command(after_help = filter_args::FILTER_HELP)]
+    Crosstab {
+        file: PathBuf,
+        #[command(flatten)]
+        args: crosstab::CrosstabArgs,
+    },
+    /// Borda scores and first-place shares of a ranking question's items.
+    #[command(after_help = filter_args::FILTER_HELP)]
+    Rank {
+        file: PathBuf,
+        #[command(flatten)]
+        args: rank::RankArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -83,27 +80,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 Ok(())
             }
         }
-        Command::Freq {
-            file,
-            question,
-            base,
-            json,
-        } => {
-            let loaded = read_survey(&file)?;
-            let question_idx = loaded.dataset.find(&question).ok_or_else(|| {
-                format!(
-                    "no question {question:?} in {}: name it by id or by position such as @3 (see `canvass summary`)",
-                    file.display()
-                )
-            })?;
-            let freq = frequencies(&loaded.dataset, question_idx, base.into()).map_err(|e| e.to_string())?;
-            if json {
-                print_json(&freq)
-            } else {
-                print_frequencies(&freq);
-                Ok(())
-            }
-        }
+        Command::Freq { file, args } => freq::run(&read_survey(&file)?, &file, &args),
+        Command::Crosstab { file, args } => crosstab::run(&read_survey(&file)?, &file, &args),
+        Command::Rank { file, args } => rank::run(&read_survey(&file)?, &file, &args),
     }
 }
 
@@ -176,18 +155,5 @@ fn print_summary(s: &Summary) {
     }
     for w in &s.warnings {
         println!("warning: line {}: {}", w.line, w.message);
-    }
-}
-
-fn print_frequencies(f: &Frequencies) {
-    println!("{}", f.text);
-    for row in &f.rows {
-        let count = row.count.map_or("–".to_string(), |c| format!("{c}"));
-        let percent = row.percent.map_or("–".to_string(), |p| format!("{p:.1}%"));
-        println!("  {:<40} {:>8} {:>7}", row.option, count, percent);
-    }
-    println!("  base: {:?}, n = {}", f.base.kind, f.base.n);
-    for m in &f.missing {
-        println!("  {}: {}", m.reason.label(), m.count);
     }
 }

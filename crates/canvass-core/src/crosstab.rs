@@ -15,9 +15,10 @@
 //! Kish's effective size before testing (a design-effect correction of the Pearson
 //! statistic).
 //!
-//! Disclosure control withholds small counts and what derives from them; the
-//! chi-square of a one-degree-of-freedom table with a withheld cell is withheld too,
-//! since with the margins it would pin the cells down.
+//! Disclosure control withholds small counts and what derives from them. A test is
+//! withheld when its table has a withheld cell and either one degree of freedom (with
+//! the margins, the statistic would pin the cells down) or a withheld margin (the
+//! statistic would then rest on nothing the reader can see).
 
 use crate::dataset::{Categorical, CategoricalCell, Column, Dataset};
 use crate::disclosure::{key1, key2, protect, Layout, Role, Unprotectable};
@@ -298,6 +299,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         k,
     })?;
     let any_cell_withheld = cell_entries.iter().flatten().any(|&e| withheld[e]);
+    let any_margin_withheld = row_entries.iter().chain(&col_entries).any(|&e| withheld[e]);
 
     // Tests, on counts rescaled so that they sum to the effective sample size.
     let scale = if total.weight > 0.0 {
@@ -315,7 +317,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
             .collect();
         if let Some((statistic, df, p, cramers_v, low_share, res)) = pearson(&observed) {
             residuals = res;
-            if !(any_cell_withheld && df == 1) {
+            if !(any_cell_withheld && (df == 1 || any_margin_withheld)) {
                 chi2 = Some(ChiSquare {
                     statistic,
                     df,
@@ -339,6 +341,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
             scale,
             &cell_entries,
             &withheld,
+            any_margin_withheld,
         ));
     }
 
@@ -424,6 +427,7 @@ fn multi_tests(
     scale: f64,
     cell_entries: &[Vec<usize>],
     withheld: &[bool],
+    any_margin_withheld: bool,
 ) -> OptionTests {
     // Each test is a table of respondents: (selected this option or not) by the other
     // side's categories, or by (selected that option or not) when both are multi.
@@ -507,7 +511,8 @@ fn multi_tests(
             .iter()
             .enumerate()
             .map(|(idx, t)| {
-                let hide = results[idx].is_some_and(|r| r.1 == 1) && t.entries.iter().any(|&e| withheld[e]);
+                let hide = (results[idx].is_some_and(|r| r.1 == 1) || any_margin_withheld)
+                    && t.entries.iter().any(|&e| withheld[e]);
                 let r = results[idx].filter(|_| !hide);
                 OptionTest {
                     option: t.option.clone(),

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum StatsError {
     /// A question named by id or `@position` that the dataset does not have.
     NoSuchQuestion(String),
@@ -26,6 +26,8 @@ pub enum StatsError {
         kind: &'static str,
         needed: &'static str,
     },
+    /// A histogram bin width that is not positive or gives too many bins.
+    BadBinWidth { width: f64, reason: String },
     /// The weight column is unusable in the current view.
     BadWeight { question: String, reason: String },
     /// The filtered universe holds fewer than k respondents.
@@ -38,6 +40,9 @@ pub enum StatsError {
     /// No suppression pattern keeps every small count unrecoverable.
     Unprotectable { what: String, k: usize },
 }
+
+// Bin widths are finite or rejected before they get here, so equality is total.
+impl Eq for StatsError {}
 
 impl fmt::Display for StatsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -66,6 +71,7 @@ impl fmt::Display for StatsError {
             StatsError::WrongKind { question, kind, needed } => {
                 write!(f, "question {question:?} is {kind}, but this needs {needed}")
             }
+            StatsError::BadBinWidth { width, reason } => write!(f, "cannot use the bin width {width}: {reason}"),
             StatsError::BadWeight { question, reason } => {
                 write!(f, "cannot weight by {question:?}: {reason}")
             }

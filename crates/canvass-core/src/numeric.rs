@@ -53,8 +53,8 @@ pub fn choose_bins(
     });
     if let Some(width) = bin_width {
         if !(width.is_finite() && width > 0.0) {
-            return Err(StatsError::BadFilter {
-                expr: format!("--bin-width {width}"),
+            return Err(StatsError::BadBinWidth {
+                width,
                 reason: "a bin width must be a positive number".into(),
             });
         }
@@ -63,8 +63,8 @@ pub fn choose_bins(
         }
         let edges = aligned_edges(min, max, width);
         if edges.len() - 1 > MAX_BINS {
-            return Err(StatsError::BadFilter {
-                expr: format!("--bin-width {width}"),
+            return Err(StatsError::BadBinWidth {
+                width,
                 reason: format!("it gives more than {MAX_BINS} bins; choose a wider bin"),
             });
         }
