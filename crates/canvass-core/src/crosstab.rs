@@ -216,83 +216,35 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
     let k = view.k;
     let (n_r, n_c) = (row_side.labels.len(), col_side.labels.len());
 
-    let mut cells = vec![vec![Tally::default(); n_c]; n_r];
-    let mut row_totals = vec![Tally::default(); n_r];
-    let mut col_totals = vec![Tally::default(); n_c];
-    let mut total = Tally::default();
-    for row_idx in view.rows() {
-        let (Some(rs), Some(cs)) = (&row_side.members[row_idx], &col_side.members[row_idx]) else {
-            continue;
-        };
-        let w = view.weights[row_idx];
-        total.add(w);
-        for &i in rs {
-            row_totals[i].add(w);
-            for &j in cs {
-                cells[i][j].add(w);
-            }
-        }
-        for &j in cs {
-            col_totals[j].add(w);
-        }
-    }
+    let Counts {
+        cells,
+        row_totals,
+        col_totals,
+        total,
+    } = tally(&row_side, &col_side, &view);
     if k > 0 && total.n < k {
         return Err(StatsError::BaseTooSmall {
             question: format!("{} × {}", row_q.id, col_q.id),
             k,
         });
     }
-
-    // What the margins say about the cells: a single-choice side partitions the
-    // respondents, so the other side's totals add up across it; a multi-select side
-    // only bounds them.
-    let (qr, qc) = (spec.row_idx, spec.col_idx);
-    let mut layout = Layout::default();
-    let cell_entries: Vec<Vec<usize>> = (0..n_r)
-        .map(|i| {
-            (0..n_c)
-                .map(|j| layout.push(cells[i][j].n, Role::Cell, key2((qr, i), (qc, j))))
-                .collect()
-        })
-        .collect();
-    let row_entries: Vec<usize> = (0..n_r)
-        .map(|i| layout.push(row_totals[i].n, Role::Cell, key1(qr, i)))
-        .collect();
-    let col_entries: Vec<usize> = (0..n_c)
-        .map(|j| layout.push(col_totals[j].n, Role::Cell, key1(qc, j)))
-        .collect();
-    let total_entry = layout.push(total.n, Role::Fixed, [(usize::MAX, usize::MAX); 2]);
-    for i in 0..n_r {
-        if col_side.multi {
-            for &e in &cell_entries[i] {
-                layout.at_most(e, row_entries[i]);
-            }
-        } else {
-            layout.sum(row_entries[i], cell_entries[i].clone());
-        }
-    }
-    for j in 0..n_c {
-        if row_side.multi {
-            for row in &cell_entries {
-                layout.at_most(row[j], col_entries[j]);
-            }
-        } else {
-            layout.sum(col_entries[j], cell_entries.iter().map(|row| row[j]).collect());
-        }
-    }
-    if row_side.multi {
-        for &e in &row_entries {
-            layout.at_most(e, total_entry);
-        }
-    } else {
-        layout.sum(total_entry, row_entries.clone());
-    }
-    if col_side.multi {
-        for &e in &col_entries {
-            layout.at_most(e, total_entry);
-        }
-    } else {
-        layout.sum(total_entry, col_entries.clone());
+    let keys = (spec.row_idx, spec.col_idx);
+    let (mut layout, (cell_entries, row_entries, col_entries)) =
+        crosstab_layout(&row_side, &col_side, keys, &cells, &row_totals, &col_totals, &total);
+    // Flag counts that the same crosstab over the view without one condition would
+    // give away.
+    for wider in view.wider_views() {
+        let w = tally(&row_side, &col_side, &wider);
+        let (wider_layout, _) = crosstab_layout(
+            &row_side,
+            &col_side,
+            keys,
+            &w.cells,
+            &w.row_totals,
+            &w.col_totals,
+            &w.total,
+        );
+        layout.flag_differencing(&wider_layout.counts(), k);
     }
     let withheld = protect(&layout, k).map_err(|Unprotectable| StatsError::Unprotectable {
         what: format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
@@ -417,6 +369,110 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         effective_n: total.effective_n(),
         respondents: view.universe.n,
     })
+}
+
+/// Respondent-based tallies of a crosstab.
+struct Counts {
+    cells: Vec<Vec<Tally>>,
+    row_totals: Vec<Tally>,
+    col_totals: Vec<Tally>,
+    total: Tally,
+}
+
+/// Counts the respondents of `view` who answered both questions.
+fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
+    let (n_r, n_c) = (row_side.labels.len(), col_side.labels.len());
+    let mut cells = vec![vec![Tally::default(); n_c]; n_r];
+    let mut row_totals = vec![Tally::default(); n_r];
+    let mut col_totals = vec![Tally::default(); n_c];
+    let mut total = Tally::default();
+    for row_idx in view.rows() {
+        let (Some(rs), Some(cs)) = (&row_side.members[row_idx], &col_side.members[row_idx]) else {
+            continue;
+        };
+        let w = view.weights[row_idx];
+        total.add(w);
+        for &i in rs {
+            row_totals[i].add(w);
+            for &j in cs {
+                cells[i][j].add(w);
+            }
+        }
+        for &j in cs {
+            col_totals[j].add(w);
+        }
+    }
+    Counts {
+        cells,
+        row_totals,
+        col_totals,
+        total,
+    }
+}
+
+type CrosstabEntries = (Vec<Vec<usize>>, Vec<usize>, Vec<usize>);
+
+/// What the margins say about the cells: a single-choice side partitions the
+/// respondents, so the other side's totals add up across it; a multi-select side only
+/// bounds them.
+fn crosstab_layout(
+    row_side: &Side,
+    col_side: &Side,
+    (qr, qc): (usize, usize),
+    cells: &[Vec<Tally>],
+    row_totals: &[Tally],
+    col_totals: &[Tally],
+    total: &Tally,
+) -> (Layout, CrosstabEntries) {
+    let (n_r, n_c) = (row_totals.len(), col_totals.len());
+    let mut layout = Layout::default();
+    let cell_entries: Vec<Vec<usize>> = (0..n_r)
+        .map(|i| {
+            (0..n_c)
+                .map(|j| layout.push(cells[i][j].n, Role::Cell, key2((qr, i), (qc, j))))
+                .collect()
+        })
+        .collect();
+    let row_entries: Vec<usize> = (0..n_r)
+        .map(|i| layout.push(row_totals[i].n, Role::Cell, key1(qr, i)))
+        .collect();
+    let col_entries: Vec<usize> = (0..n_c)
+        .map(|j| layout.push(col_totals[j].n, Role::Cell, key1(qc, j)))
+        .collect();
+    let total_entry = layout.push(total.n, Role::Fixed, [(usize::MAX, usize::MAX); 2]);
+    for i in 0..n_r {
+        if col_side.multi {
+            for &e in &cell_entries[i] {
+                layout.at_most(e, row_entries[i]);
+            }
+        } else {
+            layout.sum(row_entries[i], cell_entries[i].clone());
+        }
+    }
+    for j in 0..n_c {
+        if row_side.multi {
+            for row in &cell_entries {
+                layout.at_most(row[j], col_entries[j]);
+            }
+        } else {
+            layout.sum(col_entries[j], cell_entries.iter().map(|row| row[j]).collect());
+        }
+    }
+    if row_side.multi {
+        for &e in &row_entries {
+            layout.at_most(e, total_entry);
+        }
+    } else {
+        layout.sum(total_entry, row_entries.clone());
+    }
+    if col_side.multi {
+        for &e in &col_entries {
+            layout.at_most(e, total_entry);
+        }
+    } else {
+        layout.sum(total_entry, col_entries.clone());
+    }
+    (layout, (cell_entries, row_entries, col_entries))
 }
 
 /// Per-option chi-square tests for a multi-select side, Holm-adjusted together.

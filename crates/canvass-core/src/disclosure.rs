@@ -14,16 +14,23 @@
 //!
 //! [`check_view`] guards the rows a table describes: a filter may not leave fewer
 //! than `k` respondents, and no single condition of it may set apart fewer than `k`
-//! from the view without it, which would let two tables be subtracted.
+//! from the view without it, which would let two tables be subtracted. The same idea
+//! cell by cell: a count that differs by 1 to k − 1 from the same count in the view
+//! without one condition is flagged ([`Layout::flag_differencing`]) and protected like
+//! a small count, so that a table, the table of the wider view and the table of the
+//! complement (the wider view with the condition negated) never pin down a small
+//! count between them.
 //!
 //! Everything here is a pure function of the counts and the table's shape, with ties
 //! broken by option identity rather than by position, so the same table reached two
 //! ways (a crosstab and its transpose) is suppressed the same way.
 //!
-//! What this module does not do: protect against linking several different tables
-//! (a crosstab against the frequencies of its own row question, say) beyond the view
-//! checks, or against exact linear-programming attacks that interval propagation
-//! cannot match.
+//! What this module does not do: protect against differencing between views that
+//! are not one condition apart (two filters that describe the same respondents in
+//! different words, or arbitrary pairs of views), against linking different tables
+//! (a crosstab against the frequencies of its own row question), or against exact
+//! linear-programming attacks that interval propagation cannot match. Closing those
+//! takes perturbation of published counts, which this project does not do.
 
 use crate::dataset::Dataset;
 use crate::error::StatsError;
@@ -86,6 +93,9 @@ pub struct Entry {
     pub n: usize,
     pub role: Role,
     pub key: EntryKey,
+    /// Set by [`Layout::flag_differencing`]: this count differs by fewer than k from
+    /// the same count in a wider view, so it is protected like a small count.
+    pub flagged: bool,
 }
 
 /// What the published numbers of a table satisfy, whatever their values.
@@ -106,7 +116,12 @@ pub struct Layout {
 
 impl Layout {
     pub fn push(&mut self, n: usize, role: Role, key: EntryKey) -> usize {
-        self.entries.push(Entry { n, role, key });
+        self.entries.push(Entry {
+            n,
+            role,
+            key,
+            flagged: false,
+        });
         self.entries.len() - 1
     }
 
@@ -116,6 +131,23 @@ impl Layout {
 
     pub fn at_most(&mut self, part: usize, whole: usize) {
         self.constraints.push(Constraint::AtMost { part, whole });
+    }
+
+    /// Flags every entry whose count in a wider view (the same table over the view
+    /// without one filter condition) exceeds its count here by 1 to k − 1. Shown side
+    /// by side, the two would give that small difference away, and so would this table
+    /// next to the table of the complement, whose flags mirror these.
+    pub fn flag_differencing(&mut self, wider_counts: &[usize], k: usize) {
+        for (entry, &wider) in self.entries.iter_mut().zip(wider_counts) {
+            let difference = wider.saturating_sub(entry.n);
+            if difference >= 1 && difference < k {
+                entry.flagged = true;
+            }
+        }
+    }
+
+    pub fn counts(&self) -> Vec<usize> {
+        self.entries.iter().map(|e| e.n).collect()
     }
 }
 
@@ -146,12 +178,12 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
     let entries = &layout.entries;
     let mut withheld: Vec<bool> = entries
         .iter()
-        .map(|e| e.role == Role::Hidden || (k > 0 && e.role == Role::Cell && e.n < k))
+        .map(|e| e.role == Role::Hidden || (k > 0 && e.role == Role::Cell && (e.n < k || e.flagged)))
         .collect();
     if k == 0 {
         return Ok(withheld);
     }
-    if entries.iter().any(|e| e.role == Role::Fixed && e.n < k) {
+    if entries.iter().any(|e| e.role == Role::Fixed && (e.n < k || e.flagged)) {
         return Err(Unprotectable);
     }
     let order = |i: usize| (entries[i].n, entries[i].key);
@@ -192,7 +224,7 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
         // Audit: what could an attacker still pin down exactly?
         let bounds = attack(layout, &withheld);
         let exposed: Vec<usize> = (0..entries.len())
-            .filter(|&i| withheld[i] && is_sensitive(entries[i].n, k) && bounds[i].0 == bounds[i].1)
+            .filter(|&i| withheld[i] && is_sensitive(&entries[i], k) && bounds[i].0 == bounds[i].1)
             .collect();
         if exposed.is_empty() {
             return Ok(withheld);
@@ -230,8 +262,10 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
     }
 }
 
-fn is_sensitive(n: usize, k: usize) -> bool {
-    n >= 1 && n < k
+/// Whether pinning this entry down would disclose something: a small non-zero count,
+/// or a count that differs from a wider view's by a small amount.
+fn is_sensitive(entry: &Entry, k: usize) -> bool {
+    (entry.n >= 1 && entry.n < k) || entry.flagged
 }
 
 fn constraint_members(c: &Constraint) -> Vec<usize> {

@@ -218,7 +218,9 @@ struct Counted {
     bins: Option<Bins>,
 }
 
-fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, StatsError> {
+/// Counts over `view`; numeric bins use `edges` when given (so that a wider view is
+/// binned like the table it is compared with) and the spec's rule otherwise.
+fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>) -> Result<Counted, StatsError> {
     let question = dataset
         .question(spec.question_idx)
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
@@ -279,7 +281,10 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
                     _ => None,
                 })
                 .collect();
-            let (rule, edges) = choose_bins(question, &values, spec.bin_width)?;
+            let (rule, edges) = match edges {
+                Some(e) => (BinRule::FreedmanDiaconis, e.to_vec()),
+                None => choose_bins(question, &values, spec.bin_width)?,
+            };
             let n_bins = edges.len().saturating_sub(1);
             let mut options = vec![Tally::default(); n_bins + col.coded_labels().len()];
             for row_idx in view.rows() {
@@ -334,7 +339,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
     let view = View::new(dataset, &spec.options)?;
     let k = view.k;
-    let c = count(dataset, spec, &view)?;
+    let c = count(dataset, spec, &view, None)?;
     let is_multi = c.none.is_some();
     if spec.percent_of == PercentOf::Selections && !is_multi {
         return Err(StatsError::WrongKind {
@@ -363,73 +368,21 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         });
     }
 
-    // The arithmetic a reader can do with what is shown: options add up to the
-    // answered base, bases nest inside one another, the top two levels add up.
-    let q = spec.question_idx;
-    let mut layout = Layout::default();
-    let option_entries: Vec<usize> = c
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, t)| layout.push(t.n, Role::Cell, key1(q, i)))
-        .collect();
-    let missing_entries: Vec<usize> = c
-        .missing
-        .iter()
-        .enumerate()
-        .map(|(r, t)| layout.push(t.n, Role::Cell, key1(q, usize::MAX - 3 + r)))
-        .collect();
-    let role_of = |is_base: bool| if is_base { Role::Fixed } else { Role::Hidden };
-    let by_respondents = spec.percent_of == PercentOf::Respondents;
-    let answered_entry = layout.push(
-        answered.n,
-        role_of(by_respondents && spec.base == BaseKind::Answered),
-        key1(q, usize::MAX - 4),
-    );
-    let asked_entry = layout.push(
-        asked.n,
-        role_of(by_respondents && spec.base == BaseKind::Asked),
-        key1(q, usize::MAX - 5),
-    );
-    // The view's size is always shown (as `respondents`).
-    let universe_entry = layout.push(view.universe.n, Role::Fixed, key1(q, usize::MAX - 6));
-    layout.sum(
-        asked_entry,
-        vec![
-            answered_entry,
-            missing_entries[Missing::NoAnswer as usize],
-            missing_entries[Missing::Declined as usize],
-        ],
-    );
-    layout.sum(
-        universe_entry,
-        vec![asked_entry, missing_entries[Missing::NotAsked as usize]],
-    );
-    let mut none_entry = None;
-    if let Some((none, any)) = c.none {
-        let n_entry = layout.push(none.n, Role::Cell, key1(q, usize::MAX - 7));
-        let any_entry = layout.push(any.n, Role::Hidden, key1(q, usize::MAX - 8));
-        layout.sum(answered_entry, vec![n_entry, any_entry]);
-        for &o in &option_entries {
-            layout.at_most(o, any_entry);
-        }
-        // Percent of selections reveals the selections total through any shown percent.
-        let selections_role = if by_respondents { Role::Hidden } else { Role::Fixed };
-        let sel_entry = layout.push(selections.n, selections_role, key1(q, usize::MAX - 9));
-        layout.sum(sel_entry, option_entries.clone());
-        none_entry = Some(n_entry);
-    } else {
-        layout.sum(answered_entry, option_entries.clone());
-    }
     let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
     let n_levels = c.options.len();
-    let mut top_two_entry = None;
-    if is_scale && n_levels >= 3 {
-        let t2 = c.options[n_levels - 2].n + c.options[n_levels - 1].n;
-        let e = layout.push(t2, Role::Cell, key1(q, usize::MAX - 10));
-        layout.sum(e, option_entries[n_levels - 2..].to_vec());
-        top_two_entry = Some(e);
+    let (mut layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n);
+    // Flag counts that a table over the view without one condition would give away.
+    for wider in view.wider_views() {
+        let wider_counted = count(dataset, spec, &wider, c.bins.as_ref().map(|b| b.edges.as_slice()))?;
+        let (wider_layout, _) = freq_layout(spec, is_scale, &wider_counted, wider.universe.n);
+        layout.flag_differencing(&wider_layout.counts(), k);
     }
+    let FreqEntries {
+        options: option_entries,
+        missing: missing_entries,
+        none: none_entry,
+        top_two: top_two_entry,
+    } = entries;
     let withheld = protect(&layout, k).map_err(|Unprotectable| StatsError::Unprotectable {
         what: format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
         k,
@@ -500,6 +453,100 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         diverging,
         bins: c.bins,
     })
+}
+
+/// Where each shown number of a frequency table sits in its disclosure layout.
+struct FreqEntries {
+    options: Vec<usize>,
+    missing: Vec<usize>,
+    none: Option<usize>,
+    top_two: Option<usize>,
+}
+
+/// The arithmetic a reader can do with what a frequency table shows: options add up
+/// to the answered base, bases nest inside one another (answered within asked within
+/// the view), multi-select options are bounded by those who selected anything, and the
+/// top two levels add up.
+fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) -> (Layout, FreqEntries) {
+    let q = spec.question_idx;
+    let n_of = |tallies: &[Tally]| tallies.iter().map(|t| t.n).sum::<usize>();
+    let answered_n = match c.none {
+        Some((none, any)) => none.n + any.n,
+        None => n_of(&c.options),
+    };
+    let asked_n = answered_n + c.missing[Missing::NoAnswer as usize].n + c.missing[Missing::Declined as usize].n;
+    let mut layout = Layout::default();
+    let option_entries: Vec<usize> = c
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, t)| layout.push(t.n, Role::Cell, key1(q, i)))
+        .collect();
+    let missing_entries: Vec<usize> = c
+        .missing
+        .iter()
+        .enumerate()
+        .map(|(r, t)| layout.push(t.n, Role::Cell, key1(q, usize::MAX - 3 + r)))
+        .collect();
+    let role_of = |is_base: bool| if is_base { Role::Fixed } else { Role::Hidden };
+    let by_respondents = spec.percent_of == PercentOf::Respondents;
+    let answered_entry = layout.push(
+        answered_n,
+        role_of(by_respondents && spec.base == BaseKind::Answered),
+        key1(q, usize::MAX - 4),
+    );
+    let asked_entry = layout.push(
+        asked_n,
+        role_of(by_respondents && spec.base == BaseKind::Asked),
+        key1(q, usize::MAX - 5),
+    );
+    // The view's size is always shown (as `respondents`).
+    let universe_entry = layout.push(universe_n, Role::Fixed, key1(q, usize::MAX - 6));
+    layout.sum(
+        asked_entry,
+        vec![
+            answered_entry,
+            missing_entries[Missing::NoAnswer as usize],
+            missing_entries[Missing::Declined as usize],
+        ],
+    );
+    layout.sum(
+        universe_entry,
+        vec![asked_entry, missing_entries[Missing::NotAsked as usize]],
+    );
+    let mut none_entry = None;
+    if let Some((none, any)) = c.none {
+        let n_entry = layout.push(none.n, Role::Cell, key1(q, usize::MAX - 7));
+        let any_entry = layout.push(any.n, Role::Hidden, key1(q, usize::MAX - 8));
+        layout.sum(answered_entry, vec![n_entry, any_entry]);
+        for &o in &option_entries {
+            layout.at_most(o, any_entry);
+        }
+        // Percent of selections reveals the selections total through any shown percent.
+        let selections_role = if by_respondents { Role::Hidden } else { Role::Fixed };
+        let sel_entry = layout.push(n_of(&c.options), selections_role, key1(q, usize::MAX - 9));
+        layout.sum(sel_entry, option_entries.clone());
+        none_entry = Some(n_entry);
+    } else {
+        layout.sum(answered_entry, option_entries.clone());
+    }
+    let n_levels = c.options.len();
+    let mut top_two_entry = None;
+    if is_scale && n_levels >= 3 {
+        let t2 = c.options[n_levels - 2].n + c.options[n_levels - 1].n;
+        let e = layout.push(t2, Role::Cell, key1(q, usize::MAX - 10));
+        layout.sum(e, option_entries[n_levels - 2..].to_vec());
+        top_two_entry = Some(e);
+    }
+    (
+        layout,
+        FreqEntries {
+            options: option_entries,
+            missing: missing_entries,
+            none: none_entry,
+            top_two: top_two_entry,
+        },
+    )
 }
 
 /// Places each level of a scale for a diverging stacked bar: the lower half of the

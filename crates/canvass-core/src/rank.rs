@@ -62,6 +62,61 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
     }
     let view = View::new(dataset, options)?;
     let k = view.k;
+    let RankCounts {
+        ranked_any,
+        firsts,
+        ranked,
+        points,
+    } = rank_counts(dataset, &items, &view)?;
+    if k > 0 && ranked_any.n < k {
+        return Err(StatsError::BaseTooSmall {
+            question: group.to_string(),
+            k,
+        });
+    }
+    let (mut layout, first_entries) = rank_layout(&items, &firsts, &ranked_any);
+    for wider in view.wider_views() {
+        let w = rank_counts(dataset, &items, &wider)?;
+        let (wider_layout, _) = rank_layout(&items, &w.firsts, &w.ranked_any);
+        layout.flag_differencing(&wider_layout.counts(), k);
+    }
+    let withheld = protect(&layout, k).map_err(|Unprotectable| StatsError::Unprotectable {
+        what: format!("the ranking {group:?}"),
+        k,
+    })?;
+    let summary_items = items
+        .iter()
+        .enumerate()
+        .map(|(pos, &q)| {
+            let show_first = !withheld[first_entries[pos]];
+            let (percent, ci) = share(&firsts[pos], &ranked_any);
+            RankItem {
+                item: dataset.questions()[q].text.clone(),
+                borda: (ranked[pos].n >= k.max(1) && ranked_any.weight > 0.0).then(|| points[pos] / ranked_any.weight),
+                first_count: show_first.then_some(firsts[pos].weight),
+                first_percent: percent.filter(|_| show_first),
+                first_ci: ci.filter(|_| show_first),
+            }
+        })
+        .collect();
+    Ok(RankSummary {
+        group: group.to_string(),
+        n: ranked_any.weight,
+        items: summary_items,
+        method:
+            "Borda: an item ranked r of m earns m - r + 1 points, unranked 0; mean over respondents who ranked any item",
+        k,
+    })
+}
+
+struct RankCounts {
+    ranked_any: Tally,
+    firsts: Vec<Tally>,
+    ranked: Vec<Tally>,
+    points: Vec<f64>,
+}
+
+fn rank_counts(dataset: &Dataset, items: &[usize], view: &View) -> Result<RankCounts, StatsError> {
     let m = items.len() as f64;
     let mut ranked_any = Tally::default();
     let mut firsts = vec![Tally::default(); items.len()];
@@ -94,16 +149,19 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
             ranked_any.add(w);
         }
     }
-    if k > 0 && ranked_any.n < k {
-        return Err(StatsError::BaseTooSmall {
-            question: group.to_string(),
-            k,
-        });
-    }
+    Ok(RankCounts {
+        ranked_any,
+        firsts,
+        ranked,
+        points,
+    })
+}
+
+fn rank_layout(items: &[usize], firsts: &[Tally], ranked_any: &Tally) -> (Layout, Vec<usize>) {
     let mut layout = Layout::default();
     let first_entries: Vec<usize> = items
         .iter()
-        .zip(&firsts)
+        .zip(firsts)
         .map(|(&q, t)| layout.push(t.n, Role::Cell, key1(q, 0)))
         .collect();
     let base_entry = layout.push(ranked_any.n, Role::Fixed, key1(usize::MAX, 0));
@@ -112,31 +170,5 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
     let firsts_entry = layout.push(firsts.iter().map(|t| t.n).sum(), Role::Hidden, key1(usize::MAX, 1));
     layout.sum(firsts_entry, first_entries.clone());
     layout.at_most(firsts_entry, base_entry);
-    let withheld = protect(&layout, k).map_err(|Unprotectable| StatsError::Unprotectable {
-        what: format!("the ranking {group:?}"),
-        k,
-    })?;
-    let summary_items = items
-        .iter()
-        .enumerate()
-        .map(|(pos, &q)| {
-            let show_first = !withheld[first_entries[pos]];
-            let (percent, ci) = share(&firsts[pos], &ranked_any);
-            RankItem {
-                item: dataset.questions()[q].text.clone(),
-                borda: (ranked[pos].n >= k.max(1) && ranked_any.weight > 0.0).then(|| points[pos] / ranked_any.weight),
-                first_count: show_first.then_some(firsts[pos].weight),
-                first_percent: percent.filter(|_| show_first),
-                first_ci: ci.filter(|_| show_first),
-            }
-        })
-        .collect();
-    Ok(RankSummary {
-        group: group.to_string(),
-        n: ranked_any.weight,
-        items: summary_items,
-        method:
-            "Borda: an item ranked r of m earns m - r + 1 points, unranked 0; mean over respondents who ranked any item",
-        k,
-    })
+    (layout, first_entries)
 }

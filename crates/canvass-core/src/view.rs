@@ -45,6 +45,9 @@ pub struct View {
     pub weights: Vec<f64>,
     pub universe: Tally,
     pub k: usize,
+    /// With disclosure control on: for each filter condition, the view without it.
+    /// Tables flag counts that differ from these by fewer than k.
+    pub wider_masks: Vec<Vec<bool>>,
 }
 
 impl View {
@@ -57,16 +60,45 @@ impl View {
                 universe.add(weights[row_idx]);
             }
         }
+        let wider_masks = if options.k > 0 {
+            (0..options.filter.conditions.len())
+                .map(|i| options.filter.mask_without(dataset, Some(i)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(View {
             mask,
             weights,
             universe,
             k: options.k,
+            wider_masks,
         })
     }
 
     /// Indices of the respondents in the view.
     pub fn rows(&self) -> impl Iterator<Item = usize> + '_ {
         self.mask.iter().enumerate().filter(|(_, &m)| m).map(|(i, _)| i)
+    }
+
+    /// The views without one condition each, unweighted, for counting the same table
+    /// over them.
+    pub fn wider_views(&self) -> Vec<View> {
+        self.wider_masks
+            .iter()
+            .map(|mask| {
+                let mut universe = Tally::default();
+                for _ in mask.iter().filter(|&&m| m) {
+                    universe.add(1.0);
+                }
+                View {
+                    weights: mask.iter().map(|&m| if m { 1.0 } else { 0.0 }).collect(),
+                    mask: mask.clone(),
+                    universe,
+                    k: self.k,
+                    wider_masks: Vec::new(),
+                }
+            })
+            .collect()
     }
 }
