@@ -23,9 +23,11 @@ before the first operator, so an id containing = < > or &= must be given as @N.
 
 Disclosure control (--k, default 10): counts below k are withheld (null) together
 with every percent, interval and residual derived from them, and further cells are
-withheld so that none can be recovered from the margins. A filter leaving fewer than
-k respondents, or one condition setting apart fewer than k from the rest of the view,
-is refused. --k 0 turns this off, for a team's own raw data.";
+withheld so that none can be recovered from the margins, or from the same table
+without a condition next to the table of its complement. Withheld numbers and zeros
+look the same. A filter leaving fewer than k respondents, or one whose conditions,
+when some are dropped, let in fewer than k more, is refused. --k 0 turns this off,
+for a team's own raw data.";
 
 #[derive(Args, Debug, Clone)]
 pub struct TableArgs {

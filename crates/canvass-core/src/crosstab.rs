@@ -21,10 +21,10 @@
 //! statistic would then rest on nothing the reader can see).
 
 use crate::dataset::{Categorical, CategoricalCell, Column, Dataset};
-use crate::disclosure::{key1, key2, protect, Layout, Role, Unprotectable};
+use crate::disclosure::{key1, key2, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
-use crate::view::{TableOptions, View};
+use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -229,27 +229,26 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         });
     }
     let keys = (spec.row_idx, spec.col_idx);
-    let (mut layout, (cell_entries, row_entries, col_entries)) =
+    let (layout, (cell_entries, row_entries, col_entries)) =
         crosstab_layout(&row_side, &col_side, keys, &cells, &row_totals, &col_totals, &total);
-    // Flag counts that the same crosstab over the view without one condition would
-    // give away.
-    for wider in view.wider_views() {
-        let w = tally(&row_side, &col_side, &wider);
-        let (wider_layout, _) = crosstab_layout(
-            &row_side,
-            &col_side,
-            keys,
-            &w.cells,
-            &w.row_totals,
-            &w.col_totals,
-            &w.total,
-        );
-        layout.flag_differencing(&wider_layout.counts(), k);
-    }
-    let withheld = protect(&layout, k).map_err(|Unprotectable| StatsError::Unprotectable {
-        what: format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
-        k,
-    })?;
+    let withheld = protect_table(
+        &view,
+        &layout,
+        |other| {
+            let c = tally(&row_side, &col_side, other);
+            Ok(crosstab_layout(
+                &row_side,
+                &col_side,
+                keys,
+                &c.cells,
+                &c.row_totals,
+                &c.col_totals,
+                &c.total,
+            )
+            .0)
+        },
+        || format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
+    )?;
     let any_cell_withheld = cell_entries.iter().flatten().any(|&e| withheld[e]);
     let any_margin_withheld = row_entries.iter().chain(&col_entries).any(|&e| withheld[e]);
 
@@ -336,7 +335,9 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                         col_ci,
                         total_percent,
                         total_ci,
-                        residual: residuals[i][j],
+                        // A residual involves the row and column totals, so it would
+                        // give away a withheld one.
+                        residual: residuals[i][j].filter(|_| !withheld[row_entries[i]] && !withheld[col_entries[j]]),
                     }
                 })
                 .collect()

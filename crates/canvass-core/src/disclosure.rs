@@ -13,21 +13,20 @@
 //! nobody.
 //!
 //! [`check_view`] guards the rows a table describes: a filter may not leave fewer
-//! than `k` respondents, and no single condition of it may set apart fewer than `k`
-//! from the view without it, which would let two tables be subtracted. The same idea
-//! cell by cell: a count that differs by 1 to k − 1 from the same count in the view
-//! without one condition is flagged ([`Layout::flag_differencing`]) and protected like
-//! a small count, so that a table, the table of the wider view and the table of the
-//! complement (the wider view with the condition negated) never pin down a small
-//! count between them.
+//! than `k` respondents, and dropping any of its conditions may not widen the view by
+//! fewer than `k`, which would let two tables be subtracted. The same idea cell by
+//! cell: a count that differs by 1 to k − 1 from the same count in such a wider view
+//! is flagged ([`Layout::flag_differencing`]) and protected like a small count, so
+//! that a table, the table of the wider view and the table of the complement (the
+//! wider view with a condition negated) never pin down a small count between them.
 //!
 //! Everything here is a pure function of the counts and the table's shape, with ties
 //! broken by option identity rather than by position, so the same table reached two
 //! ways (a crosstab and its transpose) is suppressed the same way.
 //!
 //! What this module does not do: protect against differencing between views that
-//! are not one condition apart (two filters that describe the same respondents in
-//! different words, or arbitrary pairs of views), against linking different tables
+//! are not nested by their conditions (two filters that describe the same respondents
+//! in different words, or arbitrary pairs of views), against linking different tables
 //! (a crosstab against the frequencies of its own row question), or against exact
 //! linear-programming attacks that interval propagation cannot match. Closing those
 //! takes perturbation of published counts, which this project does not do.
@@ -39,35 +38,106 @@ use crate::filter::Filter;
 /// The release threshold used when a dataset does not say otherwise.
 pub const DEFAULT_K: usize = 10;
 
-/// The respondents a filtered table may describe, or a refusal.
-///
-/// With `k == 0` every view is allowed.
-pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Vec<bool>, StatsError> {
-    let mask = filter.mask(dataset);
-    if k == 0 {
-        return Ok(mask);
-    }
-    let n_view = mask.iter().filter(|&&m| m).count();
-    if n_view < k {
-        return Err(StatsError::UniverseTooSmall { k });
-    }
-    for (cond_idx, condition) in filter.conditions.iter().enumerate() {
-        let n_without = filter
-            .mask_without(dataset, Some(cond_idx))
-            .iter()
-            .filter(|&&m| m)
-            .count();
-        // A condition that removes nobody shows nothing new; one that removes a few
-        // would let the two tables be subtracted.
-        let set_apart = n_without - n_view;
-        if set_apart > 0 && set_apart < k {
-            return Err(StatsError::Differencing {
-                condition: condition.describe(dataset),
-                k,
-            });
+/// Most conditions one filter may have: every subset of them is a view that the
+/// differencing checks look at, so the work doubles with each condition.
+pub const MAX_CONDITIONS: usize = 8;
+
+/// A view holds fewer than k respondents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BelowK;
+
+/// The rows each condition of a filter keeps, so that the view of any subset of the
+/// conditions (a wider view) can be formed without testing conditions again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lattice {
+    pub n_rows: usize,
+    pub condition_masks: Vec<Vec<bool>>,
+}
+
+impl Lattice {
+    pub fn new(dataset: &Dataset, filter: &Filter) -> Self {
+        Lattice {
+            n_rows: dataset.n_rows(),
+            condition_masks: filter
+                .conditions
+                .iter()
+                .map(|c| (0..dataset.n_rows()).map(|r| c.matches(dataset, r)).collect())
+                .collect(),
         }
     }
-    Ok(mask)
+
+    /// Every condition's bit set.
+    pub fn all_bits(&self) -> u32 {
+        (1u32 << self.condition_masks.len()) - 1
+    }
+
+    /// The rows kept by the conditions whose bits are set in `bits`.
+    pub fn mask(&self, bits: u32) -> Vec<bool> {
+        (0..self.n_rows)
+            .map(|r| {
+                self.condition_masks
+                    .iter()
+                    .enumerate()
+                    .all(|(c, m)| bits & (1 << c) == 0 || m[r])
+            })
+            .collect()
+    }
+
+    /// The proper subsets of `bits`, in increasing order.
+    pub fn proper_subsets(bits: u32) -> impl Iterator<Item = u32> {
+        (0..bits).filter(move |s| s & !bits == 0)
+    }
+
+    /// Whether the view of `bits` may be shown: `Err(BelowK)` when it holds fewer than k
+    /// respondents, `Ok(Some(dropped))` when dropping the conditions in `dropped`
+    /// widens it by 1 to k − 1 respondents, `Ok(None)` when it may.
+    pub fn refusal(&self, bits: u32, k: usize) -> Result<Option<u32>, BelowK> {
+        if k == 0 {
+            return Ok(None);
+        }
+        let n_view = self.mask(bits).iter().filter(|&&m| m).count();
+        if n_view < k {
+            return Err(BelowK);
+        }
+        for subset in Self::proper_subsets(bits) {
+            let set_apart = self.mask(subset).iter().filter(|&&m| m).count() - n_view;
+            // Dropping conditions that remove nobody shows nothing new; dropping ones
+            // that remove a few would let the two tables be subtracted.
+            if set_apart > 0 && set_apart < k {
+                return Ok(Some(bits & !subset));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The respondents a filtered table may describe, or a refusal.
+///
+/// Refused: a view of fewer than `k` respondents, and a view that dropping some of
+/// its conditions widens by 1 to k − 1 respondents (checking single conditions is not
+/// enough: a redundant second condition would hide the first from such a check).
+/// With `k == 0` every view is allowed.
+pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattice, StatsError> {
+    let m = filter.conditions.len();
+    if k > 0 && m > MAX_CONDITIONS {
+        return Err(StatsError::BadFilter {
+            expr: format!("{m} conditions"),
+            reason: format!("a filter may have at most {MAX_CONDITIONS} conditions"),
+        });
+    }
+    let lattice = Lattice::new(dataset, filter);
+    match lattice.refusal(lattice.all_bits(), k) {
+        Err(BelowK) => Err(StatsError::UniverseTooSmall { k }),
+        Ok(Some(dropped)) => Err(StatsError::Differencing {
+            condition: (0..m)
+                .filter(|c| dropped & (1 << c) != 0)
+                .map(|c| filter.conditions[c].describe(dataset))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            k,
+        }),
+        Ok(None) => Ok(lattice),
+    }
 }
 
 /// How a number of a table is published.
@@ -183,10 +253,21 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
     if k == 0 {
         return Ok(withheld);
     }
-    if entries.iter().any(|e| e.role == Role::Fixed && (e.n < k || e.flagged)) {
+    // A fixed zero (a wider table's known empty cell) describes nobody.
+    if entries
+        .iter()
+        .any(|e| e.role == Role::Fixed && ((e.n >= 1 && e.n < k) || e.flagged))
+    {
         return Err(Unprotectable);
     }
-    let order = |i: usize| (entries[i].n, entries[i].key);
+    let order = |i: usize| (entries[i].n, entries[i].key, i);
+    // Which constraints each entry takes part in.
+    let mut by_entry: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
+    for (c_idx, c) in layout.constraints.iter().enumerate() {
+        for m in constraint_members(c) {
+            by_entry[m].push(c_idx);
+        }
+    }
     let candidate_in = |members: &[usize], withheld: &[bool]| -> Option<usize> {
         members
             .iter()
@@ -207,7 +288,12 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
                     // A sum with a hidden member is left to the audit below: the
                     // hidden number may or may not be derivable from elsewhere.
                     let has_hidden = members.iter().any(|&i| entries[i].role == Role::Hidden);
-                    if !has_hidden && members.iter().filter(|&&i| withheld[i]).count() == 1 {
+                    // A lone withheld zero needs no partner: working it out
+                    // describes nobody. The audit below still checks zeros whose
+                    // value would give something else away.
+                    let lone: Vec<usize> = members.iter().copied().filter(|&i| withheld[i]).collect();
+                    let needs_partner = lone.len() == 1 && (entries[lone[0]].n >= 1 || entries[lone[0]].flagged);
+                    if !has_hidden && needs_partner {
                         if let Some(i) = candidate_in(&members, &withheld) {
                             additions.push(i);
                         }
@@ -229,25 +315,15 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
         if exposed.is_empty() {
             return Ok(withheld);
         }
-        let mut additions = Vec::new();
-        for &i in &exposed {
-            let best = layout
-                .constraints
-                .iter()
-                .filter_map(|c| {
-                    let members = constraint_members(c);
-                    if members.contains(&i) {
-                        candidate_in(&members, &withheld)
-                    } else {
-                        None
-                    }
-                })
-                .min_by_key(|&j| order(j));
-            additions.extend(best);
-        }
+        let mut additions: Vec<usize> = exposed
+            .iter()
+            .filter_map(|&i| nearest_candidate(layout, &by_entry, &withheld, i, &order))
+            .collect();
+        additions.sort_unstable();
+        additions.dedup();
         if additions.is_empty() {
-            // Every sum through an exposed count is withheld already: fall back to
-            // withholding the smallest shown cell anywhere, which always makes progress.
+            // Nothing shown is linked to an exposed count: fall back to withholding
+            // the smallest shown cell anywhere, which always makes progress.
             match (0..entries.len())
                 .filter(|&i| !withheld[i] && entries[i].role == Role::Cell)
                 .min_by_key(|&i| order(i))
@@ -260,6 +336,115 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
             withheld[i] = true;
         }
     }
+}
+
+/// The layout of two tables that split a wider view between them (the table of a
+/// filtered view and the table of its complement within a wider view) together with
+/// the wider table: every entry of the wider table is the sum of the two parts'.
+///
+/// Entries `0..n` are `first`'s, `n..2n` are `second`'s, `2n..3n` the wider table's.
+/// A part whose fixed numbers are below k would be refused, so it shows nothing
+/// (its entries become hidden). The wider table's entries are fixed where
+/// `whole_known` says an attacker knows them (shown, or worked out from its own
+/// context) and hidden elsewhere; `None` means that table is refused.
+pub fn split_layout(first: &Layout, second: &Layout, whole: &Layout, whole_known: Option<&[bool]>, k: usize) -> Layout {
+    let n = first.entries.len();
+    let mut joint = Layout::default();
+    for part in [first, second] {
+        let refused = part.entries.iter().any(|e| e.role == Role::Fixed && e.n < k);
+        for e in &part.entries {
+            let role = if refused { Role::Hidden } else { e.role };
+            joint.entries.push(Entry { role, ..e.clone() });
+        }
+    }
+    for (idx, e) in whole.entries.iter().enumerate() {
+        let known = whole_known.is_some_and(|w| w[idx]);
+        let role = if known { Role::Fixed } else { Role::Hidden };
+        joint.push(e.n, role, e.key);
+    }
+    for (offset, part) in [(0, first), (n, second), (2 * n, whole)] {
+        for c in &part.constraints {
+            joint.constraints.push(match c {
+                Constraint::Sum { whole, parts } => Constraint::Sum {
+                    whole: whole + offset,
+                    parts: parts.iter().map(|p| p + offset).collect(),
+                },
+                Constraint::AtMost { part, whole } => Constraint::AtMost {
+                    part: part + offset,
+                    whole: whole + offset,
+                },
+            });
+        }
+    }
+    for idx in 0..n {
+        joint.sum(2 * n + idx, vec![idx, n + idx]);
+    }
+    joint
+}
+
+/// Chooses the withheld cells of two tables that split a wider view (see
+/// [`split_layout`]) at once, so that neither can be worked out from the other and
+/// the wider table.
+///
+/// Both tables reach this same problem (each computes the other's counts and what is
+/// known of the wider table), with the parts in the same canonical order, so they
+/// choose the same pattern. Returns the withheld flags of `first` and of `second`.
+pub fn protect_split(
+    first: &Layout,
+    second: &Layout,
+    whole: &Layout,
+    whole_known: Option<&[bool]>,
+    k: usize,
+) -> Result<(Vec<bool>, Vec<bool>), Unprotectable> {
+    let n = first.entries.len();
+    let withheld = protect(&split_layout(first, second, whole, whole_known, k), k)?;
+    Ok((withheld[..n].to_vec(), withheld[n..2 * n].to_vec()))
+}
+
+/// Which entries of a table an attacker can work out exactly from what it shows.
+pub fn derivable(layout: &Layout, withheld: &[bool]) -> Vec<bool> {
+    attack(layout, withheld).iter().map(|(lo, hi)| lo == hi).collect()
+}
+
+/// The shown cell to withhold so that an exposed entry is no longer pinned: the
+/// smallest one sharing a sum or bound with it, or failing that one linked to it
+/// through withheld entries, nearest first.
+fn nearest_candidate<K: Ord>(
+    layout: &Layout,
+    by_entry: &[Vec<usize>],
+    withheld: &[bool],
+    start: usize,
+    order: &impl Fn(usize) -> K,
+) -> Option<usize> {
+    let mut seen = vec![false; layout.entries.len()];
+    seen[start] = true;
+    let mut frontier = vec![start];
+    for _ in 0..4 {
+        let mut best: Option<usize> = None;
+        let mut next = Vec::new();
+        for &e in &frontier {
+            for &c in &by_entry[e] {
+                for m in constraint_members(&layout.constraints[c]) {
+                    if seen[m] {
+                        continue;
+                    }
+                    seen[m] = true;
+                    if !withheld[m] && layout.entries[m].role == Role::Cell {
+                        if best.is_none_or(|b| order(m) < order(b)) {
+                            best = Some(m);
+                        }
+                    } else if withheld[m] {
+                        next.push(m);
+                    }
+                }
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+        frontier = next;
+    }
+    None
 }
 
 /// Whether pinning this entry down would disclose something: a small non-zero count,
@@ -361,12 +546,13 @@ mod tests {
     }
 
     #[test]
-    fn two_small_counts_protect_each_other_and_zero_needs_no_partner() {
+    fn two_small_counts_protect_each_other_and_a_lone_zero_needs_no_partner() {
         let withheld = protect(&one_way(&[40, 3, 4, 25]), 10).unwrap();
         assert_eq!(withheld, [false, true, true, false, false]);
-        // A zero is withheld (it looks like any small count) but describes nobody.
+        // A zero is withheld (it looks like any small count) but describes nobody, so
+        // it needs no partner.
         let withheld = protect(&one_way(&[40, 0, 25]), 10).unwrap();
-        assert_eq!(withheld, [false, true, true, false]);
+        assert_eq!(withheld, [false, true, false, false]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! because every table asks [`Filter::mask`] rather than testing conditions itself.
 //!
 //! This module does not decide whether a view is safe to publish; that is
-//! `disclosure::check_view`, which needs each condition's own mask to catch
+//! `disclosure::check_view`, which needs each condition's own rows to catch
 //! differencing.
 
 use crate::dataset::{CategoricalCell, Column, Dataset, Missing, NumericCell};
@@ -163,19 +163,8 @@ impl Filter {
 
     /// One flag per respondent: true when every condition holds.
     pub fn mask(&self, dataset: &Dataset) -> Vec<bool> {
-        self.mask_without(dataset, None)
-    }
-
-    /// The mask of every condition but the one at `skip_idx`.
-    pub fn mask_without(&self, dataset: &Dataset, skip_idx: Option<usize>) -> Vec<bool> {
         (0..dataset.n_rows())
-            .map(|row_idx| {
-                self.conditions
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| Some(*i) != skip_idx)
-                    .all(|(_, c)| c.matches(dataset, row_idx))
-            })
+            .map(|row_idx| self.conditions.iter().all(|c| c.matches(dataset, row_idx)))
             .collect()
     }
 }

@@ -12,10 +12,10 @@
 //! passed through disclosure control; [`frequencies`] is the raw form for one's own data.
 
 use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell, QuestionKind};
-use crate::disclosure::{key1, protect, Layout, Role, Unprotectable, DEFAULT_K};
+use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
 pub use crate::error::StatsError;
 use crate::numeric::{bin_index, choose_bins, fmt_edge, BinRule};
-use crate::view::{TableOptions, View};
+use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
 
@@ -370,23 +370,23 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
 
     let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
     let n_levels = c.options.len();
-    let (mut layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n);
-    // Flag counts that a table over the view without one condition would give away.
-    for wider in view.wider_views() {
-        let wider_counted = count(dataset, spec, &wider, c.bins.as_ref().map(|b| b.edges.as_slice()))?;
-        let (wider_layout, _) = freq_layout(spec, is_scale, &wider_counted, wider.universe.n);
-        layout.flag_differencing(&wider_layout.counts(), k);
-    }
+    let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n);
+    let edges = c.bins.as_ref().map(|b| b.edges.clone());
+    let withheld = protect_table(
+        &view,
+        &layout,
+        |other| {
+            let counted = count(dataset, spec, other, edges.as_deref())?;
+            Ok(freq_layout(spec, is_scale, &counted, other.universe.n).0)
+        },
+        || format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
+    )?;
     let FreqEntries {
         options: option_entries,
         missing: missing_entries,
         none: none_entry,
         top_two: top_two_entry,
     } = entries;
-    let withheld = protect(&layout, k).map_err(|Unprotectable| StatsError::Unprotectable {
-        what: format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
-        k,
-    })?;
 
     let row = |option: String, tally: &Tally, entry: usize| -> FreqRow {
         if withheld[entry] {

@@ -8,10 +8,10 @@
 //! ranked by fewer than k respondents is withheld.
 
 use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, NumericCell};
-use crate::disclosure::{key1, protect, Layout, Role, Unprotectable};
+use crate::disclosure::{key1, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
-use crate::view::{TableOptions, View};
+use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
 
@@ -74,16 +74,16 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
             k,
         });
     }
-    let (mut layout, first_entries) = rank_layout(&items, &firsts, &ranked_any);
-    for wider in view.wider_views() {
-        let w = rank_counts(dataset, &items, &wider)?;
-        let (wider_layout, _) = rank_layout(&items, &w.firsts, &w.ranked_any);
-        layout.flag_differencing(&wider_layout.counts(), k);
-    }
-    let withheld = protect(&layout, k).map_err(|Unprotectable| StatsError::Unprotectable {
-        what: format!("the ranking {group:?}"),
-        k,
-    })?;
+    let (layout, first_entries) = rank_layout(&items, &firsts, &ranked_any);
+    let withheld = protect_table(
+        &view,
+        &layout,
+        |other| {
+            let c = rank_counts(dataset, &items, other)?;
+            Ok(rank_layout(&items, &c.firsts, &c.ranked_any).0)
+        },
+        || format!("the ranking {group:?}"),
+    )?;
     let summary_items = items
         .iter()
         .enumerate()

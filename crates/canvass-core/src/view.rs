@@ -1,11 +1,17 @@
 //! The respondents and weights a table is computed over, shared by every table kind so
-//! that a filter, a weight and k mean the same thing everywhere.
+//! that a filter, a weight and k mean the same thing everywhere; and
+//! [`protect_table`], which applies disclosure control to a table in the context of
+//! the wider views its filter implies.
 
 use crate::dataset::Dataset;
-use crate::disclosure::{check_view, DEFAULT_K};
+use crate::disclosure::{
+    check_view, derivable, protect, protect_split, split_layout, Lattice, Layout, Unprotectable, DEFAULT_K,
+};
 use crate::error::StatsError;
 use crate::filter::Filter;
 use crate::weights::{row_weights, Tally};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// What every table request has in common besides its questions.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,14 +51,17 @@ pub struct View {
     pub weights: Vec<f64>,
     pub universe: Tally,
     pub k: usize,
-    /// With disclosure control on: for each filter condition, the view without it.
-    /// Tables flag counts that differ from these by fewer than k.
-    pub wider_masks: Vec<Vec<bool>>,
+    /// The filter's conditions, to form wider views.
+    lattice: Rc<Lattice>,
+    /// Which of the lattice's conditions this view applies.
+    bits: u32,
 }
 
 impl View {
     pub fn new(dataset: &Dataset, options: &TableOptions) -> Result<View, StatsError> {
-        let mask = check_view(dataset, &options.filter, options.k)?;
+        let lattice = check_view(dataset, &options.filter, options.k)?;
+        let bits = lattice.all_bits();
+        let mask = lattice.mask(bits);
         let weights = row_weights(dataset, options.weight_idx, &mask)?;
         let mut universe = Tally::default();
         for (row_idx, &in_view) in mask.iter().enumerate() {
@@ -60,20 +69,30 @@ impl View {
                 universe.add(weights[row_idx]);
             }
         }
-        let wider_masks = if options.k > 0 {
-            (0..options.filter.conditions.len())
-                .map(|i| options.filter.mask_without(dataset, Some(i)))
-                .collect()
-        } else {
-            Vec::new()
-        };
         Ok(View {
             mask,
             weights,
             universe,
             k: options.k,
-            wider_masks,
+            lattice: Rc::new(lattice),
+            bits,
         })
+    }
+
+    /// The view of a subset of this one's conditions (or of any rows), unweighted.
+    fn unweighted(&self, mask: Vec<bool>, bits: u32) -> View {
+        let mut universe = Tally::default();
+        for _ in mask.iter().filter(|&&m| m) {
+            universe.add(1.0);
+        }
+        View {
+            weights: mask.iter().map(|&m| if m { 1.0 } else { 0.0 }).collect(),
+            mask,
+            universe,
+            k: self.k,
+            lattice: Rc::clone(&self.lattice),
+            bits,
+        }
     }
 
     /// Indices of the respondents in the view.
@@ -81,24 +100,165 @@ impl View {
         self.mask.iter().enumerate().filter(|(_, &m)| m).map(|(i, _)| i)
     }
 
-    /// The views without one condition each, unweighted, for counting the same table
-    /// over them.
-    pub fn wider_views(&self) -> Vec<View> {
-        self.wider_masks
-            .iter()
-            .map(|mask| {
-                let mut universe = Tally::default();
-                for _ in mask.iter().filter(|&&m| m) {
-                    universe.add(1.0);
+    /// With disclosure control on: for every proper subset of this view's conditions
+    /// that keeps more respondents, the wider view and the complement of this view
+    /// within it, both unweighted, and whether this view comes first in the pair's
+    /// canonical order (the part holding the wider view's first respondent).
+    pub fn splits(&self) -> Vec<Split> {
+        if self.k == 0 {
+            return Vec::new();
+        }
+        let n_view = self.universe.n;
+        Lattice::proper_subsets(self.bits)
+            .filter_map(|subset| {
+                let wider = self.lattice.mask(subset);
+                if wider.iter().filter(|&&w| w).count() == n_view {
+                    return None;
                 }
-                View {
-                    weights: mask.iter().map(|&m| if m { 1.0 } else { 0.0 }).collect(),
-                    mask: mask.clone(),
-                    universe,
-                    k: self.k,
-                    wider_masks: Vec::new(),
-                }
+                let complement: Vec<bool> = wider.iter().zip(&self.mask).map(|(&w, &v)| w && !v).collect();
+                let first_row = wider.iter().position(|&w| w);
+                Some(Split {
+                    own_first: first_row.is_some_and(|r| self.mask[r]),
+                    // The complement is a view of its own, not a subset of these
+                    // conditions; it has no wider views here.
+                    complement: View {
+                        bits: 0,
+                        ..self.unweighted(complement, 0)
+                    },
+                    wider: self.unweighted(wider, subset),
+                })
             })
             .collect()
     }
+
+    /// Whether a table over this view would be shown at all.
+    fn publishable(&self) -> bool {
+        matches!(self.lattice.refusal(self.bits, self.k), Ok(None))
+    }
+}
+
+/// A wider view split into this view and its complement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    pub wider: View,
+    pub complement: View,
+    pub own_first: bool,
+}
+
+/// Decides what a table withholds: its own small counts and their complements, counts
+/// that differ by fewer than k from a wider view's, and, for each wider view, the cells
+/// that this table and the table of its complement must withhold together so that
+/// neither can be worked out from the other and what is known of the wider table
+/// (whose own pattern, and what its context gives away, are computed the same way).
+///
+/// `build` lays out the same table over any view; `what` names the table for the
+/// refusal message.
+pub fn protect_table(
+    view: &View,
+    own: &Layout,
+    build: impl Fn(&View) -> Result<Layout, StatsError>,
+    what: impl Fn() -> String,
+) -> Result<Vec<bool>, StatsError> {
+    let mut memo = HashMap::new();
+    match pattern(view, own, &build, &mut memo) {
+        Ok(p) => Ok(p.withheld),
+        Err(PatternError::Stats(e)) => Err(e),
+        Err(PatternError::Unprotectable) => Err(StatsError::Unprotectable {
+            what: what(),
+            k: view.k,
+        }),
+    }
+}
+
+enum PatternError {
+    Stats(StatsError),
+    Unprotectable,
+}
+
+impl From<Unprotectable> for PatternError {
+    fn from(_: Unprotectable) -> Self {
+        PatternError::Unprotectable
+    }
+}
+
+/// A table's published pattern and what an attacker can work out of it.
+#[derive(Clone)]
+struct Pattern {
+    withheld: Vec<bool>,
+    /// Shown, or derivable from this table, its wider tables and its complements.
+    known: Vec<bool>,
+}
+
+/// The pattern of the table over `view`, memoised by condition subset for the wider
+/// views (each wider table's pattern is needed by several narrower ones).
+fn pattern(
+    view: &View,
+    own: &Layout,
+    build: &impl Fn(&View) -> Result<Layout, StatsError>,
+    memo: &mut HashMap<u32, Option<Pattern>>,
+) -> Result<Pattern, PatternError> {
+    let k = view.k;
+    let mut flagged = own.clone();
+    let mut pairs = Vec::new();
+    for split in view.splits() {
+        let wider = build(&split.wider).map_err(PatternError::Stats)?;
+        flagged.flag_differencing(&wider.counts(), k);
+        let wider_pattern = match memo.get(&split.wider.bits) {
+            Some(known) => known.clone(),
+            None => {
+                let computed = if split.wider.publishable() {
+                    pattern(&split.wider, &wider, build, memo).ok()
+                } else {
+                    None
+                };
+                memo.insert(split.wider.bits, computed.clone());
+                computed
+            }
+        };
+        let complement = build(&split.complement).map_err(PatternError::Stats)?;
+        pairs.push((wider, wider_pattern.map(|p| p.known), complement, split.own_first));
+    }
+    let mut withheld = protect(&flagged, k)?;
+    let mut theirs = Vec::new();
+    for (wider, wider_known, complement, own_first) in &pairs {
+        let (mine, other) = if *own_first {
+            protect_split(own, complement, wider, wider_known.as_deref(), k)?
+        } else {
+            let (c, o) = protect_split(complement, own, wider, wider_known.as_deref(), k)?;
+            (o, c)
+        };
+        for (w, m) in withheld.iter_mut().zip(mine) {
+            *w |= m;
+        }
+        theirs.push(other);
+    }
+    // What the attacker learns: this table's own arithmetic, and each split with the
+    // complement showing what its part of the joint choice shows (it may show less).
+    let n = own.entries.len();
+    let mut known = derivable(own, &withheld);
+    for ((wider, wider_known, complement, own_first), other) in pairs.iter().zip(&theirs) {
+        let whole_withheld: Vec<bool> = match wider_known {
+            Some(kn) => kn.iter().map(|&x| !x).collect(),
+            None => vec![true; n],
+        };
+        let (first, second, first_w, second_w) = if *own_first {
+            (own, complement, &withheld, other)
+        } else {
+            (complement, own, other, &withheld)
+        };
+        let joint = split_layout(first, second, wider, wider_known.as_deref(), k);
+        let mut joint_withheld: Vec<bool> = first_w.iter().chain(second_w).chain(&whole_withheld).copied().collect();
+        // A refused part shows nothing.
+        for (idx, e) in joint.entries.iter().enumerate().take(2 * n) {
+            if e.role == crate::disclosure::Role::Hidden {
+                joint_withheld[idx] = true;
+            }
+        }
+        let pinned = derivable(&joint, &joint_withheld);
+        let offset = if *own_first { 0 } else { n };
+        for (idx, x) in known.iter_mut().enumerate() {
+            *x |= pinned[offset + idx];
+        }
+    }
+    Ok(Pattern { withheld, known })
 }
