@@ -38,9 +38,13 @@ use crate::filter::Filter;
 /// The release threshold used when a dataset does not say otherwise.
 pub const DEFAULT_K: usize = 10;
 
-/// Most conditions one filter may have: every subset of them is a view that the
-/// differencing checks look at, so the work doubles with each condition.
-pub const MAX_CONDITIONS: usize = 8;
+/// Most conditions one filter may have under disclosure control: every subset of them
+/// is a view that the differencing checks and the joint suppression look at, so the
+/// work grows threefold with each condition.
+pub const MAX_CONDITIONS: usize = 6;
+
+/// Most conditions one filter may have at all (one bit each in a `u32`).
+pub const MAX_CONDITIONS_RAW: usize = 31;
 
 /// A view holds fewer than k respondents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,10 +123,11 @@ impl Lattice {
 /// With `k == 0` every view is allowed.
 pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattice, StatsError> {
     let m = filter.conditions.len();
-    if k > 0 && m > MAX_CONDITIONS {
+    let limit = if k > 0 { MAX_CONDITIONS } else { MAX_CONDITIONS_RAW };
+    if m > limit {
         return Err(StatsError::BadFilter {
             expr: format!("{m} conditions"),
-            reason: format!("a filter may have at most {MAX_CONDITIONS} conditions"),
+            reason: format!("a filter may have at most {limit} conditions here"),
         });
     }
     let lattice = Lattice::new(dataset, filter);
@@ -166,6 +171,8 @@ pub struct Entry {
     /// Set by [`Layout::flag_differencing`]: this count differs by fewer than k from
     /// the same count in a wider view, so it is protected like a small count.
     pub flagged: bool,
+    /// What an attacker already knows of this count from other tables, when withheld.
+    pub prior: Option<(i64, i64)>,
 }
 
 /// What the published numbers of a table satisfy, whatever their values.
@@ -191,6 +198,7 @@ impl Layout {
             role,
             key,
             flagged: false,
+            prior: None,
         });
         self.entries.len() - 1
     }
@@ -345,9 +353,16 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
 /// Entries `0..n` are `first`'s, `n..2n` are `second`'s, `2n..3n` the wider table's.
 /// A part whose fixed numbers are below k would be refused, so it shows nothing
 /// (its entries become hidden). The wider table's entries are fixed where
-/// `whole_known` says an attacker knows them (shown, or worked out from its own
-/// context) and hidden elsewhere; `None` means that table is refused.
-pub fn split_layout(first: &Layout, second: &Layout, whole: &Layout, whole_known: Option<&[bool]>, k: usize) -> Layout {
+/// `whole_bounds` pins them (shown, or worked out from its own context) and hidden
+/// with those bounds elsewhere, and then they must stay unpinned; `None` means that
+/// table is refused.
+pub fn split_layout(
+    first: &Layout,
+    second: &Layout,
+    whole: &Layout,
+    whole_bounds: Option<&[(i64, i64)]>,
+    k: usize,
+) -> Layout {
     let n = first.entries.len();
     let mut joint = Layout::default();
     for part in [first, second] {
@@ -358,9 +373,14 @@ pub fn split_layout(first: &Layout, second: &Layout, whole: &Layout, whole_known
         }
     }
     for (idx, e) in whole.entries.iter().enumerate() {
-        let known = whole_known.is_some_and(|w| w[idx]);
+        let bounds = whole_bounds.map(|b| b[idx]);
+        let known = bounds.is_some_and(|(lo, hi)| lo == hi);
         let role = if known { Role::Fixed } else { Role::Hidden };
-        joint.push(e.n, role, e.key);
+        let at = joint.push(e.n, role, e.key);
+        joint.entries[at].prior = bounds.filter(|_| !known);
+        // What the wider table keeps unknown may protect counts of its own context
+        // (its other complements), so the two parts must not pin it down either.
+        joint.entries[at].flagged = bounds.is_some() && !known;
     }
     for (offset, part) in [(0, first), (n, second), (2 * n, whole)] {
         for c in &part.constraints {
@@ -393,17 +413,12 @@ pub fn protect_split(
     first: &Layout,
     second: &Layout,
     whole: &Layout,
-    whole_known: Option<&[bool]>,
+    whole_bounds: Option<&[(i64, i64)]>,
     k: usize,
 ) -> Result<(Vec<bool>, Vec<bool>), Unprotectable> {
     let n = first.entries.len();
-    let withheld = protect(&split_layout(first, second, whole, whole_known, k), k)?;
+    let withheld = protect(&split_layout(first, second, whole, whole_bounds, k), k)?;
     Ok((withheld[..n].to_vec(), withheld[n..2 * n].to_vec()))
-}
-
-/// Which entries of a table an attacker can work out exactly from what it shows.
-pub fn derivable(layout: &Layout, withheld: &[bool]) -> Vec<bool> {
-    attack(layout, withheld).iter().map(|(lo, hi)| lo == hi).collect()
 }
 
 /// The shown cell to withhold so that an exposed entry is no longer pinned: the
@@ -464,14 +479,20 @@ fn constraint_members(c: &Constraint) -> Vec<usize> {
 const UNBOUNDED: i64 = i64::MAX / 4;
 
 /// The attacker: the tightest interval for every entry that interval propagation can
-/// derive from the shown entries, non-negativity and the table's constraints. A shown
-/// entry's interval is its value.
+/// derive from the shown entries, non-negativity, what other tables already told
+/// (`Entry::prior`) and the table's constraints. A shown entry's interval is its value.
 pub fn attack(layout: &Layout, withheld: &[bool]) -> Vec<(i64, i64)> {
     let mut bounds: Vec<(i64, i64)> = layout
         .entries
         .iter()
         .zip(withheld)
-        .map(|(e, &w)| if w { (0, UNBOUNDED) } else { (e.n as i64, e.n as i64) })
+        .map(|(e, &w)| {
+            if w {
+                e.prior.unwrap_or((0, UNBOUNDED))
+            } else {
+                (e.n as i64, e.n as i64)
+            }
+        })
         .collect();
     let add = |a: i64, b: i64| a.saturating_add(b).min(UNBOUNDED);
     let sub = |a: i64, b: i64| if a >= UNBOUNDED { UNBOUNDED } else { a.saturating_sub(b) };

@@ -5,7 +5,7 @@
 
 use crate::dataset::Dataset;
 use crate::disclosure::{
-    check_view, derivable, protect, protect_split, split_layout, Lattice, Layout, Unprotectable, DEFAULT_K,
+    attack, check_view, protect, protect_split, split_layout, Lattice, Layout, Role, Unprotectable, DEFAULT_K,
 };
 use crate::error::StatsError;
 use crate::filter::Filter;
@@ -120,11 +120,8 @@ impl View {
                 Some(Split {
                     own_first: first_row.is_some_and(|r| self.mask[r]),
                     // The complement is a view of its own, not a subset of these
-                    // conditions; it has no wider views here.
-                    complement: View {
-                        bits: 0,
-                        ..self.unweighted(complement, 0)
-                    },
+                    // conditions; it is only counted, never split further.
+                    complement: self.unweighted(complement, 0),
                     wider: self.unweighted(wider, subset),
                 })
             })
@@ -185,8 +182,9 @@ impl From<Unprotectable> for PatternError {
 #[derive(Clone)]
 struct Pattern {
     withheld: Vec<bool>,
-    /// Shown, or derivable from this table, its wider tables and its complements.
-    known: Vec<bool>,
+    /// The attacker's interval for each count, from this table, its wider tables and
+    /// its complements (a shown count's interval is its value).
+    bounds: Vec<(i64, i64)>,
 }
 
 /// The pattern of the table over `view`, memoised by condition subset for the wider
@@ -216,15 +214,15 @@ fn pattern(
             }
         };
         let complement = build(&split.complement).map_err(PatternError::Stats)?;
-        pairs.push((wider, wider_pattern.map(|p| p.known), complement, split.own_first));
+        pairs.push((wider, wider_pattern.map(|p| p.bounds), complement, split.own_first));
     }
     let mut withheld = protect(&flagged, k)?;
     let mut theirs = Vec::new();
-    for (wider, wider_known, complement, own_first) in &pairs {
+    for (wider, wider_bounds, complement, own_first) in &pairs {
         let (mine, other) = if *own_first {
-            protect_split(own, complement, wider, wider_known.as_deref(), k)?
+            protect_split(own, complement, wider, wider_bounds.as_deref(), k)?
         } else {
-            let (c, o) = protect_split(complement, own, wider, wider_known.as_deref(), k)?;
+            let (c, o) = protect_split(complement, own, wider, wider_bounds.as_deref(), k)?;
             (o, c)
         };
         for (w, m) in withheld.iter_mut().zip(mine) {
@@ -235,30 +233,28 @@ fn pattern(
     // What the attacker learns: this table's own arithmetic, and each split with the
     // complement showing what its part of the joint choice shows (it may show less).
     let n = own.entries.len();
-    let mut known = derivable(own, &withheld);
-    for ((wider, wider_known, complement, own_first), other) in pairs.iter().zip(&theirs) {
-        let whole_withheld: Vec<bool> = match wider_known {
-            Some(kn) => kn.iter().map(|&x| !x).collect(),
-            None => vec![true; n],
-        };
+    let mut bounds = attack(own, &withheld);
+    for ((wider, wider_bounds, complement, own_first), other) in pairs.iter().zip(&theirs) {
         let (first, second, first_w, second_w) = if *own_first {
             (own, complement, &withheld, other)
         } else {
             (complement, own, other, &withheld)
         };
-        let joint = split_layout(first, second, wider, wider_known.as_deref(), k);
-        let mut joint_withheld: Vec<bool> = first_w.iter().chain(second_w).chain(&whole_withheld).copied().collect();
-        // A refused part shows nothing.
-        for (idx, e) in joint.entries.iter().enumerate().take(2 * n) {
-            if e.role == crate::disclosure::Role::Hidden {
-                joint_withheld[idx] = true;
-            }
-        }
-        let pinned = derivable(&joint, &joint_withheld);
+        let joint = split_layout(first, second, wider, wider_bounds.as_deref(), k);
+        // Hidden entries (a refused part, the wider table's unknowns) are withheld.
+        let joint_withheld: Vec<bool> = first_w
+            .iter()
+            .chain(second_w)
+            .chain(std::iter::repeat_n(&false, n))
+            .zip(&joint.entries)
+            .map(|(&w, e)| w || e.role == Role::Hidden)
+            .collect();
+        let joint_bounds = attack(&joint, &joint_withheld);
         let offset = if *own_first { 0 } else { n };
-        for (idx, x) in known.iter_mut().enumerate() {
-            *x |= pinned[offset + idx];
+        for (idx, b) in bounds.iter_mut().enumerate() {
+            let (lo, hi) = joint_bounds[offset + idx];
+            *b = (b.0.max(lo), b.1.min(hi));
         }
     }
-    Ok(Pattern { withheld, known })
+    Ok(Pattern { withheld, bounds })
 }

@@ -245,7 +245,8 @@ fn enumerate(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    // 300 cases by default; PROPTEST_CASES=5000 for a longer search.
+    #![proptest_config(ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)))]
 
     #[test]
     fn crosstabs_never_reveal_a_small_cell(
