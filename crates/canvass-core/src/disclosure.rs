@@ -56,18 +56,39 @@ pub struct BelowK;
 pub struct Lattice {
     pub n_rows: usize,
     pub condition_masks: Vec<Vec<bool>>,
+    /// Respondents kept by each subset of the conditions, indexed by its bits; filled
+    /// only under disclosure control, where the subsets are checked.
+    subset_sizes: Vec<usize>,
 }
 
 impl Lattice {
-    pub fn new(dataset: &Dataset, filter: &Filter) -> Self {
-        Lattice {
+    pub fn new(dataset: &Dataset, filter: &Filter, k: usize) -> Self {
+        let condition_masks: Vec<Vec<bool>> = filter
+            .conditions
+            .iter()
+            .map(|c| (0..dataset.n_rows()).map(|r| c.matches(dataset, r)).collect())
+            .collect();
+        let mut lattice = Lattice {
             n_rows: dataset.n_rows(),
-            condition_masks: filter
-                .conditions
-                .iter()
-                .map(|c| (0..dataset.n_rows()).map(|r| c.matches(dataset, r)).collect())
-                .collect(),
+            condition_masks,
+            subset_sizes: Vec::new(),
+        };
+        if k > 0 {
+            // One pass over the rows: each row is in exactly the subsets of the
+            // conditions it satisfies.
+            let m = lattice.condition_masks.len();
+            let mut sizes = vec![0usize; 1 << m];
+            for r in 0..lattice.n_rows {
+                let satisfied: u32 = (0..m)
+                    .filter(|&c| lattice.condition_masks[c][r])
+                    .fold(0, |bits, c| bits | (1 << c));
+                for subset in Self::proper_subsets(satisfied).chain(std::iter::once(satisfied)) {
+                    sizes[subset as usize] += 1;
+                }
+            }
+            lattice.subset_sizes = sizes;
         }
+        lattice
     }
 
     /// Every condition's bit set.
@@ -99,12 +120,12 @@ impl Lattice {
         if k == 0 {
             return Ok(None);
         }
-        let n_view = self.mask(bits).iter().filter(|&&m| m).count();
+        let n_view = self.subset_sizes[bits as usize];
         if n_view < k {
             return Err(BelowK);
         }
         for subset in Self::proper_subsets(bits) {
-            let set_apart = self.mask(subset).iter().filter(|&&m| m).count() - n_view;
+            let set_apart = self.subset_sizes[subset as usize] - n_view;
             // Dropping conditions that remove nobody shows nothing new; dropping ones
             // that remove a few would let the two tables be subtracted.
             if set_apart > 0 && set_apart < k {
@@ -130,7 +151,7 @@ pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattic
             reason: format!("a filter may have at most {limit} conditions here"),
         });
     }
-    let lattice = Lattice::new(dataset, filter);
+    let lattice = Lattice::new(dataset, filter, k);
     match lattice.refusal(lattice.all_bits(), k) {
         Err(BelowK) => Err(StatsError::UniverseTooSmall { k }),
         Ok(Some(dropped)) => Err(StatsError::Differencing {

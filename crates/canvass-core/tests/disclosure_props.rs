@@ -244,9 +244,20 @@ fn enumerate(
     Some(range)
 }
 
+/// 300 cases from a fixed seed, so every run checks the same tables; set
+/// PROPTEST_CASES (say 200000) for a longer search from a random seed.
+fn config() -> ProptestConfig {
+    match std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()) {
+        Some(cases) => ProptestConfig::with_cases(cases),
+        None => ProptestConfig {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_127),
+            ..ProptestConfig::with_cases(300)
+        },
+    }
+}
+
 proptest! {
-    // 300 cases by default; PROPTEST_CASES=5000 for a longer search.
-    #![proptest_config(ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)))]
+    #![proptest_config(config())]
 
     #[test]
     fn crosstabs_never_reveal_a_small_cell(
@@ -331,64 +342,156 @@ proptest! {
         data in proptest::collection::vec((answer(4), answer(3), answer(4)), 0..120),
         steps in proptest::collection::vec((0usize..2, 1u8..15), 1..4),
     ) {
-        let a: Vec<Answer> = data.iter().map(|d| d.0).collect();
-        let b: Vec<Answer> = data.iter().map(|d| d.1).collect();
-        let target: Vec<Answer> = data.iter().map(|d| d.2).collect();
-        let n = data.len();
-        let ds = Dataset::new(n, vec![question("a", 4, &a), question("b", 3, &b), question("t", 4, &target)]).unwrap();
-        // Each step keeps a non-empty proper subset of one question's options; its
-        // complement keeps the other options and every missing state.
-        let conditions: Vec<(Condition, Condition)> = steps
-            .iter()
-            .map(|&(q, bits)| {
-                let levels = if q == 0 { 4 } else { 3 };
-                let keep: Vec<usize> = (0..levels).filter(|l| bits & (1 << l) != 0).collect();
-                let keep = if keep.is_empty() || keep.len() == levels { vec![0] } else { keep };
-                let rest: Vec<usize> = (0..levels).filter(|l| !keep.contains(l)).collect();
-                let cond = |options: Vec<usize>, missing: Vec<Missing>| Condition::AnyOf { question_idx: q, options, values: vec![], missing };
-                (cond(keep, vec![]), cond(rest, Missing::ALL.to_vec()))
-            })
-            .collect();
-        let mut att = Attacker::default();
-        let request = |conds: Vec<Condition>| -> (Result<Frequencies, _>, Vec<bool>) {
-            let filter = Filter::new(conds);
-            let mask = filter.mask(&ds);
-            (freq_table(&ds, &FreqSpec { options: TableOptions { filter, k, ..TableOptions::default() }, ..FreqSpec::new(2) }), mask)
-        };
-        let (first, mask) = request(vec![]);
-        let mut previous = first.ok().map(|f| publish_freq(&mut att, &f, &target, &mask, k, "view 0"));
-        for step in 0..conditions.len() {
-            let narrower: Vec<Condition> = conditions[..=step].iter().map(|c| c.0.clone()).collect();
-            let mut complement: Vec<Condition> = conditions[..step].iter().map(|c| c.0.clone()).collect();
-            complement.push(conditions[step].1.clone());
-            let (narrow, narrow_mask) = request(narrower);
-            let (comp, comp_mask) = request(complement);
-            let narrow = narrow.ok().map(|f| publish_freq(&mut att, &f, &target, &narrow_mask, k, &format!("view {}", step + 1)));
-            let comp = comp.ok().map(|f| publish_freq(&mut att, &f, &target, &comp_mask, k, &format!("complement {}", step + 1)));
-            // The wider view splits into the narrower view and its complement.
-            if let Some((wo, wm, wr)) = &previous {
-                let parts = |x: &Option<(Vec<usize>, Vec<usize>, usize)>| x.clone();
-                match (parts(&narrow), parts(&comp)) {
-                    (Some((no, nm, nr)), Some((co, cm, cr))) => {
-                        for i in 0..wo.len() { att.sum(wo[i], vec![no[i], co[i]]); }
-                        for i in 0..3 { att.sum(wm[i], vec![nm[i], cm[i]]); }
-                        att.sum(*wr, vec![nr, cr]);
+        check_filter_sequence(k, &data, &steps)?;
+    }
+}
+
+/// Requests the target's frequencies over each prefix of the filter sequence and over
+/// each step's complement (the previous view with the step's condition negated), and
+/// attacks them together: each table's arithmetic, plus every wider view being the sum
+/// of its narrower view and that complement.
+fn check_filter_sequence(
+    k: usize,
+    data: &[(Answer, Answer, Answer)],
+    steps: &[(usize, u8)],
+) -> Result<(), TestCaseError> {
+    let a: Vec<Answer> = data.iter().map(|d| d.0).collect();
+    let b: Vec<Answer> = data.iter().map(|d| d.1).collect();
+    let target: Vec<Answer> = data.iter().map(|d| d.2).collect();
+    let n = data.len();
+    let ds = Dataset::new(
+        n,
+        vec![question("a", 4, &a), question("b", 3, &b), question("t", 4, &target)],
+    )
+    .unwrap();
+    // Each step keeps a non-empty proper subset of one question's options; its
+    // complement keeps the other options and every missing state.
+    let conditions: Vec<(Condition, Condition)> = steps
+        .iter()
+        .map(|&(q, bits)| {
+            let levels = if q == 0 { 4 } else { 3 };
+            let keep: Vec<usize> = (0..levels).filter(|l| bits & (1 << l) != 0).collect();
+            let keep = if keep.is_empty() || keep.len() == levels {
+                vec![0]
+            } else {
+                keep
+            };
+            let rest: Vec<usize> = (0..levels).filter(|l| !keep.contains(l)).collect();
+            let cond = |options: Vec<usize>, missing: Vec<Missing>| Condition::AnyOf {
+                question_idx: q,
+                options,
+                values: vec![],
+                missing,
+            };
+            (cond(keep, vec![]), cond(rest, Missing::ALL.to_vec()))
+        })
+        .collect();
+    let mut att = Attacker::default();
+    let request = |conds: Vec<Condition>| -> (Result<Frequencies, _>, Vec<bool>) {
+        let filter = Filter::new(conds);
+        let mask = filter.mask(&ds);
+        (
+            freq_table(
+                &ds,
+                &FreqSpec {
+                    options: TableOptions {
+                        filter,
+                        k,
+                        ..TableOptions::default()
+                    },
+                    ..FreqSpec::new(2)
+                },
+            ),
+            mask,
+        )
+    };
+    let (first, mask) = request(vec![]);
+    let mut previous = first
+        .ok()
+        .map(|f| publish_freq(&mut att, &f, &target, &mask, k, "view 0"));
+    for step in 0..conditions.len() {
+        let narrower: Vec<Condition> = conditions[..=step].iter().map(|c| c.0.clone()).collect();
+        let mut complement: Vec<Condition> = conditions[..step].iter().map(|c| c.0.clone()).collect();
+        complement.push(conditions[step].1.clone());
+        let (narrow, narrow_mask) = request(narrower);
+        let (comp, comp_mask) = request(complement);
+        let narrow = narrow
+            .ok()
+            .map(|f| publish_freq(&mut att, &f, &target, &narrow_mask, k, &format!("view {}", step + 1)));
+        let comp = comp.ok().map(|f| {
+            publish_freq(
+                &mut att,
+                &f,
+                &target,
+                &comp_mask,
+                k,
+                &format!("complement {}", step + 1),
+            )
+        });
+        // The wider view splits into the narrower view and its complement.
+        if let Some((wo, wm, wr)) = &previous {
+            let parts = |x: &Option<(Vec<usize>, Vec<usize>, usize)>| x.clone();
+            match (parts(&narrow), parts(&comp)) {
+                (Some((no, nm, nr)), Some((co, cm, cr))) => {
+                    for i in 0..wo.len() {
+                        att.sum(wo[i], vec![no[i], co[i]]);
                     }
-                    (Some((no, nm, _)), None) | (None, Some((no, nm, _))) => {
-                        // Only one side: the other side's counts are the difference,
-                        // unknown but non-negative.
-                        for i in 0..wo.len() { let rest = att.var(None, 0, k, String::new()); att.sum(wo[i], vec![no[i], rest]); }
-                        for i in 0..3 { let rest = att.var(None, 0, k, String::new()); att.sum(wm[i], vec![nm[i], rest]); }
+                    for i in 0..3 {
+                        att.sum(wm[i], vec![nm[i], cm[i]]);
                     }
-                    (None, None) => {}
+                    att.sum(*wr, vec![nr, cr]);
                 }
-            }
-            previous = narrow;
-            if previous.is_none() {
-                break;
+                (Some((no, nm, _)), None) | (None, Some((no, nm, _))) => {
+                    // Only one side: the other side's counts are the difference,
+                    // unknown but non-negative.
+                    for i in 0..wo.len() {
+                        let rest = att.var(None, 0, k, String::new());
+                        att.sum(wo[i], vec![no[i], rest]);
+                    }
+                    for i in 0..3 {
+                        let rest = att.var(None, 0, k, String::new());
+                        att.sum(wm[i], vec![nm[i], rest]);
+                    }
+                }
+                (None, None) => {}
             }
         }
-        att.run()?;
-        att.assert_nothing_pinned()?;
+        previous = narrow;
+        if previous.is_none() {
+            break;
+        }
     }
+    att.run()?;
+    att.assert_nothing_pinned()?;
+    Ok(())
+}
+
+/// A counterexample that a 200,000-case search found and the suppression does not
+/// yet withstand: three conditions, two of them on the same question, where the
+/// narrowest split pins a cell whose protection lives two levels up. Kept here, run
+/// with `--ignored`, until the joint suppression reaches that far.
+#[test]
+#[ignore = "known gap: three nested conditions, see ARCHITECTURE.md"]
+fn known_gap_three_nested_conditions() {
+    let a = [
+        2, 0, 3, 0, 2, 1, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0, 2, 3, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 0, 0, 0,
+        1, 3, -1, 0, 0,
+    ];
+    let b = [
+        0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0,
+        0, 0, 1, 0, 0,
+    ];
+    let t = [
+        0, 1, 3, 3, 1, 1, 3, 3, -1, 3, 3, 3, 1, 2, 2, 2, 2, 1, 1, 3, 0, 1, 1, -1, 2, 0, 1, 1, 0, 0, 0, 3, 0, 0, 1, 0,
+        0, 0, 2, 2, 2, 1,
+    ];
+    let cell = |v: i32| {
+        if v >= 0 {
+            Answer::Level(v as usize)
+        } else {
+            Answer::Missing(Missing::NotAsked)
+        }
+    };
+    let data: Vec<(Answer, Answer, Answer)> = (0..a.len()).map(|i| (cell(a[i]), cell(b[i]), cell(t[i]))).collect();
+    check_filter_sequence(3, &data, &[(1, 7), (0, 11), (0, 9)]).unwrap();
 }
