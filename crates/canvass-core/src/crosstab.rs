@@ -249,8 +249,15 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         },
         || format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
     )?;
-    let any_cell_withheld = cell_entries.iter().flatten().any(|&e| withheld[e]);
-    let any_margin_withheld = row_entries.iter().chain(&col_entries).any(|&e| withheld[e]);
+    // Empty rows and columns drop out of the tests, so only withheld counts of
+    // somebody decide whether a test may be shown.
+    let withheld_somebody: Vec<bool> = withheld
+        .iter()
+        .zip(&layout.entries)
+        .map(|(&w, e)| w && e.n > 0)
+        .collect();
+    let any_cell_withheld = cell_entries.iter().flatten().any(|&e| withheld_somebody[e]);
+    let any_margin_withheld = row_entries.iter().chain(&col_entries).any(|&e| withheld_somebody[e]);
 
     // Tests, on counts rescaled so that they sum to the effective sample size.
     let scale = if total.weight > 0.0 {
@@ -291,7 +298,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
             &view,
             scale,
             &cell_entries,
-            &withheld,
+            &withheld_somebody,
             any_margin_withheld,
         ));
     }
@@ -483,7 +490,7 @@ fn multi_tests(
     view: &View,
     scale: f64,
     cell_entries: &[Vec<usize>],
-    withheld: &[bool],
+    withheld_somebody: &[bool],
     any_margin_withheld: bool,
 ) -> OptionTests {
     // Each test is a table of respondents: (selected this option or not) by the other
@@ -569,7 +576,7 @@ fn multi_tests(
             .enumerate()
             .map(|(idx, t)| {
                 let hide = (results[idx].is_some_and(|r| r.1 == 1) || any_margin_withheld)
-                    && t.entries.iter().any(|&e| withheld[e]);
+                    && t.entries.iter().any(|&e| withheld_somebody[e]);
                 let r = results[idx].filter(|_| !hide);
                 OptionTest {
                     option: t.option.clone(),
