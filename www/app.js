@@ -1,81 +1,443 @@
-// The explorer page: fetches the bundled survey, asks the wasm core for tables and
-// charts, and shows them. Survey text is only ever inserted with textContent.
-import init, { Survey } from "./pkg/canvass_web.js";
+// The explorer page. The survey itself lives in a Web Worker (survey-worker.js); this
+// thread asks it for tables and paints them with the same Rust chart code, compiled to
+// wasm. Survey text is only ever inserted with textContent, never as HTML.
+import init, { drawFrequenciesJson, preferredHeightJson } from "./pkg/canvass_web.js";
+import { SurveyWorker } from "./survey-worker.js";
+import { defaults, parseHash, toHash } from "./state.js";
 
-const DATA_URL = "data/sample/tools-survey.csv";
+const DEFAULT_MANIFEST = "data/sample/manifest.json";
+const MAX_FILE_BYTES = 2 * 1024 ** 3;
+
 const $ = (id) => document.getElementById(id);
+const fmtInt = new Intl.NumberFormat("en");
+const fmtPct = (p) => (p === null || p === undefined ? "–" : `${p.toFixed(1)}%`);
+const fmtCount = (c) => (c === null || c === undefined ? "–" : fmtInt.format(c));
+
+const app = {
+  worker: null,
+  survey: null, // { title, version, synthetic, k, local, respondents, questions }
+  state: null, // the view state, read from the URL hash once the module is ready
+  loading: null, // the worker of a file being opened
+  observer: null,
+  cardsDrawn: 0,
+  cardsTotal: 0,
+};
 
 function el(tag, text, attrs = {}) {
   const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
+  if (text !== undefined && text !== null) node.textContent = text;
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   return node;
 }
 
-const fmtInt = new Intl.NumberFormat("en");
-const fmtPct = (p) => (p === null ? "–" : `${p.toFixed(1)}%`);
-
-function showError(message) {
-  const box = $("messages");
-  box.replaceChildren(el("p", message, { class: "error", role: "alert" }));
-  document.body.dataset.state = "error";
+function showMessage(message, kind = "error") {
+  const p = el("p", message, { class: kind });
+  if (kind === "error") p.setAttribute("role", "alert");
+  $("messages").replaceChildren(p);
+  if (kind === "error" && !app.survey) document.body.dataset.state = "error";
 }
 
-function renderTable(freq) {
-  const body = $("chart-table").tBodies[0];
-  body.replaceChildren(
+function showWarnings(report) {
+  const box = $("messages");
+  box.replaceChildren();
+  if (!report.warnings.length) return;
+  const details = el("details", undefined, { class: "warnings" });
+  details.append(el("summary", `${fmtInt.format(report.warnings.length)} warnings while reading the file`));
+  const list = el("ul");
+  for (const w of report.warnings.slice(0, 100)) list.append(el("li", `line ${fmtInt.format(w.line)}: ${w.message}`));
+  if (report.warnings.length > 100) list.append(el("li", `… and ${fmtInt.format(report.warnings.length - 100)} more`));
+  details.append(list);
+  box.append(details);
+}
+
+async function fetchOk(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url}: the server answered ${response.status}. Reload the page.`);
+  return response;
+}
+
+async function sha256Hex(buffer) {
+  const digest = await crypto.subtle.digest("SHA-256", buffer);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function fetchChecked(name, entry, manifestUrl) {
+  const url = new URL(name, new URL(manifestUrl, location.href));
+  const bytes = await (await fetchOk(url)).arrayBuffer();
+  if (entry.bytes !== undefined && bytes.byteLength !== entry.bytes) {
+    throw new Error(
+      `${name} arrived with ${fmtInt.format(bytes.byteLength)} of its ${fmtInt.format(entry.bytes)} bytes: ` +
+        "the download was cut short. Reload the page.",
+    );
+  }
+  if (entry.sha256 && (await sha256Hex(bytes)) !== entry.sha256) {
+    throw new Error(`${name} does not match the checksum in its manifest: the download is damaged. Reload the page.`);
+  }
+  return bytes;
+}
+
+/// Fetches a bundled dataset (its responses and, if any, its codebook) and checks each
+/// file against the size and sha256 its manifest records before anything is shown.
+async function fetchBundled(manifestUrl) {
+  const manifest = await (await fetchOk(manifestUrl)).json();
+  const files = manifest.files || {};
+  const responses = Object.keys(files).find((name) => /\.(tsv|csv|txt)$/i.test(name));
+  if (!responses) throw new Error(`${manifestUrl} names no responses file`);
+  const codebook = Object.keys(files).find((name) => /codebook\.json$/i.test(name));
+  const [bytes, codebookBytes] = await Promise.all([
+    fetchChecked(responses, files[responses], manifestUrl),
+    codebook ? fetchChecked(codebook, files[codebook], manifestUrl) : null,
+  ]);
+  return { manifest, bytes, codebookBytes };
+}
+
+function describeBase(freq) {
+  const parts = [`n = ${fmtInt.format(freq.base.n)} of ${fmtInt.format(freq.respondents)}`];
+  for (const m of freq.missing) parts.push(`${fmtInt.format(m.count)} ${m.reason.replaceAll("_", " ")}`);
+  return parts.join("; ");
+}
+
+function fillTable(table, freq) {
+  table.tBodies[0].replaceChildren(
     ...freq.rows.map((row) => {
-      const tr = document.createElement("tr");
+      const tr = el("tr");
       tr.append(
         el("th", row.option, { scope: "row" }),
-        el("td", row.count === null ? "–" : fmtInt.format(row.count)),
+        el("td", fmtCount(row.count)),
         el("td", fmtPct(row.percent)),
-        el("td", row.ci === null ? "–" : `${row.ci[0].toFixed(1)}–${row.ci[1].toFixed(1)}%`),
+        el("td", row.ci ? `${row.ci[0].toFixed(1)}–${row.ci[1].toFixed(1)}%` : "–"),
       );
       return tr;
     }),
   );
-  const missing = freq.missing.map((m) => `${fmtInt.format(m.count)} ${m.reason.replaceAll("_", " ")}`);
-  const base = `n = ${fmtInt.format(freq.base.n)} of ${fmtInt.format(freq.respondents)} respondents`;
-  $("chart-table-caption").textContent = [freq.text, base, ...missing].join(" · ");
 }
 
-function draw(survey, questionIdx) {
-  const freq = JSON.parse(survey.frequenciesJson(questionIdx));
-  const canvas = $("chart");
+function tableSkeleton() {
+  const table = el("table");
+  table.append(el("caption"));
+  const head = el("thead");
+  const tr = el("tr");
+  for (const h of ["Answer", "Count", "Percent", "95% interval"]) tr.append(el("th", h, { scope: "col" }));
+  head.append(tr);
+  table.append(head, el("tbody"));
+  return table;
+}
+
+const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
+
+/// Sizes the canvas for the device's pixel ratio, so text and lines are crisp, and
+/// paints the table into it in the page's colour scheme.
+function paint(canvas, freqJson, freq, minCssHeight) {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 640;
-  const cssHeight = Math.max(160, 70 + 34 * freq.rows.length);
+  const cssHeight = Math.max(minCssHeight, preferredHeightJson(freqJson, cssWidth));
   canvas.style.height = `${cssHeight}px`;
   canvas.width = Math.round(cssWidth * dpr);
   canvas.height = Math.round(cssHeight * dpr);
-  const layout = survey.drawFrequencies(questionIdx, canvas, dpr);
-  canvas.dataset.layout = layout;
-  canvas.setAttribute("aria-label", `Bar chart: ${freq.text}`);
-  $("chart-caption").textContent = `n = ${fmtInt.format(freq.base.n)} of ${fmtInt.format(freq.respondents)}`;
-  renderTable(freq);
-  document.body.dataset.state = "ready";
+  canvas.dataset.layout = drawFrequenciesJson(freqJson, canvas, dpr, darkScheme.matches);
+  canvas.setAttribute("aria-label", `Bar chart of answers to: ${freq.text}. ${describeBase(freq)}. The table below has the numbers.`);
 }
 
-async function main() {
-  await init();
-  const response = await fetch(DATA_URL);
-  if (!response.ok) throw new Error(`could not load ${DATA_URL}: HTTP ${response.status}`);
-  const survey = Survey.load(new Uint8Array(await response.arrayBuffer()));
-  const questions = JSON.parse(survey.questionsJson());
-  $("dataset").textContent = `${DATA_URL.split("/").pop()} · ${fmtInt.format(survey.respondents())} respondents · ${questions.length} questions`;
+function questionIndex(id) {
+  return app.survey.questions.findIndex((q) => q.id === id);
+}
+
+function chartable() {
+  return app.survey.questions.map((q, i) => ({ ...q, index: i })).filter((q) => q.chartable);
+}
+
+function sectionOf(q) {
+  return q.section || "Questions";
+}
+
+// ---- Overview ---------------------------------------------------------------------
+
+async function drawCard(card) {
+  if (card.dataset.drawn) return;
+  card.dataset.drawn = "pending";
+  const index = Number(card.dataset.index);
+  try {
+    const freqJson = await app.worker.request("freq", { question: index, base: "answered" });
+    const freq = JSON.parse(freqJson);
+    paint(card.querySelector("canvas"), freqJson, freq, 140);
+    card.querySelector(".base").textContent = describeBase(freq);
+    const table = card.querySelector("table");
+    table.caption.textContent = `${freq.text} · ${describeBase(freq)}`;
+    fillTable(table, freq);
+    card.dataset.drawn = "1";
+    noteCardDrawn();
+  } catch (err) {
+    card.querySelector(".base").textContent = err.message;
+    card.dataset.drawn = "error";
+  }
+}
+
+// Performance marks read by the browser benchmark (cargo xtask bench).
+function noteCardDrawn() {
+  app.cardsDrawn += 1;
+  if (app.cardsDrawn === 1) performance.mark(app.survey.local ? "canvass:file-first-chart" : "canvass:first-chart");
+  if (app.cardsDrawn === app.cardsTotal) performance.mark("canvass:overview-drawn");
+}
+
+function buildOverview() {
+  app.cardsDrawn = 0;
+  app.cardsTotal = chartable().length;
+  if (app.observer) app.observer.disconnect();
+  const root = $("overview");
+  root.replaceChildren();
+  const sections = new Map();
+  for (const q of chartable()) {
+    const name = sectionOf(q);
+    if (!sections.has(name)) sections.set(name, []);
+    sections.get(name).push(q);
+  }
+  app.observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) {
+          app.observer.unobserve(entry.target);
+          drawCard(entry.target);
+        }
+      }
+    },
+    { rootMargin: "300px" },
+  );
+  for (const [name, questions] of sections) {
+    const section = el("section", undefined, { class: "overview-section" });
+    section.append(el("h2", name));
+    const grid = el("div", undefined, { class: "cards" });
+    for (const q of questions) {
+      const card = el("article", undefined, { class: "card", "data-index": String(q.index), "data-id": q.id });
+      const link = el("a", q.text, { href: toHash({ ...defaults(), dataset: app.state.dataset, view: "question", question: q.id }) });
+      const heading = el("h3");
+      heading.append(link);
+      const details = el("details");
+      details.append(el("summary", "Table"), tableSkeleton());
+      card.append(heading, el("canvas", undefined, { role: "img" }), el("p", "", { class: "base" }), details);
+      grid.append(card);
+      app.observer.observe(card);
+    }
+    section.append(grid);
+    root.append(section);
+  }
+}
+
+// ---- One question -----------------------------------------------------------------
+
+function fillQuestionPicker() {
   const select = $("question");
-  questions.forEach((q, i) => {
-    if (q.chartable) select.append(el("option", q.text, { value: String(i) }));
+  select.replaceChildren();
+  const groups = new Map();
+  for (const q of chartable()) {
+    const name = sectionOf(q);
+    if (!groups.has(name)) groups.set(name, el("optgroup", undefined, { label: name }));
+    groups.get(name).append(el("option", q.text, { value: q.id }));
+  }
+  for (const group of groups.values()) select.append(group);
+}
+
+function filterPicker(words) {
+  const needle = words.trim().toLowerCase();
+  const select = $("question");
+  let firstMatch = null;
+  for (const option of select.options) {
+    const match = !needle || option.textContent.toLowerCase().includes(needle) || option.value.toLowerCase().includes(needle);
+    option.hidden = !match;
+    if (match && !firstMatch) firstMatch = option;
+  }
+  return firstMatch;
+}
+
+async function drawQuestion() {
+  const { question: q, base } = app.state;
+  const index = questionIndex(q);
+  if (index < 0) return;
+  $("question").value = q;
+  for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
+  const freqJson = await app.worker.request("freq", { question: index, base });
+  if (app.state.question !== q || app.state.base !== base) return; // a newer request won
+  const freq = JSON.parse(freqJson);
+  paint($("chart"), freqJson, freq, 180);
+  $("chart-caption").textContent = describeBase(freq);
+  $("chart-table-caption").textContent = `${freq.text} · ${describeBase(freq)}`;
+  fillTable($("chart-table"), freq);
+}
+
+// ---- State and rendering ----------------------------------------------------------
+
+function setState(changes) {
+  const next = { ...app.state, ...changes };
+  if (app.survey && !app.survey.local && app.survey.id) next.dataset = app.survey.id;
+  const hash = toHash(next);
+  if (hash !== (location.hash || "#")) location.hash = hash;
+  else render();
+}
+
+async function render() {
+  if (!app.survey) return;
+  const { state, problems } = parseHash(location.hash);
+  if (problems.length) showMessage(`Parts of this link were not understood and were ignored: ${problems.join("; ")}.`, "info");
+  if (!state.question || questionIndex(state.question) < 0) {
+    const first = chartable()[0];
+    state.question = first ? first.id : null;
+  }
+  app.state = state;
+  const overview = state.view === "overview";
+  $("overview").hidden = !overview;
+  $("question-view").hidden = overview;
+  $("nav-overview").toggleAttribute("aria-current", overview);
+  $("nav-question").toggleAttribute("aria-current", !overview);
+  if (overview) $("nav-overview").setAttribute("aria-current", "page");
+  else $("nav-question").setAttribute("aria-current", "page");
+  $("nav-overview").href = toHash({ ...state, view: "overview" });
+  $("nav-question").href = toHash({ ...state, view: "question" });
+  try {
+    if (!overview) await drawQuestion();
+    document.body.dataset.state = "ready";
+  } catch (err) {
+    showMessage(err.message);
+  }
+  document.dispatchEvent(new CustomEvent("canvass:rendered"));
+}
+
+function showSurvey(survey) {
+  app.survey = survey;
+  const parts = [survey.title];
+  if (survey.version) parts.push(`version ${survey.version}`);
+  parts.push(`${fmtInt.format(survey.respondents)} respondents`, `${fmtInt.format(chartable().length)} questions`);
+  $("dataset").textContent = parts.join(" · ");
+  const notes = [];
+  if (survey.synthetic) notes.push("Synthetic data: generated to match the published results, not real responses.");
+  if (survey.k > 0) notes.push(`Groups smaller than ${survey.k} are not shown.`);
+  if (survey.local) notes.push("Your file is read in this page only; nothing is uploaded or stored.");
+  $("notes").textContent = notes.join(" ");
+  buildOverview();
+  fillQuestionPicker();
+  render();
+}
+
+// ---- Loading ----------------------------------------------------------------------
+
+async function loadInto(worker, bytes) {
+  const result = await worker.request("load", { bytes }, [bytes]);
+  return {
+    respondents: result.respondents,
+    questions: JSON.parse(result.questions),
+    report: JSON.parse(result.report),
+  };
+}
+
+async function openFile(file) {
+  if (app.loading) app.loading.terminate("replaced by another file");
+  if (file.size > MAX_FILE_BYTES) {
+    showMessage(`${file.name} is ${fmtInt.format(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`);
+    return;
+  }
+  performance.mark("canvass:file-start");
+  const worker = new SurveyWorker();
+  app.loading = worker;
+  $("load-status").hidden = false;
+  $("load-progress").removeAttribute("value");
+  $("load-text").textContent = `Reading ${file.name} (${fmtInt.format(file.size)} bytes)…`;
+  try {
+    const bytes = await file.arrayBuffer();
+    const loaded = await loadInto(worker, bytes);
+    if (app.loading !== worker) return;
+    if (app.worker) app.worker.terminate("replaced");
+    app.worker = worker;
+    showWarnings(loaded.report);
+    history.pushState(null, "", toHash(defaults()));
+    showSurvey({ title: file.name, local: true, k: 0, synthetic: false, ...loaded });
+  } catch (err) {
+    if (app.loading === worker) {
+      worker.terminate();
+      showMessage(`${file.name}: ${err.message}${app.survey ? " The survey you had open is still here." : ""}`);
+    }
+  } finally {
+    if (app.loading === worker) {
+      app.loading = null;
+      $("load-status").hidden = true;
+    }
+  }
+}
+
+function cancelLoading() {
+  if (!app.loading) return;
+  const worker = app.loading;
+  app.loading = null;
+  worker.terminate();
+  $("load-status").hidden = true;
+  showMessage("Loading was cancelled." + (app.survey ? " The survey you had open is still here." : ""), "info");
+}
+
+function wireEvents() {
+  window.addEventListener("hashchange", render);
+  $("question").addEventListener("change", (e) => setState({ view: "question", question: e.target.value }));
+  $("question-search").addEventListener("input", (e) => {
+    const first = filterPicker(e.target.value);
+    if (first && first.value !== app.state.question) setState({ view: "question", question: first.value });
   });
-  select.disabled = false;
-  select.addEventListener("change", () => draw(survey, Number(select.value)));
+  for (const radio of document.querySelectorAll('input[name="base"]')) {
+    radio.addEventListener("change", (e) => setState({ base: e.target.value }));
+  }
+  $("open-file").addEventListener("click", () => $("file-input").click());
+  $("file-input").addEventListener("change", (e) => {
+    if (e.target.files[0]) openFile(e.target.files[0]);
+    e.target.value = "";
+  });
+  $("load-cancel").addEventListener("click", cancelLoading);
+  let dragDepth = 0;
+  window.addEventListener("dragenter", (e) => {
+    if (![...e.dataTransfer.types].includes("Files")) return;
+    dragDepth++;
+    $("drop-overlay").hidden = false;
+  });
+  window.addEventListener("dragleave", () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (dragDepth === 0) $("drop-overlay").hidden = true;
+  });
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => {
+    e.preventDefault();
+    dragDepth = 0;
+    $("drop-overlay").hidden = true;
+    const file = e.dataTransfer.files[0];
+    if (file) openFile(file);
+  });
+  const redraw = () => {
+    if (!app.survey) return;
+    for (const card of document.querySelectorAll(".card[data-drawn='1']")) {
+      delete card.dataset.drawn;
+      drawCard(card);
+    }
+    render();
+  };
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => draw(survey, Number(select.value)), 100);
+    resizeTimer = setTimeout(redraw, 150);
   });
-  if (select.options.length > 0) draw(survey, Number(select.value));
+  darkScheme.addEventListener("change", redraw);
 }
 
-main().catch((e) => showError(e.message || String(e)));
+async function main() {
+  const [{ manifest, bytes }] = await Promise.all([fetchBundled(DEFAULT_MANIFEST), init()]);
+  app.state = parseHash(location.hash).state;
+  wireEvents();
+  const worker = new SurveyWorker();
+  const loaded = await loadInto(worker, bytes);
+  app.worker = worker;
+  showWarnings(loaded.report);
+  const folder = DEFAULT_MANIFEST.split("/").slice(-2, -1)[0];
+  showSurvey({
+    id: `${folder}@${manifest.version}`,
+    title: manifest.title,
+    version: manifest.version,
+    synthetic: manifest.synthetic === true,
+    k: Number.isInteger(manifest.disclosure_threshold_k) ? manifest.disclosure_threshold_k : 10,
+    local: false,
+    ...loaded,
+  });
+}
+
+main().catch((err) => showMessage(err.message || String(err)));

@@ -3,6 +3,8 @@
 //! - `serve [--port N]`: build the explorer and serve it on http://127.0.0.1:8000.
 //! - `test`: native tests, the web crate's tests in headless Chromium, and the
 //!   end-to-end tests of the served page.
+//! - `bench [--rows N,N,...] [--native-only]`: native and browser benchmarks on
+//!   generated files; prints tables and writes JSON under `target/bench/`.
 
 use std::process::{Command, ExitCode};
 use xtask::{
@@ -10,13 +12,15 @@ use xtask::{
     CHROMEDRIVER, WASM_TARGET,
 };
 
-const USAGE: &str = "usage: cargo xtask serve [--port N] | cargo xtask test";
+const USAGE: &str =
+    "usage: cargo xtask serve [--port N] | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => port_arg(&args[1..]).and_then(serve),
         Some("test") if args.len() == 1 => test(),
+        Some("bench") => bench_args(&args[1..]).and_then(|(rows, native_only)| bench(&rows, native_only)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -97,5 +101,78 @@ fn test() -> Result<()> {
         .current_dir(&root)
         .args(["test", "--package", "canvass-e2e"]))?;
     step("all tests passed");
+    Ok(())
+}
+
+fn bench_args(args: &[String]) -> Result<(Vec<usize>, bool)> {
+    let mut rows = vec![1_236, 100_000, 1_000_000];
+    let mut native_only = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--native-only" => native_only = true,
+            "--rows" => {
+                let list = it.next().ok_or("--rows takes a list such as 1236,100000")?;
+                rows = list
+                    .split(',')
+                    .map(|n| {
+                        n.trim()
+                            .parse()
+                            .map_err(|_| format!("--rows: {n:?} is not a number of rows"))
+                    })
+                    .collect::<Result<_>>()?;
+            }
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    Ok((rows, native_only))
+}
+
+/// Generates the benchmark files (once; they are deterministic), then runs the native
+/// and browser benchmarks. Never part of `test`: timings on a shared machine are noisy.
+fn bench(rows: &[usize], native_only: bool) -> Result<()> {
+    let root = root();
+    let data_dir = xtask::target_dir().join("bench-data");
+    let out_dir = xtask::target_dir().join("bench");
+    for dir in [&data_dir, &out_dir] {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    for &n in rows {
+        let path = data_dir.join(format!("generic-{n}.csv"));
+        if !path.exists() {
+            step(&format!("generating {}", path.display()));
+            xtask::bench_data::write_generic(&path, n, 2020).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        }
+    }
+    step("native benchmarks (release build)");
+    run(Command::new("cargo")
+        .current_dir(&root)
+        .args(["bench", "--package", "canvass-core", "--bench", "core"])
+        .env("CANVASS_BENCH_DATA", &data_dir)
+        .env("CANVASS_BENCH_OUT", out_dir.join("native.json")))?;
+    if native_only {
+        return Ok(());
+    }
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen_cli()?;
+    ensure_chromium()?;
+    let (wasm, js) = build_wasm()?;
+    bundle_sizes(&wasm, &js);
+    step("browser benchmarks (headless Chromium)");
+    run(Command::new("cargo")
+        .current_dir(&root)
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "canvass-e2e",
+            "--bin",
+            "browser-bench",
+            "--",
+        ])
+        .arg(&data_dir)
+        .arg(out_dir.join("browser.json")))?;
+    step(&format!("results: {}", out_dir.display()));
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! The options every table subcommand shares: filters, weight, base, k, and how they
 //! become the core's `TableOptions`.
 
+use canvass_core::codebook::parse_codebook;
 use canvass_core::disclosure::DEFAULT_K;
 use canvass_core::filter::Filter;
 use canvass_core::freq::BaseKind;
 use canvass_core::view::TableOptions;
-use canvass_core::Dataset;
+use canvass_core::{load, Dataset, LoadOptions, Loaded};
 use clap::{Args, ValueEnum};
 
 /// The filter syntax, shown under `--help` of every table subcommand.
@@ -31,6 +32,9 @@ for a team's own raw data.";
 
 #[derive(Args, Debug, Clone)]
 pub struct TableArgs {
+    /// A canvass codebook (JSON) that fixes kinds, options, separators and skip logic.
+    #[arg(long, value_name = "CB")]
+    pub codebook: Option<std::path::PathBuf>,
     /// A condition on respondents; repeat for several (all must hold). See below.
     #[arg(long = "filter", value_name = "EXPR")]
     pub filters: Vec<String>,
@@ -73,6 +77,23 @@ pub fn find_question(dataset: &Dataset, name: &str, file: &std::path::Path) -> R
 }
 
 impl TableArgs {
+    /// Reads and loads the survey file, applying the codebook when one is given.
+    pub fn read_survey(&self, path: &std::path::Path) -> Result<Loaded, String> {
+        let codebook = match &self.codebook {
+            Some(cb) => {
+                let bytes = std::fs::read(cb).map_err(|e| format!("cannot read {}: {e}", cb.display()))?;
+                Some(parse_codebook(&bytes).map_err(|e| format!("{}: {e}", cb.display()))?)
+            }
+            None => None,
+        };
+        let opts = LoadOptions {
+            codebook,
+            ..LoadOptions::default()
+        };
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        load(&bytes, &opts).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     pub fn table_options(&self, dataset: &Dataset, file: &std::path::Path) -> Result<TableOptions, String> {
         let filter = Filter::parse(dataset, &self.filters).map_err(|e| e.to_string())?;
         let weight_idx = self

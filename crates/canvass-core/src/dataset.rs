@@ -8,11 +8,11 @@
 //! This module only stores and checks; it does not parse (see `load`) or count (see
 //! `freq`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Why a cell holds no answer. The order is the order in which reports list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// Skip logic did not show the question to this respondent.
@@ -330,6 +330,22 @@ impl Text {
             ends.push(data.len());
         }
         Text { data, ends }
+    }
+
+    /// Text already concatenated, with `ends[i]` the end offset of row `i`: what a
+    /// loader builds while reading, without copying every cell again.
+    pub fn from_parts(data: String, ends: Vec<usize>) -> Result<Self, InvariantError> {
+        let mut start = 0;
+        for (row_idx, &end) in ends.iter().enumerate() {
+            if end < start || end > data.len() || !data.is_char_boundary(end) {
+                return Err(InvariantError(format!(
+                    "row {row_idx} ends at byte {end}, not after {start} on a character boundary within {}",
+                    data.len()
+                )));
+            }
+            start = end;
+        }
+        Ok(Text { data, ends })
     }
 
     pub fn get(&self, row_idx: usize) -> &str {

@@ -17,13 +17,13 @@ pub use crate::error::StatsError;
 use crate::numeric::{bin_index, choose_bins, fmt_edge, BinRule};
 use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The error of a frequency table; the same type as every other table's.
 pub type FreqError = StatsError;
 
 /// Which respondents the percentages are of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum BaseKind {
     /// Respondents who gave an answer (the default, as in most published reports).
@@ -46,7 +46,7 @@ impl BaseKind {
 }
 
 /// What multi-select percentages are of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum PercentOf {
     /// Respondents in the base: options can sum past 100%, since one respondent may
@@ -66,7 +66,7 @@ impl PercentOf {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Base {
     pub kind: BaseKind,
     /// Respondents in the base, weighted when a weight is given.
@@ -74,7 +74,7 @@ pub struct Base {
 }
 
 /// One answer's line in a frequency table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FreqRow {
     pub option: String,
     pub count: Option<f64>,
@@ -83,7 +83,7 @@ pub struct FreqRow {
     pub ci: Option<[f64; 2]>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MissingCount {
     pub reason: Missing,
     pub count: f64,
@@ -91,7 +91,10 @@ pub struct MissingCount {
 
 /// A frequency table. `None` counts, percents and intervals are withheld by
 /// disclosure control or genuinely zero; the two look the same on purpose.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Fields after `respondents` were added later; they default when reading JSON that
+/// lacks them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Frequencies {
     pub question: String,
     pub text: String,
@@ -102,41 +105,45 @@ pub struct Frequencies {
     pub missing: Vec<MissingCount>,
     /// What percentages are of: "respondents" (multi-select options may then sum past
     /// 100) or "selections".
-    pub percent_of: &'static str,
+    pub percent_of: String,
     /// Respondents in the view, unweighted.
     pub respondents: usize,
-    pub kind: &'static str,
+    #[serde(default)]
+    pub kind: String,
     /// The disclosure threshold this table obeys; 0 when control is off.
+    #[serde(default)]
     pub k: usize,
+    #[serde(default)]
     pub weighted: bool,
     /// Kish's effective size of the base, used by every interval.
+    #[serde(default)]
     pub effective_n: f64,
     /// Multi-select only: respondents who answered and selected nothing.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_none: Option<FreqRow>,
     /// Ordinal and grid items with three or more levels: the top two levels together.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_two: Option<FreqRow>,
     /// Ordinal and grid items: bar segments of a diverging chart, in scale order.
     /// Absent when any level is withheld, since the offsets would reveal it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diverging: Option<Vec<DivergingSegment>>,
     /// Numeric questions: how the bins were chosen and their edges.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bins: Option<Bins>,
 }
 
 /// One level's bar in a diverging stacked chart, in percent of the base: levels below
 /// the scale's middle extend left of zero, levels above it right, and a middle level
 /// straddles zero.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DivergingSegment {
     pub option: String,
     pub start: f64,
     pub end: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bins {
     pub rule: BinRule,
     pub edges: Vec<f64>,
@@ -442,9 +449,9 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         },
         rows,
         missing,
-        percent_of: spec.percent_of.as_str(),
+        percent_of: spec.percent_of.as_str().to_string(),
         respondents: view.universe.n,
-        kind: question.kind.as_str(),
+        kind: question.kind.as_str().to_string(),
         k,
         weighted: spec.options.weight_idx.is_some(),
         effective_n: base_tally.effective_n(),

@@ -12,6 +12,7 @@
 //! `canvass-cli`.
 
 pub mod chart;
+pub mod codebook;
 pub mod crosstab;
 pub mod dataset;
 pub mod disclosure;
@@ -21,8 +22,11 @@ pub mod freq;
 pub mod load;
 pub mod numeric;
 pub mod rank;
+pub mod synth;
 pub mod view;
+pub mod view_state;
 pub mod weights;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
-pub use load::{load, LoadError, LoadOptions, Loaded, Warning};
+pub use load::infer::infer_cells;
+pub use load::{load, Caps, LoadError, LoadOptions, Loaded, Warning};

@@ -14,14 +14,14 @@
 use crate::dataset::{Column, Dataset, NumericCell, Question};
 use crate::error::StatsError;
 use crate::view::{TableOptions, View};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Most bins a histogram may have; a smaller user bin width is refused and the
 /// Freedman–Diaconis rule is capped here (a long tail of outliers would otherwise
 /// produce thousands of empty bins).
 pub const MAX_BINS: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BinRule {
     /// `[10k, 10k + 10)` bins, for ages.

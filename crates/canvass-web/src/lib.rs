@@ -1,12 +1,15 @@
 //! canvass-web: the bridge between the page and the core.
 //!
 //! One exported handle, [`Survey`], owns a loaded dataset in wasm memory; the page asks
-//! it small questions (the list of questions, one table, draw into this canvas) and
-//! gets small answers back as JSON text. This is the only crate that knows about JS,
-//! the DOM or canvas; it holds no statistics or layout logic of its own.
+//! it small questions (the list of questions, one table) and gets small answers back
+//! as JSON text. The page keeps the `Survey` in a Web Worker so that parsing a large
+//! file never blocks it, and draws on the main thread with [`draw_frequencies_json`],
+//! which paints a table the worker computed. This is the only crate that knows about
+//! JS, the DOM or canvas; it holds no statistics or layout logic of its own.
 
-use canvass_core::chart::{draw_frequencies, ChartStyle};
-use canvass_core::freq::{frequencies, BaseKind};
+use canvass_core::chart::adapt::{chart_for_question, ChartKind};
+use canvass_core::chart::{self, BarOrder, BarSeries, Chart, ChartLayout, ChartStyle, Footnote};
+use canvass_core::freq::{frequencies, BaseKind, Frequencies};
 use canvass_core::{load, LoadOptions, Loaded};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -92,15 +95,21 @@ impl Survey {
         })
     }
 
-    /// The frequency table of question `question_idx` (0-based), as JSON.
+    /// The frequency table of question `question_idx` (0-based), as JSON, with
+    /// percentages of the respondents who `"answered"` (the default), were `"asked"`,
+    /// or of `"all"`.
     #[wasm_bindgen(js_name = frequenciesJson)]
-    pub fn frequencies_json(&self, question_idx: usize) -> Result<String, JsError> {
-        to_json(&frequencies(&self.loaded.dataset, question_idx, BaseKind::Answered).map_err(js_error)?)
+    pub fn frequencies_json(&self, question_idx: usize, base: Option<String>) -> Result<String, JsError> {
+        let base = match base.as_deref() {
+            None | Some("answered") => BaseKind::Answered,
+            Some("asked") => BaseKind::Asked,
+            Some("all") => BaseKind::All,
+            Some(other) => return Err(js_error(format!("unknown base {other:?}: use answered, asked or all"))),
+        };
+        to_json(&frequencies(&self.loaded.dataset, question_idx, base).map_err(js_error)?)
     }
 
-    /// Draws question `question_idx` into `canvas`, whose backing store the page has
-    /// sized to its CSS size times `scale` (the device pixel ratio). Returns the
-    /// layout in device pixels as JSON.
+    /// Draws question `question_idx` into `canvas`; see [`draw_frequencies_json`].
     #[wasm_bindgen(js_name = drawFrequencies)]
     pub fn draw_frequencies(
         &self,
@@ -109,14 +118,115 @@ impl Survey {
         scale: f64,
     ) -> Result<String, JsError> {
         let freq = frequencies(&self.loaded.dataset, question_idx, BaseKind::Answered).map_err(js_error)?;
-        let backend =
-            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_error("this canvas has no 2D context"))?;
-        let area = backend.into_drawing_area();
-        let style = ChartStyle {
-            scale,
-            ..ChartStyle::default()
-        };
-        let layout = draw_frequencies(&area, &freq, &style).map_err(js_error)?;
-        to_json(&layout)
+        draw_into(&freq, canvas, scale, false)
     }
+
+    /// Draws question `question_idx` as the chart its kind calls for (a histogram for
+    /// numbers, diverging bars for a grid…) into `canvas`, whose backing store is its
+    /// CSS size times `scale`, in the dark theme when `dark`. `kind` is "" for that
+    /// default, or "bar" or "diverging". Returns the layout in device pixels as JSON.
+    #[wasm_bindgen(js_name = drawChart)]
+    pub fn draw_chart(
+        &self,
+        question_idx: usize,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        kind: &str,
+    ) -> Result<String, JsError> {
+        let (chart, footnote) = self.chart(question_idx, kind)?;
+        to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
+    }
+
+    /// The height in CSS pixels at which question `question_idx` reads well in a
+    /// canvas `css_width` wide.
+    #[wasm_bindgen(js_name = preferredHeight)]
+    pub fn preferred_height(&self, question_idx: usize, css_width: u32, kind: &str) -> Result<u32, JsError> {
+        let (chart, _) = self.chart(question_idx, kind)?;
+        Ok(css_height(&chart, css_width))
+    }
+}
+
+impl Survey {
+    fn chart(&self, question_idx: usize, kind: &str) -> Result<(Chart, Footnote), JsError> {
+        let kind = match kind {
+            "" => None,
+            name => Some(ChartKind::parse(name).ok_or_else(|| js_error(format!("no chart kind {name:?}")))?),
+        };
+        chart_for_question(&self.loaded.dataset, question_idx, kind).map_err(js_error)
+    }
+}
+
+fn css_height(chart: &Chart, css_width: u32) -> u32 {
+    let width = css_width.min(i32::MAX as u32) as i32;
+    chart::preferred_height_px(chart, width, &ChartStyle::default()).max(0) as u32
+}
+
+/// Draws `chart` into `canvas` at `scale` device pixels per CSS pixel and returns the
+/// layout it drew.
+pub fn draw_on_canvas(
+    canvas: HtmlCanvasElement,
+    chart: &Chart,
+    footnote: &Footnote,
+    scale: f64,
+    dark: bool,
+) -> Result<ChartLayout, JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_error("this canvas has no 2D context"))?;
+    let area = backend.into_drawing_area();
+    let light = ChartStyle {
+        scale,
+        ..ChartStyle::default()
+    };
+    let style = if dark { light.dark() } else { light };
+    chart::draw(&area, chart, footnote, &style).map_err(js_error)
+}
+
+/// The bar chart of a frequency table, with its base as footnote.
+fn frequency_chart(freq: &Frequencies) -> (Chart, Footnote) {
+    (
+        Chart::Bars(BarSeries::from_frequencies(freq, BarOrder::ByValue)),
+        Footnote::from_frequencies(freq),
+    )
+}
+
+/// The height in CSS pixels at which the table of [`Survey::frequencies_json`] reads
+/// well as a chart `css_width` wide.
+#[wasm_bindgen(js_name = preferredHeightJson)]
+pub fn preferred_height_json(freq_json: &str, css_width: u32) -> Result<u32, JsError> {
+    let freq: Frequencies = serde_json::from_str(freq_json).map_err(js_error)?;
+    Ok(css_height(&frequency_chart(&freq).0, css_width))
+}
+
+/// Paints a frequency table (the JSON of [`Survey::frequencies_json`], possibly
+/// computed in another wasm instance) into `canvas`, whose backing store the page has
+/// sized to its CSS size times `scale` (the device pixel ratio), in the dark theme when
+/// `dark` is true. Returns the layout in device pixels as JSON.
+#[wasm_bindgen(js_name = drawFrequenciesJson)]
+pub fn draw_frequencies_json(
+    freq_json: &str,
+    canvas: HtmlCanvasElement,
+    scale: f64,
+    dark: Option<bool>,
+) -> Result<String, JsError> {
+    let freq: Frequencies = serde_json::from_str(freq_json).map_err(js_error)?;
+    draw_into(&freq, canvas, scale, dark.unwrap_or(false))
+}
+
+fn draw_into(freq: &Frequencies, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<String, JsError> {
+    let (chart, footnote) = frequency_chart(freq);
+    to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
+}
+
+/// Reads a URL hash into the explorer's view state: `{state, problems}` as JSON. Never
+/// fails: a crafted link falls back to defaults and says what it ignored.
+#[wasm_bindgen(js_name = parseViewState)]
+pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
+    to_json(&canvass_core::view_state::parse_hash(hash))
+}
+
+/// Writes a view state (JSON of the shape `parseViewState` returns as `state`) as a hash.
+#[wasm_bindgen(js_name = viewStateHash)]
+pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
+    let state: canvass_core::view_state::ViewState = serde_json::from_str(state_json).map_err(js_error)?;
+    Ok(canvass_core::view_state::to_hash(&state))
 }

@@ -29,6 +29,12 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn launch() -> Browser {
+        Self::launch_with_window(1100, 900).await
+    }
+
+    /// A browser whose window is `width` × `height` CSS pixels (a tall one shows the
+    /// whole overview at once).
+    pub async fn launch_with_window(width: u32, height: u32) -> Browser {
         let port = free_port();
         let driver = Command::new(xtask::CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -52,7 +58,7 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-quic", "--no-first-run", "--window-size=1100,900",
+                    "--disable-quic", "--no-first-run", format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile_dir.display()),
                     // Start on a blank page, not the new-tab page and its chrome:// requests.
                     "about:blank",
@@ -75,6 +81,11 @@ impl Browser {
         // Whatever the browser did before the test navigates is not the page's doing.
         browser.log("performance").await;
         browser
+    }
+
+    /// The process id of chromedriver, the parent of this browser's processes.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
     }
 
     /// Runs `script` (a function body) in the page and returns its value.
@@ -102,6 +113,17 @@ impl Browser {
         }
     }
 
+    /// Saves a screenshot as `name`.png in the folder named by `CANVASS_SCREENSHOTS`,
+    /// when that variable is set (for looking at the page and for the README).
+    pub async fn screenshot(&self, name: &str) {
+        let Some(dir) = std::env::var_os("CANVASS_SCREENSHOTS") else {
+            return;
+        };
+        let png = self.client.screenshot().await.expect("a screenshot");
+        std::fs::create_dir_all(&dir).expect("the screenshot folder");
+        std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png).expect("writing the screenshot");
+    }
+
     /// Entries of Chromium's `browser` (console) or `performance` (DevTools) log
     /// since the last call.
     pub async fn log(&self, kind: &'static str) -> Vec<Value> {
@@ -111,26 +133,19 @@ impl Browser {
         }
     }
 
-    /// Every URL requested since the last call by the document loaded from `page_url`
-    /// (its DevTools loader), from network events. Requests of other documents
-    /// (Chromium's own new-tab page, say) are not the page's doing and are left out.
-    pub async fn requested_urls(&self, page_url: &str) -> Vec<String> {
-        let events: Vec<Value> = self
-            .log("performance")
+    /// Every URL requested since the last call by documents and workers of `origin`
+    /// (a request's DevTools `documentURL` names who made it), from network events.
+    /// Requests of other documents (Chromium's own new-tab page, say) are not the
+    /// page's doing and are left out; anything the page itself asks of another origin
+    /// is kept.
+    pub async fn requested_urls(&self, origin: &str) -> Vec<String> {
+        self.log("performance")
             .await
             .iter()
             .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
             .filter(|m| m["message"]["method"] == "Network.requestWillBeSent")
             .map(|m| m["message"]["params"].clone())
-            .collect();
-        let loader = events
-            .iter()
-            .find(|p| p["type"] == "Document" && p["request"]["url"] == page_url)
-            .map(|p| p["loaderId"].clone())
-            .unwrap_or_else(|| panic!("no document was loaded from {page_url}"));
-        events
-            .iter()
-            .filter(|p| p["loaderId"] == loader)
+            .filter(|p| p["documentURL"].as_str().is_some_and(|d| d.starts_with(origin)))
             .filter_map(|p| p["request"]["url"].as_str().map(String::from))
             .collect()
     }

@@ -48,7 +48,9 @@ async fn bar_lengths_px(browser: &Browser) -> Vec<u64> {
              ctx.drawImage(c, 0, 0);
              const px = ctx.getImageData(0, 0, c.width, c.height).data;
              return layout.bars.map(b => {
-                 const y = Math.round(b.y_px + b.h_px / 2);
+                 // One row under the bar's top edge: clear of the interval whisker,
+                 // which runs through the bar's middle.
+                 const y = b.y_px + 1;
                  let n = 0;
                  for (let x = 0; x < c.width; x++) {
                      const i = 4 * (y * c.width + x);
@@ -91,19 +93,49 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
         .await;
     assert_eq!(state, "ready", "the page reported: {messages}");
 
-    // The first chartable question, counted by hand.
+    // The overview has one card per chartable question (not the identifying column),
+    // each drawn once it scrolls into view.
+    let cards = browser
+        .eval("return [...document.querySelectorAll('.card h3')].map(h => h.textContent);")
+        .await;
+    assert_eq!(
+        cards,
+        serde_json::json!(["Which language do you use most?", "How often do you use NumPy?", "Age"])
+    );
+    browser
+        .eval("document.querySelectorAll('.card').forEach(c => c.scrollIntoView()); return true;")
+        .await;
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.card')].every(c => c.dataset.drawn === '1');",
+            10,
+        )
+        .await;
+    browser.eval("window.scrollTo(0, 0); return true;").await;
+    browser.screenshot("overview").await;
+
+    // A permalink opens one question, whose table and bars match the hand counts.
+    let question_url = format!("{}#view=question", serving.url());
+    browser.client.goto(&question_url).await.unwrap();
+    browser
+        .wait_until(
+            "return document.querySelector('#chart-table tbody th')?.textContent === 'Python';",
+            10,
+        )
+        .await;
     let expected: Vec<(String, u64)> = LANGUAGE_COUNTS.iter().map(|(o, n)| (o.to_string(), *n)).collect();
     assert_eq!(table_counts(&browser).await, expected);
     let caption = browser
         .eval("return document.getElementById('chart-table-caption').textContent;")
         .await;
     assert!(
-        caption.as_str().unwrap().contains("n = 11 of 12 respondents"),
+        caption.as_str().unwrap().contains("n = 11 of 12; 1 no answer"),
         "{caption}"
     );
     assert_proportional(&bar_lengths_px(&browser).await, &LANGUAGE_COUNTS.map(|(_, n)| n));
+    browser.screenshot("question").await;
 
-    // Choosing another question redraws chart and table.
+    // Choosing another question redraws chart and table and is recorded in the URL.
     let select = browser.client.find(Locator::Css("#question")).await.unwrap();
     select.select_by_label("How often do you use NumPy?").await.unwrap();
     browser
@@ -115,6 +147,22 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
     let expected: Vec<(String, u64)> = FREQUENCY_COUNTS.iter().map(|(o, n)| (o.to_string(), *n)).collect();
     assert_eq!(table_counts(&browser).await, expected);
     assert_proportional(&bar_lengths_px(&browser).await, &FREQUENCY_COUNTS.map(|(_, n)| n));
+    let hash = browser
+        .eval("return decodeURIComponent(location.hash.replaceAll('+', ' '));")
+        .await;
+    assert!(
+        hash.as_str().unwrap().contains("q=How often do you use NumPy?"),
+        "{hash}"
+    );
+
+    // Back returns to the previous question.
+    browser.client.back().await.unwrap();
+    browser
+        .wait_until(
+            "return document.querySelector('#chart-table tbody th')?.textContent === 'Python';",
+            10,
+        )
+        .await;
 
     // The identifying column is never offered as a chart.
     let options = browser
@@ -133,7 +181,13 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
     assert!(problems.is_empty(), "console errors or warnings: {problems:#?}");
 
     let urls = browser.requested_urls(&serving.url()).await;
-    for wanted in ["canvass_web_bg.wasm", "app.js", "tools-survey.csv"] {
+    for wanted in [
+        "canvass_web_bg.wasm",
+        "app.js",
+        "worker.js",
+        "manifest.json",
+        "tools-survey.csv",
+    ] {
         assert!(
             urls.iter().any(|u| u.ends_with(wanted)),
             "{wanted} was never requested: {urls:#?}"

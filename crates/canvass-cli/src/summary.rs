@@ -1,0 +1,141 @@
+//! `canvass summary`: what a survey file holds, as a table or as JSON.
+//!
+//! The JSON shape is a public interface (see the README): `respondents`, `encoding`,
+//! `delimiter`, `header_rows`, `questions` (`id`, `text`, `kind`, `group`, `options`,
+//! `answered`) and `warnings` (`line`, `message`). Fields are only ever added; this
+//! module adds `layout`, `blank_lines` and each question's `chartable`.
+
+use canvass_core::codebook::parse_codebook;
+use canvass_core::{load, Column, LoadOptions, Loaded};
+use clap::Args;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct SummaryArgs {
+    pub file: PathBuf,
+    /// A canvass codebook (JSON) that fixes kinds, options, separators and skip logic.
+    #[arg(long, value_name = "CB")]
+    pub codebook: Option<PathBuf>,
+    /// The field separator, one character such as `,` or `;`, or `tab`; guessed when
+    /// left out.
+    #[arg(long, value_name = "C", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "{s:?} is not a delimiter: give one ASCII character other than a quote or a line end, or `tab`"
+        )),
+    }
+}
+
+pub fn run(args: SummaryArgs) -> Result<(), String> {
+    let codebook = match &args.codebook {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Some(parse_codebook(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None => None,
+    };
+    let opts = LoadOptions {
+        delimiter: args.delimiter,
+        codebook,
+        ..LoadOptions::default()
+    };
+    let loaded = read(&args.file, &opts)?;
+    let summary = Summary::of(&loaded);
+    if args.json {
+        let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print_table(&summary);
+    }
+    Ok(())
+}
+
+fn read(path: &Path, opts: &LoadOptions) -> Result<Loaded, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    load(&bytes, opts).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[derive(Serialize)]
+struct Summary {
+    respondents: usize,
+    encoding: &'static str,
+    delimiter: String,
+    header_rows: usize,
+    layout: &'static str,
+    blank_lines: u64,
+    questions: Vec<QuestionSummary>,
+    warnings: Vec<canvass_core::Warning>,
+}
+
+#[derive(Serialize)]
+struct QuestionSummary {
+    id: String,
+    text: String,
+    kind: &'static str,
+    group: Option<String>,
+    options: Vec<String>,
+    answered: usize,
+    chartable: bool,
+}
+
+impl Summary {
+    fn of(loaded: &Loaded) -> Summary {
+        let questions = loaded
+            .dataset
+            .questions()
+            .iter()
+            .map(|q| QuestionSummary {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                kind: q.kind.as_str(),
+                group: q.group.clone(),
+                options: match &q.column {
+                    Column::Categorical(c) => c.levels().to_vec(),
+                    Column::Multi(c) => c.options().to_vec(),
+                    Column::Numeric(c) => c.coded_labels().to_vec(),
+                    Column::Text(_) => Vec::new(),
+                },
+                answered: q.answered(),
+                chartable: q.kind.is_chartable(),
+            })
+            .collect();
+        Summary {
+            respondents: loaded.dataset.n_rows(),
+            encoding: loaded.encoding,
+            delimiter: (loaded.delimiter as char).to_string(),
+            header_rows: loaded.header_rows,
+            layout: loaded.layout,
+            blank_lines: loaded.blank_lines,
+            questions,
+            warnings: loaded.warnings.clone(),
+        }
+    }
+}
+
+fn print_table(s: &Summary) {
+    println!(
+        "{} respondents, {} questions ({}, {}, {} header row{})",
+        s.respondents,
+        s.questions.len(),
+        s.encoding,
+        if s.delimiter == "\t" { "tab" } else { &s.delimiter },
+        s.header_rows,
+        if s.header_rows == 1 { "" } else { "s" }
+    );
+    for (i, q) in s.questions.iter().enumerate() {
+        println!("@{:<3} {:<10} {:>7} answered  {}", i + 1, q.kind, q.answered, q.id);
+    }
+    for w in &s.warnings {
+        println!("warning: line {}: {}", w.line, w.message);
+    }
+}

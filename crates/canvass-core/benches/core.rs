@@ -1,0 +1,122 @@
+//! Native benchmarks of the core on generated survey files: `cargo xtask bench` makes
+//! the files and runs this with `CANVASS_BENCH_DATA` naming their folder.
+//!
+//! Each operation runs several times and reports the median with min–max, because
+//! the machines this runs on are shared and noisy. Results go to stdout as a table and
+//! to `CANVASS_BENCH_OUT` (JSON) when set. Nothing here fails on a slow result.
+
+use canvass_core::chart::{draw_frequencies, ChartStyle};
+use canvass_core::freq::{frequencies, BaseKind};
+use canvass_core::{load, Column, LoadOptions};
+use plotters::prelude::*;
+use std::hint::black_box;
+use std::time::Instant;
+
+struct Timing {
+    name: String,
+    runs: Vec<f64>,
+    /// Bytes processed per run, for throughput.
+    bytes: Option<usize>,
+}
+
+impl Timing {
+    fn median_ms(&self) -> f64 {
+        let mut v = self.runs.clone();
+        v.sort_by(f64::total_cmp);
+        let mid = v.len() / 2;
+        if v.len() % 2 == 0 {
+            (v[mid - 1] + v[mid]) / 2.0
+        } else {
+            v[mid]
+        }
+    }
+}
+
+fn time(name: String, runs: usize, bytes: Option<usize>, mut f: impl FnMut()) -> Timing {
+    let runs = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    Timing { name, runs, bytes }
+}
+
+fn main() {
+    let Some(dir) = std::env::var_os("CANVASS_BENCH_DATA") else {
+        eprintln!("set CANVASS_BENCH_DATA to a folder of generated files (cargo xtask bench does)");
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the bench data folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let mut timings = Vec::new();
+    for path in files
+        .iter()
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")))
+    {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(path).expect("a bench file");
+        let runs = if bytes.len() > 100 << 20 { 3 } else { 7 };
+        timings.push(time(format!("{name}: load"), runs, Some(bytes.len()), || {
+            black_box(load(black_box(&bytes), &LoadOptions::default()).expect("bench data loads"));
+        }));
+        let loaded = load(&bytes, &LoadOptions::default()).expect("bench data loads");
+        drop(bytes);
+        let dataset = &loaded.dataset;
+        let first = |pred: fn(&Column) -> bool| dataset.questions().iter().position(|q| pred(&q.column));
+        if let Some(q) = first(|c| matches!(c, Column::Categorical(_))) {
+            timings.push(time(format!("{name}: frequencies, single choice"), 21, None, || {
+                black_box(frequencies(dataset, q, BaseKind::Answered).unwrap());
+            }));
+            let freq = frequencies(dataset, q, BaseKind::Answered).unwrap();
+            timings.push(time(format!("{name}: chart to SVG"), 21, None, || {
+                let mut svg = String::new();
+                {
+                    let area = SVGBackend::with_string(&mut svg, (720, 400)).into_drawing_area();
+                    draw_frequencies(&area, &freq, &ChartStyle::svg()).unwrap();
+                }
+                black_box(svg);
+            }));
+        }
+        if let Some(q) = first(|c| matches!(c, Column::Multi(_))) {
+            timings.push(time(format!("{name}: frequencies, multi-select"), 21, None, || {
+                black_box(frequencies(dataset, q, BaseKind::Answered).unwrap());
+            }));
+        }
+    }
+
+    println!(
+        "{:<55} {:>12} {:>22} {:>10}",
+        "benchmark", "median ms", "min–max ms", "MB/s"
+    );
+    let mut json = Vec::new();
+    for t in &timings {
+        let (min, max) = t
+            .runs
+            .iter()
+            .fold((f64::MAX, 0.0f64), |(lo, hi), &r| (lo.min(r), hi.max(r)));
+        let mb_s = t.bytes.map(|b| b as f64 / 1e6 / (t.median_ms() / 1e3));
+        println!(
+            "{:<55} {:>12.3} {:>22} {:>10}",
+            t.name,
+            t.median_ms(),
+            format!("{min:.3}–{max:.3}"),
+            mb_s.map_or(String::new(), |v| format!("{v:.0}"))
+        );
+        json.push(format!(
+            "{{\"name\":{:?},\"median_ms\":{},\"min_ms\":{min},\"max_ms\":{max},\"runs\":{},\"mb_per_s\":{}}}",
+            t.name,
+            t.median_ms(),
+            t.runs.len(),
+            mb_s.map_or("null".to_string(), |v| format!("{v}"))
+        ));
+    }
+    if let Some(out) = std::env::var_os("CANVASS_BENCH_OUT") {
+        std::fs::write(out, format!("[{}]\n", json.join(",\n"))).expect("writing the bench JSON");
+    }
+}

@@ -1,0 +1,452 @@
+//! Reading a file through a codebook: the codebook's word is final.
+//!
+//! Columns are matched to codebook questions by id (the first header row). A matched
+//! column takes the codebook's kind, question text, option order, multi-select
+//! separator and rank group; a respondent whom the question's `asked_if` condition
+//! excludes and who left it blank is [`Missing::NotAsked`], not "no answer". Answers
+//! the codebook does not list are kept as extra options, with a warning, so nothing is
+//! dropped from a count. Refusals the codebook lists as options ("Prefer not to
+//! answer", "N/A") are still [`Missing::Declined`], so a question's answered count
+//! means the same with and without a codebook. Columns the codebook does not mention
+//! are inferred as usual; codebook questions missing from the file are reported.
+
+use super::header::{Header, Role};
+use super::infer::{encode, text_column, Built, Verdict, BLANK};
+use super::scales::{is_declined, normalize, parse_number};
+use super::{LoadError, Warnings};
+use crate::codebook::{Codebook, Kind, Question as CbQuestion};
+use crate::dataset::{
+    Bitset, Categorical, CategoricalCell, Column, Missing, MultiSelect, Numeric, NumericCell, Question, QuestionKind,
+    Text,
+};
+
+/// One cell of a finished column, as read (trimmed).
+fn cell(built: &Built, row_idx: usize) -> &str {
+    match built {
+        Built::Dict { values, codes, .. } => match codes[row_idx] {
+            BLANK => "",
+            code => &values[code as usize],
+        },
+        Built::Text(store) => store.get(row_idx),
+    }
+}
+
+pub(crate) fn assemble_with_codebook(
+    header: &Header,
+    built: Vec<Built>,
+    verdicts: &[Verdict],
+    n_rows: usize,
+    codebook: &Codebook,
+    max_categories: usize,
+    warnings: &mut Warnings,
+) -> Result<Vec<Question>, LoadError> {
+    let line = header.rows as u64;
+    let column_of: Vec<Option<usize>> = codebook
+        .questions
+        .iter()
+        .map(|q| header.columns.iter().position(|h| h.id == q.id))
+        .collect();
+    let absent: Vec<&str> = codebook
+        .questions
+        .iter()
+        .zip(&column_of)
+        .filter(|(_, c)| c.is_none())
+        .map(|(q, _)| q.id.as_str())
+        .collect();
+    if !absent.is_empty() {
+        warnings.push(
+            line,
+            format!(
+                "{} codebook question{} not in the file: {}; check that the codebook belongs to this export",
+                absent.len(),
+                if absent.len() == 1 { " is" } else { "s are" },
+                list(&absent)
+            ),
+        );
+    }
+    let unknown: Vec<&str> = header
+        .columns
+        .iter()
+        .filter(|h| codebook.position(&h.id).is_none())
+        .map(|h| h.id.as_str())
+        .collect();
+    if !unknown.is_empty() {
+        warnings.push(
+            line,
+            format!(
+                "{} column{} not in the codebook and {} read by guessing: {}",
+                unknown.len(),
+                if unknown.len() == 1 { " is" } else { "s are" },
+                if unknown.len() == 1 { "is" } else { "are" },
+                list(&unknown)
+            ),
+        );
+    }
+
+    let asked = asked_masks(codebook, &column_of, &built, n_rows);
+    let mut questions = Vec::with_capacity(built.len());
+    for (col_idx, (b, head)) in built.into_iter().zip(&header.columns).enumerate() {
+        let Some(pos) = codebook.position(&head.id) else {
+            let (kind, column) = match head.role {
+                Some(Role::Identifying) | Some(Role::Administrative) => (QuestionKind::Identifier, plain(b)?),
+                Some(Role::Timestamp) => (QuestionKind::Datetime, plain(b)?),
+                None => encode(b, &verdicts[col_idx])?,
+            };
+            questions.push(Question {
+                id: head.id.clone(),
+                text: head.text.clone(),
+                kind,
+                group: None,
+                column,
+            });
+            continue;
+        };
+        let q = &codebook.questions[pos];
+        let (kind, column) = encode_as(b, q, max_categories, warnings, line)?;
+        let column = match &asked[pos] {
+            Some(mask) => {
+                let answered_anyway = (0..n_rows).filter(|&r| !mask[r] && has_answer(&column, r)).count();
+                if answered_anyway > 0 {
+                    warnings.push(
+                        line,
+                        format!(
+                            "question {:?}: {answered_anyway} respondent{} answered although the codebook's \
+                             asked_if says they were not asked; their answers are kept",
+                            q.id,
+                            if answered_anyway == 1 { "" } else { "s" }
+                        ),
+                    );
+                }
+                mark_not_asked(column, mask)?
+            }
+            None => column,
+        };
+        questions.push(Question {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            kind,
+            group: q.rank_group.clone(),
+            column,
+        });
+    }
+    Ok(questions)
+}
+
+fn list(ids: &[&str]) -> String {
+    let shown: Vec<String> = ids.iter().take(5).map(|id| format!("{id:?}")).collect();
+    if ids.len() > 5 {
+        format!("{} and {} more", shown.join(", "), ids.len() - 5)
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn plain(b: Built) -> Result<Column, LoadError> {
+    match b {
+        Built::Dict { values, codes, .. } => text_column(&values, &codes),
+        Built::Text(store) => Ok(Column::Text(Text::from_parts(store.data, store.ends)?)),
+    }
+}
+
+/// For each codebook question with skip logic, which rows were shown it.
+fn asked_masks(
+    codebook: &Codebook,
+    column_of: &[Option<usize>],
+    built: &[Built],
+    n_rows: usize,
+) -> Vec<Option<Vec<bool>>> {
+    let conditions: Vec<Option<&crate::codebook::Condition>> =
+        codebook.questions.iter().map(|q| q.asked_if.as_ref()).collect();
+    let mut referenced: Vec<usize> = conditions
+        .iter()
+        .flatten()
+        .flat_map(|c| c.questions())
+        .filter_map(|id| codebook.position(id))
+        .collect();
+    referenced.sort_unstable();
+    referenced.dedup();
+    let mut masks: Vec<Option<Vec<bool>>> = conditions
+        .iter()
+        .map(|c| c.map(|_| Vec::with_capacity(n_rows)))
+        .collect();
+    if masks.iter().all(Option::is_none) {
+        return masks;
+    }
+    let mut row: Vec<&str> = vec![""; codebook.questions.len()];
+    for row_idx in 0..n_rows {
+        for &pos in &referenced {
+            row[pos] = column_of[pos].map_or("", |c| cell(&built[c], row_idx));
+        }
+        for (pos, condition) in conditions.iter().enumerate() {
+            if let (Some(condition), Some(mask)) = (condition, masks[pos].as_mut()) {
+                mask.push(codebook.eval(condition, &row));
+            }
+        }
+    }
+    masks
+}
+
+fn has_answer(column: &Column, row_idx: usize) -> bool {
+    match column {
+        Column::Categorical(c) => matches!(c.cell(row_idx), CategoricalCell::Level(_)),
+        Column::Multi(m) => m.missing(row_idx).is_none(),
+        Column::Numeric(n) => !matches!(n.cells()[row_idx], NumericCell::Missing(_)),
+        Column::Text(t) => !t.get(row_idx).is_empty(),
+    }
+}
+
+/// Turns "no answer" into "not asked" where the mask says the row was not shown the
+/// question. Answers and refusals are left as they are.
+fn mark_not_asked(column: Column, asked: &[bool]) -> Result<Column, LoadError> {
+    let not_asked = |r: usize| !asked.get(r).copied().unwrap_or(true);
+    Ok(match column {
+        Column::Categorical(c) => {
+            let no_answer = Categorical::code_for(CategoricalCell::Missing(Missing::NoAnswer));
+            let not_asked_code = Categorical::code_for(CategoricalCell::Missing(Missing::NotAsked));
+            let codes = c
+                .codes()
+                .iter()
+                .enumerate()
+                .map(|(r, &code)| {
+                    if code == no_answer && not_asked(r) {
+                        not_asked_code
+                    } else {
+                        code
+                    }
+                })
+                .collect();
+            Column::Categorical(Categorical::new(c.levels().to_vec(), codes)?)
+        }
+        Column::Multi(m) => {
+            let missing = (0..m.len())
+                .map(|r| match m.missing(r) {
+                    Some(Missing::NoAnswer) if not_asked(r) => Some(Missing::NotAsked),
+                    other => other,
+                })
+                .collect();
+            let selected = (0..m.options().len()).map(|o| m.selected(o).clone()).collect();
+            Column::Multi(MultiSelect::new(m.options().to_vec(), selected, missing)?)
+        }
+        Column::Numeric(n) => {
+            let cells = n
+                .cells()
+                .iter()
+                .enumerate()
+                .map(|(r, &cell)| match cell {
+                    NumericCell::Missing(Missing::NoAnswer) if not_asked(r) => NumericCell::Missing(Missing::NotAsked),
+                    other => other,
+                })
+                .collect();
+            Column::Numeric(Numeric::new(cells, n.coded_labels().to_vec())?)
+        }
+        // Text keeps no reasons: a blank is blank.
+        text @ Column::Text(_) => text,
+    })
+}
+
+/// Encodes one column as the codebook question `q` says.
+fn encode_as(
+    b: Built,
+    q: &CbQuestion,
+    max_categories: usize,
+    warnings: &mut Warnings,
+    line: u64,
+) -> Result<(QuestionKind, Column), LoadError> {
+    let kind = match q.kind {
+        Kind::Single | Kind::Country => QuestionKind::Single,
+        Kind::Ordinal => QuestionKind::Ordinal,
+        Kind::Rank => QuestionKind::Rank,
+        Kind::Multi => QuestionKind::Multi,
+        Kind::Numeric => QuestionKind::Numeric,
+        Kind::Text => QuestionKind::Text,
+        Kind::Identifier | Kind::Metadata => QuestionKind::Identifier,
+        Kind::Datetime => QuestionKind::Datetime,
+    };
+    if matches!(
+        kind,
+        QuestionKind::Text | QuestionKind::Identifier | QuestionKind::Datetime
+    ) {
+        return Ok((kind, plain(b)?));
+    }
+    let (values, codes) = match b {
+        Built::Dict { values, codes, .. } => (values, codes),
+        Built::Text(store) if kind == QuestionKind::Numeric => {
+            return Ok((kind, numeric_from(store.len(), |r| store.get(r), q, warnings, line)?));
+        }
+        Built::Text(_) => {
+            return Err(LoadError::TooManyLevels {
+                question: q.id.clone(),
+                levels: max_categories + 1,
+                cap: max_categories,
+            })
+        }
+    };
+    let mut extra: Vec<String> = Vec::new();
+    let column = match kind {
+        QuestionKind::Numeric => numeric_from(
+            codes.len(),
+            |r| match codes[r] {
+                BLANK => "",
+                c => &values[c as usize],
+            },
+            q,
+            warnings,
+            line,
+        )?,
+        QuestionKind::Multi => {
+            let separator = q.separator.as_deref().unwrap_or(";");
+            let mut options = substantive(&q.options);
+            // For each distinct value: its options, or `None` for a refusal.
+            let per_value: Vec<Option<Vec<usize>>> = values
+                .iter()
+                .map(|v| {
+                    if is_declined(&normalize(v)) {
+                        return None;
+                    }
+                    let mut picks = Vec::new();
+                    for piece in v.split(separator).map(str::trim).filter(|p| !p.is_empty()) {
+                        let idx = options.iter().position(|o| o == piece).unwrap_or_else(|| {
+                            options.push(piece.to_string());
+                            extra.push(piece.to_string());
+                            options.len() - 1
+                        });
+                        if !picks.contains(&idx) {
+                            picks.push(idx);
+                        }
+                    }
+                    Some(picks)
+                })
+                .collect();
+            let n_rows = codes.len();
+            let mut selected: Vec<Bitset> = options.iter().map(|_| Bitset::new(n_rows)).collect();
+            let mut missing = Vec::with_capacity(n_rows);
+            for (row_idx, &code) in codes.iter().enumerate() {
+                if code == BLANK {
+                    missing.push(Some(Missing::NoAnswer));
+                    continue;
+                }
+                match &per_value[code as usize] {
+                    None => missing.push(Some(Missing::Declined)),
+                    Some(picks) => {
+                        for &o in picks {
+                            selected[o].insert(row_idx);
+                        }
+                        missing.push(None);
+                    }
+                }
+            }
+            Column::Multi(MultiSelect::new(options, selected, missing)?)
+        }
+        _ => {
+            let mut levels = substantive(&q.options);
+            let declined_code = Categorical::code_for(CategoricalCell::Missing(Missing::Declined));
+            let map: Vec<u16> = values
+                .iter()
+                .map(|v| {
+                    let n = normalize(v);
+                    if is_declined(&n) {
+                        return declined_code;
+                    }
+                    if let Some(i) = levels.iter().position(|l| l == &**v) {
+                        return i as u16;
+                    }
+                    if let Some(i) = levels.iter().position(|l| normalize(l) == n) {
+                        return i as u16;
+                    }
+                    levels.push(v.to_string());
+                    extra.push(v.to_string());
+                    (levels.len() - 1) as u16
+                })
+                .collect();
+            if levels.len() > crate::dataset::MAX_LEVELS {
+                return Err(LoadError::TooManyLevels {
+                    question: q.id.clone(),
+                    levels: levels.len(),
+                    cap: crate::dataset::MAX_LEVELS,
+                });
+            }
+            let no_answer = Categorical::code_for(CategoricalCell::Missing(Missing::NoAnswer));
+            let cells = codes
+                .iter()
+                .map(|&c| if c == BLANK { no_answer } else { map[c as usize] })
+                .collect();
+            Column::Categorical(Categorical::new(levels, cells)?)
+        }
+    };
+    if !extra.is_empty() {
+        let shown: Vec<&str> = extra.iter().map(String::as_str).collect();
+        warnings.push(
+            line,
+            format!(
+                "question {:?}: {} answer{} not among the codebook's options, kept as extra options: {}",
+                q.id,
+                extra.len(),
+                if extra.len() == 1 { " is" } else { "s are" },
+                list(&shown)
+            ),
+        );
+    }
+    Ok((kind, column))
+}
+
+/// The codebook's options without refusals such as "Prefer not to answer" or "N/A":
+/// those are [`Missing::Declined`], counted apart from the answers, as everywhere.
+fn substantive(options: &[String]) -> Vec<String> {
+    options
+        .iter()
+        .filter(|o| !is_declined(&normalize(o)))
+        .cloned()
+        .collect()
+}
+
+/// Numbers, with the codebook's top codes as coded categories in codebook order.
+fn numeric_from<'c>(
+    n_rows: usize,
+    cell: impl Fn(usize) -> &'c str,
+    q: &CbQuestion,
+    warnings: &mut Warnings,
+    line: u64,
+) -> Result<Column, LoadError> {
+    let mut labels: Vec<String> = q
+        .numeric
+        .as_ref()
+        .map(|n| n.top_codes.iter().map(|t| t.code.clone()).collect())
+        .unwrap_or_default();
+    let n_codebook_labels = labels.len();
+    let mut cells = Vec::with_capacity(n_rows);
+    for r in 0..n_rows {
+        let v = cell(r);
+        cells.push(if v.is_empty() {
+            NumericCell::Missing(Missing::NoAnswer)
+        } else if let Some(x) = parse_number(v) {
+            NumericCell::Value(x)
+        } else if let Some(i) = labels.iter().position(|l| l == v) {
+            NumericCell::Coded(i as u16)
+        } else if is_declined(&normalize(v)) {
+            NumericCell::Missing(Missing::Declined)
+        } else {
+            if labels.len() >= crate::dataset::MAX_LEVELS {
+                return Err(LoadError::TooManyLevels {
+                    question: q.id.clone(),
+                    levels: labels.len() + 1,
+                    cap: crate::dataset::MAX_LEVELS,
+                });
+            }
+            labels.push(v.to_string());
+            NumericCell::Coded((labels.len() - 1) as u16)
+        });
+    }
+    if labels.len() > n_codebook_labels {
+        let shown: Vec<&str> = labels[n_codebook_labels..].iter().map(String::as_str).collect();
+        warnings.push(
+            line,
+            format!(
+                "question {:?}: answers that are neither numbers nor the codebook's top codes are kept as \
+                 categories: {}",
+                q.id,
+                list(&shown)
+            ),
+        );
+    }
+    Ok(Column::Numeric(Numeric::new(cells, labels)?))
+}

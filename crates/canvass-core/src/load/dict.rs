@@ -1,0 +1,174 @@
+//! The per-column dictionary: each distinct answer stored once, found by its text.
+//!
+//! This lookup runs once per cell, so it is the loader's hottest code. A general
+//! `HashMap<Box<str>, u16>` spends its time on a keyed hash, two allocations per new
+//! answer and a library `memcmp` per hit. Here the answers live in one arena string,
+//! the table is open addressing over `u32` slots holding `code + 1`, each code keeps
+//! its full hash so most mismatches never touch the text, and short answers are
+//! compared with two word loads. Hostile input cannot make probing quadratic beyond
+//! the category cap, because the table never holds more entries than that.
+
+/// Distinct answers in first-appearance order, with their codes.
+#[derive(Debug, Default)]
+pub(crate) struct Dictionary {
+    /// `code + 1` per slot, 0 for empty; the length is a power of two.
+    slots: Vec<u32>,
+    hashes: Vec<u64>,
+    /// `(start, end)` of each answer in `arena`.
+    spans: Vec<(u32, u32)>,
+    arena: String,
+}
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline]
+fn load_u64(b: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// A fast hash over every byte: two overlapping word loads cover up to 16 bytes.
+#[inline]
+fn hash(b: &[u8]) -> u64 {
+    let n = b.len();
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let h = if n >= 8 {
+        let mut h = mix(n as u64, load_u64(b, 0));
+        let mut at = 8;
+        while at + 8 < n {
+            h = mix(h, load_u64(b, at));
+            at += 8;
+        }
+        mix(h, load_u64(b, n - 8))
+    } else {
+        let mut w = 0u64;
+        for (i, &byte) in b.iter().enumerate() {
+            w |= (byte as u64) << (8 * i);
+        }
+        mix(n as u64, w)
+    };
+    h ^ (h >> 32)
+}
+
+/// Byte equality without a library call for the short answers surveys are made of.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if (8..=16).contains(&n) {
+        return load_u64(a, 0) == load_u64(b, 0) && load_u64(a, n - 8) == load_u64(b, n - 8);
+    }
+    a == b
+}
+
+impl Dictionary {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn get(&self, code: u16) -> &str {
+        let (start, end) = self.spans[code as usize];
+        &self.arena[start as usize..end as usize]
+    }
+
+    /// The code of `value`, adding it if there is room for fewer than `limit`
+    /// answers; `None` when it is new and the dictionary is full.
+    #[inline]
+    pub fn code_of(&mut self, value: &str, limit: usize) -> Option<u16> {
+        let h = hash(value.as_bytes());
+        if !self.slots.is_empty() {
+            let mask = self.slots.len() - 1;
+            let mut idx = (h as usize) & mask;
+            loop {
+                let slot = self.slots[idx];
+                if slot == 0 {
+                    break;
+                }
+                let code = slot - 1;
+                if self.hashes[code as usize] == h {
+                    let (start, end) = self.spans[code as usize];
+                    if same(&self.arena.as_bytes()[start as usize..end as usize], value.as_bytes()) {
+                        return Some(code as u16);
+                    }
+                }
+                idx = (idx + 1) & mask;
+            }
+        }
+        if self.len() >= limit {
+            return None;
+        }
+        self.insert(value, h)
+    }
+
+    fn insert(&mut self, value: &str, h: u64) -> Option<u16> {
+        // Keep the table at most half full so probes stay short.
+        if (self.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let start = u32::try_from(self.arena.len()).ok()?;
+        self.arena.push_str(value);
+        let end = u32::try_from(self.arena.len()).ok()?;
+        let code = self.spans.len();
+        self.spans.push((start, end));
+        self.hashes.push(h);
+        self.place(code, h);
+        Some(code as u16)
+    }
+
+    fn place(&mut self, code: usize, h: u64) {
+        let mask = self.slots.len() - 1;
+        let mut idx = (h as usize) & mask;
+        while self.slots[idx] != 0 {
+            idx = (idx + 1) & mask;
+        }
+        self.slots[idx] = code as u32 + 1;
+    }
+
+    fn grow(&mut self) {
+        let capacity = (self.slots.len() * 2).max(16);
+        self.slots = vec![0; capacity];
+        for code in 0..self.hashes.len() {
+            self.place(code, self.hashes[code]);
+        }
+    }
+
+    pub fn into_values(self) -> Vec<Box<str>> {
+        self.spans
+            .iter()
+            .map(|&(start, end)| Box::from(&self.arena[start as usize..end as usize]))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_first_appearance_and_respect_the_limit() {
+        let mut d = Dictionary::default();
+        let answers = ["Daily", "Weekly", "Daily", "", "Less than once a month", "Weekly"];
+        let codes: Vec<Option<u16>> = answers.iter().map(|a| d.code_of(a, 10)).collect();
+        assert_eq!(codes, [Some(0), Some(1), Some(0), Some(2), Some(3), Some(1)]);
+        assert_eq!(d.get(3), "Less than once a month");
+        assert_eq!(d.code_of("Monthly", 4), None);
+        assert_eq!(d.code_of("Weekly", 4), Some(1));
+    }
+
+    #[test]
+    fn many_answers_sharing_prefix_and_suffix_stay_distinct() {
+        let mut d = Dictionary::default();
+        let answers: Vec<String> = (0..5000).map(|i| format!("Option {i:05} of the list")).collect();
+        for (i, a) in answers.iter().enumerate() {
+            assert_eq!(d.code_of(a, 10_000), Some(i as u16));
+        }
+        for (i, a) in answers.iter().enumerate().rev() {
+            assert_eq!(d.code_of(a, 10_000), Some(i as u16));
+        }
+        let values = d.into_values();
+        assert_eq!(&*values[1234], "Option 01234 of the list");
+    }
+}

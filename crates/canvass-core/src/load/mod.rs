@@ -1,0 +1,572 @@
+//! Turning the bytes of a survey export into a [`Dataset`].
+//!
+//! The entry point is [`load`]: bytes and options in, a dataset plus warnings out. The
+//! stages, each in its own file:
+//!
+//! 1. `decode` — which encoding (UTF-8 ± BOM, UTF-16 LE/BE with or without BOM,
+//!    Windows-1252 as a stated fallback), and refusal of files that are not text;
+//! 2. `sniff` — the field separator, unless the caller gives one;
+//! 3. `records` — RFC 4180 records and fields, borrowed from the text;
+//! 4. `header` — how many header rows, ids, question text, groups, platform columns;
+//! 5. `infer` — each column dictionary-encoded while it is read, then typed;
+//! 6. `group` — grids, rankings and one-column-per-option multi-selects.
+//!
+//! Messy rows (a missing field, an extra one, text after a closing quote, bytes that
+//! are not valid in the encoding) are warnings with their line number; only input
+//! that cannot be a table is an error, and every error says where and what to do.
+//! Every cap is checked before the memory it guards is spent. This module never reads
+//! files: the CLI reads them and the page hands over the bytes of a fetch or a drop.
+
+mod apply;
+mod decode;
+mod dict;
+mod group;
+mod header;
+pub mod infer;
+mod records;
+mod scales;
+mod sniff;
+
+use crate::codebook::Codebook;
+use crate::dataset::{Dataset, InvariantError};
+use infer::{Built, ColumnBuilder, Inference, Verdict};
+use records::{Collect, Discard, FieldSink, Records};
+use serde::Serialize;
+use std::fmt;
+
+/// Limits that keep a large or hostile file from exhausting memory, above all in a
+/// browser tab. Each is checked before the memory it guards is allocated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caps {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: usize,
+    /// Most columns in the header.
+    pub max_columns: usize,
+    /// Most fields in any one record (a ragged row may have more than the header).
+    pub max_fields_per_record: usize,
+    /// Longest field, in bytes.
+    pub max_field_bytes: usize,
+    /// Most distinct answers kept as categories; a column with more is read as text
+    /// (or numbers), and a codebook that insists on categories gets an error.
+    pub max_categories: usize,
+    /// Most cells (respondents times columns).
+    pub max_cells: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            max_file_bytes: 1 << 30,
+            max_columns: 10_000,
+            max_fields_per_record: 20_000,
+            max_field_bytes: 1 << 20,
+            max_categories: 10_000,
+            max_cells: 100_000_000,
+        }
+    }
+}
+
+/// How to read the bytes. Every field has a sensible default.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Field separator; when `None`, the codebook's if it splits the header into the
+    /// codebook's columns, else sniffed from the first lines.
+    pub delimiter: Option<u8>,
+    /// Fixes kinds, question text, option order, separators, rank groups and skip
+    /// logic for the columns it names.
+    pub codebook: Option<Codebook>,
+    pub caps: Caps,
+}
+
+/// Something odd but recoverable, tied to the 1-based line it was found on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub line: u64,
+    pub message: String,
+}
+
+/// Warnings with a ceiling: a file with a million ragged rows gets a hundred
+/// sentences and a count, not a million sentences.
+pub(crate) struct Warnings {
+    list: Vec<Warning>,
+    cap: usize,
+    dropped: usize,
+}
+
+impl Warnings {
+    pub fn new(cap: usize) -> Self {
+        Warnings {
+            list: Vec::new(),
+            cap,
+            dropped: 0,
+        }
+    }
+
+    pub fn push(&mut self, line: u64, message: String) {
+        if self.list.len() < self.cap {
+            self.list.push(Warning { line, message });
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    pub fn into_vec(mut self) -> Vec<Warning> {
+        if self.dropped > 0 {
+            let line = self.list.last().map_or(0, |w| w.line);
+            self.list.push(Warning {
+                line,
+                message: format!("{} more warnings like these were not listed", self.dropped),
+            });
+        }
+        self.list
+    }
+}
+
+/// Most warnings listed one by one.
+const MAX_WARNINGS: usize = 100;
+
+/// A successful load: the data and everything worth telling the user about it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub warnings: Vec<Warning>,
+    /// `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be` or `windows-1252`.
+    pub encoding: &'static str,
+    pub delimiter: u8,
+    pub header_rows: usize,
+    /// `one-row`, `qualtrics`, `qualtrics-legacy` or `surveymonkey`.
+    pub layout: &'static str,
+    /// Blank lines skipped (also reported in a warning).
+    pub blank_lines: u64,
+}
+
+/// Input that cannot be read as a survey table. `Display` says where and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    Empty,
+    BomOnly {
+        encoding: &'static str,
+    },
+    HeaderOnly {
+        header_rows: usize,
+        line: u64,
+    },
+    NotText {
+        line: u64,
+        what: &'static str,
+    },
+    UnterminatedQuote {
+        line: u64,
+        field: usize,
+    },
+    FileTooLarge {
+        bytes: usize,
+        cap: usize,
+    },
+    TooManyColumns {
+        found: usize,
+        cap: usize,
+    },
+    TooManyFields {
+        line: u64,
+        cap: usize,
+    },
+    FieldTooLong {
+        line: u64,
+        field: usize,
+        cap: usize,
+    },
+    TooManyCells {
+        line: u64,
+        cap: usize,
+    },
+    TooManyLevels {
+        question: String,
+        levels: usize,
+        cap: usize,
+    },
+    Internal(String),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Empty => write!(
+                f,
+                "line 1: the file is empty; export the survey responses again as CSV or TSV"
+            ),
+            LoadError::BomOnly { encoding } => write!(
+                f,
+                "line 1: the file holds only a {encoding} byte-order mark and no text; export the responses again"
+            ),
+            LoadError::HeaderOnly { header_rows, line } => write!(
+                f,
+                "line {line}: the file ends after its {header_rows} header row{} and has no responses; \
+                 check that the export included the response rows",
+                if *header_rows == 1 { "" } else { "s" }
+            ),
+            LoadError::NotText { line, what } => write!(f, "line {line}: this is not survey text but {what}"),
+            LoadError::UnterminatedQuote { line, field } => write!(
+                f,
+                "line {line}, field {field}: a quote opens here and is never closed, so the rest of the file \
+                 would be one answer; close the quote or double any quote inside the answer (\"\")"
+            ),
+            LoadError::FileTooLarge { bytes, cap } => write!(
+                f,
+                "line 1: the file has {bytes} bytes, more than the {cap} this loader accepts; \
+                 split it or drop columns you do not need"
+            ),
+            LoadError::TooManyColumns { found, cap } => write!(
+                f,
+                "line 1: the header has {found} columns, more than the {cap} this loader accepts; \
+                 export fewer columns or check the delimiter"
+            ),
+            LoadError::TooManyFields { line, cap } => write!(
+                f,
+                "line {line}: the record has more than {cap} fields, the most this loader accepts; \
+                 check the delimiter and the quoting"
+            ),
+            LoadError::FieldTooLong { line, field, cap } => write!(
+                f,
+                "line {line}, field {field}: the field is longer than {cap} bytes, the most this loader accepts; \
+                 a quote is probably not closed where it should be"
+            ),
+            LoadError::TooManyCells { line, cap } => write!(
+                f,
+                "line {line}: the file has more than {cap} cells (respondents times columns), the most this \
+                 loader accepts; split the file or drop columns you do not need"
+            ),
+            LoadError::TooManyLevels { question, levels, cap } => write!(
+                f,
+                "question {question:?} has {levels} distinct answers, more than the {cap} a chart can hold; \
+                 give it kind \"text\" in a codebook"
+            ),
+            LoadError::Internal(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<InvariantError> for LoadError {
+    fn from(e: InvariantError) -> Self {
+        LoadError::Internal(e.to_string())
+    }
+}
+
+/// The codebook's delimiter, if it splits the first line into the codebook's columns.
+fn codebook_delimiter(codebook: &Codebook, text: &str) -> Option<u8> {
+    let &[delimiter] = codebook.layout.delimiter.as_bytes() else {
+        return None;
+    };
+    let first_line = text.split(['\n', '\r']).next().unwrap_or("");
+    let fields = first_line.bytes().filter(|&b| b == delimiter).count() + 1;
+    (fields == codebook.questions.len()).then_some(delimiter)
+}
+
+/// Header records looked at before the layout is decided.
+const LOOKAHEAD_RECORDS: usize = 3;
+
+/// Feeds each field straight into its column's builder.
+struct ColumnsSink<'b> {
+    builders: &'b mut [ColumnBuilder],
+}
+
+impl FieldSink for ColumnsSink<'_> {
+    #[inline(always)]
+    fn field(&mut self, field_idx: usize, value: &str) {
+        if let Some(builder) = self.builders.get_mut(field_idx) {
+            builder.push(value);
+        }
+    }
+}
+
+/// Reads a delimited survey export.
+pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
+    let caps = &opts.caps;
+    if bytes.len() > caps.max_file_bytes {
+        return Err(LoadError::FileTooLarge {
+            bytes: bytes.len(),
+            cap: caps.max_file_bytes,
+        });
+    }
+    let mut warnings = Warnings::new(MAX_WARNINGS);
+    let decoded = decode::decode(bytes, &mut warnings)?;
+    let text: &str = &decoded.text;
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty);
+    }
+    let delimiter = opts
+        .delimiter
+        .or_else(|| opts.codebook.as_ref().and_then(|cb| codebook_delimiter(cb, text)))
+        .unwrap_or_else(|| sniff::sniff_delimiter(text));
+    let mut records = Records::new(text, delimiter, caps);
+    // Excel writes `sep=;` as a first line when asked to; it names the separator.
+    let delimiter = records.skip_separator_line(opts.delimiter).unwrap_or(delimiter);
+
+    // Look ahead at the first records to decide the header layout, then read again.
+    let start = records.mark();
+    let mut first = Vec::new();
+    let mut ignored = Warnings::new(0);
+    for _ in 0..LOOKAHEAD_RECORDS {
+        let mut sink = Collect::default();
+        match records.next_record(&mut sink, &mut ignored)? {
+            Some(_) => first.push(sink.0),
+            None => break,
+        }
+    }
+    if first.is_empty() {
+        return Err(LoadError::Empty);
+    }
+    if first[0].len() > caps.max_columns {
+        return Err(LoadError::TooManyColumns {
+            found: first[0].len(),
+            cap: caps.max_columns,
+        });
+    }
+    let header = header::read_header(&first);
+    drop(first);
+    records.reset(start);
+    for _ in 0..header.rows {
+        records.next_record(&mut Discard, &mut warnings)?;
+    }
+
+    let n_cols = header.columns.len();
+    records.space_lines_are_blank = n_cols > 1;
+    let mut builders: Vec<ColumnBuilder> = (0..n_cols).map(|_| ColumnBuilder::new(caps.max_categories)).collect();
+    let mut n_rows = 0usize;
+    let cells_per_row = n_cols.max(1);
+    loop {
+        let mut sink = ColumnsSink {
+            builders: &mut builders,
+        };
+        let Some(end) = records.next_record(&mut sink, &mut warnings)? else {
+            break;
+        };
+        if end.n_fields != n_cols {
+            if end.n_fields < n_cols {
+                for builder in &mut builders[end.n_fields..] {
+                    builder.push("");
+                }
+            }
+            warnings.push(
+                end.line,
+                format!(
+                    "expected {n_cols} fields, found {}; {}",
+                    end.n_fields,
+                    if end.n_fields < n_cols {
+                        "the missing ones are read as no answer"
+                    } else {
+                        "the extra ones are ignored"
+                    }
+                ),
+            );
+        }
+        n_rows += 1;
+        if n_rows.saturating_mul(cells_per_row) > caps.max_cells {
+            return Err(LoadError::TooManyCells {
+                line: end.line,
+                cap: caps.max_cells,
+            });
+        }
+    }
+    if n_rows == 0 {
+        return Err(LoadError::HeaderOnly {
+            header_rows: header.rows,
+            line: records.line(),
+        });
+    }
+    if records.blank_lines > 0 {
+        let line = records.first_blank_line.unwrap_or(0);
+        warnings.push(
+            line,
+            format!(
+                "{} blank line{} skipped, the first here",
+                records.blank_lines,
+                if records.blank_lines == 1 { " was" } else { "s were" }
+            ),
+        );
+    }
+
+    let built: Vec<Built> = builders.into_iter().map(ColumnBuilder::finish).collect();
+    let verdicts: Vec<Verdict> = built
+        .iter()
+        .map(|b| match b {
+            Built::Dict { values, counts, .. } => {
+                let values: Vec<&str> = values.iter().map(|v| &**v).collect();
+                infer::infer(&values, counts)
+            }
+            Built::Text(_) => Verdict {
+                inference: Inference::Text,
+                declined: Vec::new(),
+            },
+        })
+        .collect();
+    let questions = match &opts.codebook {
+        Some(codebook) => apply::assemble_with_codebook(
+            &header,
+            built,
+            &verdicts,
+            n_rows,
+            codebook,
+            caps.max_categories,
+            &mut warnings,
+        )?,
+        None => group::assemble(
+            &header,
+            built.into_iter().map(Some).collect(),
+            &verdicts,
+            n_rows,
+            caps.max_categories,
+            &mut warnings,
+        )?,
+    };
+    let blank_lines = records.blank_lines;
+    Ok(Loaded {
+        dataset: Dataset::new(n_rows, questions)?,
+        warnings: warnings.into_vec(),
+        encoding: decoded.encoding,
+        delimiter,
+        header_rows: header.rows,
+        layout: header.layout,
+        blank_lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::{Column, QuestionKind};
+
+    fn load_str(s: &str) -> Result<Loaded, LoadError> {
+        load(s.as_bytes(), &LoadOptions::default())
+    }
+
+    #[test]
+    fn sniffs_tabs_and_types_columns() {
+        let loaded = load_str("id\tlang\tage\n1\tPython\t30\n2\tRust\t\n3\tPython\t41\n").unwrap();
+        assert_eq!(loaded.delimiter, b'\t');
+        let kinds: Vec<_> = loaded.dataset.questions().iter().map(|q| q.kind).collect();
+        // "id" is a platform column: kept, never charted.
+        assert_eq!(
+            kinds,
+            [QuestionKind::Identifier, QuestionKind::Single, QuestionKind::Numeric]
+        );
+        let Column::Categorical(lang) = &loaded.dataset.questions()[1].column else {
+            panic!()
+        };
+        assert_eq!(lang.levels(), ["Python", "Rust"]);
+        assert_eq!(loaded.dataset.questions()[2].answered(), 2);
+    }
+
+    #[test]
+    fn ragged_rows_are_warnings_with_line_numbers() {
+        let loaded = load_str("a,b\nx,y\nx\nx,y,z\n").unwrap();
+        assert_eq!(loaded.dataset.n_rows(), 3);
+        let lines: Vec<u64> = loaded.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert!(loaded.warnings[0].message.contains("expected 2 fields, found 1"));
+    }
+
+    #[test]
+    fn unusable_input_is_an_error_naming_what_to_do() {
+        assert_eq!(load_str("").unwrap_err(), LoadError::Empty);
+        assert_eq!(load_str("\n\n").unwrap_err(), LoadError::Empty);
+        assert_eq!(
+            load_str("\u{FEFF}").unwrap_err(),
+            LoadError::BomOnly { encoding: "UTF-8" }
+        );
+        let err = load_str("a,b\n").unwrap_err();
+        assert_eq!(
+            err,
+            LoadError::HeaderOnly {
+                header_rows: 1,
+                line: 2
+            }
+        );
+        assert!(err.to_string().contains("no responses"), "{err}");
+    }
+
+    #[test]
+    fn quoted_fields_keep_delimiters_and_newlines() {
+        let loaded = load_str("q,\"r, s\"\n\"a, b\",\"line\nbreak\"\n\"a, b\",x\n").unwrap();
+        let q = &loaded.dataset.questions()[0];
+        let Column::Categorical(c) = &q.column else { panic!() };
+        assert_eq!(c.levels(), ["a, b"]);
+        assert_eq!(loaded.dataset.questions()[1].id, "r, s");
+    }
+
+    #[test]
+    fn duplicate_and_empty_headers_get_distinct_ids() {
+        let loaded = load_str("a,a,\n1,2,3\n").unwrap();
+        let ids: Vec<&str> = loaded.dataset.questions().iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a (2)", "column_3"]);
+    }
+
+    #[test]
+    fn caps_are_errors_that_state_the_cap() {
+        let opts = |caps: Caps| LoadOptions {
+            caps,
+            ..LoadOptions::default()
+        };
+        let err = load(
+            b"a,b\n1,2\n",
+            &opts(Caps {
+                max_file_bytes: 4,
+                ..Caps::default()
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(err, LoadError::FileTooLarge { bytes: 8, cap: 4 });
+        assert!(err.to_string().contains("more than the 4"));
+        let err = load(
+            b"a,b,c\n1,2,3\n",
+            &opts(Caps {
+                max_columns: 2,
+                ..Caps::default()
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(err, LoadError::TooManyColumns { found: 3, cap: 2 });
+        let err = load(
+            b"a,b\n1,2\n3,4\n5,6\n",
+            &opts(Caps {
+                max_cells: 5,
+                ..Caps::default()
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(err, LoadError::TooManyCells { line: 4, cap: 5 });
+    }
+
+    #[test]
+    fn a_column_past_the_category_cap_is_text_with_a_warning_stating_the_cap() {
+        let opts = LoadOptions {
+            caps: Caps {
+                max_categories: 3,
+                ..Caps::default()
+            },
+            ..LoadOptions::default()
+        };
+        // Four distinct words: one more than the cap. Four distinct numbers stay numbers.
+        let loaded = load(
+            b"word,n
+a,1
+b,2
+c,3
+d,4
+",
+            &opts,
+        )
+        .unwrap();
+        let kinds: Vec<QuestionKind> = loaded.dataset.questions().iter().map(|q| q.kind).collect();
+        assert_eq!(kinds, [QuestionKind::Text, QuestionKind::Numeric]);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(loaded.warnings[0].line, 1);
+        assert!(
+            loaded.warnings[0].message.contains("more than 3 distinct answers"),
+            "{}",
+            loaded.warnings[0].message
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! What the explorer shows, as a value that round-trips through the URL hash, so every
+//! view is a link and back/forward work.
+//!
+//! The hash is untrusted text (anyone can craft a link), so parsing never fails: unknown
+//! keys are ignored, bad values fall back to defaults and are reported, and sizes are
+//! capped. Only question ids, option labels inside filters and display options are
+//! stored; whether they name anything in the loaded survey is checked where the state is
+//! applied, not here.
+
+use serde::{Deserialize, Serialize};
+
+/// Longest hash read, in bytes; the rest is ignored and reported.
+pub const MAX_HASH_BYTES: usize = 8 * 1024;
+/// Most filter conditions a link may carry.
+pub const MAX_FILTERS: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    #[default]
+    Overview,
+    Question,
+}
+
+/// Which respondents percentages are of (mirrors the statistics' base kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BaseChoice {
+    #[default]
+    Answered,
+    Asked,
+    All,
+}
+
+/// What the numbers of a crosstab are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PercentMode {
+    Counts,
+    #[default]
+    Row,
+    Column,
+    Total,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ViewState {
+    /// Dataset id and version, `numpy-2020@1.0.0`; `None` for a file the user opened.
+    pub dataset: Option<String>,
+    pub view: View,
+    pub question: Option<String>,
+    pub by: Option<String>,
+    /// Conditions in the CLI's filter syntax (`Q=Option A|Option B`, `Q>=20`).
+    pub filters: Vec<String>,
+    pub base: BaseChoice,
+    pub percent: PercentMode,
+    pub intervals: bool,
+    /// Chart kind name (`bar`, `grouped`, `stacked`, `heatmap`, `diverging`); `None` is
+    /// the question's default.
+    pub chart: Option<String>,
+}
+
+/// A parsed hash and what in it was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parsed {
+    pub state: ViewState,
+    pub problems: Vec<String>,
+}
+
+const CHART_KINDS: [&str; 5] = ["bar", "grouped", "stacked", "heatmap", "diverging"];
+
+/// Reads a URL hash (with or without its leading `#`).
+pub fn parse_hash(hash: &str) -> Parsed {
+    let mut problems = Vec::new();
+    let mut hash = hash.strip_prefix('#').unwrap_or(hash);
+    if hash.len() > MAX_HASH_BYTES {
+        let mut cut = MAX_HASH_BYTES;
+        while !hash.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        hash = &hash[..cut];
+        problems.push(format!(
+            "the link is longer than {MAX_HASH_BYTES} bytes; the rest was ignored"
+        ));
+    }
+    let mut state = ViewState::default();
+    for pair in hash.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode_component(key);
+        let value = decode_component(value);
+        let nonempty = |v: String| (!v.is_empty()).then_some(v);
+        match key.as_str() {
+            "d" => state.dataset = nonempty(value),
+            "view" => match value.as_str() {
+                "overview" => state.view = View::Overview,
+                "question" => state.view = View::Question,
+                _ => problems.push(format!("unknown view {value:?}")),
+            },
+            "q" => state.question = nonempty(value),
+            "by" => state.by = nonempty(value),
+            "f" if state.filters.len() >= MAX_FILTERS => {
+                problems.push(format!("more than {MAX_FILTERS} filters; the rest were ignored"));
+            }
+            "f" => state.filters.extend(nonempty(value)),
+            "base" => match value.as_str() {
+                "answered" => state.base = BaseChoice::Answered,
+                "asked" => state.base = BaseChoice::Asked,
+                "all" => state.base = BaseChoice::All,
+                _ => problems.push(format!("unknown base {value:?}")),
+            },
+            "pct" => match value.as_str() {
+                "counts" => state.percent = PercentMode::Counts,
+                "row" => state.percent = PercentMode::Row,
+                "col" => state.percent = PercentMode::Column,
+                "total" => state.percent = PercentMode::Total,
+                _ => problems.push(format!("unknown percentage {value:?}")),
+            },
+            "ci" => state.intervals = value == "1",
+            "kind" if CHART_KINDS.contains(&value.as_str()) => state.chart = Some(value),
+            "kind" => problems.push(format!("unknown chart kind {value:?}")),
+            _ => problems.push(format!("unknown link part {key:?}")),
+        }
+    }
+    problems.dedup();
+    Parsed { state, problems }
+}
+
+/// Writes `state` as a hash (with its `#`), leaving out whatever is at its default.
+pub fn to_hash(state: &ViewState) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut put = |key: &str, value: &str| parts.push(format!("{key}={}", encode_component(value)));
+    if let Some(d) = &state.dataset {
+        put("d", d);
+    }
+    if state.view != View::Overview {
+        put("view", "question");
+    }
+    if let Some(q) = &state.question {
+        put("q", q);
+    }
+    if let Some(by) = &state.by {
+        put("by", by);
+    }
+    for f in state.filters.iter().take(MAX_FILTERS) {
+        put("f", f);
+    }
+    match state.base {
+        BaseChoice::Answered => {}
+        BaseChoice::Asked => put("base", "asked"),
+        BaseChoice::All => put("base", "all"),
+    }
+    match state.percent {
+        PercentMode::Row => {}
+        PercentMode::Counts => put("pct", "counts"),
+        PercentMode::Column => put("pct", "col"),
+        PercentMode::Total => put("pct", "total"),
+    }
+    if state.intervals {
+        put("ci", "1");
+    }
+    if let Some(kind) = &state.chart {
+        put("kind", kind);
+    }
+    format!("#{}", parts.join("&"))
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), so ids and
+/// labels with `&`, `=`, `#`, `%`, spaces or any script survive the round trip.
+fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes and `+` as a space; malformed escapes stay as written and bytes
+/// that are not UTF-8 become U+FFFD, so no input is rejected.
+fn decode_component(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(hi), Some(lo)) => {
+                        out.push((hi * 16 + lo) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_hash_is_the_default_view() {
+        assert_eq!(
+            parse_hash(""),
+            Parsed {
+                state: ViewState::default(),
+                problems: vec![]
+            }
+        );
+        assert_eq!(parse_hash("#"), parse_hash(""));
+        assert_eq!(to_hash(&ViewState::default()), "#");
+    }
+
+    #[test]
+    fn a_full_state_round_trips_through_awkward_text() {
+        let state = ViewState {
+            dataset: Some("numpy-2020@1.0.0".into()),
+            view: View::Question,
+            question: Some("demographics.role".into()),
+            by: Some("Q 7 & more = 100% #1".into()),
+            filters: vec![
+                "usage.freq=Daily|Weekly".into(),
+                "age>=20".into(),
+                "lang=中文 + ∑".into(),
+            ],
+            base: BaseChoice::Asked,
+            percent: PercentMode::Column,
+            intervals: true,
+            chart: Some("heatmap".into()),
+        };
+        let hash = to_hash(&state);
+        assert!(!hash[1..].contains(['#', ' ', '|']), "{hash}");
+        assert_eq!(
+            parse_hash(&hash),
+            Parsed {
+                state,
+                problems: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn browsers_plus_signs_and_raw_text_are_read_leniently() {
+        let parsed = parse_hash("view=question&q=How+often%3F&by=%E4%B8%AD&f=a%2");
+        assert_eq!(parsed.state.question.as_deref(), Some("How often?"));
+        assert_eq!(parsed.state.by.as_deref(), Some("中"));
+        assert_eq!(parsed.state.filters, ["a%2"]);
+        let parsed = parse_hash("q=%FF%FE");
+        assert_eq!(parsed.state.question.as_deref(), Some("\u{FFFD}\u{FFFD}"));
+    }
+
+    #[test]
+    fn nonsense_falls_back_to_defaults_and_is_reported() {
+        let parsed = parse_hash("view=graph&base=everyone&pct=x&kind=pie&__proto__=1&ci=yes");
+        assert_eq!(parsed.state, ViewState::default());
+        assert_eq!(parsed.problems.len(), 5, "{:?}", parsed.problems);
+        assert!(parsed.problems.iter().any(|p| p.contains("__proto__")));
+    }
+
+    #[test]
+    fn sizes_are_capped() {
+        let many: Vec<String> = (0..40).map(|i| format!("f=q{i}%3D1")).collect();
+        let parsed = parse_hash(&many.join("&"));
+        assert_eq!(parsed.state.filters.len(), MAX_FILTERS);
+        assert_eq!(parsed.problems.len(), 1);
+        let long = format!("q={}", "é".repeat(MAX_HASH_BYTES));
+        let parsed = parse_hash(&long);
+        assert!(parsed.state.question.unwrap().len() < MAX_HASH_BYTES);
+        assert!(parsed.problems[0].contains("longer than"));
+    }
+}

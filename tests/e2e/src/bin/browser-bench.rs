@@ -1,0 +1,244 @@
+//! Browser benchmarks of the explorer page in headless Chromium, run by
+//! `cargo xtask bench` after it has built `www/pkg/` and generated the data files.
+//!
+//! Usage: `browser-bench DATA_DIR OUT_JSON`. Measures, with medians over several runs
+//! (each navigation in a fresh browser, so the cache is cold): navigation → first chart,
+//! navigation → overview fully drawn, an interaction → redrawn, opening each generated
+//! file → first chart with the longest main-thread task meanwhile, the browser's peak
+//! memory during that load, and the page's transferred bytes. Nothing here fails on a
+//! slow result.
+
+use canvass_e2e::{server, Browser};
+use fantoccini::Locator;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    let med = if v.len() % 2 == 0 {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    };
+    (med, v[0], v[v.len() - 1])
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap().len()
+}
+
+/// Transferred bytes of the page apart from data: everything under www/ but www/data.
+fn payload(www: &Path) -> Value {
+    let mut rows = Vec::new();
+    let (mut raw, mut gz) = (0, 0);
+    let mut stack = vec![www.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "data") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let g = gzip_len(&bytes);
+            raw += bytes.len();
+            gz += g;
+            rows.push(json!({ "file": path.strip_prefix(www).unwrap().display().to_string(), "bytes": bytes.len(), "gzip": g }));
+        }
+    }
+    json!({ "files": rows, "bytes": raw, "gzip": gz })
+}
+
+/// Resident memory of every process descended from `root_pid` (chromedriver, whose
+/// children are this benchmark's Chromium), in bytes, from /proc.
+fn tree_rss(root_pid: u32) -> u64 {
+    let mut parent_of = std::collections::HashMap::new();
+    let mut rss = std::collections::HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().filter_map(Result::ok) {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+        };
+        if let Some(ppid) = field("PPid:").and_then(|v| v.parse::<u32>().ok()) {
+            parent_of.insert(pid, ppid);
+        }
+        let kb = field("VmRSS:")
+            .and_then(|v| v.trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        rss.insert(pid, kb * 1024);
+    }
+    let descends = |mut pid: u32| loop {
+        if pid == root_pid {
+            return true;
+        }
+        match parent_of.get(&pid) {
+            Some(&ppid) if ppid != 0 && ppid != pid => pid = ppid,
+            _ => return false,
+        }
+    };
+    rss.iter()
+        .filter(|(&pid, _)| descends(pid))
+        .map(|(_, &bytes)| bytes)
+        .sum()
+}
+
+async fn mark_time(browser: &Browser, mark: &str, secs: u64) -> f64 {
+    browser
+        .wait_until(
+            &format!("return performance.getEntriesByName('{mark}').length > 0;"),
+            secs,
+        )
+        .await;
+    browser
+        .eval(&format!("return performance.getEntriesByName('{mark}')[0].startTime;"))
+        .await
+        .as_f64()
+        .unwrap()
+}
+
+async fn navigation(url: &str, runs: usize) -> Value {
+    let (mut first, mut overview) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let browser = Browser::launch_with_window(1100, 20000).await;
+        browser.client.goto(url).await.unwrap();
+        first.push(mark_time(&browser, "canvass:first-chart", 60).await);
+        overview.push(mark_time(&browser, "canvass:overview-drawn", 60).await);
+        browser.client.clone().close().await.unwrap();
+    }
+    let (m1, lo1, hi1) = median(first);
+    let (m2, lo2, hi2) = median(overview);
+    json!({ "first_chart_ms": {"median": m1, "min": lo1, "max": hi1},
+            "overview_drawn_ms": {"median": m2, "min": lo2, "max": hi2}, "runs": runs })
+}
+
+async fn interaction(url: &str, runs: usize) -> Value {
+    let browser = Browser::launch().await;
+    browser.client.goto(&format!("{url}#view=question")).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 60)
+        .await;
+    let mut times = Vec::new();
+    for i in 0..runs {
+        let v = browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const select = document.getElementById('question');
+                 const options = [...select.options];
+                 const next = options[(options.indexOf(select.selectedOptions[0]) + 1) % options.length];
+                 const t0 = performance.now();
+                 document.addEventListener('canvass:rendered', () => done(performance.now() - t0), { once: true });
+                 select.value = next.value;
+                 select.dispatchEvent(new Event('change'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if i > 0 {
+            times.push(v.as_f64().unwrap());
+        }
+    }
+    browser.client.clone().close().await.unwrap();
+    let (m, lo, hi) = median(times);
+    json!({ "change_question_ms": {"median": m, "min": lo, "max": hi}, "runs": runs - 1 })
+}
+
+async fn open_file(url: &str, file: &Path) -> Value {
+    let browser = Browser::launch().await;
+    browser.client.goto(url).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 60)
+        .await;
+    browser
+        .eval(
+            "window.__longest = 0;
+             new PerformanceObserver(list => {
+                 for (const e of list.getEntries())
+                     if (performance.getEntriesByName('canvass:file-start').length) window.__longest = Math.max(window.__longest, e.duration);
+             }).observe({ type: 'longtask' });
+             return true;",
+        )
+        .await;
+    let driver_pid = browser.driver_pid();
+    let baseline = tree_rss(driver_pid);
+    let peak = Arc::new(AtomicU64::new(baseline));
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, stop) = (peak.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                peak.fetch_max(tree_rss(driver_pid), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(25));
+            }
+        })
+    };
+    let input = browser.client.find(Locator::Css("#file-input")).await.unwrap();
+    input.send_keys(&file.display().to_string()).await.unwrap();
+    let start = mark_time(&browser, "canvass:file-start", 60).await;
+    let first = mark_time(&browser, "canvass:file-first-chart", 600).await;
+    stop.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
+    let longest = browser.eval("return window.__longest;").await.as_f64().unwrap_or(0.0);
+    let file_bytes = std::fs::metadata(file).unwrap().len();
+    browser.client.clone().close().await.unwrap();
+    let ms = first - start;
+    json!({
+        "file": file.file_name().unwrap().to_string_lossy(),
+        "bytes": file_bytes,
+        "to_first_chart_ms": ms,
+        "mb_per_s": file_bytes as f64 / 1e6 / (ms / 1e3),
+        "longest_main_thread_task_ms": longest,
+        "browser_rss_baseline_bytes": baseline,
+        "browser_rss_peak_bytes": peak.load(Ordering::Relaxed),
+        "peak_over_file_size": peak.load(Ordering::Relaxed) as f64 / file_bytes as f64,
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let [data_dir, out] = args.as_slice() else {
+        eprintln!("usage: browser-bench DATA_DIR OUT_JSON");
+        std::process::exit(2);
+    };
+    let www = xtask::root().join("www");
+    let serving = server::start(www.clone(), 0).expect("serve www/");
+    let url = serving.url();
+    let mut report = json!({ "payload": payload(&www) });
+    eprintln!("browser: navigation");
+    report["navigation"] = navigation(&url, 5).await;
+    eprintln!("browser: interaction");
+    report["interaction"] = interaction(&url, 21).await;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")))
+        .collect();
+    files.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+    let mut loads = Vec::new();
+    for file in &files {
+        eprintln!("browser: opening {}", file.display());
+        loads.push(open_file(&url, file).await);
+    }
+    report["open_file"] = Value::Array(loads);
+    std::fs::write(out, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+}

@@ -1,0 +1,46 @@
+// A promise-based client for worker.js. One worker holds one survey; loading another
+// file uses a fresh worker, so a failed or cancelled load leaves the current one intact.
+
+export class SurveyWorker {
+  constructor() {
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    this.pending = new Map();
+    this.nextId = 1;
+    this.dead = null;
+    this.worker.onmessage = (event) => {
+      const { id, ok, result, error } = event.data;
+      const waiter = this.pending.get(id);
+      if (!waiter) return;
+      this.pending.delete(id);
+      if (ok) waiter.resolve(result);
+      else waiter.reject(new Error(error));
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.fail(
+        "The survey engine stopped, most likely because the file needs more memory than this tab has. " +
+          "Try a smaller file; the page still works.",
+      );
+    };
+  }
+
+  fail(message) {
+    this.dead = message;
+    for (const waiter of this.pending.values()) waiter.reject(new Error(message));
+    this.pending.clear();
+  }
+
+  request(type, args = {}, transfer = []) {
+    if (this.dead) return Promise.reject(new Error(this.dead));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, type, args }, transfer);
+    });
+  }
+
+  terminate(reason = "cancelled") {
+    this.worker.terminate();
+    this.fail(reason);
+  }
+}
