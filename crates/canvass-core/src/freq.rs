@@ -288,6 +288,8 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>)
                     _ => None,
                 })
                 .collect();
+            // Given edges come from the table this count is compared with; the rule
+            // recorded for them is never shown.
             let (rule, edges) = match edges {
                 Some(e) => (BinRule::FreedmanDiaconis, e.to_vec()),
                 None => choose_bins(question, &values, spec.bin_width)?,
