@@ -17,6 +17,9 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankItem {
+    /// The item's question id.
+    pub question: String,
+    /// The item's question text.
     pub item: String,
     pub borda: Option<f64>,
     pub first_count: Option<f64>,
@@ -91,6 +94,7 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
             let show_first = !withheld[first_entries[pos]];
             let (percent, ci) = share(&firsts[pos], &ranked_any);
             RankItem {
+                question: dataset.questions()[q].id.clone(),
                 item: dataset.questions()[q].text.clone(),
                 borda: (ranked[pos].n >= k.max(1) && ranked_any.weight > 0.0).then(|| points[pos] / ranked_any.weight),
                 first_count: show_first.then_some(firsts[pos].weight),
