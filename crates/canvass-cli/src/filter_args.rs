@@ -22,7 +22,7 @@ Filters (--filter, repeatable; a respondent must match every one):
 Q is a question id or a 1-based position such as @3. The question is everything
 before the first operator, so an id containing = < > or &= must be given as @N.
 
-Disclosure control (--k, default 10): counts below k are withheld (null) together
+Disclosure control (--k; by default the release manifest's k, else 10): counts below k are withheld (null) together
 with every percent, interval and residual derived from them, and further cells are
 withheld so that none can be recovered from the margins, or from the same table
 without a condition next to the table of its complement. Withheld numbers and zeros
@@ -42,8 +42,10 @@ pub struct TableArgs {
     #[arg(long, value_name = "Q")]
     pub weight: Option<String>,
     /// Disclosure threshold: counts below it are withheld; 0 turns control off.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_K)]
-    pub k: usize,
+    /// Default: the release's `disclosure_threshold_k` from a manifest.json beside the
+    /// file, or 10.
+    #[arg(long, value_name = "N")]
+    pub k: Option<usize>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -104,7 +106,10 @@ impl TableArgs {
         Ok(TableOptions {
             filter,
             weight_idx,
-            k: self.k,
+            k: match self.k {
+                Some(k) => k,
+                None => release_k(file)?,
+            },
         })
     }
 }
@@ -115,5 +120,29 @@ pub fn fmt_cell(value: Option<f64>) -> String {
         Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
         Some(v) => format!("{v:.1}"),
         None => "–".into(),
+    }
+}
+
+/// The disclosure threshold a release states in the `manifest.json` beside its file,
+/// or [`DEFAULT_K`] when there is no manifest or it states none.
+fn release_k(file: &std::path::Path) -> Result<usize, String> {
+    let manifest = file.with_file_name("manifest.json");
+    let Ok(bytes) = std::fs::read(&manifest) else {
+        return Ok(DEFAULT_K);
+    };
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "{}: {e}; fix the release manifest or give --k explicitly",
+            manifest.display()
+        )
+    })?;
+    match value.get("disclosure_threshold_k") {
+        None => Ok(DEFAULT_K),
+        Some(k) => k.as_u64().map(|k| k as usize).ok_or_else(|| {
+            format!(
+                "{}: disclosure_threshold_k is {k}, not a whole number; fix the manifest or give --k",
+                manifest.display()
+            )
+        }),
     }
 }

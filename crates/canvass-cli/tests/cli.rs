@@ -460,3 +460,37 @@ fn filters_weights_and_bad_input_through_the_command_line() {
         );
     }
 }
+
+#[test]
+fn k_comes_from_the_release_manifest_unless_given() {
+    let dir = std::env::temp_dir().join(format!("canvass-k-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Twelve answers: a 8, b 4. With k = 3 both show; with the default 10, b does not.
+    let csv = dir.join("answers.csv");
+    std::fs::write(&csv, "q\na\na\na\na\na\na\na\na\nb\nb\nb\nb\n").unwrap();
+    let f = csv.to_str().unwrap();
+    let counts = |v: &Value| -> Vec<Value> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["count"].clone())
+            .collect()
+    };
+    let v = json_of(&["freq", f, "q", "--json"]);
+    assert_eq!(v["k"], 10);
+    assert_eq!(counts(&v), [Value::Null, Value::Null]);
+    std::fs::write(dir.join("manifest.json"), r#"{"disclosure_threshold_k": 3}"#).unwrap();
+    let v = json_of(&["freq", f, "q", "--json"]);
+    assert_eq!(v["k"], 3);
+    assert_eq!(counts(&v), [serde_json::json!(8.0), serde_json::json!(4.0)]);
+    let v = json_of(&["freq", f, "q", "--json", "--k", "0"]);
+    assert_eq!(v["k"], 0);
+    std::fs::write(dir.join("manifest.json"), "{not json").unwrap();
+    let (ok, _, stderr) = canvass(&["freq", f, "q"]);
+    assert!(
+        !ok && stderr.contains("manifest.json") && stderr.contains("--k"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
