@@ -20,17 +20,16 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
 
 #[wasm_bindgen_test]
 fn loads_bytes_and_answers_with_json() {
-    let survey = Survey::load(SAMPLE).unwrap();
+    let survey = Survey::load(SAMPLE, None).unwrap();
     assert_eq!(survey.respondents(), 4);
-    let questions = survey.questions_json().unwrap();
-    assert!(
-        questions.contains(r#""id":"lang","text":"lang","kind":"single","answered":4"#),
-        "{questions}"
-    );
-    assert!(
-        questions.contains(r#""id":"years","text":"years","kind":"numeric","answered":3"#),
-        "{questions}"
-    );
+    let questions: serde_json::Value = serde_json::from_str(&survey.questions_json().unwrap()).unwrap();
+    assert_eq!(questions[0]["id"], "lang");
+    assert_eq!(questions[0]["kind"], "single");
+    assert_eq!(questions[0]["answered"], 4);
+    assert_eq!(questions[0]["options"], serde_json::json!(["Python", "Rust"]));
+    assert_eq!(questions[1]["id"], "years");
+    assert_eq!(questions[1]["kind"], "numeric");
+    assert_eq!(questions[1]["answered"], 3);
     let freq = survey.frequencies_json(0, None).unwrap();
     assert!(freq.contains(r#""option":"Python","count":3.0"#), "{freq}");
     let all = survey.frequencies_json(1, Some("all".into())).unwrap();
@@ -39,9 +38,30 @@ fn loads_bytes_and_answers_with_json() {
 }
 
 #[wasm_bindgen_test]
+fn a_codebook_sets_sections_and_a_broken_one_is_refused() {
+    let codebook = br#"{"format": "canvass-codebook/1", "title": "t", "questions": [
+        {"id": "lang", "text": "Which language?", "kind": "single", "section": "usage", "options": ["Rust", "Python"]},
+        {"id": "years", "text": "Years", "kind": "numeric", "section": "demographics", "numeric": {"min": 0, "max": 80}}]}"#;
+    let survey = Survey::load(SAMPLE, Some(codebook.to_vec())).unwrap();
+    let questions: serde_json::Value = serde_json::from_str(&survey.questions_json().unwrap()).unwrap();
+    assert_eq!(questions[0]["section"], "usage");
+    assert_eq!(questions[0]["text"], "Which language?");
+    assert_eq!(questions[0]["options"], serde_json::json!(["Rust", "Python"]));
+    let err = Survey::load(SAMPLE, Some(b"{not json".to_vec()))
+        .err()
+        .expect("a broken codebook is an error");
+    let value: wasm_bindgen::JsValue = err.into();
+    let message = js_sys::Reflect::get(&value, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(message.starts_with("codebook: "), "{message}");
+}
+
+#[wasm_bindgen_test]
 fn load_errors_reach_js_as_sentences() {
     // JsError only converts to a JsValue on wasm; its message is the core's sentence.
-    let err = Survey::load(b"only,a,header\n")
+    let err = Survey::load(b"only,a,header\n", None)
         .err()
         .expect("a header-only file is an error");
     let value: wasm_bindgen::JsValue = err.into();
@@ -66,7 +86,7 @@ fn hex(colour: &str) -> [u8; 3] {
 
 #[wasm_bindgen_test]
 fn draws_bars_into_a_canvas() {
-    let survey = Survey::load(SAMPLE).unwrap();
+    let survey = Survey::load(SAMPLE, None).unwrap();
     let canvas = canvas(400, 240);
     let layout = survey.draw_chart(0, canvas.clone(), 1.0, false, "").unwrap();
     let layout: serde_json::Value = serde_json::from_str(&layout).unwrap();
@@ -112,8 +132,8 @@ fn preferred_height_grows_with_the_number_of_answers() {
     let many: String = std::iter::once("q\n".to_string())
         .chain((0..120).map(|i| format!("answer {}\n", i % 40)))
         .collect();
-    let few = Survey::load(SAMPLE).unwrap();
-    let many = Survey::load(many.as_bytes()).unwrap();
+    let few = Survey::load(SAMPLE, None).unwrap();
+    let many = Survey::load(many.as_bytes(), None).unwrap();
     assert!(many.preferred_height(0, 640, "").unwrap() > few.preferred_height(0, 640, "").unwrap());
     let err = few.preferred_height(0, 640, "pie").expect_err("no pie charts");
     let value: wasm_bindgen::JsValue = err.into();

@@ -6,8 +6,10 @@
 //! show", whatever the reason: an empty cell and a cell withheld for disclosure control
 //! are drawn the same way, so a chart never reveals which one it was.
 
+use serde::{Deserialize, Serialize};
+
 /// What the numbers of a bar series are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Unit {
     /// Percentages, labelled "54%".
     #[default]
@@ -19,7 +21,7 @@ pub enum Unit {
 }
 
 /// In which order bars are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum BarOrder {
     /// Largest first, with "Other…" and non-answers such as "Prefer not to answer"
     /// last: the order for nominal questions.
@@ -30,7 +32,7 @@ pub enum BarOrder {
 }
 
 /// One number per category, drawn as horizontal bars.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BarSeries {
     pub title: String,
     pub categories: Vec<String>,
@@ -50,7 +52,7 @@ pub struct BarSeries {
 }
 
 /// Counts of a numeric answer in equal bins: `edges` has one more entry than `counts`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Histogram {
     pub title: String,
     pub edges: Vec<f64>,
@@ -62,7 +64,7 @@ pub struct Histogram {
 /// A two-way table of percentages: rows are the answers to one question, columns the
 /// groups of another, and `cells[row][col]` is the percent of group `col` that gave
 /// answer `row` (a column percentage).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupedTable {
     pub title: String,
     /// The question that defines the columns, for the legend.
@@ -79,7 +81,7 @@ pub struct GroupedTable {
 /// Answers on one agreement scale for one or more items (a Likert question or grid).
 /// `levels` run from the most negative to the most positive; `cells[item][level]` is
 /// the percent of the item's respondents who chose that level.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LikertRows {
     pub title: String,
     pub items: Vec<String>,
@@ -89,7 +91,7 @@ pub struct LikertRows {
 
 /// Results of a ranking question: per item, the mean Borda score (ranked first by
 /// everyone = `max_score`, last by everyone = 0) and the percent who ranked it first.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RankScores {
     pub title: String,
     pub items: Vec<String>,
@@ -99,7 +101,7 @@ pub struct RankScores {
 }
 
 /// What is printed under a chart so that it can be read on its own.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Footnote {
     /// Who the percentages are of, such as "Base: 1,234 respondents who answered".
     pub base: String,
@@ -153,7 +155,7 @@ impl Footnote {
 }
 
 /// A chart of one kind with its data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Chart {
     /// Horizontal bars: nominal, ordinal and multi-select questions.
     Bars(BarSeries),
