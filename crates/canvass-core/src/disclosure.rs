@@ -18,9 +18,9 @@
 //! cell: a count that differs by 1 to k − 1 from the same count in such a wider view
 //! is flagged ([`Layout::flag_differencing`]) and protected like a small count; and a
 //! table and the table of its complement within each wider view choose their withheld
-//! cells together ([`protect_split`]), so that with the wider table they never pin
-//! down a small count between them. `view::protect_table` drives this over the
-//! lattice of a filter's conditions.
+//! cells together ([`protect_split`]), against the wider table and everything set
+//! beside it, so that between them they never pin down a small count.
+//! `view::protect_table` drives this over the lattice of a filter's conditions.
 //!
 //! Everything here is a pure function of the counts and the table's shape, with ties
 //! broken by option identity rather than by position, so the same table reached two
@@ -30,10 +30,8 @@
 //! are not nested by their conditions (two filters that describe the same respondents
 //! in different words, or arbitrary pairs of views), against linking different tables
 //! (a crosstab against the frequencies of its own row question), or against exact
-//! linear-programming attacks that interval propagation cannot match; and one chain of
-//! three nested conditions is known to get through (the ignored test
-//! `known_gap_three_nested_conditions`). Closing those takes perturbation of published
-//! counts, which this project does not do.
+//! linear-programming attacks that interval propagation cannot match. Closing those
+//! takes perturbation of published counts, which this project does not do.
 
 use crate::dataset::Dataset;
 use crate::error::StatsError;
@@ -43,9 +41,10 @@ use crate::filter::Filter;
 pub const DEFAULT_K: usize = 10;
 
 /// Most conditions one filter may have under disclosure control: every subset of them
-/// is a view that the differencing checks and the joint suppression look at, so the
-/// work grows threefold with each condition.
-pub const MAX_CONDITIONS: usize = 6;
+/// is a view that the differencing checks and the joint suppression look at, and each
+/// table is protected against the tables of all of them at once, so the work grows
+/// steeply with each condition.
+pub const MAX_CONDITIONS: usize = 4;
 
 /// Most conditions one filter may have at all (one bit each in a `u32`).
 pub const MAX_CONDITIONS_RAW: usize = 31;
@@ -196,8 +195,6 @@ pub struct Entry {
     /// Set by [`Layout::flag_differencing`]: this count differs by fewer than k from
     /// the same count in a wider view, so it is protected like a small count.
     pub flagged: bool,
-    /// What an attacker already knows of this count from other tables, when withheld.
-    pub prior: Option<(i64, i64)>,
 }
 
 /// What the published numbers of a table satisfy, whatever their values.
@@ -223,7 +220,6 @@ impl Layout {
             role,
             key,
             flagged: false,
-            prior: None,
         });
         self.entries.len() - 1
     }
@@ -247,6 +243,26 @@ impl Layout {
                 entry.flagged = true;
             }
         }
+    }
+
+    /// Appends another layout's entries and constraints; returns the offset of its
+    /// first entry.
+    pub fn append(&mut self, other: &Layout) -> usize {
+        let offset = self.entries.len();
+        self.entries.extend(other.entries.iter().cloned());
+        for c in &other.constraints {
+            self.constraints.push(match c {
+                Constraint::Sum { whole, parts } => Constraint::Sum {
+                    whole: whole + offset,
+                    parts: parts.iter().map(|p| p + offset).collect(),
+                },
+                Constraint::AtMost { part, whole } => Constraint::AtMost {
+                    part: part + offset,
+                    whole: whole + offset,
+                },
+            });
+        }
+        offset
     }
 
     pub fn counts(&self) -> Vec<usize> {
@@ -373,52 +389,45 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
 
 /// The layout of two tables that split a wider view between them (the table of a
 /// filtered view and the table of its complement within a wider view) together with
-/// the wider table: every entry of the wider table is the sum of the two parts'.
+/// what is known around the wider table: every entry of the wider table is the sum of
+/// the two parts'.
 ///
-/// Entries `0..n` are `first`'s, `n..2n` are `second`'s, `2n..3n` the wider table's.
-/// A part whose fixed numbers are below k would be refused, so it shows nothing
-/// (its entries become hidden). The wider table's entries are fixed where
-/// `whole_bounds` pins them (shown, or worked out from its own context) and hidden
-/// with those bounds elsewhere, and then they must stay unpinned; `None` means that
-/// table is refused.
+/// Entries `0..n` are `first`'s, `n..2n` are `second`'s, and from `2n` on comes
+/// `whole_context`, whose first `n` entries are the wider table's own (fixed where it
+/// shows them, hidden where it withholds them), followed by whatever else an attacker
+/// can set beside it. Without a context (a refused wider table) the wider table's
+/// entries are all hidden. A part whose fixed numbers are below k would be refused,
+/// so it shows nothing (its entries become hidden).
 pub fn split_layout(
     first: &Layout,
     second: &Layout,
     whole: &Layout,
-    whole_bounds: Option<&[(i64, i64)]>,
+    whole_context: Option<&Layout>,
     k: usize,
 ) -> Layout {
     let n = first.entries.len();
     let mut joint = Layout::default();
     for part in [first, second] {
         let refused = part.entries.iter().any(|e| e.role == Role::Fixed && e.n < k);
-        for e in &part.entries {
-            let role = if refused { Role::Hidden } else { e.role };
-            joint.entries.push(Entry { role, ..e.clone() });
+        let mut part = part.clone();
+        if refused {
+            for e in &mut part.entries {
+                e.role = Role::Hidden;
+            }
         }
+        joint.append(&part);
     }
-    for (idx, e) in whole.entries.iter().enumerate() {
-        let bounds = whole_bounds.map(|b| b[idx]);
-        let known = bounds.is_some_and(|(lo, hi)| lo == hi);
-        let role = if known { Role::Fixed } else { Role::Hidden };
-        let at = joint.push(e.n, role, e.key);
-        joint.entries[at].prior = bounds.filter(|_| !known);
-        // What the wider table keeps unknown may protect counts of its own context
-        // (its other complements), so the two parts must not pin it down either.
-        joint.entries[at].flagged = bounds.is_some() && !known;
-    }
-    for (offset, part) in [(0, first), (n, second), (2 * n, whole)] {
-        for c in &part.constraints {
-            joint.constraints.push(match c {
-                Constraint::Sum { whole, parts } => Constraint::Sum {
-                    whole: whole + offset,
-                    parts: parts.iter().map(|p| p + offset).collect(),
-                },
-                Constraint::AtMost { part, whole } => Constraint::AtMost {
-                    part: part + offset,
-                    whole: whole + offset,
-                },
-            });
+    match whole_context {
+        Some(ctx) => {
+            joint.append(ctx);
+        }
+        None => {
+            let mut hidden = whole.clone();
+            for e in &mut hidden.entries {
+                e.role = Role::Hidden;
+                e.flagged = false;
+            }
+            joint.append(&hidden);
         }
     }
     for idx in 0..n {
@@ -431,18 +440,18 @@ pub fn split_layout(
 /// [`split_layout`]) at once, so that neither can be worked out from the other and
 /// the wider table.
 ///
-/// Both tables reach this same problem (each computes the other's counts and what is
-/// known of the wider table), with the parts in the same canonical order, so they
+/// Both tables reach this same problem (each computes the other's counts and the
+/// wider table's context), with the parts in the same canonical order, so they
 /// choose the same pattern. Returns the withheld flags of `first` and of `second`.
 pub fn protect_split(
     first: &Layout,
     second: &Layout,
     whole: &Layout,
-    whole_bounds: Option<&[(i64, i64)]>,
+    whole_context: Option<&Layout>,
     k: usize,
 ) -> Result<(Vec<bool>, Vec<bool>), Unprotectable> {
     let n = first.entries.len();
-    let withheld = protect(&split_layout(first, second, whole, whole_bounds, k), k)?;
+    let withheld = protect(&split_layout(first, second, whole, whole_context, k), k)?;
     Ok((withheld[..n].to_vec(), withheld[n..2 * n].to_vec()))
 }
 
@@ -504,20 +513,14 @@ fn constraint_members(c: &Constraint) -> Vec<usize> {
 const UNBOUNDED: i64 = i64::MAX / 4;
 
 /// The attacker: the tightest interval for every entry that interval propagation can
-/// derive from the shown entries, non-negativity, what other tables already told
-/// (`Entry::prior`) and the table's constraints. A shown entry's interval is its value.
+/// derive from the shown entries, non-negativity and the table's constraints. A shown
+/// entry's interval is its value.
 pub fn attack(layout: &Layout, withheld: &[bool]) -> Vec<(i64, i64)> {
     let mut bounds: Vec<(i64, i64)> = layout
         .entries
         .iter()
         .zip(withheld)
-        .map(|(e, &w)| {
-            if w {
-                e.prior.unwrap_or((0, UNBOUNDED))
-            } else {
-                (e.n as i64, e.n as i64)
-            }
-        })
+        .map(|(e, &w)| if w { (0, UNBOUNDED) } else { (e.n as i64, e.n as i64) })
         .collect();
     let add = |a: i64, b: i64| a.saturating_add(b).min(UNBOUNDED);
     let sub = |a: i64, b: i64| if a >= UNBOUNDED { UNBOUNDED } else { a.saturating_sub(b) };

@@ -4,9 +4,7 @@
 //! the wider views its filter implies.
 
 use crate::dataset::Dataset;
-use crate::disclosure::{
-    attack, check_view, protect, protect_split, split_layout, Lattice, Layout, Role, Unprotectable, DEFAULT_K,
-};
+use crate::disclosure::{check_view, protect, protect_split, Lattice, Layout, Role, Unprotectable, DEFAULT_K};
 use crate::error::StatsError;
 use crate::filter::Filter;
 use crate::weights::{row_weights, Tally};
@@ -178,13 +176,14 @@ impl From<Unprotectable> for PatternError {
     }
 }
 
-/// A table's published pattern and what an attacker can work out of it.
+/// A table's published pattern and everything an attacker can set beside it.
 #[derive(Clone)]
 struct Pattern {
     withheld: Vec<bool>,
-    /// The attacker's interval for each count, from this table, its wider tables and
-    /// its complements (a shown count's interval is its value).
-    bounds: Vec<(i64, i64)>,
+    /// This table (its entries first, fixed where shown and hidden where withheld),
+    /// the tables of its complements and, recursively, the contexts of its wider
+    /// tables, tied together by the sums that splitting a view implies.
+    context: Layout,
 }
 
 /// The pattern of the table over `view`, memoised by condition subset for the wider
@@ -214,15 +213,15 @@ fn pattern(
             }
         };
         let complement = build(&split.complement).map_err(PatternError::Stats)?;
-        pairs.push((wider, wider_pattern.map(|p| p.bounds), complement, split.own_first));
+        pairs.push((wider, wider_pattern.map(|p| p.context), complement, split.own_first));
     }
     let mut withheld = protect(&flagged, k)?;
     let mut theirs = Vec::new();
-    for (wider, wider_bounds, complement, own_first) in &pairs {
+    for (wider, wider_context, complement, own_first) in &pairs {
         let (mine, other) = if *own_first {
-            protect_split(own, complement, wider, wider_bounds.as_deref(), k)?
+            protect_split(own, complement, wider, wider_context.as_ref(), k)?
         } else {
-            let (c, o) = protect_split(complement, own, wider, wider_bounds.as_deref(), k)?;
+            let (c, o) = protect_split(complement, own, wider, wider_context.as_ref(), k)?;
             (o, c)
         };
         for (w, m) in withheld.iter_mut().zip(mine) {
@@ -230,31 +229,32 @@ fn pattern(
         }
         theirs.push(other);
     }
-    // What the attacker learns: this table's own arithmetic, and each split with the
-    // complement showing what its part of the joint choice shows (it may show less).
+    // The context: this table as published, then for each split the complement as
+    // its part of the joint choice shows it (it may show less) and the wider table's
+    // own context.
     let n = own.entries.len();
-    let mut bounds = attack(own, &withheld);
-    for ((wider, wider_bounds, complement, own_first), other) in pairs.iter().zip(&theirs) {
-        let (first, second, first_w, second_w) = if *own_first {
-            (own, complement, &withheld, other)
-        } else {
-            (complement, own, other, &withheld)
+    let mut context = published(own, &withheld, k);
+    for ((wider, wider_context, complement, _), other) in pairs.iter().zip(&theirs) {
+        let c_offset = context.append(&published(complement, other, k));
+        let w_offset = match wider_context {
+            Some(ctx) => context.append(ctx),
+            None => context.append(&published(wider, &vec![true; n], k)),
         };
-        let joint = split_layout(first, second, wider, wider_bounds.as_deref(), k);
-        // Hidden entries (a refused part, the wider table's unknowns) are withheld.
-        let joint_withheld: Vec<bool> = first_w
-            .iter()
-            .chain(second_w)
-            .chain(std::iter::repeat_n(&false, n))
-            .zip(&joint.entries)
-            .map(|(&w, e)| w || e.role == Role::Hidden)
-            .collect();
-        let joint_bounds = attack(&joint, &joint_withheld);
-        let offset = if *own_first { 0 } else { n };
-        for (idx, b) in bounds.iter_mut().enumerate() {
-            let (lo, hi) = joint_bounds[offset + idx];
-            *b = (b.0.max(lo), b.1.min(hi));
+        for idx in 0..n {
+            context.sum(w_offset + idx, vec![idx, c_offset + idx]);
         }
     }
-    Ok(Pattern { withheld, bounds })
+    Ok(Pattern { withheld, context })
+}
+
+/// A table as an attacker sees it: shown entries fixed, withheld ones hidden; a table
+/// whose fixed numbers are below k is refused and shows nothing.
+fn published(layout: &Layout, withheld: &[bool], k: usize) -> Layout {
+    let refused = layout.entries.iter().any(|e| e.role == Role::Fixed && e.n < k);
+    let mut out = layout.clone();
+    for (e, &w) in out.entries.iter_mut().zip(withheld) {
+        e.role = if w || refused { Role::Hidden } else { Role::Fixed };
+        e.flagged = false;
+    }
+    out
 }

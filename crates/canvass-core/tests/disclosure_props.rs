@@ -466,13 +466,11 @@ fn check_filter_sequence(
     Ok(())
 }
 
-/// A counterexample that a 200,000-case search found and the suppression does not
-/// yet withstand: three conditions, two of them on the same question, where the
-/// narrowest split pins a cell whose protection lives two levels up. Kept here, run
-/// with `--ignored`, until the joint suppression reaches that far.
+/// A counterexample that a 200,000-case search found against an earlier version: three
+/// conditions, two of them on the same question, where the narrowest split pinned a
+/// cell whose protection lived two levels up.
 #[test]
-#[ignore = "known gap: three nested conditions, see ARCHITECTURE.md"]
-fn known_gap_three_nested_conditions() {
+fn three_nested_conditions_two_on_one_question() {
     let a = [
         2, 0, 3, 0, 2, 1, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0, 2, 3, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 0, 0, 0,
         1, 3, -1, 0, 0,
