@@ -5,12 +5,14 @@
 //! binary holds no statistics of its own.
 
 mod chart_cmd;
+mod crosstab;
+mod filter_args;
+mod freq;
+mod rank;
 
-use canvass_core::freq::{frequencies, BaseKind, Frequencies};
-use canvass_core::{load, LoadOptions, Loaded};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod summary;
@@ -31,38 +33,31 @@ struct Cli {
 enum Command {
     /// List the questions of a survey file with their kinds and answer counts.
     Summary(summary::SummaryArgs),
-    /// Count the answers to one question.
+    /// Count the answers to one question, over a filtered and weighted view.
+    #[command(after_help = filter_args::FILTER_HELP)]
     Freq {
         file: PathBuf,
-        /// The question: its id, or its 1-based position such as @3.
-        question: String,
-        /// Which respondents percentages are of.
-        #[arg(long, value_enum, default_value_t = Base::Answered)]
-        base: Base,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: freq::FreqArgs,
+    },
+    /// Cross-tabulate two questions, with percents, intervals and tests.
+    #[command(after_help = filter_args::FILTER_HELP)]
+    Crosstab {
+        file: PathBuf,
+        #[command(flatten)]
+        args: crosstab::CrosstabArgs,
+    },
+    /// Borda scores and first-place shares of a ranking question's items.
+    #[command(after_help = filter_args::FILTER_HELP)]
+    Rank {
+        file: PathBuf,
+        #[command(flatten)]
+        args: rank::RankArgs,
     },
     /// Draw one question, or one question by another, to an SVG or PNG file.
     Chart(chart_cmd::ChartArgs),
     /// Generate a synthetic release from a codebook, or check a release (--check).
     Synth(synth::SynthArgs),
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Base {
-    Asked,
-    Answered,
-    All,
-}
-
-impl From<Base> for BaseKind {
-    fn from(b: Base) -> Self {
-        match b {
-            Base::Asked => BaseKind::Asked,
-            Base::Answered => BaseKind::Answered,
-            Base::All => BaseKind::All,
-        }
-    }
 }
 
 fn main() -> ExitCode {
@@ -82,51 +77,15 @@ fn run(cli: Cli) -> Result<(), String> {
             false => Err("synth --check: the release does not match its codebook (see above)".into()),
         },
         Command::Summary(args) => summary::run(args),
-        Command::Freq {
-            file,
-            question,
-            base,
-            json,
-        } => {
-            let loaded = read_survey(&file)?;
-            let question_idx = loaded.dataset.find(&question).ok_or_else(|| {
-                format!(
-                    "no question {question:?} in {}: name it by id or by position such as @3 (see `canvass summary`)",
-                    file.display()
-                )
-            })?;
-            let freq = frequencies(&loaded.dataset, question_idx, base.into()).map_err(|e| e.to_string())?;
-            if json {
-                print_json(&freq)
-            } else {
-                print_frequencies(&freq);
-                Ok(())
-            }
-        }
+        Command::Freq { file, args } => freq::run(&args.table.read_survey(&file)?, &file, &args),
+        Command::Crosstab { file, args } => crosstab::run(&args.table.read_survey(&file)?, &file, &args),
+        Command::Rank { file, args } => rank::run(&args.table.read_survey(&file)?, &file, &args),
         Command::Chart(args) => chart_cmd::run(args),
     }
-}
-
-fn read_survey(path: &Path) -> Result<Loaded, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    load(&bytes, &LoadOptions::default()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<(), String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(())
-}
-
-fn print_frequencies(f: &Frequencies) {
-    println!("{}", f.text);
-    for row in &f.rows {
-        let count = row.count.map_or("–".to_string(), |c| format!("{c}"));
-        let percent = row.percent.map_or("–".to_string(), |p| format!("{p:.1}%"));
-        println!("  {:<40} {:>8} {:>7}", row.option, count, percent);
-    }
-    println!("  base: {:?}, n = {}", f.base.kind, f.base.n);
-    for m in &f.missing {
-        println!("  {}: {}", m.reason.label(), m.count);
-    }
 }

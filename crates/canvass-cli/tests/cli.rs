@@ -22,7 +22,8 @@ fn canvass(args: &[&str]) -> (bool, String, String) {
 #[test]
 fn freq_json_has_the_public_shape_and_hand_counted_numbers() {
     let file = data("one-header-row.csv");
-    let (ok, stdout, stderr) = canvass(&["freq", file.to_str().unwrap(), "@2", "--json"]);
+    // --k 0: twelve rows are all below the default threshold.
+    let (ok, stdout, stderr) = canvass(&["freq", file.to_str().unwrap(), "@2", "--json", "--k", "0"]);
     assert!(ok, "{stderr}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["question"], "Which language do you use most?");
@@ -312,4 +313,184 @@ fn chart_errors_are_sentences() {
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--png", "/no/such/dir/x.png"]);
     assert!(!ok);
     assert!(stderr.contains("/no/such/dir/x.png"), "{stderr}");
+}
+
+fn survey_200() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../canvass-core/tests/data/survey-200.csv")
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let (ok, stdout, stderr) = canvass(args);
+    assert!(ok, "{args:?}: {stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn crosstab_json_has_the_public_shape_and_hand_counted_numbers() {
+    let file = data("one-header-row.csv");
+    let v = json_of(&["crosstab", file.to_str().unwrap(), "@2", "@3", "--k", "0", "--json"]);
+    assert_eq!(
+        v["row_labels"],
+        serde_json::json!(["Python", "Rust", "Julia", "C++", "C, C++ or Fortran"])
+    );
+    // The loader reads the NumPy question as a frequency scale, in scale order.
+    assert_eq!(
+        v["col_labels"],
+        serde_json::json!(["Rarely", "Monthly", "Weekly", "Daily"])
+    );
+    // Counted by hand from the file; R10 has no language and is left out.
+    assert_eq!(
+        v["counts"],
+        serde_json::json!([
+            [0.0, 0.0, 2.0, 4.0],
+            [1.0, 0.0, 0.0, 1.0],
+            [0.0, 1.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 1.0],
+            [0.0, 1.0, 0.0, 0.0]
+        ])
+    );
+    assert_eq!(v["row_totals"], serde_json::json!([6.0, 2.0, 1.0, 1.0, 1.0]));
+    assert_eq!(v["col_totals"], serde_json::json!([1.0, 2.0, 2.0, 6.0]));
+    assert_eq!(v["total"], 11.0);
+    // From tests/data/crosstab_one_header_row.py (scipy's chi2_contingency).
+    let chi2 = &v["chi2"];
+    assert!((chi2["statistic"].as_f64().unwrap() - 16.80555555555555).abs() < 1e-9);
+    assert_eq!(chi2["df"], 12);
+    assert!((chi2["p"].as_f64().unwrap() - 0.15705921510446166).abs() < 1e-9);
+    assert!((chi2["cramers_v"].as_f64().unwrap() - 0.7136240321480626).abs() < 1e-9);
+    assert!(chi2["warning"].as_str().unwrap().contains("below 5"));
+}
+
+#[test]
+fn default_k_withholds_small_counts_as_nulls() {
+    let file = data("one-header-row.csv");
+    let v = json_of(&["freq", file.to_str().unwrap(), "@2", "--json"]);
+    assert_eq!(v["base"]["n"], 11.0);
+    for row in v["rows"].as_array().unwrap() {
+        assert!(
+            row["count"].is_null() && row["percent"].is_null() && row["ci"].is_null(),
+            "{row}"
+        );
+    }
+    let v = json_of(&["crosstab", file.to_str().unwrap(), "@2", "@3", "--json"]);
+    assert!(v["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .all(Value::is_null));
+    assert!(v["row_totals"].as_array().unwrap().iter().all(Value::is_null));
+    assert!(v["chi2"].is_null());
+    assert_eq!(v["total"], 11.0);
+}
+
+#[test]
+fn small_views_and_differencing_filters_are_refused() {
+    let file = data("one-header-row.csv");
+    let (ok, _, stderr) = canvass(&["freq", file.to_str().unwrap(), "@2", "--filter", "@3=Daily"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("fewer than 10 respondents match this filter"),
+        "{stderr}"
+    );
+    // Plan is blank for a handful of the 200: "plan answered" sets them apart.
+    let file = survey_200();
+    let (ok, _, stderr) = canvass(&[
+        "freq",
+        file.to_str().unwrap(),
+        "region",
+        "--filter",
+        "plan=Free|Pro|Team",
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("sets apart fewer than 10"), "{stderr}");
+    // --k 0 lifts both.
+    let (ok, _, stderr) = canvass(&[
+        "freq",
+        file.to_str().unwrap(),
+        "region",
+        "--filter",
+        "plan=Free|Pro|Team",
+        "--k",
+        "0",
+    ]);
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn filters_weights_and_bad_input_through_the_command_line() {
+    let file = survey_200();
+    let f = file.to_str().unwrap();
+    // Hand-checkable: region=North keeps exactly the 81 North respondents.
+    let v = json_of(&["freq", f, "region", "--filter", "region=North", "--json"]);
+    assert_eq!(v["respondents"], 81);
+    assert_eq!(v["rows"][0]["count"], 81.0);
+    let v = json_of(&["freq", f, "region", "--weight", "weight", "--json"]);
+    assert_eq!(v["weighted"], true);
+    assert!(v["effective_n"].as_f64().unwrap() < 200.0);
+    let v = json_of(&["freq", f, "age", "--json"]);
+    assert_eq!(v["bins"]["rule"], "decades");
+    assert!(v["summary"]["median"].is_number());
+    for (args, needle) in [
+        (
+            vec!["freq", f, "region", "--filter", "region=Nowhere"],
+            "no option \"Nowhere\"",
+        ),
+        (
+            vec!["freq", f, "region", "--filter", "region>3"],
+            "needs a numeric question",
+        ),
+        (
+            vec!["freq", f, "region", "--filter", "nosuch=1"],
+            "no question \"nosuch\"",
+        ),
+        (
+            vec!["freq", f, "region", "--weight", "region"],
+            "a weight must be numeric",
+        ),
+        (vec!["crosstab", f, "region", "age"], "categorical or multi-select"),
+        (vec!["freq", f, "age", "--bin-width", "0"], "positive number"),
+        (vec!["freq", f, "region", "--percent-of", "selections"], "multi-select"),
+    ] {
+        let (ok, _, stderr) = canvass(&args);
+        assert!(!ok, "{args:?}");
+        assert!(
+            stderr.starts_with("canvass: ") && stderr.contains(needle),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn k_comes_from_the_release_manifest_unless_given() {
+    let dir = std::env::temp_dir().join(format!("canvass-k-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Twelve answers: a 8, b 4. With k = 3 both show; with the default 10, b does not.
+    let csv = dir.join("answers.csv");
+    std::fs::write(&csv, "q\na\na\na\na\na\na\na\na\nb\nb\nb\nb\n").unwrap();
+    let f = csv.to_str().unwrap();
+    let counts = |v: &Value| -> Vec<Value> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["count"].clone())
+            .collect()
+    };
+    let v = json_of(&["freq", f, "q", "--json"]);
+    assert_eq!(v["k"], 10);
+    assert_eq!(counts(&v), [Value::Null, Value::Null]);
+    std::fs::write(dir.join("manifest.json"), r#"{"disclosure_threshold_k": 3}"#).unwrap();
+    let v = json_of(&["freq", f, "q", "--json"]);
+    assert_eq!(v["k"], 3);
+    assert_eq!(counts(&v), [serde_json::json!(8.0), serde_json::json!(4.0)]);
+    let v = json_of(&["freq", f, "q", "--json", "--k", "0"]);
+    assert_eq!(v["k"], 0);
+    std::fs::write(dir.join("manifest.json"), "{not json").unwrap();
+    let (ok, _, stderr) = canvass(&["freq", f, "q"]);
+    assert!(
+        !ok && stderr.contains("manifest.json") && stderr.contains("--k"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -452,6 +452,17 @@ impl Dataset {
         self.questions.get(question_idx)
     }
 
+    /// Indices of the questions of a group (a grid's items, a ranking's items), in
+    /// file order.
+    pub fn group_members(&self, group: &str) -> Vec<usize> {
+        self.questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.group.as_deref() == Some(group))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// Finds a question by id, or by 1-based position written `@3`.
     pub fn find(&self, name: &str) -> Option<usize> {
         if let Some(pos) = name.strip_prefix('@') {

@@ -3,10 +3,24 @@
 //! Every table states its base: which respondents the percentages are of, and how many
 //! there were. Respondents who were not asked, left the question blank or declined are
 //! counted apart and never folded into an answer.
+//!
+//! One function, [`freq_table`], serves every closed kind: categories and scales
+//! (with top-2-box and diverging-bar data for ordinal and grid items), multi-select
+//! (percent of respondents by default, of selections on request, and the respondents
+//! who selected nothing), and numbers (histogram bins, top-coded answers as bins of
+//! their own). Every table is computed over a filtered, optionally weighted view and
+//! passed through disclosure control; [`frequencies`] is the raw form for one's own data.
 
-use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell, Question};
+use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell, QuestionKind};
+use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
+pub use crate::error::StatsError;
+use crate::numeric::{bin_index, choose_bins, fmt_edge, BinRule};
+use crate::view::{protect_table, TableOptions, View};
+use crate::weights::Tally;
 use serde::{Deserialize, Serialize};
-use std::fmt;
+
+/// The error of a frequency table; the same type as every other table's.
+pub type FreqError = StatsError;
 
 /// Which respondents the percentages are of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -17,13 +31,45 @@ pub enum BaseKind {
     Answered,
     /// Respondents who were shown the question: answered, blank or declined.
     Asked,
-    /// Every respondent in the file.
+    /// Every respondent in the view (the whole file when there is no filter).
     All,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+impl BaseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaseKind::Answered => "answered",
+            BaseKind::Asked => "asked",
+            BaseKind::All => "all",
+        }
+    }
+}
+
+/// What multi-select percentages are of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PercentOf {
+    /// Respondents in the base: options can sum past 100%, since one respondent may
+    /// select several. The default, because it answers "how many people chose this".
+    #[default]
+    Respondents,
+    /// All selections made: options sum to 100%.
+    Selections,
+}
+
+impl PercentOf {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PercentOf::Respondents => "respondents",
+            PercentOf::Selections => "selections",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Base {
     pub kind: BaseKind,
+    /// Respondents in the base, weighted when a weight is given.
     pub n: f64,
 }
 
@@ -43,164 +89,508 @@ pub struct MissingCount {
     pub count: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A frequency table. `None` counts, percents and intervals are withheld by
+/// disclosure control or genuinely zero; the two look the same on purpose.
+///
+/// Fields after `respondents` were added later; they default when reading JSON that
+/// lacks them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Frequencies {
     pub question: String,
     pub text: String,
     pub base: Base,
     pub rows: Vec<FreqRow>,
+    /// Missing reasons with a count that may be shown; a withheld one is left out like
+    /// a reason nobody gave.
     pub missing: Vec<MissingCount>,
-    /// For multi-select questions percentages are of respondents and may sum past 100.
+    /// What percentages are of: "respondents" (multi-select options may then sum past
+    /// 100) or "selections".
     pub percent_of: String,
+    /// Respondents in the view, unweighted.
     pub respondents: usize,
+    #[serde(default)]
+    pub kind: String,
+    /// The disclosure threshold this table obeys; 0 when control is off.
+    #[serde(default)]
+    pub k: usize,
+    #[serde(default)]
+    pub weighted: bool,
+    /// Kish's effective size of the base, used by every interval.
+    #[serde(default)]
+    pub effective_n: f64,
+    /// Multi-select only: respondents who answered and selected nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_none: Option<FreqRow>,
+    /// Ordinal and grid items with three or more levels: the top two levels together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_two: Option<FreqRow>,
+    /// Ordinal and grid items: bar segments of a diverging chart, in scale order.
+    /// Absent when any level is withheld, since the offsets would reveal it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diverging: Option<Vec<DivergingSegment>>,
+    /// Numeric questions: how the bins were chosen and their edges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bins: Option<Bins>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FreqError {
-    NoSuchQuestion(String),
-    NotCountable { question: String, kind: &'static str },
+/// One level's bar in a diverging stacked chart, in percent of the base: levels below
+/// the scale's middle extend left of zero, levels above it right, and a middle level
+/// straddles zero.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DivergingSegment {
+    pub option: String,
+    pub start: f64,
+    pub end: f64,
 }
 
-impl fmt::Display for FreqError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FreqError::NoSuchQuestion(name) => {
-                write!(
-                    f,
-                    "no question {name:?}: name it by id or by position such as @3 (see `canvass summary`)"
-                )
-            }
-            FreqError::NotCountable { question, kind } => {
-                write!(
-                    f,
-                    "question {question:?} is {kind}; only closed questions and numbers have frequencies"
-                )
-            }
-        }
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bins {
+    pub rule: BinRule,
+    pub edges: Vec<f64>,
 }
-
-impl std::error::Error for FreqError {}
 
 /// 1.96, the two-sided 95% normal quantile, to the precision Wilson intervals need.
 const Z_95: f64 = 1.959_963_984_540_054;
 
 /// Wilson score interval for `count` successes out of `n`, as percentages.
 pub fn wilson_interval(count: f64, n: f64) -> Option<[f64; 2]> {
-    if n <= 0.0 {
+    if n <= 0.0 || !count.is_finite() || !n.is_finite() {
         return None;
     }
-    let p = count / n;
+    let p = (count / n).clamp(0.0, 1.0);
     let z2 = Z_95 * Z_95;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = Z_95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
     Some([100.0 * (centre - half).max(0.0), 100.0 * (centre + half).min(1.0)])
 }
 
-/// Counts the answers to question `question_idx`.
+/// A share of a weighted base with its interval: the interval uses the base's
+/// effective size, so weighting widens it.
+pub(crate) fn share(part: &Tally, base: &Tally) -> (Option<f64>, Option<[f64; 2]>) {
+    if base.weight <= 0.0 {
+        return (None, None);
+    }
+    let p = part.weight / base.weight;
+    let n_eff = base.effective_n();
+    (Some(100.0 * p), wilson_interval(p * n_eff, n_eff))
+}
+
+/// What to count and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreqSpec {
+    pub question_idx: usize,
+    pub base: BaseKind,
+    pub percent_of: PercentOf,
+    /// Numeric questions: a bin width instead of the default rule.
+    pub bin_width: Option<f64>,
+    pub options: TableOptions,
+}
+
+impl FreqSpec {
+    /// Answered base, percent of respondents, default bins, no filter or weight, k = 10.
+    pub fn new(question_idx: usize) -> Self {
+        FreqSpec {
+            question_idx,
+            base: BaseKind::Answered,
+            percent_of: PercentOf::Respondents,
+            bin_width: None,
+            options: TableOptions {
+                k: DEFAULT_K,
+                ..TableOptions::default()
+            },
+        }
+    }
+}
+
+/// Counts the answers to question `question_idx` with no filter, no weight and no
+/// disclosure control: the raw table for a team's own data.
 pub fn frequencies(dataset: &Dataset, question_idx: usize, base_kind: BaseKind) -> Result<Frequencies, FreqError> {
+    freq_table(
+        dataset,
+        &FreqSpec {
+            base: base_kind,
+            options: TableOptions::raw(),
+            ..FreqSpec::new(question_idx)
+        },
+    )
+}
+
+/// Counts over the view, with the option labels and their tallies.
+struct Counted {
+    labels: Vec<String>,
+    options: Vec<Tally>,
+    missing: [Tally; 3],
+    /// Multi-select: answered with nothing selected, and answered with something.
+    none: Option<(Tally, Tally)>,
+    bins: Option<Bins>,
+}
+
+/// Counts over `view`; numeric bins use `edges` when given (so that a wider view is
+/// binned like the table it is compared with) and the spec's rule otherwise.
+fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>) -> Result<Counted, StatsError> {
     let question = dataset
-        .question(question_idx)
-        .ok_or_else(|| FreqError::NoSuchQuestion(format!("@{}", question_idx + 1)))?;
-    let mut missing_counts = [0usize; 3];
-    let (labels, counts, percent_of) = match &question.column {
+        .question(spec.question_idx)
+        .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
+    let mut missing = [Tally::default(); 3];
+    let counted = match &question.column {
         Column::Categorical(col) => {
-            let mut counts = vec![0usize; col.levels().len()];
-            for &code in col.codes() {
-                match Categorical::decode(code) {
-                    CategoricalCell::Level(level_idx) => counts[level_idx as usize] += 1,
-                    CategoricalCell::Missing(m) => missing_counts[m as usize] += 1,
+            let mut options = vec![Tally::default(); col.levels().len()];
+            for row_idx in view.rows() {
+                let w = view.weights[row_idx];
+                match Categorical::decode(col.codes()[row_idx]) {
+                    CategoricalCell::Level(level_idx) => options[level_idx as usize].add(w),
+                    CategoricalCell::Missing(m) => missing[m as usize].add(w),
                 }
             }
-            (col.levels().to_vec(), counts, "respondents".to_string())
+            Counted {
+                labels: col.levels().to_vec(),
+                options,
+                missing,
+                none: None,
+                bins: None,
+            }
         }
         Column::Multi(col) => {
-            for row_idx in 0..col.len() {
+            let mut options = vec![Tally::default(); col.options().len()];
+            let (mut none, mut any) = (Tally::default(), Tally::default());
+            for row_idx in view.rows() {
+                let w = view.weights[row_idx];
                 if let Some(m) = col.missing(row_idx) {
-                    missing_counts[m as usize] += 1;
+                    missing[m as usize].add(w);
+                    continue;
+                }
+                let mut selected_any = false;
+                for (opt_idx, tally) in options.iter_mut().enumerate() {
+                    if col.selected(opt_idx).contains(row_idx) {
+                        tally.add(w);
+                        selected_any = true;
+                    }
+                }
+                if selected_any {
+                    any.add(w);
+                } else {
+                    none.add(w);
                 }
             }
-            let counts = (0..col.options().len()).map(|o| col.selected(o).count_ones()).collect();
-            (col.options().to_vec(), counts, "respondents".to_string())
+            Counted {
+                labels: col.options().to_vec(),
+                options,
+                missing,
+                none: Some((none, any)),
+                bins: None,
+            }
         }
         Column::Numeric(col) => {
-            let values: Vec<f64> = col
-                .cells()
-                .iter()
-                .filter_map(|c| match c {
-                    NumericCell::Value(v) => Some(*v),
+            let values: Vec<f64> = view
+                .rows()
+                .filter_map(|r| match col.cells()[r] {
+                    NumericCell::Value(v) => Some(v),
                     _ => None,
                 })
                 .collect();
-            let bins = nice_bins(&values);
-            let mut counts = vec![0usize; bins.len() + col.coded_labels().len()];
-            for cell in col.cells() {
-                match *cell {
+            // Given edges come from the table this count is compared with; the rule
+            // recorded for them is never shown.
+            let (rule, edges) = match edges {
+                Some(e) => (BinRule::FreedmanDiaconis, e.to_vec()),
+                None => choose_bins(question, &values, spec.bin_width)?,
+            };
+            let n_bins = edges.len().saturating_sub(1);
+            let mut options = vec![Tally::default(); n_bins + col.coded_labels().len()];
+            for row_idx in view.rows() {
+                let w = view.weights[row_idx];
+                match col.cells()[row_idx] {
                     NumericCell::Value(v) => {
-                        let bin_idx = bins.iter().rposition(|b| v >= b.0).unwrap_or(0);
-                        counts[bin_idx] += 1;
+                        // Edges span every value in the view, so a bin always exists.
+                        if let Some(bin_idx) = bin_index(&edges, v) {
+                            options[bin_idx].add(w);
+                        }
                     }
-                    NumericCell::Coded(i) => counts[bins.len() + i as usize] += 1,
-                    NumericCell::Missing(m) => missing_counts[m as usize] += 1,
+                    NumericCell::Coded(i) => options[n_bins + i as usize].add(w),
+                    NumericCell::Missing(m) => missing[m as usize].add(w),
                 }
             }
-            let mut labels: Vec<String> = bins
-                .iter()
-                .map(|(lo, hi)| format!("{}–{}", fmt_num(*lo), fmt_num(*hi)))
+            let mut labels: Vec<String> = edges
+                .windows(2)
+                .map(|e| format!("{}–{}", fmt_edge(e[0]), fmt_edge(e[1])))
                 .collect();
             labels.extend(col.coded_labels().iter().cloned());
-            (labels, counts, "respondents".to_string())
+            Counted {
+                labels,
+                options,
+                missing,
+                none: None,
+                bins: Some(Bins { rule, edges }),
+            }
         }
         Column::Text(_) => {
-            return Err(FreqError::NotCountable {
+            return Err(StatsError::NotCountable {
                 question: question.id.clone(),
                 kind: question.kind.as_str(),
-            });
+            })
         }
     };
-    let answered = answered_count(question);
-    let base_n = match base_kind {
-        BaseKind::Answered => answered,
-        BaseKind::Asked => dataset.n_rows() - missing_counts[Missing::NotAsked as usize],
-        BaseKind::All => dataset.n_rows(),
-    } as f64;
-    let rows = labels
-        .into_iter()
-        .zip(counts)
-        .map(|(option, count)| {
-            let count = count as f64;
-            FreqRow {
+    Ok(counted)
+}
+
+fn sum_tallies<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
+    let mut total = Tally::default();
+    for t in tallies {
+        total.merge(t);
+    }
+    total
+}
+
+/// Counts the answers to one question over a filtered, weighted view, with the base
+/// the spec asks for and disclosure control at the spec's k.
+pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, StatsError> {
+    let question = dataset
+        .question(spec.question_idx)
+        .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
+    let view = View::new(dataset, &spec.options)?;
+    let k = view.k;
+    let c = count(dataset, spec, &view, None)?;
+    let is_multi = c.none.is_some();
+    if spec.percent_of == PercentOf::Selections && !is_multi {
+        return Err(StatsError::WrongKind {
+            question: question.id.clone(),
+            kind: question.kind.as_str(),
+            needed: "a multi-select question for percent of selections",
+        });
+    }
+    let [_, no_answer, declined] = c.missing;
+    let answered = match c.none {
+        Some((none, any)) => sum_tallies([&none, &any]),
+        None => sum_tallies(&c.options),
+    };
+    let asked = sum_tallies([&answered, &no_answer, &declined]);
+    let selections = sum_tallies(&c.options);
+    let base_tally = match (spec.percent_of, spec.base) {
+        (PercentOf::Selections, _) => selections,
+        (_, BaseKind::Answered) => answered,
+        (_, BaseKind::Asked) => asked,
+        (_, BaseKind::All) => view.universe,
+    };
+    if k > 0 && base_tally.n < k {
+        return Err(StatsError::BaseTooSmall {
+            question: question.id.clone(),
+            k,
+        });
+    }
+
+    let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
+    let n_levels = c.options.len();
+    let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n);
+    let edges = c.bins.as_ref().map(|b| b.edges.clone());
+    let withheld = protect_table(
+        &view,
+        &layout,
+        |other| {
+            let counted = count(dataset, spec, other, edges.as_deref())?;
+            Ok(freq_layout(spec, is_scale, &counted, other.universe.n).0)
+        },
+        || format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
+    )?;
+    let FreqEntries {
+        options: option_entries,
+        missing: missing_entries,
+        none: none_entry,
+        top_two: top_two_entry,
+    } = entries;
+
+    let row = |option: String, tally: &Tally, entry: usize| -> FreqRow {
+        if withheld[entry] {
+            return FreqRow {
                 option,
-                count: Some(count),
-                percent: (base_n > 0.0).then(|| 100.0 * count / base_n),
-                ci: wilson_interval(count, base_n),
-            }
-        })
+                count: None,
+                percent: None,
+                ci: None,
+            };
+        }
+        let (percent, ci) = share(tally, &base_tally);
+        FreqRow {
+            option,
+            count: Some(tally.weight),
+            percent,
+            ci,
+        }
+    };
+    let rows: Vec<FreqRow> = c
+        .labels
+        .iter()
+        .zip(&c.options)
+        .zip(&option_entries)
+        .map(|((label, tally), &e)| row(label.clone(), tally, e))
         .collect();
     let missing = Missing::ALL
         .iter()
+        .filter(|&&reason| c.missing[reason as usize].n > 0 && !withheld[missing_entries[reason as usize]])
         .map(|&reason| MissingCount {
             reason,
-            count: missing_counts[reason as usize] as f64,
+            count: c.missing[reason as usize].weight,
         })
-        .filter(|m| m.count > 0.0)
         .collect();
+    let selected_none = match (c.none, none_entry) {
+        (Some((none, _)), Some(e)) => Some(row("selected none".into(), &none, e)),
+        _ => None,
+    };
+    let top_two = top_two_entry.map(|e| {
+        let tally = sum_tallies(&c.options[n_levels - 2..]);
+        row(
+            format!("top 2: {} + {}", c.labels[n_levels - 2], c.labels[n_levels - 1]),
+            &tally,
+            e,
+        )
+    });
+    let diverging = if is_scale { diverging_segments(&rows) } else { None };
     Ok(Frequencies {
         question: question.id.clone(),
         text: question.text.clone(),
         base: Base {
-            kind: base_kind,
-            n: base_n,
+            kind: spec.base,
+            n: base_tally.weight,
         },
         rows,
         missing,
-        percent_of,
-        respondents: dataset.n_rows(),
+        percent_of: spec.percent_of.as_str().to_string(),
+        respondents: view.universe.n,
+        kind: question.kind.as_str().to_string(),
+        k,
+        weighted: spec.options.weight_idx.is_some(),
+        effective_n: base_tally.effective_n(),
+        selected_none,
+        top_two,
+        diverging,
+        bins: c.bins,
     })
 }
 
-fn answered_count(question: &Question) -> usize {
-    question.answered()
+/// Where each shown number of a frequency table sits in its disclosure layout.
+struct FreqEntries {
+    options: Vec<usize>,
+    missing: Vec<usize>,
+    none: Option<usize>,
+    top_two: Option<usize>,
+}
+
+/// The arithmetic a reader can do with what a frequency table shows: options add up
+/// to the answered base, bases nest inside one another (answered within asked within
+/// the view), multi-select options are bounded by those who selected anything, and the
+/// top two levels add up.
+fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) -> (Layout, FreqEntries) {
+    let q = spec.question_idx;
+    let n_of = |tallies: &[Tally]| tallies.iter().map(|t| t.n).sum::<usize>();
+    let answered_n = match c.none {
+        Some((none, any)) => none.n + any.n,
+        None => n_of(&c.options),
+    };
+    let asked_n = answered_n + c.missing[Missing::NoAnswer as usize].n + c.missing[Missing::Declined as usize].n;
+    let mut layout = Layout::default();
+    let option_entries: Vec<usize> = c
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, t)| layout.push(t.n, Role::Cell, key1(q, i)))
+        .collect();
+    let missing_entries: Vec<usize> = c
+        .missing
+        .iter()
+        .enumerate()
+        .map(|(r, t)| layout.push(t.n, Role::Cell, key1(q, usize::MAX - 3 + r)))
+        .collect();
+    let role_of = |is_base: bool| if is_base { Role::Fixed } else { Role::Hidden };
+    let by_respondents = spec.percent_of == PercentOf::Respondents;
+    let answered_entry = layout.push(
+        answered_n,
+        role_of(by_respondents && spec.base == BaseKind::Answered),
+        key1(q, usize::MAX - 4),
+    );
+    let asked_entry = layout.push(
+        asked_n,
+        role_of(by_respondents && spec.base == BaseKind::Asked),
+        key1(q, usize::MAX - 5),
+    );
+    // The view's size is always shown (as `respondents`).
+    let universe_entry = layout.push(universe_n, Role::Fixed, key1(q, usize::MAX - 6));
+    layout.sum(
+        asked_entry,
+        vec![
+            answered_entry,
+            missing_entries[Missing::NoAnswer as usize],
+            missing_entries[Missing::Declined as usize],
+        ],
+    );
+    layout.sum(
+        universe_entry,
+        vec![asked_entry, missing_entries[Missing::NotAsked as usize]],
+    );
+    let mut none_entry = None;
+    if let Some((none, any)) = c.none {
+        let n_entry = layout.push(none.n, Role::Cell, key1(q, usize::MAX - 7));
+        let any_entry = layout.push(any.n, Role::Hidden, key1(q, usize::MAX - 8));
+        layout.sum(answered_entry, vec![n_entry, any_entry]);
+        for &o in &option_entries {
+            layout.at_most(o, any_entry);
+        }
+        // Percent of selections reveals the selections total through any shown percent.
+        let selections_role = if by_respondents { Role::Hidden } else { Role::Fixed };
+        let sel_entry = layout.push(n_of(&c.options), selections_role, key1(q, usize::MAX - 9));
+        layout.sum(sel_entry, option_entries.clone());
+        none_entry = Some(n_entry);
+    } else {
+        layout.sum(answered_entry, option_entries.clone());
+    }
+    let n_levels = c.options.len();
+    let mut top_two_entry = None;
+    if is_scale && n_levels >= 3 {
+        let t2 = c.options[n_levels - 2].n + c.options[n_levels - 1].n;
+        let e = layout.push(t2, Role::Cell, key1(q, usize::MAX - 10));
+        layout.sum(e, option_entries[n_levels - 2..].to_vec());
+        top_two_entry = Some(e);
+    }
+    (
+        layout,
+        FreqEntries {
+            options: option_entries,
+            missing: missing_entries,
+            none: none_entry,
+            top_two: top_two_entry,
+        },
+    )
+}
+
+/// Places each level of a scale for a diverging stacked bar: the lower half of the
+/// levels left of zero, the upper half right of it, an odd middle level centred on
+/// zero. `None` when any percent is withheld.
+pub fn diverging_segments(rows: &[FreqRow]) -> Option<Vec<DivergingSegment>> {
+    let percents: Vec<f64> = rows.iter().map(|r| r.percent).collect::<Option<_>>()?;
+    let m = percents.len();
+    let half = m / 2;
+    let middle = (m % 2 == 1).then_some(half);
+    let centre_half = middle.map_or(0.0, |i| percents[i] / 2.0);
+    let mut segments = vec![(0.0, 0.0); m];
+    if let Some(i) = middle {
+        segments[i] = (-centre_half, centre_half);
+    }
+    let mut edge = -centre_half;
+    for i in (0..half).rev() {
+        segments[i] = (edge - percents[i], edge);
+        edge -= percents[i];
+    }
+    let mut edge = centre_half;
+    for i in (m - half)..m {
+        segments[i] = (edge, edge + percents[i]);
+        edge += percents[i];
+    }
+    Some(
+        rows.iter()
+            .zip(segments)
+            .map(|(r, (start, end))| DivergingSegment {
+                option: r.option.clone(),
+                start,
+                end,
+            })
+            .collect(),
+    )
 }
 
 /// Equal-width bins with a round width, about ten of them, covering every value.
@@ -225,14 +615,6 @@ pub fn nice_bins(values: &[f64]) -> Vec<(f64, f64)> {
     (0..n_bins)
         .map(|i| (start + i as f64 * width, start + (i + 1) as f64 * width))
         .collect()
-}
-
-fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
 }
 
 #[cfg(test)]
@@ -289,11 +671,12 @@ mod tests {
                 (70.0, 80.0)
             ]
         );
+        // An age question gets decades; 18 | 25 29 by hand.
         check(
             "age\n18\n25\n29\n",
             "age",
             BaseKind::Answered,
-            "base Answered n=3\n18–20 1 33.3\n20–22 0 0.0\n22–24 0 0.0\n24–26 1 33.3\n26–28 0 0.0\n28–30 1 33.3",
+            "base Answered n=3\n10–20 1 33.3\n20–30 2 66.7",
         );
     }
 

@@ -1,7 +1,9 @@
 //! canvass-core: everything canvass knows about surveys, without any I/O.
 //!
 //! Bytes go in ([`load::load`]), a typed, columnar [`dataset::Dataset`] comes out;
-//! statistics ([`freq`]) are pure functions of a dataset and a spec; charts
+//! statistics ([`freq`], [`crosstab`], [`numeric`], [`rank`]) are pure functions of a
+//! dataset and a spec, computed over a [`view`] (filter, weight) and passed through
+//! [`disclosure`] control; charts
 //! ([`chart`]) are drawn against plotters' `DrawingBackend` trait so the browser,
 //! SVG and bitmap outputs share one implementation.
 //!
@@ -11,11 +13,19 @@
 
 pub mod chart;
 pub mod codebook;
+pub mod crosstab;
 pub mod dataset;
+pub mod disclosure;
+pub mod error;
+pub mod filter;
 pub mod freq;
 pub mod load;
+pub mod numeric;
+pub mod rank;
 pub mod synth;
+pub mod view;
 pub mod view_state;
+pub mod weights;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
 pub use load::infer::infer_cells;

@@ -634,6 +634,7 @@ fn adapters_reshape_without_changing_numbers() {
         missing: Vec::new(),
         percent_of: "respondents".into(),
         respondents: 4,
+        ..Default::default()
     };
     let a = ranks("Rank [Speed]", [2.0, 1.0, 1.0]);
     let b = ranks("Rank [Docs]", [2.0, 1.0, 1.0]);

@@ -1,0 +1,77 @@
+//! `canvass crosstab`: two questions against each other, with tests.
+
+use crate::filter_args::{find_question, fmt_cell, TableArgs};
+use canvass_core::crosstab::{crosstab, Crosstab, CrosstabSpec};
+use canvass_core::Loaded;
+use clap::Args;
+use std::path::Path;
+
+#[derive(Args, Debug)]
+pub struct CrosstabArgs {
+    /// The question whose options make the rows (id or @N).
+    pub row: String,
+    /// The question whose options make the columns (id or @N).
+    pub col: String,
+    #[command(flatten)]
+    pub table: TableArgs,
+}
+
+pub fn run(loaded: &Loaded, file: &Path, args: &CrosstabArgs) -> Result<(), String> {
+    let dataset = &loaded.dataset;
+    let spec = CrosstabSpec {
+        row_idx: find_question(dataset, &args.row, file)?,
+        col_idx: find_question(dataset, &args.col, file)?,
+        options: args.table.table_options(dataset, file)?,
+    };
+    let table = crosstab(dataset, &spec).map_err(|e| e.to_string())?;
+    if args.table.json {
+        crate::print_json(&table)
+    } else {
+        print_text(&table);
+        Ok(())
+    }
+}
+
+fn print_text(t: &Crosstab) {
+    println!("{} × {}", t.row_question, t.col_question);
+    let width = 12;
+    print!("  {:<30}", "");
+    for label in &t.col_labels {
+        print!(" {:>width$.width$}", label);
+    }
+    println!(" {:>width$}", "total");
+    for (i, label) in t.row_labels.iter().enumerate() {
+        print!("  {:<30.30}", label);
+        for count in &t.counts[i] {
+            print!(" {:>width$}", fmt_cell(*count));
+        }
+        println!(" {:>width$}", fmt_cell(t.row_totals[i]));
+    }
+    print!("  {:<30}", "total");
+    for total in &t.col_totals {
+        print!(" {:>width$}", fmt_cell(*total));
+    }
+    println!(" {:>width$}", fmt_cell(Some(t.total)));
+    if let Some(c) = &t.chi2 {
+        println!(
+            "  chi-square {:.3}, df {}, p = {:.4}, Cramér's V {:.3}",
+            c.statistic, c.df, c.p, c.cramers_v
+        );
+        if let Some(w) = &c.warning {
+            println!("  warning: {w}");
+        }
+    }
+    if let Some(tests) = &t.option_tests {
+        println!("  {}:", tests.method);
+        for test in &tests.tests {
+            let p = |v: Option<f64>| v.map_or("–".to_string(), |p| format!("{p:.4}"));
+            println!("    {:<30} p = {}, Holm p = {}", test.option, p(test.p), p(test.p_holm));
+        }
+    }
+    if t.k > 0 {
+        println!(
+            "  – marks counts below {} (withheld), cells withheld to protect them, and zeros",
+            t.k
+        );
+    }
+}

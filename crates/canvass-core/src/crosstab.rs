@@ -1,0 +1,591 @@
+//! Crosstabs: the answers to one question broken down by the answers to another.
+//!
+//! Either side may be multi-select. Counts are of respondents, so a respondent who
+//! selected two options appears in both of their rows; a multi-select side's totals are
+//! then respondents who selected the option, not the sum of the row, and its column
+//! (or row) totals count respondents once. The table covers respondents in the view
+//! who answered both questions.
+//!
+//! Every percent (of the row, the column and the table) carries a Wilson 95% interval
+//! on the effective size of its denominator. When both sides are single-choice the
+//! table gets Pearson's chi-square test with Cramér's V and adjusted standardized
+//! residuals per cell; when a side is multi-select the options are not exclusive, so
+//! each option is tested on its own (selected or not, against the other side) and the
+//! p-values are Holm-adjusted across the options. With weights, counts are rescaled to
+//! Kish's effective size before testing (a design-effect correction of the Pearson
+//! statistic).
+//!
+//! Disclosure control withholds small counts and what derives from them. A test is
+//! withheld when its table has a withheld cell and either one degree of freedom (with
+//! the margins, the statistic would pin the cells down) or a withheld margin (the
+//! statistic would then rest on nothing the reader can see).
+
+use crate::dataset::{Categorical, CategoricalCell, Column, Dataset};
+use crate::disclosure::{key1, key2, Layout, Role};
+use crate::error::StatsError;
+use crate::freq::share;
+use crate::view::{protect_table, TableOptions, View};
+use crate::weights::Tally;
+use serde::Serialize;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+/// Which two questions, over which view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrosstabSpec {
+    pub row_idx: usize,
+    pub col_idx: usize,
+    pub options: TableOptions,
+}
+
+/// Everything shown about one cell. `None` is withheld or zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellStats {
+    pub count: Option<f64>,
+    pub row_percent: Option<f64>,
+    pub row_ci: Option<[f64; 2]>,
+    pub col_percent: Option<f64>,
+    pub col_ci: Option<[f64; 2]>,
+    pub total_percent: Option<f64>,
+    pub total_ci: Option<[f64; 2]>,
+    /// Adjusted standardized residual; |z| > 1.96 marks a cell that differs at 5%.
+    pub residual: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChiSquare {
+    pub statistic: f64,
+    pub df: usize,
+    pub p: f64,
+    pub cramers_v: f64,
+    /// Share of expected counts below 5.
+    pub low_expected_share: f64,
+    /// Set when more than 20% of expected counts are below 5.
+    pub warning: Option<String>,
+}
+
+/// One option of a multi-select side tested against the other side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionTest {
+    /// The option (or, with both sides multi-select, "row option × column option").
+    pub option: String,
+    pub statistic: Option<f64>,
+    pub df: usize,
+    pub p: Option<f64>,
+    /// Holm-adjusted p-value across all the options tested.
+    pub p_holm: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionTests {
+    /// Says what was done, for the reader of the output.
+    pub method: &'static str,
+    pub tests: Vec<OptionTest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Crosstab {
+    pub row_question: String,
+    pub col_question: String,
+    pub row_labels: Vec<String>,
+    pub col_labels: Vec<String>,
+    pub counts: Vec<Vec<Option<f64>>>,
+    pub row_totals: Vec<Option<f64>>,
+    pub col_totals: Vec<Option<f64>>,
+    /// Respondents who answered both, weighted when a weight is given.
+    pub total: f64,
+    pub chi2: Option<ChiSquare>,
+    pub cells: Vec<Vec<CellStats>>,
+    pub row_percent_of_total: Vec<Option<f64>>,
+    pub col_percent_of_total: Vec<Option<f64>>,
+    pub row_multi: bool,
+    pub col_multi: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_tests: Option<OptionTests>,
+    pub k: usize,
+    pub weighted: bool,
+    pub effective_n: f64,
+    /// Respondents in the view, unweighted.
+    pub respondents: usize,
+}
+
+/// A side of the table: labels and, per respondent, the options they belong to.
+struct Side {
+    labels: Vec<String>,
+    multi: bool,
+    /// `None`: not in the table (missing); `Some(vec![])`: answered, selected nothing.
+    members: Vec<Option<Vec<usize>>>,
+}
+
+fn side(dataset: &Dataset, question_idx: usize) -> Result<Side, StatsError> {
+    let question = dataset
+        .question(question_idx)
+        .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", question_idx + 1)))?;
+    match &question.column {
+        Column::Categorical(col) => Ok(Side {
+            labels: col.levels().to_vec(),
+            multi: false,
+            members: col
+                .codes()
+                .iter()
+                .map(|&code| match Categorical::decode(code) {
+                    CategoricalCell::Level(l) => Some(vec![l as usize]),
+                    CategoricalCell::Missing(_) => None,
+                })
+                .collect(),
+        }),
+        Column::Multi(col) => Ok(Side {
+            labels: col.options().to_vec(),
+            multi: true,
+            members: (0..col.len())
+                .map(|r| {
+                    col.missing(r).is_none().then(|| {
+                        (0..col.options().len())
+                            .filter(|&o| col.selected(o).contains(r))
+                            .collect()
+                    })
+                })
+                .collect(),
+        }),
+        _ => Err(StatsError::WrongKind {
+            question: question.id.clone(),
+            kind: question.kind.as_str(),
+            needed: "a categorical or multi-select question for a crosstab",
+        }),
+    }
+}
+
+/// Pearson's chi-square of a table of (possibly rescaled) counts, dropping empty rows
+/// and columns. Returns the statistic, df, p, Cramér's V, share of expected counts
+/// below 5 and per-cell adjusted residuals (`None` for dropped rows or columns).
+#[allow(clippy::type_complexity)]
+pub fn pearson(observed: &[Vec<f64>]) -> Option<(f64, usize, f64, f64, f64, Vec<Vec<Option<f64>>>)> {
+    let n_rows = observed.len();
+    let n_cols = observed.first().map_or(0, Vec::len);
+    let row_sums: Vec<f64> = observed.iter().map(|r| r.iter().sum()).collect();
+    let col_sums: Vec<f64> = (0..n_cols).map(|j| observed.iter().map(|r| r[j]).sum()).collect();
+    let total: f64 = row_sums.iter().sum();
+    let rows: Vec<usize> = (0..n_rows).filter(|&i| row_sums[i] > 0.0).collect();
+    let cols: Vec<usize> = (0..n_cols).filter(|&j| col_sums[j] > 0.0).collect();
+    if rows.len() < 2 || cols.len() < 2 || total <= 0.0 {
+        return None;
+    }
+    let df = (rows.len() - 1) * (cols.len() - 1);
+    let mut statistic = 0.0;
+    let mut low = 0usize;
+    let mut residuals = vec![vec![None; n_cols]; n_rows];
+    for &i in &rows {
+        for &j in &cols {
+            let expected = row_sums[i] * col_sums[j] / total;
+            let diff = observed[i][j] - expected;
+            statistic += diff * diff / expected;
+            if expected < 5.0 {
+                low += 1;
+            }
+            let var = expected * (1.0 - row_sums[i] / total) * (1.0 - col_sums[j] / total);
+            residuals[i][j] = (var > 0.0).then(|| diff / var.sqrt());
+        }
+    }
+    let p = ChiSquared::new(df as f64).map(|d| d.sf(statistic)).ok()?;
+    let min_dim = rows.len().min(cols.len()) as f64;
+    let cramers_v = (statistic / (total * (min_dim - 1.0))).sqrt();
+    let low_share = low as f64 / (rows.len() * cols.len()) as f64;
+    Some((statistic, df, p, cramers_v, low_share, residuals))
+}
+
+/// Holm's step-down adjustment of p-values, in the order given.
+pub fn holm(p_values: &[f64]) -> Vec<f64> {
+    let m = p_values.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]).then(a.cmp(&b)));
+    let mut adjusted = vec![0.0; m];
+    let mut running = 0.0f64;
+    for (rank, &i) in order.iter().enumerate() {
+        running = running.max(((m - rank) as f64 * p_values[i]).min(1.0));
+        adjusted[i] = running;
+    }
+    adjusted
+}
+
+/// Cross-tabulates two questions over a filtered, weighted view with disclosure control.
+pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, StatsError> {
+    let row_side = side(dataset, spec.row_idx)?;
+    let col_side = side(dataset, spec.col_idx)?;
+    let row_q = &dataset.questions()[spec.row_idx];
+    let col_q = &dataset.questions()[spec.col_idx];
+    let view = View::new(dataset, &spec.options)?;
+    let k = view.k;
+    let (n_r, n_c) = (row_side.labels.len(), col_side.labels.len());
+
+    let Counts {
+        cells,
+        row_totals,
+        col_totals,
+        total,
+    } = tally(&row_side, &col_side, &view);
+    if k > 0 && total.n < k {
+        return Err(StatsError::BaseTooSmall {
+            question: format!("{} × {}", row_q.id, col_q.id),
+            k,
+        });
+    }
+    let keys = (spec.row_idx, spec.col_idx);
+    let (layout, (cell_entries, row_entries, col_entries)) =
+        crosstab_layout(&row_side, &col_side, keys, &cells, &row_totals, &col_totals, &total);
+    let withheld = protect_table(
+        &view,
+        &layout,
+        |other| {
+            let c = tally(&row_side, &col_side, other);
+            Ok(crosstab_layout(
+                &row_side,
+                &col_side,
+                keys,
+                &c.cells,
+                &c.row_totals,
+                &c.col_totals,
+                &c.total,
+            )
+            .0)
+        },
+        || format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
+    )?;
+    // Empty rows and columns drop out of the tests, so only withheld counts of
+    // somebody decide whether a test may be shown.
+    let withheld_somebody: Vec<bool> = withheld
+        .iter()
+        .zip(&layout.entries)
+        .map(|(&w, e)| w && e.n > 0)
+        .collect();
+    let any_cell_withheld = cell_entries.iter().flatten().any(|&e| withheld_somebody[e]);
+    let any_margin_withheld = row_entries.iter().chain(&col_entries).any(|&e| withheld_somebody[e]);
+
+    // Tests, on counts rescaled so that they sum to the effective sample size.
+    let scale = if total.weight > 0.0 {
+        total.effective_n() / total.weight
+    } else {
+        0.0
+    };
+    let mut chi2 = None;
+    let mut residuals = vec![vec![None; n_c]; n_r];
+    let mut option_tests = None;
+    if !row_side.multi && !col_side.multi {
+        let observed: Vec<Vec<f64>> = cells
+            .iter()
+            .map(|r| r.iter().map(|t| t.weight * scale).collect())
+            .collect();
+        if let Some((statistic, df, p, cramers_v, low_share, res)) = pearson(&observed) {
+            residuals = res;
+            if !(any_cell_withheld && (df == 1 || any_margin_withheld)) {
+                chi2 = Some(ChiSquare {
+                    statistic,
+                    df,
+                    p,
+                    cramers_v,
+                    low_expected_share: low_share,
+                    warning: (low_share > 0.2).then(|| {
+                        format!(
+                            "{:.0}% of expected counts are below 5, so the chi-square p-value may be unreliable",
+                            100.0 * low_share
+                        )
+                    }),
+                });
+            }
+        }
+    } else {
+        option_tests = Some(multi_tests(
+            &row_side,
+            &col_side,
+            &view,
+            scale,
+            &cell_entries,
+            &withheld_somebody,
+            any_margin_withheld,
+        ));
+    }
+
+    let shown = |e: usize, t: &Tally| (!withheld[e]).then_some(t.weight);
+    let stats = (0..n_r)
+        .map(|i| {
+            (0..n_c)
+                .map(|j| {
+                    let e = cell_entries[i][j];
+                    if withheld[e] {
+                        return CellStats {
+                            count: None,
+                            row_percent: None,
+                            row_ci: None,
+                            col_percent: None,
+                            col_ci: None,
+                            total_percent: None,
+                            total_ci: None,
+                            residual: None,
+                        };
+                    }
+                    let t = &cells[i][j];
+                    // A percent of a withheld total would give that total away.
+                    let (row_percent, row_ci) = if withheld[row_entries[i]] {
+                        (None, None)
+                    } else {
+                        share(t, &row_totals[i])
+                    };
+                    let (col_percent, col_ci) = if withheld[col_entries[j]] {
+                        (None, None)
+                    } else {
+                        share(t, &col_totals[j])
+                    };
+                    let (total_percent, total_ci) = share(t, &total);
+                    CellStats {
+                        count: Some(t.weight),
+                        row_percent,
+                        row_ci,
+                        col_percent,
+                        col_ci,
+                        total_percent,
+                        total_ci,
+                        // A residual involves the row and column totals, so it would
+                        // give away a withheld one.
+                        residual: residuals[i][j].filter(|_| !withheld[row_entries[i]] && !withheld[col_entries[j]]),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Crosstab {
+        row_question: row_q.id.clone(),
+        col_question: col_q.id.clone(),
+        row_labels: row_side.labels.clone(),
+        col_labels: col_side.labels.clone(),
+        counts: (0..n_r)
+            .map(|i| (0..n_c).map(|j| shown(cell_entries[i][j], &cells[i][j])).collect())
+            .collect(),
+        row_totals: (0..n_r).map(|i| shown(row_entries[i], &row_totals[i])).collect(),
+        col_totals: (0..n_c).map(|j| shown(col_entries[j], &col_totals[j])).collect(),
+        total: total.weight,
+        chi2,
+        cells: stats,
+        row_percent_of_total: (0..n_r)
+            .map(|i| shown(row_entries[i], &row_totals[i]).and_then(|_| share(&row_totals[i], &total).0))
+            .collect(),
+        col_percent_of_total: (0..n_c)
+            .map(|j| shown(col_entries[j], &col_totals[j]).and_then(|_| share(&col_totals[j], &total).0))
+            .collect(),
+        row_multi: row_side.multi,
+        col_multi: col_side.multi,
+        option_tests,
+        k,
+        weighted: spec.options.weight_idx.is_some(),
+        effective_n: total.effective_n(),
+        respondents: view.universe.n,
+    })
+}
+
+/// Respondent-based tallies of a crosstab.
+struct Counts {
+    cells: Vec<Vec<Tally>>,
+    row_totals: Vec<Tally>,
+    col_totals: Vec<Tally>,
+    total: Tally,
+}
+
+/// Counts the respondents of `view` who answered both questions.
+fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
+    let (n_r, n_c) = (row_side.labels.len(), col_side.labels.len());
+    let mut cells = vec![vec![Tally::default(); n_c]; n_r];
+    let mut row_totals = vec![Tally::default(); n_r];
+    let mut col_totals = vec![Tally::default(); n_c];
+    let mut total = Tally::default();
+    for row_idx in view.rows() {
+        let (Some(rs), Some(cs)) = (&row_side.members[row_idx], &col_side.members[row_idx]) else {
+            continue;
+        };
+        let w = view.weights[row_idx];
+        total.add(w);
+        for &i in rs {
+            row_totals[i].add(w);
+            for &j in cs {
+                cells[i][j].add(w);
+            }
+        }
+        for &j in cs {
+            col_totals[j].add(w);
+        }
+    }
+    Counts {
+        cells,
+        row_totals,
+        col_totals,
+        total,
+    }
+}
+
+type CrosstabEntries = (Vec<Vec<usize>>, Vec<usize>, Vec<usize>);
+
+/// What the margins say about the cells: a single-choice side partitions the
+/// respondents, so the other side's totals add up across it; a multi-select side only
+/// bounds them.
+fn crosstab_layout(
+    row_side: &Side,
+    col_side: &Side,
+    (qr, qc): (usize, usize),
+    cells: &[Vec<Tally>],
+    row_totals: &[Tally],
+    col_totals: &[Tally],
+    total: &Tally,
+) -> (Layout, CrosstabEntries) {
+    let (n_r, n_c) = (row_totals.len(), col_totals.len());
+    let mut layout = Layout::default();
+    let cell_entries: Vec<Vec<usize>> = (0..n_r)
+        .map(|i| {
+            (0..n_c)
+                .map(|j| layout.push(cells[i][j].n, Role::Cell, key2((qr, i), (qc, j))))
+                .collect()
+        })
+        .collect();
+    let row_entries: Vec<usize> = (0..n_r)
+        .map(|i| layout.push(row_totals[i].n, Role::Cell, key1(qr, i)))
+        .collect();
+    let col_entries: Vec<usize> = (0..n_c)
+        .map(|j| layout.push(col_totals[j].n, Role::Cell, key1(qc, j)))
+        .collect();
+    let total_entry = layout.push(total.n, Role::Fixed, [(usize::MAX, usize::MAX); 2]);
+    for i in 0..n_r {
+        if col_side.multi {
+            for &e in &cell_entries[i] {
+                layout.at_most(e, row_entries[i]);
+            }
+        } else {
+            layout.sum(row_entries[i], cell_entries[i].clone());
+        }
+    }
+    for j in 0..n_c {
+        if row_side.multi {
+            for row in &cell_entries {
+                layout.at_most(row[j], col_entries[j]);
+            }
+        } else {
+            layout.sum(col_entries[j], cell_entries.iter().map(|row| row[j]).collect());
+        }
+    }
+    if row_side.multi {
+        for &e in &row_entries {
+            layout.at_most(e, total_entry);
+        }
+    } else {
+        layout.sum(total_entry, row_entries.clone());
+    }
+    if col_side.multi {
+        for &e in &col_entries {
+            layout.at_most(e, total_entry);
+        }
+    } else {
+        layout.sum(total_entry, col_entries.clone());
+    }
+    (layout, (cell_entries, row_entries, col_entries))
+}
+
+/// Per-option chi-square tests for a multi-select side, Holm-adjusted together.
+fn multi_tests(
+    row_side: &Side,
+    col_side: &Side,
+    view: &View,
+    scale: f64,
+    cell_entries: &[Vec<usize>],
+    withheld_somebody: &[bool],
+    any_margin_withheld: bool,
+) -> OptionTests {
+    // Each test is a table of respondents: (selected this option or not) by the other
+    // side's categories, or by (selected that option or not) when both are multi.
+    struct Test {
+        option: String,
+        observed: Vec<Vec<f64>>,
+        entries: Vec<usize>,
+    }
+    let respondents: Vec<(usize, &Vec<usize>, &Vec<usize>)> = view
+        .rows()
+        .filter_map(|r| match (&row_side.members[r], &col_side.members[r]) {
+            (Some(a), Some(b)) => Some((r, a, b)),
+            _ => None,
+        })
+        .collect();
+    let mut tests = Vec::new();
+    let n_r = row_side.labels.len();
+    let n_c = col_side.labels.len();
+    let w = |r: usize| view.weights[r] * scale;
+    if row_side.multi && col_side.multi {
+        for i in 0..n_r {
+            for j in 0..n_c {
+                let mut observed = vec![vec![0.0; 2]; 2];
+                for &(r, a, b) in &respondents {
+                    observed[usize::from(!a.contains(&i))][usize::from(!b.contains(&j))] += w(r);
+                }
+                tests.push(Test {
+                    option: format!("{} × {}", row_side.labels[i], col_side.labels[j]),
+                    observed,
+                    entries: vec![cell_entries[i][j]],
+                });
+            }
+        }
+    } else if row_side.multi {
+        for i in 0..n_r {
+            let mut observed = vec![vec![0.0; n_c]; 2];
+            for &(r, a, b) in &respondents {
+                for &j in b {
+                    observed[usize::from(!a.contains(&i))][j] += w(r);
+                }
+            }
+            tests.push(Test {
+                option: row_side.labels[i].clone(),
+                observed,
+                entries: cell_entries[i].clone(),
+            });
+        }
+    } else {
+        for j in 0..n_c {
+            let mut observed = vec![vec![0.0; 2]; n_r];
+            for &(r, a, b) in &respondents {
+                for &i in a {
+                    observed[i][usize::from(!b.contains(&j))] += w(r);
+                }
+            }
+            tests.push(Test {
+                option: col_side.labels[j].clone(),
+                observed,
+                entries: cell_entries.iter().map(|row| row[j]).collect(),
+            });
+        }
+    }
+    let results: Vec<Option<(f64, usize, f64)>> = tests
+        .iter()
+        .map(|t| pearson(&t.observed).map(|(s, df, p, ..)| (s, df, p)))
+        .collect();
+    let tested: Vec<usize> = (0..tests.len()).filter(|&i| results[i].is_some()).collect();
+    let adjusted = holm(
+        &tested
+            .iter()
+            .map(|&i| results[i].map_or(1.0, |r| r.2))
+            .collect::<Vec<_>>(),
+    );
+    let mut p_holm = vec![None; tests.len()];
+    for (pos, &i) in tested.iter().enumerate() {
+        p_holm[i] = Some(adjusted[pos]);
+    }
+    OptionTests {
+        method: "Pearson chi-square per option (selected or not), p-values Holm-adjusted across options",
+        tests: tests
+            .iter()
+            .enumerate()
+            .map(|(idx, t)| {
+                let hide = (results[idx].is_some_and(|r| r.1 == 1) || any_margin_withheld)
+                    && t.entries.iter().any(|&e| withheld_somebody[e]);
+                let r = results[idx].filter(|_| !hide);
+                OptionTest {
+                    option: t.option.clone(),
+                    statistic: r.map(|r| r.0),
+                    df: results[idx].map_or(0, |r| r.1),
+                    p: r.map(|r| r.2),
+                    p_holm: p_holm[idx].filter(|_| !hide),
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,305 @@
+//! Numbers: histogram bins and a summary (n, mean, median, quartiles).
+//!
+//! Bins are chosen by [`choose_bins`]: ten-year bins aligned to decades for an age
+//! question (id or text containing the word "age"), a bin width the user gives, or
+//! otherwise the Freedman–Diaconis rule with NumPy's edge placement, so that a
+//! histogram can be checked against `numpy.histogram(values, bins="fd")`.
+//! Top-coded answers ("90 or older") have no number and are kept as their own bins by
+//! the frequency table; the summary leaves them out.
+//!
+//! Counting bins is the frequency table's job (`freq`), so that bins obey the same
+//! disclosure control as every other count; this module only places edges and
+//! summarises values.
+
+use crate::dataset::{Column, Dataset, NumericCell, Question};
+use crate::error::StatsError;
+use crate::view::{TableOptions, View};
+use serde::{Deserialize, Serialize};
+
+/// Most bins a histogram may have; a smaller user bin width is refused and the
+/// Freedman–Diaconis rule is capped here (a long tail of outliers would otherwise
+/// produce thousands of empty bins).
+pub const MAX_BINS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinRule {
+    /// `[10k, 10k + 10)` bins, for ages.
+    Decades,
+    /// Bins of a width the user chose, aligned to multiples of it.
+    Width(f64),
+    /// Freedman–Diaconis: width `2 · IQR · n^(-1/3)`, edges spread evenly from the
+    /// smallest to the largest value, as NumPy places them.
+    FreedmanDiaconis,
+}
+
+/// Whether a question asks for an age: its id or text has the word "age".
+pub fn is_age(question: &Question) -> bool {
+    [&question.id, &question.text].iter().any(|s| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .any(|word| word.eq_ignore_ascii_case("age"))
+    })
+}
+
+/// Bin edges for `values` (at least one). Every bin is `[lo, hi)` except the last,
+/// which also holds its upper edge.
+pub fn choose_bins(
+    question: &Question,
+    values: &[f64],
+    bin_width: Option<f64>,
+) -> Result<(BinRule, Vec<f64>), StatsError> {
+    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+        (lo.min(v), hi.max(v))
+    });
+    if let Some(width) = bin_width {
+        if !(width.is_finite() && width > 0.0) {
+            return Err(StatsError::BadBinWidth {
+                width,
+                reason: "a bin width must be a positive number".into(),
+            });
+        }
+        if values.is_empty() {
+            return Ok((BinRule::Width(width), Vec::new()));
+        }
+        let edges = aligned_edges(min, max, width);
+        if edges.len() - 1 > MAX_BINS {
+            return Err(StatsError::BadBinWidth {
+                width,
+                reason: format!("it gives more than {MAX_BINS} bins; choose a wider bin"),
+            });
+        }
+        return Ok((BinRule::Width(width), edges));
+    }
+    if values.is_empty() {
+        return Ok((BinRule::FreedmanDiaconis, Vec::new()));
+    }
+    if is_age(question) {
+        return Ok((BinRule::Decades, aligned_edges(min, max, 10.0)));
+    }
+    Ok((BinRule::FreedmanDiaconis, fd_edges(values, min, max)))
+}
+
+/// Edges at multiples of `width` from the one at or below `min` past `max`.
+fn aligned_edges(min: f64, max: f64, width: f64) -> Vec<f64> {
+    let start = (min / width).floor() * width;
+    let n_bins = (((max - start) / width).floor() as usize + 1).max(1);
+    (0..=n_bins).map(|i| start + i as f64 * width).collect()
+}
+
+/// NumPy's `histogram_bin_edges(values, bins="fd")`, capped at [`MAX_BINS`].
+fn fd_edges(values: &[f64], min: f64, max: f64) -> Vec<f64> {
+    let (mut first, mut last) = (min, max);
+    if first == last {
+        first -= 0.5;
+        last += 0.5;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let iqr = quantile_sorted(&sorted, 0.75) - quantile_sorted(&sorted, 0.25);
+    let width = 2.0 * iqr * (values.len() as f64).powf(-1.0 / 3.0);
+    let n_bins = if width > 0.0 {
+        (((last - first) / width).ceil() as usize).clamp(1, MAX_BINS)
+    } else {
+        1
+    };
+    (0..=n_bins)
+        .map(|i| {
+            if i == n_bins {
+                last
+            } else {
+                // NumPy's linspace: i steps of (last - first) / n, then the start.
+                i as f64 * ((last - first) / n_bins as f64) + first
+            }
+        })
+        .collect()
+}
+
+/// Which bin of `edges` holds `v`; `None` outside them.
+pub fn bin_index(edges: &[f64], v: f64) -> Option<usize> {
+    let n_bins = edges.len().checked_sub(1)?;
+    if n_bins == 0 || v < edges[0] || v > edges[n_bins] {
+        return None;
+    }
+    // The last edge belongs to the last bin; otherwise the bin whose lower edge is the
+    // last one at or below v.
+    Some(
+        edges[..n_bins]
+            .partition_point(|&e| e <= v)
+            .saturating_sub(1)
+            .min(n_bins - 1),
+    )
+}
+
+/// Linear-interpolation quantile of sorted values (NumPy's default, Hyndman–Fan 7).
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Weighted quantile: the smallest value whose cumulative weight reaches `q` of the
+/// total (the inverse of the weighted distribution function).
+fn weighted_quantile(sorted: &[(f64, f64)], q: f64) -> f64 {
+    let total: f64 = sorted.iter().map(|(_, w)| w).sum();
+    let target = q * total;
+    let mut cumulative = 0.0;
+    for &(v, w) in sorted {
+        cumulative += w;
+        if cumulative >= target - 1e-12 * total && w > 0.0 {
+            return v;
+        }
+    }
+    sorted.last().map_or(f64::NAN, |&(v, _)| v)
+}
+
+/// Formats a bin edge: whole numbers without decimals, others to two places.
+pub fn fmt_edge(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// n, mean, median and quartiles of a numeric question's values in the view.
+/// Every statistic is `None` when fewer than k respondents gave a number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NumericSummary {
+    pub question: String,
+    /// Respondents with a number (weighted when a weight is given).
+    pub n: Option<f64>,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub q1: Option<f64>,
+    pub q3: Option<f64>,
+    pub weighted: bool,
+    pub k: usize,
+}
+
+/// Summarises the numbers of question `question_idx`. Quartiles interpolate linearly
+/// when unweighted and invert the weighted distribution function when weighted;
+/// top-coded answers and missing cells are left out.
+pub fn numeric_summary(
+    dataset: &Dataset,
+    question_idx: usize,
+    options: &TableOptions,
+) -> Result<NumericSummary, StatsError> {
+    let question = dataset
+        .question(question_idx)
+        .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", question_idx + 1)))?;
+    let Column::Numeric(col) = &question.column else {
+        return Err(StatsError::WrongKind {
+            question: question.id.clone(),
+            kind: question.kind.as_str(),
+            needed: "a numeric question",
+        });
+    };
+    let view = View::new(dataset, options)?;
+    let mut pairs: Vec<(f64, f64)> = view
+        .rows()
+        .filter_map(|row_idx| match col.cells()[row_idx] {
+            NumericCell::Value(v) => Some((v, view.weights[row_idx])),
+            _ => None,
+        })
+        .collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let weighted = options.weight_idx.is_some();
+    let shown = !pairs.is_empty() && pairs.len() >= view.k;
+    let total_weight: f64 = pairs.iter().map(|(_, w)| w).sum();
+    let stats = if !shown || total_weight <= 0.0 {
+        None
+    } else if weighted {
+        let mean = pairs.iter().map(|(v, w)| v * w).sum::<f64>() / total_weight;
+        Some((
+            total_weight,
+            mean,
+            weighted_quantile(&pairs, 0.5),
+            weighted_quantile(&pairs, 0.25),
+            weighted_quantile(&pairs, 0.75),
+        ))
+    } else {
+        let values: Vec<f64> = pairs.iter().map(|(v, _)| *v).collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        Some((
+            values.len() as f64,
+            mean,
+            quantile_sorted(&values, 0.5),
+            quantile_sorted(&values, 0.25),
+            quantile_sorted(&values, 0.75),
+        ))
+    };
+    Ok(NumericSummary {
+        question: question.id.clone(),
+        n: stats.map(|s| s.0),
+        mean: stats.map(|s| s.1),
+        median: stats.map(|s| s.2),
+        q1: stats.map(|s| s.3),
+        q3: stats.map(|s| s.4),
+        weighted,
+        k: view.k,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::QuestionKind;
+
+    fn question(id: &str) -> Question {
+        Question {
+            id: id.into(),
+            text: id.into(),
+            kind: QuestionKind::Numeric,
+            group: None,
+            column: Column::Text(crate::dataset::Text::from_cells([])),
+        }
+    }
+
+    #[test]
+    fn age_is_a_word_not_a_substring() {
+        assert!(is_age(&question("Age")));
+        assert!(is_age(&question("What is your age?")));
+        assert!(is_age(&question("age_years")));
+        assert!(!is_age(&question("Language usage")));
+        assert!(!is_age(&question("percentage")));
+    }
+
+    #[test]
+    fn ages_fall_in_decades_and_user_widths_align() {
+        let (rule, edges) = choose_bins(&question("Age"), &[18.0, 25.0, 39.0, 70.0], None).unwrap();
+        assert_eq!(rule, BinRule::Decades);
+        assert_eq!(edges, [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0]);
+        let (_, edges) = choose_bins(&question("x"), &[3.0, 7.5, 12.0], Some(5.0)).unwrap();
+        assert_eq!(edges, [0.0, 5.0, 10.0, 15.0]);
+        assert!(choose_bins(&question("x"), &[1.0], Some(0.0)).is_err());
+        assert!(choose_bins(&question("x"), &[0.0, 1e6], Some(1.0)).is_err());
+    }
+
+    #[test]
+    fn bins_are_half_open_but_the_last_is_closed() {
+        let edges = [0.0, 10.0, 20.0];
+        assert_eq!(bin_index(&edges, 0.0), Some(0));
+        assert_eq!(bin_index(&edges, 9.999), Some(0));
+        assert_eq!(bin_index(&edges, 10.0), Some(1));
+        assert_eq!(bin_index(&edges, 20.0), Some(1));
+        assert_eq!(bin_index(&edges, 20.5), None);
+        assert_eq!(bin_index(&edges, -1.0), None);
+    }
+
+    #[test]
+    fn quantiles_interpolate_like_numpy_by_hand() {
+        // 1 2 3 4: h = 3q; q=0.25 → 1.75, q=0.5 → 2.5, q=0.75 → 3.25.
+        let s = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&s, 0.25), 1.75);
+        assert_eq!(quantile_sorted(&s, 0.5), 2.5);
+        assert_eq!(quantile_sorted(&s, 0.75), 3.25);
+        // Weighted: value 1 weighs 3, value 10 weighs 1: half the weight is reached at 1.
+        assert_eq!(weighted_quantile(&[(1.0, 3.0), (10.0, 1.0)], 0.5), 1.0);
+        assert_eq!(weighted_quantile(&[(1.0, 3.0), (10.0, 1.0)], 0.8), 10.0);
+    }
+}
