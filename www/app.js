@@ -157,7 +157,7 @@ async function drawCard(card) {
   card.dataset.drawn = "pending";
   const index = Number(card.dataset.index);
   try {
-    const answer = JSON.parse(await app.worker.request("view", { question: index, base: "answered" }));
+    const answer = JSON.parse(await app.worker.request("view", { question: index, base: "answered", k: app.survey.k }));
     const freq = answer.table;
     // The card's heading already is the question; the chart need not repeat it.
     for (const chart of Object.values(answer.chart.chart)) chart.title = "";
@@ -256,7 +256,9 @@ async function drawQuestion() {
   if (index < 0) return;
   $("question").value = q;
   for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
-  const answer = JSON.parse(await app.worker.request("view", { question: index, base, kind: app.state.chart || "" }));
+  const answer = JSON.parse(
+    await app.worker.request("view", { question: index, base, kind: app.state.chart || "", k: app.survey.k }),
+  );
   if (app.state.question !== q || app.state.base !== base) return; // a newer request won
   const freq = answer.table;
   paint($("chart"), JSON.stringify(answer.chart), freq, 180);
@@ -350,7 +352,9 @@ async function openFile(file) {
     app.worker = worker;
     showWarnings(loaded.report);
     history.pushState(null, "", toHash(defaults()));
-    showSurvey({ title: file.name, local: true, k: 0, synthetic: false, ...loaded });
+    // A visitor's own file gets the same protection as the bundled data by default:
+    // charts and exports made here are often shared.
+    showSurvey({ title: file.name, local: true, k: 10, synthetic: false, ...loaded });
   } catch (err) {
     if (app.loading === worker) {
       worker.terminate();

@@ -3,7 +3,7 @@
 //! It serves files only from below its root, with the MIME types browsers insist on
 //! (`application/wasm` for streaming compilation, `text/javascript` for modules) and
 //! the same security headers a production host should send. It is not a production
-//! server: one thread, no range requests, no compression.
+//! server: a thread per request, no range requests, no compression.
 
 use std::io;
 use std::net::SocketAddr;
@@ -48,8 +48,14 @@ pub fn start(root: PathBuf, port: u16) -> io::Result<Serving> {
     let worker = server.clone();
     let thread = std::thread::spawn(move || {
         for request in worker.incoming_requests() {
-            let response = respond(&root, request.url());
-            let _ = request.respond(response);
+            // One thread per request: a browser may leave one response unread while it
+            // waits for another (a preload it does not need yet), and a single serving
+            // thread blocked on writing the first would stall the page.
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let response = respond(&root, request.url());
+                let _ = request.respond(response);
+            });
         }
     });
     Ok(Serving {

@@ -8,9 +8,10 @@
 //! crate that knows about JS, the DOM or canvas; it holds no statistics or layout logic
 //! of its own.
 
-use canvass_core::chart::adapt::{chart_for_question, ChartKind};
+use canvass_core::chart::adapt::{chart_for_question, chart_for_view, ChartKind};
 use canvass_core::chart::{self, BarOrder, BarSeries, Chart, ChartLayout, ChartStyle, Footnote};
-use canvass_core::freq::{frequencies, BaseKind, Frequencies};
+use canvass_core::filter::Filter;
+use canvass_core::freq::{frequencies, BaseKind, FreqSpec, Frequencies};
 use canvass_core::{load, Column, LoadOptions, Loaded};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -47,7 +48,8 @@ struct QuestionInfo<'a> {
     chartable: bool,
 }
 
-/// What the page asks to see: one question, its chart kind and base.
+/// What the page asks to see: one question, its chart kind, base, filters (in the
+/// CLI's filter syntax) and disclosure threshold.
 #[derive(serde::Deserialize)]
 struct ViewSpec {
     question: usize,
@@ -55,6 +57,11 @@ struct ViewSpec {
     kind: String,
     #[serde(default)]
     base: Option<String>,
+    #[serde(default)]
+    filters: Vec<String>,
+    /// Disclosure threshold; the core's default (10) when absent.
+    #[serde(default)]
+    k: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -170,9 +177,15 @@ impl Survey {
     #[wasm_bindgen(js_name = viewJson)]
     pub fn view_json(&self, spec_json: &str) -> Result<String, JsError> {
         let spec: ViewSpec = serde_json::from_str(spec_json).map_err(js_error)?;
-        let base = parse_base(spec.base.as_deref())?;
-        let table = frequencies(&self.loaded.dataset, spec.question, base).map_err(js_error)?;
-        let (chart, footnote) = self.chart(spec.question, &spec.kind)?;
+        let dataset = &self.loaded.dataset;
+        let mut freq_spec = FreqSpec::new(spec.question);
+        freq_spec.base = parse_base(spec.base.as_deref())?;
+        freq_spec.options.filter = Filter::parse(dataset, &spec.filters).map_err(js_error)?;
+        if let Some(k) = spec.k {
+            freq_spec.options.k = k;
+        }
+        let (chart, footnote, table) =
+            chart_for_view(dataset, &freq_spec, parse_kind(&spec.kind)?).map_err(js_error)?;
         to_json(&ViewAnswer {
             table: &table,
             chart: ChartInput {
@@ -222,11 +235,16 @@ impl Survey {
 
 impl Survey {
     fn chart(&self, question_idx: usize, kind: &str) -> Result<(Chart, Footnote), JsError> {
-        let kind = match kind {
-            "" => None,
-            name => Some(ChartKind::parse(name).ok_or_else(|| js_error(format!("no chart kind {name:?}")))?),
-        };
-        chart_for_question(&self.loaded.dataset, question_idx, kind).map_err(js_error)
+        chart_for_question(&self.loaded.dataset, question_idx, parse_kind(kind)?).map_err(js_error)
+    }
+}
+
+fn parse_kind(kind: &str) -> Result<Option<ChartKind>, JsError> {
+    match kind {
+        "" => Ok(None),
+        name => Ok(Some(
+            ChartKind::parse(name).ok_or_else(|| js_error(format!("no chart kind {name:?}")))?,
+        )),
     }
 }
 

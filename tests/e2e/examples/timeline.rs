@@ -8,7 +8,10 @@ async fn main() {
     let browser = Browser::launch_with_window(1100, 20000).await;
     browser.client.goto(&serving.url()).await.unwrap();
     browser
-        .wait_until("return performance.getEntriesByName('canvass:overview-drawn').length > 0;", 60)
+        .wait_until(
+            "return performance.getEntriesByName('canvass:overview-drawn').length > 0;",
+            60,
+        )
         .await;
     let entries = browser
         .eval(
@@ -16,7 +19,13 @@ async fn main() {
         )
         .await;
     for e in entries.as_array().unwrap() {
-        println!("{:<10} {:<45} {:>6} {:>6}", e[0].as_str().unwrap(), e[1].as_str().unwrap(), e[2], e[3]);
+        println!(
+            "{:<10} {:<45} {:>6} {:>6}",
+            e[0].as_str().unwrap(),
+            e[1].as_str().unwrap(),
+            e[2],
+            e[3]
+        );
     }
     browser.client.clone().close().await.unwrap();
 }

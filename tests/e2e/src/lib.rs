@@ -60,8 +60,6 @@ impl Browser {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-quic", "--no-first-run", format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile_dir.display()),
-                    // Start on a blank page, not the new-tab page and its chrome:// requests.
-                    "about:blank",
                 ],
             },
             "goog:loggingPrefs": { "browser": "ALL", "performance": "ALL" },
@@ -151,8 +149,47 @@ impl Browser {
     }
 }
 
+/// Every process below `root_pid` (its children, their children…), from /proc.
+pub fn descendants(root_pid: u32) -> Vec<u32> {
+    let mut parent_of: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().filter_map(Result::ok) {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        if let Some(ppid) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))
+            .and_then(|v| v.trim().parse().ok())
+        {
+            parent_of.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root_pid];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parent_of
+                .iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
+        // Chromium outlives a killed chromedriver; end the whole tree so a failed test
+        // leaves no browser running.
+        for pid in descendants(self.driver.id()) {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile_dir);

@@ -8,7 +8,7 @@
 use super::input::{BarOrder, BarSeries, Chart, Footnote, GroupedTable, Histogram, LikertRows, RankScores, Unit};
 use super::text::fmt_count;
 use crate::dataset::{Column, Dataset, NumericCell, QuestionKind};
-use crate::freq::{frequencies, nice_bins, BaseKind, FreqError, Frequencies};
+use crate::freq::{freq_table, nice_bins, BaseKind, FreqError, FreqSpec, Frequencies};
 use std::fmt;
 
 impl BarSeries {
@@ -257,6 +257,30 @@ pub fn chart_for_question(
     question_idx: usize,
     kind: Option<ChartKind>,
 ) -> Result<(Chart, Footnote), ChartError> {
+    let spec = FreqSpec {
+        options: crate::view::TableOptions {
+            k: 0,
+            ..Default::default()
+        },
+        ..FreqSpec::new(question_idx)
+    };
+    chart_for_view(dataset, &spec, kind).map(|(chart, footnote, _)| (chart, footnote))
+}
+
+/// The chart for the table `spec` describes — its filter, weight, base and disclosure
+/// threshold — together with that table, so the page's HTML table and its chart show
+/// the same protected numbers. Every count comes from `freq_table`: a withheld cell
+/// stays withheld in the chart.
+pub fn chart_for_view(
+    dataset: &Dataset,
+    spec: &FreqSpec,
+    kind: Option<ChartKind>,
+) -> Result<(Chart, Footnote, Frequencies), ChartError> {
+    let question_idx = spec.question_idx;
+    let item_spec = |i: usize| FreqSpec {
+        question_idx: i,
+        ..spec.clone()
+    };
     let question = dataset
         .question(question_idx)
         .ok_or_else(|| FreqError::NoSuchQuestion(format!("@{}", question_idx + 1)))?;
@@ -281,27 +305,47 @@ pub fn chart_for_question(
             .collect(),
         None => vec![question_idx],
     };
-    let freq = frequencies(dataset, question_idx, BaseKind::Answered)?;
+    let freq = freq_table(dataset, spec)?;
     let mut footnote = Footnote::from_frequencies(&freq);
     let chart = match (question.kind, kind) {
-        (QuestionKind::Numeric, None | Some(ChartKind::Bar)) => {
-            let values: Vec<f64> = match &question.column {
-                Column::Numeric(col) => col
-                    .cells()
-                    .iter()
-                    .filter_map(|c| match c {
-                        NumericCell::Value(v) => Some(*v),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            Chart::Histogram(Histogram::from_values(&question.text, &values))
-        }
+        (QuestionKind::Numeric, None | Some(ChartKind::Bar)) => match &freq.bins {
+            // The table's own bins and (protected) counts; top-coded answers such as
+            // "> 40" follow the bins as rows of their own and are named in a note.
+            Some(bins) if bins.edges.len() >= 2 => {
+                let n_bins = bins.edges.len() - 1;
+                for row in freq.rows.iter().skip(n_bins) {
+                    if let Some(count) = row.count {
+                        footnote
+                            .notes
+                            .push(format!("{} answered \"{}\"", fmt_count(count), row.option));
+                    }
+                }
+                Chart::Histogram(Histogram {
+                    title: question.text.clone(),
+                    edges: bins.edges.clone(),
+                    counts: freq.rows.iter().take(n_bins).map(|r| r.count).collect(),
+                    axis_label: question.text.clone(),
+                })
+            }
+            _ => {
+                let values: Vec<f64> = match &question.column {
+                    Column::Numeric(col) if spec.options.k == 0 => col
+                        .cells()
+                        .iter()
+                        .filter_map(|c| match c {
+                            NumericCell::Value(v) => Some(*v),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                Chart::Histogram(Histogram::from_values(&question.text, &values))
+            }
+        },
         (QuestionKind::Grid, _) | (_, Some(ChartKind::Diverging)) => {
             let items = siblings
                 .iter()
-                .map(|&i| frequencies(dataset, i, BaseKind::Answered))
+                .map(|&i| freq_table(dataset, &item_spec(i)))
                 .collect::<Result<Vec<_>, _>>()?;
             let title = question.group.clone().unwrap_or_else(|| question.text.clone());
             if items.len() > 1 {
@@ -316,7 +360,7 @@ pub fn chart_for_question(
         (QuestionKind::Rank, _) => {
             let items = siblings
                 .iter()
-                .map(|&i| frequencies(dataset, i, BaseKind::Answered))
+                .map(|&i| freq_table(dataset, &item_spec(i)))
                 .collect::<Result<Vec<_>, _>>()?;
             let title = question.group.clone().unwrap_or_else(|| question.text.clone());
             Chart::Rank(RankScores::from_frequencies(&title, &items))
@@ -332,5 +376,5 @@ pub fn chart_for_question(
         (QuestionKind::Ordinal, _) => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::AsGiven)),
         _ => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::ByValue)),
     };
-    Ok((chart, footnote))
+    Ok((chart, footnote, freq))
 }

@@ -58,44 +58,17 @@ fn payload(www: &Path) -> Value {
     json!({ "files": rows, "bytes": raw, "gzip": gz })
 }
 
-/// Resident memory of every process descended from `root_pid` (chromedriver, whose
-/// children are this benchmark's Chromium), in bytes, from /proc.
+/// Resident memory of chromedriver's descendants (this benchmark's Chromium), in
+/// bytes, from /proc.
 fn tree_rss(root_pid: u32) -> u64 {
-    let mut parent_of = std::collections::HashMap::new();
-    let mut rss = std::collections::HashMap::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().filter_map(Result::ok) {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            continue;
-        };
-        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
-            continue;
-        };
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .map(|v| v.trim().to_string())
-        };
-        if let Some(ppid) = field("PPid:").and_then(|v| v.parse::<u32>().ok()) {
-            parent_of.insert(pid, ppid);
-        }
-        let kb = field("VmRSS:")
-            .and_then(|v| v.trim_end_matches("kB").trim().parse::<u64>().ok())
-            .unwrap_or(0);
-        rss.insert(pid, kb * 1024);
-    }
-    let descends = |mut pid: u32| loop {
-        if pid == root_pid {
-            return true;
-        }
-        match parent_of.get(&pid) {
-            Some(&ppid) if ppid != 0 && ppid != pid => pid = ppid,
-            _ => return false,
-        }
-    };
-    rss.iter()
-        .filter(|(&pid, _)| descends(pid))
-        .map(|(_, &bytes)| bytes)
+    canvass_e2e::descendants(root_pid)
+        .into_iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+        .filter_map(|status| {
+            let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
+            kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok()
+        })
+        .map(|kb| kb * 1024)
         .sum()
 }
 
