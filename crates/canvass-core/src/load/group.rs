@@ -125,7 +125,7 @@ pub(crate) fn assemble(
                 Some(Role::Timestamp) => (QuestionKind::Datetime, plain_text(b)?),
                 None if h.free_text => (QuestionKind::Text, plain_text(b)?),
                 None => {
-                    let outgrew = matches!(b, Built::Text(_));
+                    let outgrew = matches!(&b, Built::Text(store) if store.outgrew_with_repeats);
                     let (kind, column) = encode(b, &verdicts[col])?;
                     if outgrew && kind == QuestionKind::Text {
                         warnings.push(

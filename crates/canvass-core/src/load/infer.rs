@@ -32,6 +32,9 @@ pub(crate) const BLANK: u16 = u16::MAX;
 pub(crate) struct TextStore {
     pub data: String,
     pub ends: Vec<usize>,
+    /// The column passed the category cap although its answers repeat, so the cap,
+    /// not the answers, made it text.
+    pub outgrew_with_repeats: bool,
 }
 
 impl TextStore {
@@ -113,7 +116,13 @@ impl ColumnBuilder {
     }
 
     fn switch_to_text(&mut self) {
-        let mut store = TextStore::default();
+        // Mostly-unique answers would be free text anyway; only a column whose answers
+        // repeat was pushed out of categories by the cap.
+        let answered = self.codes.iter().filter(|&&c| c != BLANK).count();
+        let mut store = TextStore {
+            outgrew_with_repeats: self.dict.len() * 2 <= answered,
+            ..TextStore::default()
+        };
         for &code in &self.codes {
             store.push(if code == BLANK { "" } else { self.dict.get(code) });
         }
