@@ -394,7 +394,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         .map(|b| match b {
             Built::Dict { values, counts, .. } => {
                 let values: Vec<&str> = values.iter().map(|v| &**v).collect();
-                infer::infer(&values, counts)
+                infer::infer(&values, counts, delimiter == b';')
             }
             Built::Text(_) => Verdict {
                 inference: Inference::Text,
