@@ -1,11 +1,11 @@
 // The explorer page. The survey itself lives in a Web Worker (survey-worker.js); this
 // thread asks it for tables and paints them with the same Rust chart code, compiled to
 // wasm. Survey text is only ever inserted with textContent, never as HTML.
-import init, { drawFrequenciesJson } from "./pkg/canvass_web.js";
+import init, { chartHeightJson, drawChartJson } from "./pkg/canvass_web.js";
 import { SurveyWorker } from "./survey-worker.js";
 import { defaults, parseHash, toHash } from "./state.js";
 
-const DEFAULT_MANIFEST = "data/sample/manifest.json";
+const DEFAULT_DATASET = "numpy-2020";
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
 
 const $ = (id) => document.getElementById(id);
@@ -123,15 +123,18 @@ function tableSkeleton() {
   return table;
 }
 
-/// Sizes the canvas for the device's pixel ratio and paints the table into it.
-function paint(canvas, freqJson, freq, minCssHeight) {
+const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
+
+/// Sizes the canvas for the device's pixel ratio, so text and lines are crisp, and
+/// paints the table into it in the page's colour scheme.
+function paint(canvas, chartJson, freq, minCssHeight) {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 640;
-  const cssHeight = Math.max(minCssHeight, 70 + 30 * freq.rows.length);
+  const cssHeight = Math.max(minCssHeight, chartHeightJson(chartJson, cssWidth));
   canvas.style.height = `${cssHeight}px`;
   canvas.width = Math.round(cssWidth * dpr);
   canvas.height = Math.round(cssHeight * dpr);
-  canvas.dataset.layout = drawFrequenciesJson(freqJson, canvas, dpr);
+  canvas.dataset.layout = drawChartJson(chartJson, canvas, dpr, darkScheme.matches);
   canvas.setAttribute("aria-label", `Bar chart of answers to: ${freq.text}. ${describeBase(freq)}. The table below has the numbers.`);
 }
 
@@ -154,9 +157,11 @@ async function drawCard(card) {
   card.dataset.drawn = "pending";
   const index = Number(card.dataset.index);
   try {
-    const freqJson = await app.worker.request("freq", { question: index, base: "answered" });
-    const freq = JSON.parse(freqJson);
-    paint(card.querySelector("canvas"), freqJson, freq, 140);
+    const answer = JSON.parse(await app.worker.request("view", { question: index, base: "answered" }));
+    const freq = answer.table;
+    // The card's heading already is the question; the chart need not repeat it.
+    for (const chart of Object.values(answer.chart.chart)) chart.title = "";
+    paint(card.querySelector("canvas"), JSON.stringify(answer.chart), freq, 140);
     card.querySelector(".base").textContent = describeBase(freq);
     const table = card.querySelector("table");
     table.caption.textContent = `${freq.text} · ${describeBase(freq)}`;
@@ -251,10 +256,10 @@ async function drawQuestion() {
   if (index < 0) return;
   $("question").value = q;
   for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
-  const freqJson = await app.worker.request("freq", { question: index, base });
+  const answer = JSON.parse(await app.worker.request("view", { question: index, base, kind: app.state.chart || "" }));
   if (app.state.question !== q || app.state.base !== base) return; // a newer request won
-  const freq = JSON.parse(freqJson);
-  paint($("chart"), freqJson, freq, 180);
+  const freq = answer.table;
+  paint($("chart"), JSON.stringify(answer.chart), freq, 180);
   $("chart-caption").textContent = describeBase(freq);
   $("chart-table-caption").textContent = `${freq.text} · ${describeBase(freq)}`;
   fillTable($("chart-table"), freq);
@@ -315,8 +320,9 @@ function showSurvey(survey) {
 
 // ---- Loading ----------------------------------------------------------------------
 
-async function loadInto(worker, bytes) {
-  const result = await worker.request("load", { bytes }, [bytes]);
+async function loadInto(worker, bytes, codebook = null) {
+  const transfer = codebook ? [bytes, codebook] : [bytes];
+  const result = await worker.request("load", { bytes, codebook }, transfer);
   return {
     respondents: result.respondents,
     questions: JSON.parse(result.questions),
@@ -401,29 +407,42 @@ function wireEvents() {
     const file = e.dataTransfer.files[0];
     if (file) openFile(file);
   });
+  const redraw = () => {
+    if (!app.survey) return;
+    for (const card of document.querySelectorAll(".card[data-drawn='1']")) {
+      delete card.dataset.drawn;
+      drawCard(card);
+    }
+    render();
+  };
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      if (!app.survey) return;
-      for (const card of document.querySelectorAll(".card[data-drawn='1']")) {
-        delete card.dataset.drawn;
-        drawCard(card);
-      }
-      render();
-    }, 150);
+    resizeTimer = setTimeout(redraw, 150);
   });
+  darkScheme.addEventListener("change", redraw);
+}
+
+/// The bundled dataset a link asks for (`#d=sample@1`), or the default. Only a plain
+/// folder name is accepted, so a crafted link cannot point the fetch anywhere else.
+function requestedDataset(state) {
+  const [folder, version] = (state.dataset || "").split("@");
+  return /^[a-z0-9][a-z0-9-]{0,63}$/.test(folder || "") ? { folder, version } : { folder: DEFAULT_DATASET, version: null };
 }
 
 async function main() {
-  const [{ manifest, bytes }] = await Promise.all([fetchBundled(DEFAULT_MANIFEST), init()]);
+  await init();
   app.state = parseHash(location.hash).state;
+  const { folder, version } = requestedDataset(app.state);
+  const { manifest, bytes, codebookBytes } = await fetchBundled(`data/${folder}/manifest.json`);
   wireEvents();
   const worker = new SurveyWorker();
-  const loaded = await loadInto(worker, bytes);
+  const loaded = await loadInto(worker, bytes, codebookBytes);
   app.worker = worker;
   showWarnings(loaded.report);
-  const folder = DEFAULT_MANIFEST.split("/").slice(-2, -1)[0];
+  if (version && version !== manifest.version) {
+    showMessage(`This link was made for version ${version} of the data; this is version ${manifest.version}, so its numbers may differ.`, "info");
+  }
   showSurvey({
     id: `${folder}@${manifest.version}`,
     title: manifest.title,

@@ -6,8 +6,8 @@ const ready = init();
 let survey = null;
 
 const handlers = {
-  load({ bytes }) {
-    const loaded = Survey.load(new Uint8Array(bytes));
+  load({ bytes, codebook }) {
+    const loaded = Survey.load(new Uint8Array(bytes), codebook ? new Uint8Array(codebook) : undefined);
     if (survey) survey.free();
     survey = loaded;
     return {
@@ -16,9 +16,9 @@ const handlers = {
       report: survey.loadReportJson(),
     };
   },
-  freq({ question, base }) {
+  view(spec) {
     if (!survey) throw new Error("no survey is loaded");
-    return survey.frequenciesJson(question, base);
+    return survey.viewJson(JSON.stringify(spec));
   },
 };
 

@@ -4,6 +4,8 @@
 //! as a plain table or, with `--json`, in the shapes documented in the README. This
 //! binary holds no statistics of its own.
 
+mod chart_cmd;
+
 use canvass_core::freq::{frequencies, BaseKind, Frequencies};
 use canvass_core::{load, LoadOptions, Loaded};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -40,6 +42,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Draw one question, or one question by another, to an SVG or PNG file.
+    Chart(chart_cmd::ChartArgs),
     /// Generate a synthetic release from a codebook, or check a release (--check).
     Synth(synth::SynthArgs),
 }
@@ -99,6 +103,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 Ok(())
             }
         }
+        Command::Chart(args) => chart_cmd::run(args),
     }
 }
 

@@ -1,15 +1,17 @@
 //! canvass-web: the bridge between the page and the core.
 //!
 //! One exported handle, [`Survey`], owns a loaded dataset in wasm memory; the page asks
-//! it small questions (the list of questions, one table) and gets small answers back
-//! as JSON text. The page keeps the `Survey` in a Web Worker so that parsing a large
-//! file never blocks it, and draws on the main thread with [`draw_frequencies_json`],
-//! which paints a table the worker computed. This is the only crate that knows about
-//! JS, the DOM or canvas; it holds no statistics or layout logic of its own.
+//! it small questions (the list of questions, one view's table and chart input) and
+//! gets small answers back as JSON text. The page keeps the `Survey` in a Web Worker so
+//! that parsing a large file never blocks it, and paints on the main thread with
+//! [`draw_chart_json`], which draws a chart input the worker computed. This is the only
+//! crate that knows about JS, the DOM or canvas; it holds no statistics or layout logic
+//! of its own.
 
-use canvass_core::chart::{draw_frequencies, ChartStyle};
+use canvass_core::chart::adapt::{chart_for_question, ChartKind};
+use canvass_core::chart::{self, BarOrder, BarSeries, Chart, ChartLayout, ChartStyle, Footnote};
 use canvass_core::freq::{frequencies, BaseKind, Frequencies};
-use canvass_core::{load, LoadOptions, Loaded};
+use canvass_core::{load, Column, LoadOptions, Loaded};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
@@ -36,8 +38,41 @@ struct QuestionInfo<'a> {
     id: &'a str,
     text: &'a str,
     kind: &'static str,
+    group: Option<&'a str>,
+    /// The codebook's section (demographics, usage…), when a codebook was given.
+    section: Option<&'a str>,
+    /// Answer options in order, for categorical and multi-select questions.
+    options: &'a [String],
     answered: usize,
     chartable: bool,
+}
+
+/// What the page asks to see: one question, its chart kind and base.
+#[derive(serde::Deserialize)]
+struct ViewSpec {
+    question: usize,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    base: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ChartInput<'a> {
+    chart: &'a Chart,
+    footnote: &'a Footnote,
+}
+
+#[derive(serde::Deserialize)]
+struct OwnedChartInput {
+    chart: Chart,
+    footnote: Footnote,
+}
+
+#[derive(Serialize)]
+struct ViewAnswer<'a> {
+    table: &'a Frequencies,
+    chart: ChartInput<'a>,
 }
 
 #[derive(Serialize)]
@@ -51,14 +86,33 @@ struct WarningsInfo<'a> {
 #[wasm_bindgen]
 pub struct Survey {
     loaded: Loaded,
+    /// Question id → codebook section.
+    sections: std::collections::HashMap<String, String>,
 }
 
 #[wasm_bindgen]
 impl Survey {
-    /// Parses the bytes of a survey export (a fetch or a dropped file).
-    pub fn load(bytes: &[u8]) -> Result<Survey, JsError> {
-        let loaded = load(bytes, &LoadOptions::default()).map_err(js_error)?;
-        Ok(Survey { loaded })
+    /// Parses the bytes of a survey export (a fetch or a dropped file), with the
+    /// bytes of a `canvass-codebook/1` JSON file when there is one.
+    pub fn load(bytes: &[u8], codebook: Option<Vec<u8>>) -> Result<Survey, JsError> {
+        let codebook = match codebook {
+            Some(cb) => {
+                Some(canvass_core::codebook::parse_codebook(&cb).map_err(|e| js_error(format!("codebook: {e}")))?)
+            }
+            None => None,
+        };
+        let sections = codebook
+            .iter()
+            .flat_map(|cb| cb.questions.iter())
+            .map(|q| (q.id.clone(), q.section.clone()))
+            .filter(|(_, section)| !section.is_empty())
+            .collect();
+        let opts = LoadOptions {
+            codebook,
+            ..LoadOptions::default()
+        };
+        let loaded = load(bytes, &opts).map_err(js_error)?;
+        Ok(Survey { loaded, sections })
     }
 
     pub fn respondents(&self) -> usize {
@@ -77,6 +131,13 @@ impl Survey {
                 id: &q.id,
                 text: &q.text,
                 kind: q.kind.as_str(),
+                group: q.group.as_deref(),
+                section: self.sections.get(&q.id).map(String::as_str),
+                options: match &q.column {
+                    Column::Categorical(c) => c.levels(),
+                    Column::Multi(c) => c.options(),
+                    _ => &[],
+                },
                 answered: q.answered(),
                 chartable: q.kind.is_chartable(),
             })
@@ -99,13 +160,26 @@ impl Survey {
     /// or of `"all"`.
     #[wasm_bindgen(js_name = frequenciesJson)]
     pub fn frequencies_json(&self, question_idx: usize, base: Option<String>) -> Result<String, JsError> {
-        let base = match base.as_deref() {
-            None | Some("answered") => BaseKind::Answered,
-            Some("asked") => BaseKind::Asked,
-            Some("all") => BaseKind::All,
-            Some(other) => return Err(js_error(format!("unknown base {other:?}: use answered, asked or all"))),
-        };
+        let base = parse_base(base.as_deref())?;
         to_json(&frequencies(&self.loaded.dataset, question_idx, base).map_err(js_error)?)
+    }
+
+    /// One view of the survey as JSON: `{table, chart: {chart, footnote}}`, where
+    /// `table` holds the numbers for the page's HTML table and `chart` is the input
+    /// [`draw_chart_json`] paints. `spec_json` is `{question, kind?, base?}`.
+    #[wasm_bindgen(js_name = viewJson)]
+    pub fn view_json(&self, spec_json: &str) -> Result<String, JsError> {
+        let spec: ViewSpec = serde_json::from_str(spec_json).map_err(js_error)?;
+        let base = parse_base(spec.base.as_deref())?;
+        let table = frequencies(&self.loaded.dataset, spec.question, base).map_err(js_error)?;
+        let (chart, footnote) = self.chart(spec.question, &spec.kind)?;
+        to_json(&ViewAnswer {
+            table: &table,
+            chart: ChartInput {
+                chart: &chart,
+                footnote: &footnote,
+            },
+        })
     }
 
     /// Draws question `question_idx` into `canvas`; see [`draw_frequencies_json`].
@@ -117,29 +191,128 @@ impl Survey {
         scale: f64,
     ) -> Result<String, JsError> {
         let freq = frequencies(&self.loaded.dataset, question_idx, BaseKind::Answered).map_err(js_error)?;
-        draw_into(&freq, canvas, scale)
+        draw_into(&freq, canvas, scale, false)
     }
+
+    /// Draws question `question_idx` as the chart its kind calls for (a histogram for
+    /// numbers, diverging bars for a grid…) into `canvas`, whose backing store is its
+    /// CSS size times `scale`, in the dark theme when `dark`. `kind` is "" for that
+    /// default, or "bar" or "diverging". Returns the layout in device pixels as JSON.
+    #[wasm_bindgen(js_name = drawChart)]
+    pub fn draw_chart(
+        &self,
+        question_idx: usize,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        kind: &str,
+    ) -> Result<String, JsError> {
+        let (chart, footnote) = self.chart(question_idx, kind)?;
+        to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
+    }
+
+    /// The height in CSS pixels at which question `question_idx` reads well in a
+    /// canvas `css_width` wide.
+    #[wasm_bindgen(js_name = preferredHeight)]
+    pub fn preferred_height(&self, question_idx: usize, css_width: u32, kind: &str) -> Result<u32, JsError> {
+        let (chart, _) = self.chart(question_idx, kind)?;
+        Ok(css_height(&chart, css_width))
+    }
+}
+
+impl Survey {
+    fn chart(&self, question_idx: usize, kind: &str) -> Result<(Chart, Footnote), JsError> {
+        let kind = match kind {
+            "" => None,
+            name => Some(ChartKind::parse(name).ok_or_else(|| js_error(format!("no chart kind {name:?}")))?),
+        };
+        chart_for_question(&self.loaded.dataset, question_idx, kind).map_err(js_error)
+    }
+}
+
+fn parse_base(base: Option<&str>) -> Result<BaseKind, JsError> {
+    match base {
+        None | Some("answered") => Ok(BaseKind::Answered),
+        Some("asked") => Ok(BaseKind::Asked),
+        Some("all") => Ok(BaseKind::All),
+        Some(other) => Err(js_error(format!("unknown base {other:?}: use answered, asked or all"))),
+    }
+}
+
+/// Paints a chart input (the `chart` of [`Survey::view_json`], computed in another wasm
+/// instance) into `canvas`, whose backing store the page has sized to its CSS size
+/// times `scale`, in the dark theme when `dark`. Returns the layout as JSON.
+#[wasm_bindgen(js_name = drawChartJson)]
+pub fn draw_chart_json(chart_json: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<String, JsError> {
+    let input: OwnedChartInput = serde_json::from_str(chart_json).map_err(js_error)?;
+    to_json(&draw_on_canvas(canvas, &input.chart, &input.footnote, scale, dark)?)
+}
+
+/// The height in CSS pixels at which a chart input reads well `css_width` wide.
+#[wasm_bindgen(js_name = chartHeightJson)]
+pub fn chart_height_json(chart_json: &str, css_width: u32) -> Result<u32, JsError> {
+    let input: OwnedChartInput = serde_json::from_str(chart_json).map_err(js_error)?;
+    Ok(css_height(&input.chart, css_width))
+}
+
+fn css_height(chart: &Chart, css_width: u32) -> u32 {
+    let width = css_width.min(i32::MAX as u32) as i32;
+    chart::preferred_height_px(chart, width, &ChartStyle::default()).max(0) as u32
+}
+
+/// Draws `chart` into `canvas` at `scale` device pixels per CSS pixel and returns the
+/// layout it drew.
+pub fn draw_on_canvas(
+    canvas: HtmlCanvasElement,
+    chart: &Chart,
+    footnote: &Footnote,
+    scale: f64,
+    dark: bool,
+) -> Result<ChartLayout, JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_error("this canvas has no 2D context"))?;
+    let area = backend.into_drawing_area();
+    let light = ChartStyle {
+        scale,
+        ..ChartStyle::default()
+    };
+    let style = if dark { light.dark() } else { light };
+    chart::draw(&area, chart, footnote, &style).map_err(js_error)
+}
+
+/// The bar chart of a frequency table, with its base as footnote.
+fn frequency_chart(freq: &Frequencies) -> (Chart, Footnote) {
+    (
+        Chart::Bars(BarSeries::from_frequencies(freq, BarOrder::ByValue)),
+        Footnote::from_frequencies(freq),
+    )
+}
+
+/// The height in CSS pixels at which the table of [`Survey::frequencies_json`] reads
+/// well as a chart `css_width` wide.
+#[wasm_bindgen(js_name = preferredHeightJson)]
+pub fn preferred_height_json(freq_json: &str, css_width: u32) -> Result<u32, JsError> {
+    let freq: Frequencies = serde_json::from_str(freq_json).map_err(js_error)?;
+    Ok(css_height(&frequency_chart(&freq).0, css_width))
 }
 
 /// Paints a frequency table (the JSON of [`Survey::frequencies_json`], possibly
 /// computed in another wasm instance) into `canvas`, whose backing store the page has
-/// sized to its CSS size times `scale` (the device pixel ratio). Returns the layout in
-/// device pixels as JSON.
+/// sized to its CSS size times `scale` (the device pixel ratio), in the dark theme when
+/// `dark` is true. Returns the layout in device pixels as JSON.
 #[wasm_bindgen(js_name = drawFrequenciesJson)]
-pub fn draw_frequencies_json(freq_json: &str, canvas: HtmlCanvasElement, scale: f64) -> Result<String, JsError> {
+pub fn draw_frequencies_json(
+    freq_json: &str,
+    canvas: HtmlCanvasElement,
+    scale: f64,
+    dark: Option<bool>,
+) -> Result<String, JsError> {
     let freq: Frequencies = serde_json::from_str(freq_json).map_err(js_error)?;
-    draw_into(&freq, canvas, scale)
+    draw_into(&freq, canvas, scale, dark.unwrap_or(false))
 }
 
-fn draw_into(freq: &Frequencies, canvas: HtmlCanvasElement, scale: f64) -> Result<String, JsError> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| js_error("this canvas has no 2D context"))?;
-    let area = backend.into_drawing_area();
-    let style = ChartStyle {
-        scale,
-        ..ChartStyle::default()
-    };
-    let layout = draw_frequencies(&area, freq, &style).map_err(js_error)?;
-    to_json(&layout)
+fn draw_into(freq: &Frequencies, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<String, JsError> {
+    let (chart, footnote) = frequency_chart(freq);
+    to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
 }
 
 /// Reads a URL hash into the explorer's view state: `{state, problems}` as JSON. Never

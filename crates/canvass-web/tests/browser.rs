@@ -20,17 +20,16 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
 
 #[wasm_bindgen_test]
 fn loads_bytes_and_answers_with_json() {
-    let survey = Survey::load(SAMPLE).unwrap();
+    let survey = Survey::load(SAMPLE, None).unwrap();
     assert_eq!(survey.respondents(), 4);
-    let questions = survey.questions_json().unwrap();
-    assert!(
-        questions.contains(r#""id":"lang","text":"lang","kind":"single","answered":4"#),
-        "{questions}"
-    );
-    assert!(
-        questions.contains(r#""id":"years","text":"years","kind":"numeric","answered":3"#),
-        "{questions}"
-    );
+    let questions: serde_json::Value = serde_json::from_str(&survey.questions_json().unwrap()).unwrap();
+    assert_eq!(questions[0]["id"], "lang");
+    assert_eq!(questions[0]["kind"], "single");
+    assert_eq!(questions[0]["answered"], 4);
+    assert_eq!(questions[0]["options"], serde_json::json!(["Python", "Rust"]));
+    assert_eq!(questions[1]["id"], "years");
+    assert_eq!(questions[1]["kind"], "numeric");
+    assert_eq!(questions[1]["answered"], 3);
     let freq = survey.frequencies_json(0, None).unwrap();
     assert!(freq.contains(r#""option":"Python","count":3.0"#), "{freq}");
     let all = survey.frequencies_json(1, Some("all".into())).unwrap();
@@ -39,9 +38,30 @@ fn loads_bytes_and_answers_with_json() {
 }
 
 #[wasm_bindgen_test]
+fn a_codebook_sets_sections_and_a_broken_one_is_refused() {
+    let codebook = br#"{"format": "canvass-codebook/1", "title": "t", "questions": [
+        {"id": "lang", "text": "Which language?", "kind": "single", "section": "usage", "options": ["Rust", "Python"]},
+        {"id": "years", "text": "Years", "kind": "numeric", "section": "demographics", "numeric": {"min": 0, "max": 80}}]}"#;
+    let survey = Survey::load(SAMPLE, Some(codebook.to_vec())).unwrap();
+    let questions: serde_json::Value = serde_json::from_str(&survey.questions_json().unwrap()).unwrap();
+    assert_eq!(questions[0]["section"], "usage");
+    assert_eq!(questions[0]["text"], "Which language?");
+    assert_eq!(questions[0]["options"], serde_json::json!(["Rust", "Python"]));
+    let err = Survey::load(SAMPLE, Some(b"{not json".to_vec()))
+        .err()
+        .expect("a broken codebook is an error");
+    let value: wasm_bindgen::JsValue = err.into();
+    let message = js_sys::Reflect::get(&value, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(message.starts_with("codebook: "), "{message}");
+}
+
+#[wasm_bindgen_test]
 fn load_errors_reach_js_as_sentences() {
     // JsError only converts to a JsValue on wasm; its message is the core's sentence.
-    let err = Survey::load(b"only,a,header\n")
+    let err = Survey::load(b"only,a,header\n", None)
         .err()
         .expect("a header-only file is an error");
     let value: wasm_bindgen::JsValue = err.into();
@@ -52,24 +72,123 @@ fn load_errors_reach_js_as_sentences() {
     assert!(message.contains("no responses"), "{message}");
 }
 
+/// The colour of the pixel at (`x`, `y`) of `canvas`.
+fn pixel(canvas: &HtmlCanvasElement, x: f64, y: f64) -> [u8; 3] {
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let data = ctx.get_image_data(x, y, 1.0, 1.0).unwrap().data();
+    [data[0], data[1], data[2]]
+}
+
+fn hex(colour: &str) -> [u8; 3] {
+    let byte = |i: usize| u8::from_str_radix(&colour[i..i + 2], 16).unwrap();
+    [byte(1), byte(3), byte(5)]
+}
+
 #[wasm_bindgen_test]
 fn draws_bars_into_a_canvas() {
-    let survey = Survey::load(SAMPLE).unwrap();
-    let canvas = canvas(400, 200);
-    let layout = survey.draw_frequencies(0, canvas.clone(), 1.0).unwrap();
+    let survey = Survey::load(SAMPLE, None).unwrap();
+    let canvas = canvas(400, 240);
+    let layout = survey.draw_chart(0, canvas.clone(), 1.0, false, "").unwrap();
     let layout: serde_json::Value = serde_json::from_str(&layout).unwrap();
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
     let bars = layout["bars"].as_array().unwrap();
     assert_eq!(bars.len(), 2);
     for bar in bars {
+        // Near the top-left corner: clear of the whisker through the bar's middle.
         let x = bar["x_px"].as_f64().unwrap() + 2.0;
-        let y = bar["y_px"].as_f64().unwrap() + bar["h_px"].as_f64().unwrap() / 2.0;
-        let pixel = ctx.get_image_data(x, y, 1.0, 1.0).unwrap().data();
+        let y = bar["y_px"].as_f64().unwrap() + 2.0;
         // Okabe–Ito blue, the bar colour, not the white background.
-        assert_eq!(&pixel[..3], &[0x00, 0x72, 0xB2], "at ({x}, {y})");
+        assert_eq!(pixel(&canvas, x, y), [0x00, 0x72, 0xB2], "at ({x}, {y})");
     }
     // Python (3) is three times as long as Rust (1).
     let w0 = bars[0]["w_px"].as_f64().unwrap();
     let w1 = bars[1]["w_px"].as_f64().unwrap();
     assert!((w0 / w1 - 3.0).abs() < 0.05, "{w0} {w1}");
+}
+
+#[wasm_bindgen_test]
+fn every_chart_kind_paints_its_bars_where_the_layout_says() {
+    for dark in [false, true] {
+        for (name, chart, footnote) in canvass_core::chart::samples::all() {
+            let canvas = canvas(640, 420);
+            let layout = canvass_web::draw_on_canvas(canvas.clone(), &chart, &footnote, 1.0, dark).unwrap();
+            assert_eq!(layout.kind, chart.kind_name());
+            let mut checked = 0;
+            for bar in layout.bars.iter().filter(|b| b.w_px >= 5 && b.h_px >= 5) {
+                let (x, y) = ((bar.x_px + 2) as f64, (bar.y_px + 2) as f64);
+                let want = hex(&bar.fill.hex());
+                assert_eq!(pixel(&canvas, x, y), want, "{name} dark={dark}: {bar:?}");
+                checked += 1;
+            }
+            assert!(checked >= 3, "{name}: only {checked} bars to check");
+            // Outside the plot, in the page margin, is background.
+            let bg = hex(&layout.background.hex());
+            assert_eq!(pixel(&canvas, 3.0, 3.0), bg, "{name}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn preferred_height_grows_with_the_number_of_answers() {
+    let many: String = std::iter::once("q\n".to_string())
+        .chain((0..120).map(|i| format!("answer {}\n", i % 40)))
+        .collect();
+    let few = Survey::load(SAMPLE, None).unwrap();
+    let many = Survey::load(many.as_bytes(), None).unwrap();
+    assert!(many.preferred_height(0, 640, "").unwrap() > few.preferred_height(0, 640, "").unwrap());
+    let err = few.preferred_height(0, 640, "pie").expect_err("no pie charts");
+    let value: wasm_bindgen::JsValue = err.into();
+    let message = js_sys::Reflect::get(&value, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(message.contains("pie"), "{message}");
+}
+
+/// Median time to lay out and paint a bar chart of `n` answers on a 2× canvas.
+fn median_draw_ms(n: usize) -> f64 {
+    use canvass_core::chart::{BarSeries, Chart, Footnote};
+    let chart = Chart::Bars(BarSeries {
+        title: format!("A question with {n} answers"),
+        categories: (0..n)
+            .map(|i| format!("Answer number {i} with a label of some length"))
+            .collect(),
+        values: (0..n).map(|i| Some(100.0 / (i + 2) as f64)).collect(),
+        counts: (0..n).map(|i| Some(1000.0 / (i + 2) as f64)).collect(),
+        intervals: (0..n)
+            .map(|i| Some([90.0 / (i + 2) as f64, 110.0 / (i + 2) as f64]))
+            .collect(),
+        axis_label: "% of respondents".into(),
+        ..BarSeries::default()
+    });
+    let footnote = Footnote {
+        base: "Base: 1,000 respondents".into(),
+        ..Footnote::default()
+    };
+    let height = canvass_core::chart::preferred_height_px(
+        &chart,
+        1280,
+        &canvass_core::chart::ChartStyle {
+            scale: 2.0,
+            ..Default::default()
+        },
+    );
+    let canvas = canvas(1280, height as u32);
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let mut times: Vec<f64> = (0..15)
+        .map(|_| {
+            let start = performance.now();
+            canvass_web::draw_on_canvas(canvas.clone(), &chart, &footnote, 2.0, false).unwrap();
+            performance.now() - start
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+#[wasm_bindgen_test]
+fn drawing_stays_fast_for_long_questions() {
+    let (ten, seventy_five) = (median_draw_ms(10), median_draw_ms(75));
+    web_sys::console::log_1(&format!("median draw: 10 answers {ten:.1} ms, 75 answers {seventy_five:.1} ms").into());
+    // Generous bounds: a redraw on resize must not stall the page.
+    assert!(ten < 100.0 && seventy_five < 400.0, "{ten} ms, {seventy_five} ms");
 }

@@ -33,7 +33,7 @@ fn owned(expect: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
 
 #[wasm_bindgen_test]
 fn utf16_without_a_bom_reads_as_in_the_native_build() {
-    let survey = Survey::load(include_bytes!("../../../tests/data/encoding-utf16be-no-bom.csv")).unwrap();
+    let survey = Survey::load(include_bytes!("../../../tests/data/encoding-utf16be-no-bom.csv"), None).unwrap();
     assert_eq!(survey.respondents(), 2);
     assert_eq!(
         questions(&survey),
@@ -45,7 +45,7 @@ fn utf16_without_a_bom_reads_as_in_the_native_build() {
 
 #[wasm_bindgen_test]
 fn qualtrics_three_rows_with_a_ranking() {
-    let survey = Survey::load(include_bytes!("../../../tests/data/layout-qualtrics-3-rows.csv")).unwrap();
+    let survey = Survey::load(include_bytes!("../../../tests/data/layout-qualtrics-3-rows.csv"), None).unwrap();
     assert_eq!(survey.respondents(), 5);
     assert_eq!(
         questions(&survey),
@@ -65,7 +65,7 @@ fn qualtrics_three_rows_with_a_ranking() {
 
 #[wasm_bindgen_test]
 fn google_forms_grid_and_multi_select() {
-    let survey = Survey::load(include_bytes!("../../../tests/data/layout-google-forms.csv")).unwrap();
+    let survey = Survey::load(include_bytes!("../../../tests/data/layout-google-forms.csv"), None).unwrap();
     assert_eq!(
         questions(&survey),
         owned(&[
@@ -83,7 +83,7 @@ fn google_forms_grid_and_multi_select() {
 
 #[wasm_bindgen_test]
 fn an_unterminated_quote_reaches_js_as_its_sentence() {
-    let err = Survey::load(include_bytes!("../../../tests/data/fail-unterminated-quote.csv"))
+    let err = Survey::load(include_bytes!("../../../tests/data/fail-unterminated-quote.csv"), None)
         .err()
         .expect("an unterminated quote is an error");
     let value: wasm_bindgen::JsValue = err.into();

@@ -14,7 +14,7 @@ const LANGUAGE_COUNTS: [(&str, u64); 5] = [
     ("C++", 1),
     ("C, C++ or Fortran", 1),
 ];
-/// In frequency-scale order, least often first: the loader recognises the scale.
+/// A frequency scale, shown in scale order rather than by size.
 const FREQUENCY_COUNTS: [(&str, u64); 4] = [("Rarely", 1), ("Monthly", 2), ("Weekly", 3), ("Daily", 6)];
 
 async fn table_counts(browser: &Browser) -> Vec<(String, u64)> {
@@ -49,7 +49,9 @@ async fn bar_lengths_px(browser: &Browser) -> Vec<u64> {
              ctx.drawImage(c, 0, 0);
              const px = ctx.getImageData(0, 0, c.width, c.height).data;
              return layout.bars.map(b => {
-                 const y = Math.round(b.y_px + b.h_px / 2);
+                 // One row under the bar's top edge: clear of the interval whisker,
+                 // which runs through the bar's middle.
+                 const y = b.y_px + 1;
                  let n = 0;
                  for (let x = 0; x < c.width; x++) {
                      const i = 4 * (y * c.width + x);
@@ -82,7 +84,11 @@ fn assert_proportional(lengths: &[u64], counts: &[u64]) {
 async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    browser.client.goto(&serving.url()).await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}#d=sample@1", serving.url()))
+        .await
+        .unwrap();
     browser
         .wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", 30)
         .await;
@@ -114,7 +120,7 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
     browser.screenshot("overview").await;
 
     // A permalink opens one question, whose table and bars match the hand counts.
-    let question_url = format!("{}#view=question", serving.url());
+    let question_url = format!("{}#d=sample@1&view=question", serving.url());
     browser.client.goto(&question_url).await.unwrap();
     browser
         .wait_until(
@@ -201,5 +207,104 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
         foreign.is_empty(),
         "requests left the page's origin {origin}: {foreign:#?}"
     );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Counts the values of one column of the release, read as plain tab-separated lines
+/// (the release has no quoting), independently of the loader under test.
+fn count_release_column(column_id: &str) -> Vec<(String, u64)> {
+    let text = std::fs::read_to_string(xtask::root().join("www/data/numpy-2020/responses.tsv")).unwrap();
+    let mut lines = text.lines();
+    let ids: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = ids.iter().position(|id| *id == column_id).unwrap();
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for line in lines.skip(2) {
+        let value = line.split('\t').nth(col).unwrap_or("").to_string();
+        match counts.iter_mut().find(|(v, _)| *v == value) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((value, 1)),
+        }
+    }
+    counts
+}
+
+#[tokio::test]
+async fn the_numpy_release_is_the_default_and_its_cards_match_the_file() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.client.goto(&serving.url()).await.unwrap();
+    browser
+        .wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", 30)
+        .await;
+    let header = browser
+        .eval("return document.getElementById('dataset').textContent + ' | ' + document.getElementById('notes').textContent;")
+        .await;
+    let header = header.as_str().unwrap();
+    for part in [
+        "NumPy Community Survey 2020",
+        "version 1.0.0",
+        "1,236 respondents",
+        "Synthetic data",
+        "smaller than 10",
+    ] {
+        assert!(header.contains(part), "{part:?} missing from {header:?}");
+    }
+    let sections = browser
+        .eval("return [...document.querySelectorAll('.overview-section h2')].map(h => h.textContent);")
+        .await;
+    for section in ["demographics", "oss", "numpy", "mentorship", "usage"] {
+        assert!(
+            sections.as_array().unwrap().iter().any(|s| s == section),
+            "{section}: {sections}"
+        );
+    }
+    browser.screenshot("release-overview").await;
+
+    let card = "document.querySelector('.card[data-id=\"demographics.gender\"]')";
+    browser.eval(&format!("{card}.scrollIntoView(); return true;")).await;
+    browser
+        .wait_until(&format!("return {card}.dataset.drawn === '1';"), 10)
+        .await;
+    let rows = browser
+        .eval(&format!(
+            "return [...{card}.querySelectorAll('tbody tr')].map(tr => [tr.cells[0].textContent, tr.cells[1].textContent]);"
+        ))
+        .await;
+    let mut shown: Vec<(String, u64)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                r[1].as_str().unwrap().replace(',', "").parse().unwrap(),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(String, u64)> = count_release_column("demographics.gender")
+        .into_iter()
+        .filter(|(v, _)| !v.is_empty() && v != "Prefer not to answer")
+        .collect();
+    shown.sort();
+    expected.sort();
+    assert_eq!(shown, expected);
+    let base = browser
+        .eval(&format!("return {card}.querySelector('.base').textContent;"))
+        .await;
+    let declined = count_release_column("demographics.gender")
+        .into_iter()
+        .find(|(v, _)| v == "Prefer not to answer")
+        .map_or(0, |(_, n)| n);
+    assert!(
+        base.as_str().unwrap().contains(&format!("{declined} declined")),
+        "{base}"
+    );
+
+    let console = browser.log("browser").await;
+    let problems: Vec<&Value> = console
+        .iter()
+        .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
+        .collect();
+    assert!(problems.is_empty(), "console errors or warnings: {problems:#?}");
     browser.client.clone().close().await.unwrap();
 }

@@ -1,0 +1,159 @@
+//! A laid-out chart: every shape and string with its place in device pixels.
+//!
+//! Layout functions produce a [`ChartLayout`]; painting only walks it. Tests check the
+//! numbers here, and the page and CLI tests use them to know where to look for pixels.
+
+use super::style::Rgb;
+use super::text::{bold_width_px, text_width_px};
+use serde::Serialize;
+
+/// One data rectangle: a bar, a bar segment or a heatmap cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BarGeom {
+    /// The category (bars) or the row answer (crosstabs), as drawn.
+    pub label: String,
+    pub value_label: String,
+    pub x_px: i32,
+    pub y_px: i32,
+    pub w_px: i32,
+    pub h_px: i32,
+    pub fill: Rgb,
+    /// Index of the category in the chart's input (row for crosstabs).
+    pub category: usize,
+    /// Index of the series (column group, scale level); 0 for a single series.
+    pub series: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HAlign {
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VAlign {
+    Top,
+    Middle,
+    Bottom,
+}
+
+/// What a piece of text is, so tests and readers of the layout can pick it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextRole {
+    Title,
+    /// The line under the title, such as which question splits a crosstab.
+    Subtitle,
+    /// A category, item or group name beside or above the data.
+    Label,
+    Tick,
+    Axis,
+    /// A number printed on or beside the data.
+    Value,
+    Legend,
+    Footnote,
+    /// The "synthetic data" mark.
+    Badge,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextGeom {
+    pub text: String,
+    pub x_px: i32,
+    pub y_px: i32,
+    pub size_px: f64,
+    pub bold: bool,
+    pub colour: Rgb,
+    pub h_align: HAlign,
+    pub v_align: VAlign,
+    pub role: TextRole,
+}
+
+impl TextGeom {
+    /// The box the text is estimated to cover: `(x0, y0, x1, y1)`.
+    pub fn bbox(&self) -> (f64, f64, f64, f64) {
+        let w = if self.bold {
+            bold_width_px(&self.text, self.size_px)
+        } else {
+            text_width_px(&self.text, self.size_px)
+        };
+        let h = self.size_px * 1.15;
+        let x0 = match self.h_align {
+            HAlign::Left => self.x_px as f64,
+            HAlign::Center => self.x_px as f64 - w / 2.0,
+            HAlign::Right => self.x_px as f64 - w,
+        };
+        let y0 = match self.v_align {
+            VAlign::Top => self.y_px as f64,
+            VAlign::Middle => self.y_px as f64 - h / 2.0,
+            VAlign::Bottom => self.y_px as f64 - h,
+        };
+        (x0, y0, x0 + w, y0 + h)
+    }
+}
+
+/// A straight line: an axis, a grid line, a whisker.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineGeom {
+    pub x0_px: i32,
+    pub y0_px: i32,
+    pub x1_px: i32,
+    pub y1_px: i32,
+    pub colour: Rgb,
+    pub width_px: u32,
+}
+
+/// A rectangle that is not data: a legend swatch, a colour-scale step, a frame.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoxGeom {
+    pub x_px: i32,
+    pub y_px: i32,
+    pub w_px: i32,
+    pub h_px: i32,
+    pub fill: Option<Rgb>,
+    pub stroke: Option<Rgb>,
+}
+
+/// One tick of the value axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tick {
+    pub value: f64,
+    pub label: String,
+    /// Position along the axis: x for horizontal axes, y for vertical ones.
+    pub pos_px: i32,
+}
+
+/// Everything of a chart, in device pixels, in painting order: background, grid, bars,
+/// lines, boxes, texts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChartLayout {
+    pub kind: &'static str,
+    pub width_px: i32,
+    pub height_px: i32,
+    pub background: Rgb,
+    /// The question text in full (the drawn title may be wrapped or elided).
+    pub title: String,
+    /// The data area: bars stay within it.
+    pub plot_x0_px: i32,
+    pub plot_x1_px: i32,
+    pub plot_y0_px: i32,
+    pub plot_y1_px: i32,
+    pub ticks: Vec<Tick>,
+    pub grid: Vec<LineGeom>,
+    pub bars: Vec<BarGeom>,
+    pub lines: Vec<LineGeom>,
+    pub boxes: Vec<BoxGeom>,
+    pub texts: Vec<TextGeom>,
+    /// The footnote as drawn, one entry per line.
+    pub footnote: Vec<String>,
+}
+
+impl ChartLayout {
+    /// The texts of one role, in drawing order.
+    pub fn texts_of(&self, role: TextRole) -> Vec<&TextGeom> {
+        self.texts.iter().filter(|t| t.role == role).collect()
+    }
+}

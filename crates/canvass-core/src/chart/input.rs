@@ -1,0 +1,313 @@
+//! What a chart is drawn from: plain structs of labels and numbers.
+//!
+//! Charts take these rather than the statistics types so that they can be drawn from
+//! any source (a frequency table, a crosstab, a test's literal) and so that the
+//! statistics can change without touching drawing. A value of `None` is "nothing to
+//! show", whatever the reason: an empty cell and a cell withheld for disclosure control
+//! are drawn the same way, so a chart never reveals which one it was.
+
+use serde::{Deserialize, Serialize};
+
+/// What the numbers of a bar series are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Unit {
+    /// Percentages, labelled "54%".
+    #[default]
+    Percent,
+    /// Plain counts, labelled "1,234".
+    Count,
+    /// Scores such as a mean rank, labelled with one decimal.
+    Score,
+}
+
+/// In which order bars are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum BarOrder {
+    /// Largest first, with "Other…" and non-answers such as "Prefer not to answer"
+    /// last: the order for nominal questions.
+    #[default]
+    ByValue,
+    /// As given: the order for scales, whose order carries meaning.
+    AsGiven,
+}
+
+/// One number per category, drawn as horizontal bars.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BarSeries {
+    pub title: String,
+    pub categories: Vec<String>,
+    pub values: Vec<Option<f64>>,
+    /// The respondents behind each value, printed beside it; empty when not known.
+    pub counts: Vec<Option<f64>>,
+    /// 95% interval of each value, in the value's unit; empty for none.
+    pub intervals: Vec<Option<[f64; 2]>>,
+    /// Values that differ significantly from the rest; empty for none.
+    pub significant: Vec<bool>,
+    /// Labels to print instead of the value; empty to format the value.
+    pub value_labels: Vec<String>,
+    pub unit: Unit,
+    /// What the value axis measures, such as "% of respondents".
+    pub axis_label: String,
+    pub order: BarOrder,
+}
+
+/// Counts of a numeric answer in equal bins: `edges` has one more entry than `counts`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Histogram {
+    pub title: String,
+    pub edges: Vec<f64>,
+    pub counts: Vec<Option<f64>>,
+    /// What the values are, such as "Age (years)".
+    pub axis_label: String,
+}
+
+/// A two-way table of percentages: rows are the answers to one question, columns the
+/// groups of another, and `cells[row][col]` is the percent of group `col` that gave
+/// answer `row` (a column percentage).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupedTable {
+    pub title: String,
+    /// The question that defines the columns, for the legend.
+    pub col_title: String,
+    pub row_labels: Vec<String>,
+    pub col_labels: Vec<String>,
+    pub cells: Vec<Vec<Option<f64>>>,
+    /// Cells that differ significantly from the table's expectation; empty for none.
+    pub significant: Vec<Vec<bool>>,
+    /// Respondents in each column group; empty when not known.
+    pub col_bases: Vec<Option<f64>>,
+}
+
+/// Answers on one agreement scale for one or more items (a Likert question or grid).
+/// `levels` run from the most negative to the most positive; `cells[item][level]` is
+/// the percent of the item's respondents who chose that level.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LikertRows {
+    pub title: String,
+    pub items: Vec<String>,
+    pub levels: Vec<String>,
+    pub cells: Vec<Vec<Option<f64>>>,
+}
+
+/// Results of a ranking question: per item, the mean Borda score (ranked first by
+/// everyone = `max_score`, last by everyone = 0) and the percent who ranked it first.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RankScores {
+    pub title: String,
+    pub items: Vec<String>,
+    pub borda: Vec<Option<f64>>,
+    pub first_place: Vec<Option<f64>>,
+    pub max_score: f64,
+}
+
+/// What is printed under a chart so that it can be read on its own.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Footnote {
+    /// Who the percentages are of, such as "Base: 1,234 respondents who answered".
+    pub base: String,
+    pub filters: Vec<String>,
+    pub weight: Option<String>,
+    /// How small cells were withheld, such as "Values based on fewer than 10
+    /// respondents are not shown."
+    pub suppression: Option<String>,
+    pub dataset: Option<String>,
+    pub version: Option<String>,
+    /// Further sentences, such as what whiskers show.
+    pub notes: Vec<String>,
+    /// The data were generated, not collected: the chart says so prominently.
+    pub synthetic: bool,
+}
+
+impl Footnote {
+    /// The footnote as sentences, in the order reports print them.
+    pub fn sentences(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut push = |s: String| {
+            let s = s.trim().to_string();
+            if !s.is_empty() {
+                out.push(if s.ends_with('.') { s } else { format!("{s}.") });
+            }
+        };
+        push(self.base.clone());
+        if !self.filters.is_empty() {
+            push(format!("Filtered to {}", self.filters.join("; ")));
+        }
+        if let Some(w) = &self.weight {
+            push(format!("Weighted by {w}"));
+        }
+        if let Some(s) = &self.suppression {
+            push(s.clone());
+        }
+        for note in &self.notes {
+            push(note.clone());
+        }
+        match (&self.dataset, &self.version) {
+            (Some(d), Some(v)) => push(format!("Data: {d}, version {v}")),
+            (Some(d), None) => push(format!("Data: {d}")),
+            (None, Some(v)) => push(format!("Data version {v}")),
+            (None, None) => {}
+        }
+        if self.synthetic {
+            push("Synthetic data: generated for illustration, not real responses".to_string());
+        }
+        out
+    }
+}
+
+/// A chart of one kind with its data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Chart {
+    /// Horizontal bars: nominal, ordinal and multi-select questions.
+    Bars(BarSeries),
+    Histogram(Histogram),
+    /// Crosstab as side-by-side bars, one colour per column group.
+    Grouped(GroupedTable),
+    /// Crosstab as one 100% bar per column group, one colour per answer.
+    Stacked(GroupedTable),
+    /// Crosstab as a grid of cells shaded by value.
+    Heatmap(GroupedTable),
+    /// Agreement scales as bars centred on the neutral point.
+    Diverging(LikertRows),
+    /// Ranking questions: mean Borda score, with the share who ranked each item first.
+    Rank(RankScores),
+}
+
+impl Chart {
+    /// The kind's name as the CLI and the page spell it.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Chart::Bars(_) => "bar",
+            Chart::Histogram(_) => "histogram",
+            Chart::Grouped(_) => "grouped",
+            Chart::Stacked(_) => "stacked",
+            Chart::Heatmap(_) => "heatmap",
+            Chart::Diverging(_) => "diverging",
+            Chart::Rank(_) => "rank",
+        }
+    }
+
+    pub fn title(&self) -> &str {
+        match self {
+            Chart::Bars(c) => &c.title,
+            Chart::Histogram(c) => &c.title,
+            Chart::Grouped(c) | Chart::Stacked(c) | Chart::Heatmap(c) => &c.title,
+            Chart::Diverging(c) => &c.title,
+            Chart::Rank(c) => &c.title,
+        }
+    }
+}
+
+/// Reads entry `idx` of an optional-value list, treating a missing entry and a
+/// non-finite number as nothing to show.
+pub(crate) fn value_at(values: &[Option<f64>], idx: usize) -> Option<f64> {
+    values.get(idx).copied().flatten().filter(|v| v.is_finite())
+}
+
+/// Answers that are not positions on the question's scale and that reports list last.
+/// Their rank among themselves is the order they are listed in.
+pub fn tail_rank(label: &str) -> Option<usize> {
+    let l = label.trim().to_lowercase().replace('’', "'");
+    if l.starts_with("other") {
+        Some(0)
+    } else if l.starts_with("none of") || l == "none" {
+        Some(1)
+    } else if l.starts_with("don't know") || l.starts_with("do not know") || l.starts_with("not sure") {
+        Some(2)
+    } else if l == "n/a" || l.starts_with("not applicable") {
+        Some(3)
+    } else if l.starts_with("prefer not") || l.starts_with("rather not") || l.starts_with("decline") {
+        Some(4)
+    } else {
+        None
+    }
+}
+
+/// Whether `label` is a non-answer to a scale ("Don't know", "Prefer not to answer"),
+/// which a diverging chart leaves out of the scale.
+pub fn is_non_substantive(label: &str) -> bool {
+    matches!(tail_rank(label), Some(2..))
+}
+
+/// Indices of `values` with the largest first, "Other…" and non-answers last; ties
+/// keep their given order.
+pub fn order_by_value(labels: &[String], values: &[Option<f64>]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..labels.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let ta = tail_rank(&labels[a]);
+        let tb = tail_rank(&labels[b]);
+        match (ta, tb) {
+            (None, None) => {
+                let va = value_at(values, a).unwrap_or(f64::NEG_INFINITY);
+                let vb = value_at(values, b).unwrap_or(f64::NEG_INFINITY);
+                vb.total_cmp(&va)
+            }
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => x.cmp(&y),
+        }
+    });
+    idx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nominal_order_puts_other_and_refusals_last() {
+        let labels: Vec<String> = [
+            "Prefer not to answer",
+            "Rust",
+            "Other (please specify)",
+            "Python",
+            "Julia",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let values = vec![Some(30.0), Some(5.0), Some(40.0), Some(20.0), None];
+        let order: Vec<&str> = order_by_value(&labels, &values)
+            .into_iter()
+            .map(|i| labels[i].as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "Python",
+                "Rust",
+                "Julia",
+                "Other (please specify)",
+                "Prefer not to answer"
+            ]
+        );
+        assert!(is_non_substantive("Don’t know"));
+        assert!(!is_non_substantive("Other"));
+        assert!(!is_non_substantive("Agree"));
+    }
+
+    #[test]
+    fn footnote_reads_as_sentences() {
+        let f = Footnote {
+            base: "Base: 11 respondents who answered".into(),
+            filters: vec!["Country = Kenya".into()],
+            weight: Some("weight_final".into()),
+            suppression: Some("Values based on fewer than 10 respondents are not shown".into()),
+            dataset: Some("NumPy survey 2020".into()),
+            version: Some("1.2".into()),
+            notes: vec![],
+            synthetic: true,
+        };
+        assert_eq!(
+            f.sentences(),
+            [
+                "Base: 11 respondents who answered.",
+                "Filtered to Country = Kenya.",
+                "Weighted by weight_final.",
+                "Values based on fewer than 10 respondents are not shown.",
+                "Data: NumPy survey 2020, version 1.2.",
+                "Synthetic data: generated for illustration, not real responses."
+            ]
+        );
+        assert!(Footnote::default().sentences().is_empty());
+    }
+}
