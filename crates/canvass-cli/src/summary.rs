@@ -9,6 +9,7 @@ use canvass_core::codebook::parse_codebook;
 use canvass_core::{load, Column, LoadOptions, Loaded};
 use clap::Args;
 use serde::Serialize;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -53,9 +54,9 @@ pub fn run(args: SummaryArgs) -> Result<(), String> {
     let summary = Summary::of(&loaded);
     if args.json {
         let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
-        println!("{text}");
+        finish_output(writeln!(std::io::stdout().lock(), "{text}"))?;
     } else {
-        print_table(&summary);
+        finish_output(print_table(&mut std::io::stdout().lock(), &summary))?;
     }
     Ok(())
 }
@@ -122,8 +123,18 @@ impl Summary {
     }
 }
 
-fn print_table(s: &Summary) {
-    println!(
+/// A reader that stops early (`canvass summary big.csv | head`) closes the pipe; that
+/// ends the output, it is not an error worth a message, and never a panic.
+fn finish_output(result: std::io::Result<()>) -> Result<(), String> {
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the summary: {e}")),
+        _ => Ok(()),
+    }
+}
+
+fn print_table(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{} respondents, {} questions ({}, {}, {} header row{})",
         s.respondents,
         s.questions.len(),
@@ -131,11 +142,12 @@ fn print_table(s: &Summary) {
         if s.delimiter == "\t" { "tab" } else { &s.delimiter },
         s.header_rows,
         if s.header_rows == 1 { "" } else { "s" }
-    );
+    )?;
     for (i, q) in s.questions.iter().enumerate() {
-        println!("@{:<3} {:<10} {:>7} answered  {}", i + 1, q.kind, q.answered, q.id);
+        writeln!(out, "@{:<3} {:<10} {:>7} answered  {}", i + 1, q.kind, q.answered, q.id)?;
     }
     for w in &s.warnings {
-        println!("warning: line {}: {}", w.line, w.message);
+        writeln!(out, "warning: line {}: {}", w.line, w.message)?;
     }
+    Ok(())
 }

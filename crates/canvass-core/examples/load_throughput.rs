@@ -4,7 +4,8 @@
 //! cargo run --release -p canvass-core --example load_throughput -- 100
 //! ```
 //!
-//! The argument is the size in MB (default 100). The file is generated in memory
+//! The argument is the size in MB (default 100), or the path of a file to time
+//! instead. The file is generated in memory
 //! (nothing is written to disk): a Qualtrics-like export with ids, timestamps,
 //! numbers with a top code, single choices, a Likert grid, frequency and range
 //! scales, `;`-joined multi-selects, a ranking and sparse free text. The first load
@@ -158,8 +159,12 @@ fn thread_cpu_seconds() -> Option<f64> {
 }
 
 fn main() {
-    let mb: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100);
-    let bytes = generate(mb * 1_000_000);
+    let arg = std::env::args().nth(1).unwrap_or_else(|| "100".into());
+    let bytes = match arg.parse::<usize>() {
+        Ok(mb) => generate(mb * 1_000_000),
+        // A path: time that file instead, such as one `cargo xtask bench` generated.
+        Err(_) => std::fs::read(&arg).unwrap_or_else(|e| panic!("{arg}: {e}")),
+    };
     let opts = LoadOptions::default();
     let warm = load(&bytes, &opts).expect("the generated file loads");
     let mut best = f64::INFINITY;

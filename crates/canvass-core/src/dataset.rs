@@ -229,8 +229,23 @@ impl MultiSelect {
                 missing.len()
             )));
         }
+        // Word by word against a mask of missing rows: this runs for every multi-select
+        // a loader builds, so it must not cost a pass over the rows per option.
+        let mut missing_rows = Bitset::new(missing.len());
+        for (row_idx, m) in missing.iter().enumerate() {
+            if m.is_some() {
+                missing_rows.insert(row_idx);
+            }
+        }
         for (opt_idx, bits) in selected.iter().enumerate() {
-            if let Some(row_idx) = (0..missing.len()).find(|&r| bits.contains(r) && missing[r].is_some()) {
+            let clash = bits
+                .words()
+                .iter()
+                .zip(missing_rows.words())
+                .position(|(a, b)| a & b != 0);
+            if let Some(word_idx) = clash {
+                let both = bits.words()[word_idx] & missing_rows.words()[word_idx];
+                let row_idx = word_idx * 64 + both.trailing_zeros() as usize;
                 return Err(InvariantError(format!(
                     "row {row_idx} both selects option {opt_idx} and is missing"
                 )));

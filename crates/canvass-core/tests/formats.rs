@@ -310,6 +310,19 @@ fn delimiters_are_sniffed() {
 }
 
 #[test]
+fn semicolon_files_may_write_decimal_commas() {
+    check(
+        "delimiter-semicolon-decimal-comma.csv",
+        r#"
+        respondents 3, encoding utf-8, delimiter ';', header rows 1, layout one-row
+        Land | single | ["Deutschland", "Österreich", "Schweiz"] | answered 3
+        Stunden pro Woche | numeric | answered 3
+        Alter | numeric | answered 2 | no answer 1
+        "#,
+    );
+}
+
+#[test]
 fn an_excel_sep_line_names_the_delimiter() {
     // "sep=;" is not a header row: the header is the line after it.
     check(

@@ -9,6 +9,10 @@
 //! answer", "N/A") are still [`Missing::Declined`], so a question's answered count
 //! means the same with and without a codebook. Columns the codebook does not mention
 //! are inferred as usual; codebook questions missing from the file are reported.
+//!
+//! The codebook's `layout` lends only its delimiter, and only when it splits the
+//! header into the codebook's columns; the number of header rows is read from the
+//! file, so one codebook serves both a three-row Qualtrics export and a one-row copy.
 
 use super::header::{Header, Role};
 use super::infer::{encode, text_column, Built, Verdict, BLANK};

@@ -76,8 +76,12 @@ fn refuse_known_binary(bytes: &[u8]) -> Result<(), LoadError> {
 /// text (or were UTF-16 we could not recognise); loading them would give a table of
 /// garbage, so this is an error and not a warning.
 fn refuse_control_characters(text: &str) -> Result<(), LoadError> {
-    // `contains` on bytes is a vectorised search; the position is needed only on failure.
-    let has_nul = text.as_bytes().contains(&0);
+    // Without an early exit per byte the compiler turns this into wide vector
+    // compares; the position is needed only on failure.
+    let has_nul = text
+        .as_bytes()
+        .chunks(64 * 1024)
+        .any(|chunk| chunk.iter().fold(false, |nul, &b| nul | (b == 0)));
     if let Some(offset) = has_nul.then(|| text.bytes().position(|b| b == 0)).flatten() {
         return Err(LoadError::NotText {
             line: line_of(text.as_bytes(), offset),

@@ -3,20 +3,30 @@
 //! This lookup runs once per cell, so it is the loader's hottest code. A general
 //! `HashMap<Box<str>, u16>` spends its time on a keyed hash, two allocations per new
 //! answer and a library `memcmp` per hit. Here the answers live in one arena string,
-//! the table is open addressing over `u32` slots holding `code + 1`, each code keeps
-//! its full hash so most mismatches never touch the text, and short answers are
-//! compared with two word loads. Hostile input cannot make probing quadratic beyond
+//! the table is open addressing over slots that hold, in one load, a hash tag that
+//! rejects most mismatches, the code and the answer's place in the arena, and short
+//! answers are compared with two word loads. Hostile input cannot make probing quadratic beyond
 //! the category cap, because the table never holds more entries than that.
 
 /// Distinct answers in first-appearance order, with their codes.
 #[derive(Debug, Default)]
 pub(crate) struct Dictionary {
-    /// `code + 1` per slot, 0 for empty; the length is a power of two.
-    slots: Vec<u32>,
-    hashes: Vec<u64>,
-    /// `(start, end)` of each answer in `arena`.
+    /// Open addressing; the length is a power of two.
+    slots: Vec<Slot>,
+    /// `(start, end)` of each answer in `arena`, by code.
     spans: Vec<(u32, u32)>,
     arena: String,
+}
+
+/// One table entry, everything a lookup needs in one load: the upper half of the
+/// answer's hash to reject most mismatches, its code, and where its text is.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    tag: u32,
+    /// `code + 1`; 0 marks an empty slot.
+    code: u32,
+    start: u32,
+    end: u32,
 }
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -79,20 +89,22 @@ impl Dictionary {
     #[inline]
     pub fn code_of(&mut self, value: &str, limit: usize) -> Option<u16> {
         let h = hash(value.as_bytes());
+        let tag = (h >> 32) as u32;
         if !self.slots.is_empty() {
             let mask = self.slots.len() - 1;
             let mut idx = (h as usize) & mask;
             loop {
                 let slot = self.slots[idx];
-                if slot == 0 {
+                if slot.code == 0 {
                     break;
                 }
-                let code = slot - 1;
-                if self.hashes[code as usize] == h {
-                    let (start, end) = self.spans[code as usize];
-                    if same(&self.arena.as_bytes()[start as usize..end as usize], value.as_bytes()) {
-                        return Some(code as u16);
-                    }
+                if slot.tag == tag
+                    && same(
+                        &self.arena.as_bytes()[slot.start as usize..slot.end as usize],
+                        value.as_bytes(),
+                    )
+                {
+                    return Some((slot.code - 1) as u16);
                 }
                 idx = (idx + 1) & mask;
             }
@@ -100,10 +112,10 @@ impl Dictionary {
         if self.len() >= limit {
             return None;
         }
-        self.insert(value, h)
+        self.insert(value)
     }
 
-    fn insert(&mut self, value: &str, h: u64) -> Option<u16> {
+    fn insert(&mut self, value: &str) -> Option<u16> {
         // Keep the table at most half full so probes stay short.
         if (self.len() + 1) * 2 > self.slots.len() {
             self.grow();
@@ -113,25 +125,31 @@ impl Dictionary {
         let end = u32::try_from(self.arena.len()).ok()?;
         let code = self.spans.len();
         self.spans.push((start, end));
-        self.hashes.push(h);
-        self.place(code, h);
+        self.place(code);
         Some(code as u16)
     }
 
-    fn place(&mut self, code: usize, h: u64) {
+    fn place(&mut self, code: usize) {
+        let (start, end) = self.spans[code];
+        let h = hash(&self.arena.as_bytes()[start as usize..end as usize]);
         let mask = self.slots.len() - 1;
         let mut idx = (h as usize) & mask;
-        while self.slots[idx] != 0 {
+        while self.slots[idx].code != 0 {
             idx = (idx + 1) & mask;
         }
-        self.slots[idx] = code as u32 + 1;
+        self.slots[idx] = Slot {
+            tag: (h >> 32) as u32,
+            code: code as u32 + 1,
+            start,
+            end,
+        };
     }
 
     fn grow(&mut self) {
         let capacity = (self.slots.len() * 2).max(16);
-        self.slots = vec![0; capacity];
-        for code in 0..self.hashes.len() {
-            self.place(code, self.hashes[code]);
+        self.slots = vec![Slot::default(); capacity];
+        for code in 0..self.spans.len() {
+            self.place(code);
         }
     }
 

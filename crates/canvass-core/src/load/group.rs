@@ -125,7 +125,7 @@ pub(crate) fn assemble(
                 Some(Role::Timestamp) => (QuestionKind::Datetime, plain_text(b)?),
                 None if h.free_text => (QuestionKind::Text, plain_text(b)?),
                 None => {
-                    let outgrew = matches!(b, Built::Text(_));
+                    let outgrew = matches!(&b, Built::Text(store) if store.outgrew_with_repeats);
                     let (kind, column) = encode(b, &verdicts[col])?;
                     if outgrew && kind == QuestionKind::Text {
                         warnings.push(
@@ -188,7 +188,7 @@ fn plain_text(built: Built) -> Result<Column, LoadError> {
 fn runs(heads: &[ColumnHead], built: &[Option<Built>], verdicts: &[Verdict]) -> Vec<(usize, usize)> {
     let class = |c: usize| match (&built[c], &verdicts[c].inference) {
         _ if heads[c].free_text => 3,
-        (Some(Built::Dict { .. }), Inference::Numeric) => 0,
+        (Some(Built::Dict { .. }), Inference::Numeric { .. }) => 0,
         (Some(Built::Dict { .. }), Inference::Single(_) | Inference::Ordinal(_)) => 1,
         (Some(Built::Dict { .. }), Inference::Multi { .. }) => 2,
         _ => 3,
@@ -282,7 +282,7 @@ fn shape_of(
     let k = end - start;
     let rank_of = |c: usize| -> Option<Vec<Option<u16>>> {
         let (values, _) = dict_values(&built[c])?;
-        if verdicts[c].inference != Inference::Numeric {
+        if verdicts[c].inference != (Inference::Numeric { decimal_comma: false }) {
             return None;
         }
         values

@@ -11,8 +11,8 @@
 //!   "Open-Ended Response", an option or a grid item).
 //!
 //! Columns are grouped by their names: `Question [Item]` (Google Forms grids,
-//! LimeSurvey `Q1[SQ001]`), `q/option` (Kobo/ODK), `Q5_1` (Qualtrics) and SurveyMonkey
-//! spans. Bracket and SurveyMonkey groups are firm: the file says they belong
+//! LimeSurvey `Q1[SQ001]`), `q/option` (Kobo/ODK), `Q5_1` (Qualtrics), dotted ids
+//! such as `priorities.website`, and SurveyMonkey spans. Bracket and SurveyMonkey groups are firm: the file says they belong
 //! together. The others are hints that `group` confirms only if the cells agree (all
 //! 0/1, all ranks, or one shared scale). This module never looks at data rows.
 

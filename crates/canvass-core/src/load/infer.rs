@@ -17,7 +17,9 @@
 //! (grids, rankings and one-column-per-option multi-selects are settled in `group`).
 
 use super::dict::Dictionary;
-use super::scales::{self, common_scale, is_declined, is_top_code, normalize, parse_number, range_key};
+use super::scales::{
+    self, common_scale, is_declined, is_top_code, normalize, parse_decimal_comma, parse_number, range_key,
+};
 use super::LoadError;
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Missing, MultiSelect, Numeric, NumericCell, QuestionKind, Text,
@@ -32,6 +34,9 @@ pub(crate) const BLANK: u16 = u16::MAX;
 pub(crate) struct TextStore {
     pub data: String,
     pub ends: Vec<usize>,
+    /// The column passed the category cap although its answers repeat, so the cap,
+    /// not the answers, made it text.
+    pub outgrew_with_repeats: bool,
 }
 
 impl TextStore {
@@ -113,7 +118,13 @@ impl ColumnBuilder {
     }
 
     fn switch_to_text(&mut self) {
-        let mut store = TextStore::default();
+        // Mostly-unique answers would be free text anyway; only a column whose answers
+        // repeat was pushed out of categories by the cap.
+        let answered = self.codes.iter().filter(|&&c| c != BLANK).count();
+        let mut store = TextStore {
+            outgrew_with_repeats: self.dict.len() * 2 <= answered,
+            ..TextStore::default()
+        };
         for &code in &self.codes {
             store.push(if code == BLANK { "" } else { self.dict.get(code) });
         }
@@ -148,7 +159,10 @@ impl ColumnBuilder {
 pub(crate) enum Inference {
     /// Nobody answered.
     Empty,
-    Numeric,
+    /// Numbers; `decimal_comma` when written `1,5` as in much of Europe.
+    Numeric {
+        decimal_comma: bool,
+    },
     Datetime,
     Identifier,
     Text,
@@ -173,15 +187,25 @@ pub(crate) struct Verdict {
 
 /// Decides a column's kind from its distinct values (in first-appearance order) and
 /// how many rows gave each.
-pub(crate) fn infer(values: &[&str], counts: &[u32]) -> Verdict {
+///
+/// `decimal_commas` allows numbers such as `1,5`. Only files separated by semicolons
+/// get it: where commas separate fields, `1,3` in a cell is far more often two
+/// choices of a multi-select written as codes.
+pub(crate) fn infer(values: &[&str], counts: &[u32], decimal_commas: bool) -> Verdict {
     let normalized: Vec<String> = values.iter().map(|v| normalize(v)).collect();
     let declined: Vec<bool> = normalized.iter().map(|n| is_declined(n)).collect();
     let answers: Vec<usize> = (0..values.len()).filter(|&i| !declined[i]).collect();
     let answered_rows: u64 = answers.iter().map(|&i| counts[i] as u64).sum();
     let inference = if answers.is_empty() {
         Inference::Empty
-    } else if is_numeric(answers.iter().map(|&i| values[i])) {
-        Inference::Numeric
+    } else if is_numeric(answers.iter().map(|&i| values[i]), parse_number) {
+        Inference::Numeric { decimal_comma: false }
+    } else if decimal_commas
+        && is_numeric(answers.iter().map(|&i| values[i]), parse_either)
+        && answers.iter().any(|&i| parse_decimal_comma(values[i]).is_some())
+        && !answers.iter().any(|&i| values[i].contains('.'))
+    {
+        Inference::Numeric { decimal_comma: true }
     } else if answers.iter().all(|&i| scales::is_datetime(values[i])) {
         Inference::Datetime
     } else if let Some(order) = scale_order(&answers, &normalized) {
@@ -200,13 +224,18 @@ pub(crate) fn infer(values: &[&str], counts: &[u32]) -> Verdict {
     Verdict { inference, declined }
 }
 
+/// A number written with a point, or with a decimal comma such as `1,5`.
+fn parse_either(value: &str) -> Option<f64> {
+    parse_number(value).or_else(|| parse_decimal_comma(value))
+}
+
 /// Numbers, allowing up to three distinct top or bottom codes beside at least two
 /// distinct plain numbers ("18", "40", "> 40").
-fn is_numeric<'v>(answers: impl Iterator<Item = &'v str>) -> bool {
+fn is_numeric<'v>(answers: impl Iterator<Item = &'v str>, parse: fn(&str) -> Option<f64>) -> bool {
     let mut numbers = 0usize;
     let mut coded = 0usize;
     for value in answers {
-        if parse_number(value).is_some() {
+        if parse(value).is_some() {
             numbers += 1;
         } else if is_top_code(value) {
             coded += 1;
@@ -413,7 +442,8 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
             };
             (kind, Column::Categorical(Categorical::new(levels, cells)?))
         }
-        Inference::Numeric => {
+        &Inference::Numeric { decimal_comma } => {
+            let parse = if decimal_comma { parse_either } else { parse_number };
             let mut coded_labels: Vec<String> = Vec::new();
             let per_value: Vec<NumericCell> = values
                 .iter()
@@ -421,7 +451,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
                 .map(|(i, v)| {
                     if declined(i) {
                         NumericCell::Missing(Missing::Declined)
-                    } else if let Some(x) = parse_number(v) {
+                    } else if let Some(x) = parse(v) {
                         NumericCell::Value(x)
                     } else {
                         coded_labels.push(v.to_string());
@@ -542,7 +572,7 @@ pub fn infer_cells(cells: &[&str]) -> Result<(QuestionKind, Column), LoadError> 
     let verdict = match &built {
         Built::Dict { values, counts, .. } => {
             let values: Vec<&str> = values.iter().map(|v| &**v).collect();
-            infer(&values, counts)
+            infer(&values, counts, false)
         }
         Built::Text(_) => Verdict {
             inference: Inference::Text,
@@ -589,6 +619,43 @@ mod tests {
                 NumericCell::Missing(Missing::Declined),
                 NumericCell::Value(12.5)
             ]
+        );
+    }
+
+    #[test]
+    fn decimal_commas_are_numbers_where_semicolons_separate_fields() {
+        let cells = ["1,5", "2", "", "0,75"];
+        let mut builder = ColumnBuilder::new(100);
+        cells.iter().for_each(|c| builder.push(c));
+        let built = builder.finish();
+        let Built::Dict { values, counts, .. } = &built else {
+            panic!()
+        };
+        let values: Vec<&str> = values.iter().map(|v| &**v).collect();
+        let verdict = infer(&values, counts, true);
+        assert_eq!(verdict.inference, Inference::Numeric { decimal_comma: true });
+        // Where commas separate fields, a comma in a cell is not read as a decimal mark.
+        assert!(!matches!(
+            infer(&values, counts, false).inference,
+            Inference::Numeric { .. }
+        ));
+        let (kind, column) = encode(built, &verdict).unwrap();
+        assert_eq!(kind, QuestionKind::Numeric);
+        let Column::Numeric(n) = column else { panic!() };
+        assert_eq!(
+            n.cells(),
+            [
+                NumericCell::Value(1.5),
+                NumericCell::Value(2.0),
+                NumericCell::Missing(Missing::NoAnswer),
+                NumericCell::Value(0.75)
+            ]
+        );
+        // A point anywhere means the commas are not decimal marks.
+        let values = ["1,5", "2.5", "3"];
+        assert_ne!(
+            infer(&values, &[1, 1, 1], true).inference,
+            Inference::Numeric { decimal_comma: true }
         );
     }
 

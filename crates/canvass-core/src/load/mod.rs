@@ -394,7 +394,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         .map(|b| match b {
             Built::Dict { values, counts, .. } => {
                 let values: Vec<&str> = values.iter().map(|v| &**v).collect();
-                infer::infer(&values, counts)
+                infer::infer(&values, counts, delimiter == b';')
             }
             Built::Text(_) => Verdict {
                 inference: Inference::Text,
@@ -548,19 +548,12 @@ mod tests {
             },
             ..LoadOptions::default()
         };
-        // Four distinct words: one more than the cap. Four distinct numbers stay numbers.
-        let loaded = load(
-            b"word,n
-a,1
-b,2
-c,3
-d,4
-",
-            &opts,
-        )
-        .unwrap();
+        // "word" repeats each of three answers twice before a fourth passes the cap;
+        // "note" is unique on every row, free text with or without a cap, so no warning.
+        let csv = b"word,note\na,n1\nb,n2\nc,n3\na,n4\nb,n5\nc,n6\nd,n7\n";
+        let loaded = load(csv, &opts).unwrap();
         let kinds: Vec<QuestionKind> = loaded.dataset.questions().iter().map(|q| q.kind).collect();
-        assert_eq!(kinds, [QuestionKind::Text, QuestionKind::Numeric]);
+        assert_eq!(kinds, [QuestionKind::Text, QuestionKind::Text]);
         assert_eq!(loaded.warnings.len(), 1);
         assert_eq!(loaded.warnings[0].line, 1);
         assert!(

@@ -60,6 +60,22 @@ pub(crate) fn parse_number(value: &str) -> Option<f64> {
     v.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
+/// A number with a decimal comma, `1,5` or `-0,25`: exactly one comma between digits
+/// and no point. A column is read this way only when no answer has a point.
+pub(crate) fn parse_decimal_comma(value: &str) -> Option<f64> {
+    let v = value.trim();
+    let (whole, fraction) = v.split_once(',')?;
+    let digits = whole.trim_start_matches(['-', '+']);
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(digits) || !all_digits(fraction) {
+        return None;
+    }
+    format!("{whole}.{fraction}")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+}
+
 /// A top or bottom code such as "> 40", "40+", "100 or more", "less than 1": a value
 /// the tool capped, which a numeric column keeps as its own category.
 pub(crate) fn is_top_code(value: &str) -> bool {
