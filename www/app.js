@@ -97,7 +97,29 @@ function describeBase(freq) {
   return parts.join("; ");
 }
 
-function fillTable(table, freq) {
+function setHeader(table, headings) {
+  const tr = el("tr");
+  for (const h of headings) tr.append(el("th", h, { scope: "col" }));
+  table.tHead.replaceChildren(tr);
+}
+
+/// Fills a chart's HTML table with the numbers its chart shows: the answers of a
+/// frequency table, or for a ranking each item's mean score and first-place share.
+function fillTable(table, freq, chart) {
+  if (chart && chart.Rank) {
+    const rank = chart.Rank;
+    setHeader(table, ["Item", `Mean score (0–${rank.max_score})`, "Ranked first"]);
+    table.tBodies[0].replaceChildren(
+      ...rank.items.map((item, i) => {
+        const tr = el("tr");
+        const score = rank.borda[i];
+        tr.append(el("th", item, { scope: "row" }), el("td", score === null ? "–" : score.toFixed(2)), el("td", fmtPct(rank.first_place[i])));
+        return tr;
+      }),
+    );
+    return;
+  }
+  setHeader(table, ["Answer", "Count", "Percent", "95% interval"]);
   table.tBodies[0].replaceChildren(
     ...freq.rows.map((row) => {
       const tr = el("tr");
@@ -142,8 +164,19 @@ function questionIndex(id) {
   return app.survey.questions.findIndex((q) => q.id === id);
 }
 
+/// The questions shown as charts, in file order. A grid or ranking is one chart of all
+/// its items, so only its first item stands for it, under the group's question.
 function chartable() {
-  return app.survey.questions.map((q, i) => ({ ...q, index: i })).filter((q) => q.chartable);
+  const seen = new Set();
+  return app.survey.questions
+    .map((q, i) => ({ ...q, index: i, text: q.group && q.group_title ? q.group_title : q.text }))
+    .filter((q) => {
+      if (!q.chartable) return false;
+      if (!q.group || (q.kind !== "rank" && q.kind !== "grid")) return true;
+      if (seen.has(q.group)) return false;
+      seen.add(q.group);
+      return true;
+    });
 }
 
 function sectionOf(q) {
@@ -165,7 +198,7 @@ async function drawCard(card) {
     card.querySelector(".base").textContent = describeBase(freq);
     const table = card.querySelector("table");
     table.caption.textContent = `${freq.text} · ${describeBase(freq)}`;
-    fillTable(table, freq);
+    fillTable(table, freq, answer.chart.chart);
     card.dataset.drawn = "1";
     noteCardDrawn();
   } catch (err) {
@@ -264,7 +297,7 @@ async function drawQuestion() {
   paint($("chart"), JSON.stringify(answer.chart), freq, 180);
   $("chart-caption").textContent = describeBase(freq);
   $("chart-table-caption").textContent = `${freq.text} · ${describeBase(freq)}`;
-  fillTable($("chart-table"), freq);
+  fillTable($("chart-table"), freq, answer.chart.chart);
 }
 
 // ---- State and rendering ----------------------------------------------------------

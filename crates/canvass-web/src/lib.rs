@@ -8,7 +8,7 @@
 //! crate that knows about JS, the DOM or canvas; it holds no statistics or layout logic
 //! of its own.
 
-use canvass_core::chart::adapt::{chart_for_question, chart_for_view, ChartKind};
+use canvass_core::chart::adapt::{chart_for_question, chart_for_view, group_title, ChartKind};
 use canvass_core::chart::{self, BarOrder, BarSeries, Chart, ChartLayout, ChartStyle, Footnote};
 use canvass_core::filter::Filter;
 use canvass_core::freq::{frequencies, BaseKind, FreqSpec, Frequencies};
@@ -40,6 +40,9 @@ struct QuestionInfo<'a> {
     text: &'a str,
     kind: &'static str,
     group: Option<&'a str>,
+    /// For grid and ranking items: the question their group asks, read from the
+    /// items' shared wording.
+    group_title: Option<String>,
     /// The codebook's section (demographics, usage…), when a codebook was given.
     section: Option<&'a str>,
     /// Answer options in order, for categorical and multi-select questions.
@@ -129,16 +132,22 @@ impl Survey {
     /// `[{id, text, kind, answered, chartable}]` in file order.
     #[wasm_bindgen(js_name = questionsJson)]
     pub fn questions_json(&self) -> Result<String, JsError> {
-        let infos: Vec<QuestionInfo> = self
-            .loaded
-            .dataset
-            .questions()
+        let questions = self.loaded.dataset.questions();
+        let infos: Vec<QuestionInfo> = questions
             .iter()
             .map(|q| QuestionInfo {
                 id: &q.id,
                 text: &q.text,
                 kind: q.kind.as_str(),
                 group: q.group.as_deref(),
+                group_title: q.group.as_ref().and_then(|g| {
+                    let texts: Vec<&str> = questions
+                        .iter()
+                        .filter(|o| o.group.as_ref() == Some(g))
+                        .map(|o| o.text.as_str())
+                        .collect();
+                    group_title(&texts)
+                }),
                 section: self.sections.get(&q.id).map(String::as_str),
                 options: match &q.column {
                     Column::Categorical(c) => c.levels(),

@@ -123,15 +123,79 @@ impl GroupedTable {
 }
 
 /// The item part of a grid or ranking column's text: "Rate these [Speed]" → "Speed".
-fn item_label(text: &str) -> String {
+/// The `Item` of "Question [Item]", if the text has that form.
+fn bracketed_item(text: &str) -> Option<String> {
     let t = text.trim();
-    if let (Some(open), true) = (t.rfind('['), t.ends_with(']')) {
-        let inner = t[open + 1..t.len() - 1].trim();
-        if !inner.is_empty() {
-            return inner.to_string();
+    let open = t.rfind('[')?;
+    let inner = t.strip_suffix(']')?.get(open + 1..)?.trim();
+    (!inner.is_empty()).then(|| inner.to_string())
+}
+
+/// Separators after which exports put a grid or ranking item's own name:
+/// "Please rank … - Performance", "Satisfaction: Docs".
+const ITEM_SEPARATORS: [&str; 3] = [" - ", " – ", ": "];
+
+/// The wording every text shares, up to and including the last item separator in it;
+/// empty when there are fewer than two texts or no separator in what they share.
+fn shared_stem<'a>(texts: &[&'a str]) -> &'a str {
+    let [first, rest @ ..] = texts else { return "" };
+    if rest.is_empty() {
+        return "";
+    }
+    let mut len = first.len();
+    for t in rest {
+        len = first
+            .bytes()
+            .zip(t.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
+    let common = &first[..len];
+    ITEM_SEPARATORS
+        .iter()
+        .filter_map(|sep| common.rfind(sep).map(|at| at + sep.len()))
+        .max()
+        .map_or("", |end| &first[..end])
+}
+
+/// Labels for the items of a grid or ranking: the `[Item]` of "Question [Item]", or
+/// what is left of each text after the wording all items share.
+fn item_labels(texts: &[&str]) -> Vec<String> {
+    let bracketed: Vec<Option<String>> = texts.iter().map(|t| bracketed_item(t)).collect();
+    if bracketed.iter().all(Option::is_some) {
+        return bracketed.into_iter().flatten().collect();
+    }
+    let stem = shared_stem(texts);
+    texts
+        .iter()
+        .map(|t| match t.get(stem.len()..).map(str::trim) {
+            Some(rest) if !rest.is_empty() => rest.to_string(),
+            _ => t.trim().to_string(),
+        })
+        .collect()
+}
+
+/// The question a grid's or ranking's items share, from their texts: "Please rank the
+/// following" of "Please rank the following - Performance" and its siblings, or the
+/// part before "[Item]". `None` when the texts share no such wording.
+pub fn group_title(texts: &[&str]) -> Option<String> {
+    if let Some(first) = texts.first() {
+        if texts.iter().all(|t| bracketed_item(t).is_some()) {
+            let t = first.trim();
+            let stem = t[..t.rfind('[').unwrap_or(0)].trim();
+            return (!stem.is_empty()).then(|| stem.to_string());
         }
     }
-    t.to_string()
+    let stem = shared_stem(texts);
+    let title = ITEM_SEPARATORS
+        .iter()
+        .fold(stem, |s, sep| s.strip_suffix(sep).unwrap_or(s))
+        .trim();
+    (!title.is_empty()).then(|| title.to_string())
 }
 
 impl LikertRows {
@@ -152,7 +216,7 @@ impl LikertRows {
             .collect();
         LikertRows {
             title: title.to_string(),
-            items: items.iter().map(|f| item_label(&f.text)).collect(),
+            items: item_labels(&items.iter().map(|f| f.text.as_str()).collect::<Vec<_>>()),
             levels,
             cells,
         }
@@ -186,7 +250,7 @@ impl RankScores {
         }
         RankScores {
             title: title.to_string(),
-            items: items.iter().map(|f| item_label(&f.text)).collect(),
+            items: item_labels(&items.iter().map(|f| f.text.as_str()).collect::<Vec<_>>()),
             borda,
             first_place,
             max_score: (k - 1.0).max(0.0),
@@ -347,7 +411,10 @@ pub fn chart_for_view(
                 .iter()
                 .map(|&i| freq_table(dataset, &item_spec(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let title = question.group.clone().unwrap_or_else(|| question.text.clone());
+            let texts: Vec<&str> = siblings.iter().map(|&i| dataset.questions()[i].text.as_str()).collect();
+            let title = group_title(&texts)
+                .or_else(|| question.group.clone())
+                .unwrap_or_else(|| question.text.clone());
             if items.len() > 1 {
                 footnote.base = format!(
                     "Base: respondents who answered each item ({} to {})",
@@ -362,7 +429,10 @@ pub fn chart_for_view(
                 .iter()
                 .map(|&i| freq_table(dataset, &item_spec(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let title = question.group.clone().unwrap_or_else(|| question.text.clone());
+            let texts: Vec<&str> = siblings.iter().map(|&i| dataset.questions()[i].text.as_str()).collect();
+            let title = group_title(&texts)
+                .or_else(|| question.group.clone())
+                .unwrap_or_else(|| question.text.clone());
             Chart::Rank(RankScores::from_frequencies(&title, &items))
         }
         (QuestionKind::Multi, _) => {
@@ -377,4 +447,37 @@ pub fn chart_for_view(
         _ => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::ByValue)),
     };
     Ok((chart, footnote, freq))
+}
+
+#[cfg(test)]
+mod item_name_tests {
+    use super::*;
+
+    #[test]
+    fn items_are_named_after_what_their_texts_do_not_share() {
+        let texts = [
+            "Please rank the following categories - Website redesign",
+            "Please rank the following categories - Performance",
+            "Please rank the following categories - Other",
+        ];
+        assert_eq!(item_labels(&texts), ["Website redesign", "Performance", "Other"]);
+        assert_eq!(
+            group_title(&texts).as_deref(),
+            Some("Please rank the following categories")
+        );
+    }
+
+    #[test]
+    fn bracketed_items_and_lone_texts_keep_their_names() {
+        assert_eq!(item_labels(&["Docs [Clear]", "Docs [Current]"]), ["Clear", "Current"]);
+        assert_eq!(
+            group_title(&["Docs [Clear]", "Docs [Current]"]).as_deref(),
+            Some("Docs")
+        );
+        // A shared start that is not followed by a separator is not a question stem.
+        assert_eq!(item_labels(&["Performance", "Perfume"]), ["Performance", "Perfume"]);
+        assert_eq!(group_title(&["Performance", "Perfume"]), None);
+        assert_eq!(item_labels(&["Only - one"]), ["Only - one"]);
+        assert_eq!(group_title(&[]), None);
+    }
 }
