@@ -104,13 +104,7 @@ pub fn ensure_chromium() -> Result<()> {
     }
     step("installing Chromium and chromedriver from Debian's packages");
     run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args([
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ]))
+    run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
 }
 
 /// Builds the browser bundle into `www/pkg/` and returns the paths of the wasm and JS.
