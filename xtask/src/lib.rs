@@ -103,8 +103,16 @@ pub fn ensure_chromium() -> Result<()> {
         ));
     }
     step("installing Chromium and chromedriver from Debian's packages");
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
+    // CI has no terminal: debconf must not stop to ask anything.
+    run(Command::new("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args([
+        "install",
+        "-y",
+        "chromium",
+        "chromium-driver",
+    ]))
 }
 
 /// Builds the browser bundle into `www/pkg/` and returns the paths of the wasm and JS.
