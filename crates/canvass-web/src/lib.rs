@@ -8,10 +8,10 @@
 //! crate that knows about JS, the DOM or canvas; it holds no statistics or layout logic
 //! of its own.
 
-use canvass_core::chart::adapt::{chart_for_question, chart_for_view, group_title, ChartKind};
-use canvass_core::chart::{self, BarOrder, BarSeries, Chart, ChartLayout, ChartStyle, Footnote};
+use canvass_core::chart::adapt::{chart_for_view, group_title, ChartKind};
+use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
 use canvass_core::filter::Filter;
-use canvass_core::freq::{frequencies, BaseKind, FreqSpec, Frequencies};
+use canvass_core::freq::{BaseKind, FreqSpec, Frequencies};
 use canvass_core::{load, Column, LoadOptions, Loaded};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -171,15 +171,6 @@ impl Survey {
         })
     }
 
-    /// The frequency table of question `question_idx` (0-based), as JSON, with
-    /// percentages of the respondents who `"answered"` (the default), were `"asked"`,
-    /// or of `"all"`.
-    #[wasm_bindgen(js_name = frequenciesJson)]
-    pub fn frequencies_json(&self, question_idx: usize, base: Option<String>) -> Result<String, JsError> {
-        let base = parse_base(base.as_deref())?;
-        to_json(&frequencies(&self.loaded.dataset, question_idx, base).map_err(js_error)?)
-    }
-
     /// One view of the survey as JSON: `{table, chart: {chart, footnote}}`, where
     /// `table` holds the numbers for the page's HTML table and `chart` is the input
     /// [`draw_chart_json`] paints. `spec_json` is `{question, kind?, base?}`.
@@ -202,49 +193,6 @@ impl Survey {
                 footnote: &footnote,
             },
         })
-    }
-
-    /// Draws question `question_idx` into `canvas`; see [`draw_frequencies_json`].
-    #[wasm_bindgen(js_name = drawFrequencies)]
-    pub fn draw_frequencies(
-        &self,
-        question_idx: usize,
-        canvas: HtmlCanvasElement,
-        scale: f64,
-    ) -> Result<String, JsError> {
-        let freq = frequencies(&self.loaded.dataset, question_idx, BaseKind::Answered).map_err(js_error)?;
-        draw_into(&freq, canvas, scale, false)
-    }
-
-    /// Draws question `question_idx` as the chart its kind calls for (a histogram for
-    /// numbers, diverging bars for a grid…) into `canvas`, whose backing store is its
-    /// CSS size times `scale`, in the dark theme when `dark`. `kind` is "" for that
-    /// default, or "bar" or "diverging". Returns the layout in device pixels as JSON.
-    #[wasm_bindgen(js_name = drawChart)]
-    pub fn draw_chart(
-        &self,
-        question_idx: usize,
-        canvas: HtmlCanvasElement,
-        scale: f64,
-        dark: bool,
-        kind: &str,
-    ) -> Result<String, JsError> {
-        let (chart, footnote) = self.chart(question_idx, kind)?;
-        to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
-    }
-
-    /// The height in CSS pixels at which question `question_idx` reads well in a
-    /// canvas `css_width` wide.
-    #[wasm_bindgen(js_name = preferredHeight)]
-    pub fn preferred_height(&self, question_idx: usize, css_width: u32, kind: &str) -> Result<u32, JsError> {
-        let (chart, _) = self.chart(question_idx, kind)?;
-        Ok(css_height(&chart, css_width))
-    }
-}
-
-impl Survey {
-    fn chart(&self, question_idx: usize, kind: &str) -> Result<(Chart, Footnote), JsError> {
-        chart_for_question(&self.loaded.dataset, question_idx, parse_kind(kind)?).map_err(js_error)
     }
 }
 
@@ -304,42 +252,6 @@ pub fn draw_on_canvas(
     };
     let style = if dark { light.dark() } else { light };
     chart::draw(&area, chart, footnote, &style).map_err(js_error)
-}
-
-/// The bar chart of a frequency table, with its base as footnote.
-fn frequency_chart(freq: &Frequencies) -> (Chart, Footnote) {
-    (
-        Chart::Bars(BarSeries::from_frequencies(freq, BarOrder::ByValue)),
-        Footnote::from_frequencies(freq),
-    )
-}
-
-/// The height in CSS pixels at which the table of [`Survey::frequencies_json`] reads
-/// well as a chart `css_width` wide.
-#[wasm_bindgen(js_name = preferredHeightJson)]
-pub fn preferred_height_json(freq_json: &str, css_width: u32) -> Result<u32, JsError> {
-    let freq: Frequencies = serde_json::from_str(freq_json).map_err(js_error)?;
-    Ok(css_height(&frequency_chart(&freq).0, css_width))
-}
-
-/// Paints a frequency table (the JSON of [`Survey::frequencies_json`], possibly
-/// computed in another wasm instance) into `canvas`, whose backing store the page has
-/// sized to its CSS size times `scale` (the device pixel ratio), in the dark theme when
-/// `dark` is true. Returns the layout in device pixels as JSON.
-#[wasm_bindgen(js_name = drawFrequenciesJson)]
-pub fn draw_frequencies_json(
-    freq_json: &str,
-    canvas: HtmlCanvasElement,
-    scale: f64,
-    dark: Option<bool>,
-) -> Result<String, JsError> {
-    let freq: Frequencies = serde_json::from_str(freq_json).map_err(js_error)?;
-    draw_into(&freq, canvas, scale, dark.unwrap_or(false))
-}
-
-fn draw_into(freq: &Frequencies, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<String, JsError> {
-    let (chart, footnote) = frequency_chart(freq);
-    to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
 }
 
 /// Reads a URL hash into the explorer's view state: `{state, problems}` as JSON. Never

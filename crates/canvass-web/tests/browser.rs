@@ -30,11 +30,24 @@ fn loads_bytes_and_answers_with_json() {
     assert_eq!(questions[1]["id"], "years");
     assert_eq!(questions[1]["kind"], "numeric");
     assert_eq!(questions[1]["answered"], 3);
-    let freq = survey.frequencies_json(0, None).unwrap();
-    assert!(freq.contains(r#""option":"Python","count":3.0"#), "{freq}");
-    let all = survey.frequencies_json(1, Some("all".into())).unwrap();
-    assert!(all.contains(r#""base":{"kind":"all","n":4.0}"#), "{all}");
-    assert!(survey.frequencies_json(0, Some("everyone".into())).is_err());
+    let view = |spec: &str| -> serde_json::Value { serde_json::from_str(&survey.view_json(spec).unwrap()).unwrap() };
+    let freq = view(r#"{"question": 0, "k": 0}"#);
+    assert_eq!(freq["table"]["rows"][0]["option"], "Python");
+    assert_eq!(freq["table"]["rows"][0]["count"], 3.0);
+    let all = view(r#"{"question": 1, "base": "all", "k": 0}"#);
+    assert_eq!(all["table"]["base"], serde_json::json!({"kind": "all", "n": 4.0}));
+    assert!(survey.view_json(r#"{"question": 0, "base": "everyone"}"#).is_err());
+    // With the default k of 10, four respondents are too few to show anything.
+    assert!(
+        survey.view_json(r#"{"question": 0}"#).is_err() || {
+            let shown = view(r#"{"question": 0}"#);
+            shown["table"]["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["count"].is_null())
+        }
+    );
 }
 
 #[wasm_bindgen_test]
@@ -88,7 +101,9 @@ fn hex(colour: &str) -> [u8; 3] {
 fn draws_bars_into_a_canvas() {
     let survey = Survey::load(SAMPLE, None).unwrap();
     let canvas = canvas(400, 240);
-    let layout = survey.draw_chart(0, canvas.clone(), 1.0, false, "").unwrap();
+    let answer: serde_json::Value =
+        serde_json::from_str(&survey.view_json(r#"{"question": 0, "k": 0}"#).unwrap()).unwrap();
+    let layout = canvass_web::draw_chart_json(&answer["chart"].to_string(), canvas.clone(), 1.0, false).unwrap();
     let layout: serde_json::Value = serde_json::from_str(&layout).unwrap();
     let bars = layout["bars"].as_array().unwrap();
     assert_eq!(bars.len(), 2);
@@ -134,8 +149,15 @@ fn preferred_height_grows_with_the_number_of_answers() {
         .collect();
     let few = Survey::load(SAMPLE, None).unwrap();
     let many = Survey::load(many.as_bytes(), None).unwrap();
-    assert!(many.preferred_height(0, 640, "").unwrap() > few.preferred_height(0, 640, "").unwrap());
-    let err = few.preferred_height(0, 640, "pie").expect_err("no pie charts");
+    let height = |survey: &Survey| {
+        let answer: serde_json::Value =
+            serde_json::from_str(&survey.view_json(r#"{"question": 0, "k": 0}"#).unwrap()).unwrap();
+        canvass_web::chart_height_json(&answer["chart"].to_string(), 640).unwrap()
+    };
+    assert!(height(&many) > height(&few));
+    let err = few
+        .view_json(r#"{"question": 0, "kind": "pie", "k": 0}"#)
+        .expect_err("no pie charts");
     let value: wasm_bindgen::JsValue = err.into();
     let message = js_sys::Reflect::get(&value, &"message".into())
         .unwrap()
