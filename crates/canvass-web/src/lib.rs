@@ -129,10 +129,21 @@ impl Survey {
         self.loaded.dataset.n_rows()
     }
 
-    /// `[{id, text, kind, answered, chartable}]` in file order.
+    /// `[{id, text, kind, group, group_title, section, options, answered, chartable}]`
+    /// in file order.
     #[wasm_bindgen(js_name = questionsJson)]
     pub fn questions_json(&self) -> Result<String, JsError> {
         let questions = self.loaded.dataset.questions();
+        // Each group's title once, from its members' texts: a wide file with many
+        // grid items must not rescan every question for every item.
+        let mut members: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+        for q in questions {
+            if let Some(g) = &q.group {
+                members.entry(g.as_str()).or_default().push(q.text.as_str());
+            }
+        }
+        let titles: std::collections::HashMap<&str, Option<String>> =
+            members.into_iter().map(|(g, texts)| (g, group_title(&texts))).collect();
         let infos: Vec<QuestionInfo> = questions
             .iter()
             .map(|q| QuestionInfo {
@@ -140,14 +151,7 @@ impl Survey {
                 text: &q.text,
                 kind: q.kind.as_str(),
                 group: q.group.as_deref(),
-                group_title: q.group.as_ref().and_then(|g| {
-                    let texts: Vec<&str> = questions
-                        .iter()
-                        .filter(|o| o.group.as_ref() == Some(g))
-                        .map(|o| o.text.as_str())
-                        .collect();
-                    group_title(&texts)
-                }),
+                group_title: q.group.as_deref().and_then(|g| titles.get(g).cloned().flatten()),
                 section: self.sections.get(&q.id).map(String::as_str),
                 options: match &q.column {
                     Column::Categorical(c) => c.levels(),
