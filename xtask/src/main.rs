@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's commands, each installing what it needs.
 //!
 //! - `serve [--port N]`: build the explorer and serve it on http://127.0.0.1:8000.
+//! - `build`: build the bundle into `www/pkg` only, for rerunning one end-to-end test.
 //! - `test`: native tests, the web crate's tests in headless Chromium, and the
 //!   end-to-end tests of the served page.
 //! - `bench [--rows N,N,...] [--native-only]`: native and browser benchmarks on
@@ -13,12 +14,13 @@ use xtask::{
 };
 
 const USAGE: &str =
-    "usage: cargo xtask serve [--port N] | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only]";
+    "usage: cargo xtask serve [--port N] | cargo xtask build | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => port_arg(&args[1..]).and_then(serve),
+        Some("build") if args.len() == 1 => build(),
         Some("test") if args.len() == 1 => test(),
         Some("bench") => bench_args(&args[1..]).and_then(|(rows, native_only)| bench(&rows, native_only)),
         _ => Err(USAGE.to_string()),
@@ -67,6 +69,16 @@ fn serve(port: u16) -> Result<()> {
     loop {
         std::thread::park();
     }
+}
+
+/// Builds the page's bundle into `www/pkg` without serving it, so that one end-to-end test
+/// can be rerun (`cargo test -p canvass-e2e --test page NAME`) after a change to the page.
+fn build() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen_cli()?;
+    let (wasm, js) = build_wasm()?;
+    bundle_sizes(&wasm, &js);
+    Ok(())
 }
 
 fn test() -> Result<()> {
