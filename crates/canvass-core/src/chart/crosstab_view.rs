@@ -68,7 +68,7 @@ pub fn chart_for_crosstab_view(
             row_labels: table.col_labels.clone(),
             col_labels: table.row_labels.clone(),
             cells: transpose(&table.cells, |c| c.row_percent),
-            significant: transpose(&table.cells, significant),
+            significant: transpose(&table.cells, is_significant),
             col_bases: table.row_totals.clone(),
         },
         _ => GroupedTable {
@@ -77,7 +77,7 @@ pub fn chart_for_crosstab_view(
             row_labels: table.row_labels.clone(),
             col_labels: table.col_labels.clone(),
             cells: map_cells(&table.cells, |c| c.col_percent),
-            significant: map_cells(&table.cells, significant),
+            significant: map_cells(&table.cells, is_significant),
             col_bases: table.col_totals.clone(),
         },
     };
@@ -91,7 +91,7 @@ pub fn chart_for_crosstab_view(
 }
 
 /// A cell is marked only when its residual is shown; a withheld residual marks nothing.
-fn significant(cell: &CellStats) -> bool {
+pub fn is_significant(cell: &CellStats) -> bool {
     cell.residual.is_some_and(|z| z.abs() > Z_95)
 }
 
