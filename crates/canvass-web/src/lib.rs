@@ -80,6 +80,10 @@ struct ViewSpec {
     /// Disclosure threshold; the core's default (10) when absent.
     #[serde(default)]
     k: Option<usize>,
+    /// Also answer the table as CSV text (`csv`), so the worker needs no request type
+    /// of its own for exports.
+    #[serde(default)]
+    csv: bool,
     #[serde(default)]
     dataset: Option<String>,
     #[serde(default)]
@@ -132,6 +136,8 @@ struct OwnedChartInput {
 struct ViewAnswer<'a> {
     table: &'a Frequencies,
     chart: ChartInput<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csv: Option<String>,
 }
 
 /// A crosstab view: the protected table, the numbers its HTML table shows in the
@@ -141,6 +147,8 @@ struct CrosstabAnswer<'a> {
     crosstab: &'a Crosstab,
     shown: ShownTable,
     chart: ChartInput<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csv: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -236,46 +244,45 @@ impl Survey {
     /// One view of the survey as JSON. For one question, `{table, chart: {chart,
     /// footnote}}`, where `table` holds the numbers for the page's HTML table and
     /// `chart` is the input [`draw_chart_json`] paints; with `by`, `{crosstab, shown,
-    /// chart}`, where `shown` is the table in the chosen percent mode. `spec_json` is
-    /// `{question, by?, kind? (or chartKind), base?, filters?, percent?, intervals?, k?,
-    /// dataset?, version?, synthetic?}`.
+    /// chart}`, where `shown` is the table in the chosen percent mode. With `csv`, the
+    /// answer also carries the shown table as CSV text (see the core's `export`
+    /// module). `spec_json` is `{question, by?, kind? (or chartKind), base?, filters?,
+    /// percent?, intervals?, k?, csv?, dataset?, version?, synthetic?}`.
     #[wasm_bindgen(js_name = viewJson)]
     pub fn view_json(&self, spec_json: &str) -> Result<String, JsError> {
-        let spec: ViewSpec = serde_json::from_str(spec_json).map_err(js_error)?;
-        match self.compute(&spec)? {
-            Computed::Frequencies(table, chart, footnote) => to_json(&ViewAnswer {
-                table: &table,
-                chart: ChartInput {
-                    chart: &chart,
-                    footnote: &footnote,
-                },
-            }),
-            Computed::Crosstab(table, chart, footnote) => to_json(&CrosstabAnswer {
-                shown: shown_crosstab(&table, spec.percent()?),
-                crosstab: &table,
-                chart: ChartInput {
-                    chart: &chart,
-                    footnote: &footnote,
-                },
-            }),
-        }
-    }
-
-    /// The table of the same view as [`Survey::view_json`] as CSV text, with the
-    /// lines that say where it comes from (see the core's `export` module).
-    #[wasm_bindgen(js_name = viewCsv)]
-    pub fn view_csv(&self, spec_json: &str) -> Result<String, JsError> {
         let spec: ViewSpec = serde_json::from_str(spec_json).map_err(js_error)?;
         let dataset = &self.loaded.dataset;
         let text = |idx: usize| dataset.question(idx).map(|q| q.text.clone()).unwrap_or_default();
         match self.compute(&spec)? {
-            Computed::Frequencies(table, _, footnote) => {
-                let header = csv_header(&spec, table.text.clone(), None, footnote, table.k);
-                Ok(frequencies_csv(&table, &header))
+            Computed::Frequencies(table, chart, footnote) => {
+                let csv = spec.csv.then(|| {
+                    let header = csv_header(&spec, table.text.clone(), None, &footnote, table.k);
+                    frequencies_csv(&table, &header)
+                });
+                to_json(&ViewAnswer {
+                    table: &table,
+                    chart: ChartInput {
+                        chart: &chart,
+                        footnote: &footnote,
+                    },
+                    csv,
+                })
             }
-            Computed::Crosstab(table, _, footnote) => {
-                let header = csv_header(&spec, text(spec.question), spec.by.map(text), footnote, table.k);
-                Ok(crosstab_csv(&table, spec.percent()?, spec.intervals, &header))
+            Computed::Crosstab(table, chart, footnote) => {
+                let percent = spec.percent()?;
+                let csv = spec.csv.then(|| {
+                    let header = csv_header(&spec, text(spec.question), spec.by.map(text), &footnote, table.k);
+                    crosstab_csv(&table, percent, spec.intervals, &header)
+                });
+                to_json(&CrosstabAnswer {
+                    shown: shown_crosstab(&table, percent),
+                    crosstab: &table,
+                    chart: ChartInput {
+                        chart: &chart,
+                        footnote: &footnote,
+                    },
+                    csv,
+                })
             }
         }
     }
@@ -335,14 +342,14 @@ fn describe_view(
     footnote.synthetic = release.synthetic;
 }
 
-fn csv_header(spec: &ViewSpec, question: String, by: Option<String>, footnote: Footnote, k: usize) -> CsvHeader {
+fn csv_header(spec: &ViewSpec, question: String, by: Option<String>, footnote: &Footnote, k: usize) -> CsvHeader {
     CsvHeader {
         dataset: spec.dataset.clone(),
         version: spec.version.clone(),
         question,
         by,
-        filters: footnote.filters,
-        base: footnote.base,
+        filters: footnote.filters.clone(),
+        base: footnote.base.clone(),
         k,
         synthetic: spec.synthetic,
     }
