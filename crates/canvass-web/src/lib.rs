@@ -71,7 +71,7 @@ struct ViewSpec {
     base: Option<String>,
     #[serde(default)]
     filters: Vec<String>,
-    /// Crosstabs: `counts`, `row`, `col` or `total` (the URL's spelling); row by default.
+    /// Crosstabs: `counts`, `row`, `col` (or `column`) or `total`; row by default.
     #[serde(default)]
     percent: Option<String>,
     /// Exports of crosstabs: the intervals of the percents as columns of their own.
@@ -105,7 +105,8 @@ impl ViewSpec {
         match self.percent.as_deref() {
             None | Some("row") => Ok(PercentMode::Row),
             Some("counts") => Ok(PercentMode::Counts),
-            Some("col") => Ok(PercentMode::Column),
+            // "col" is the URL's spelling, "column" the view state's JSON.
+            Some("col" | "column") => Ok(PercentMode::Column),
             Some("total") => Ok(PercentMode::Total),
             Some(other) => Err(js_error(format!(
                 "unknown percentage {other:?}: use counts, row, col or total"
