@@ -241,7 +241,8 @@ async function drawCard(card) {
   const filterKey = app.cardsFilterKey;
   try {
     const answer = JSON.parse(
-      await app.worker.request("view", { ...commonSpec(), question: index, base: "answered" }),
+      // A card's footnote stays short: the page's header names the release.
+      await app.worker.request("view", { filters: app.state.filters, k: app.survey.k, question: index, base: "answered" }),
     );
     if (filterKey !== app.cardsFilterKey) return; // the filters changed while counting
     const freq = answer.table;

@@ -170,7 +170,8 @@ const FILTER: &str = "demographics.gender=Male";
 #[tokio::test]
 async fn a_filtered_crosstab_matches_the_cli_round_trips_and_exports() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
-    let browser = Browser::launch().await;
+    // Tall enough for the README's screenshot to hold controls, chart and table.
+    let browser = Browser::launch_with_window(1100, 1500).await;
     open(&browser, &format!("{}#view=question", serving.url())).await;
 
     // Build the view with the mouse: question, by, counts, one filter.
@@ -277,6 +278,7 @@ async fn a_filtered_crosstab_matches_the_cli_round_trips_and_exports() {
             .starts_with("Grouped bar chart of answers to: How do you primarily use NumPy?"),
         "{label}"
     );
+    browser.eval("window.scrollTo(0, 0); return true;").await;
     browser.screenshot("explorer").await;
 
     // The permalink, opened in a fresh tab, reproduces the view exactly.
@@ -588,6 +590,74 @@ async fn a_phone_wide_window_has_no_horizontal_scroll() {
         .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
         .await;
     assert_eq!(browser.eval(no_overflow).await, true, "crosstab view: {width}");
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// The question the explorer is built to answer: do PhD students use numpy.random more
+/// than software engineers, among daily users? Found by typing into the pickers, read
+/// as column percents, and checked against the CLI's counts.
+#[tokio::test]
+async fn the_numpy_random_question_is_answered_and_shared() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question", serving.url())).await;
+    let type_into = |css: &'static str, text: &'static str| {
+        let browser = &browser;
+        async move {
+            let field = browser.client.find(Locator::Css(css)).await.unwrap();
+            field.send_keys(text).await.unwrap();
+        }
+    };
+    type_into("#question-search", "components").await;
+    browser
+        .wait_until("return location.hash.includes('q=demographics.components');", 10)
+        .await;
+    type_into("#by-search", "role").await;
+    browser
+        .wait_until("return location.hash.includes('by=demographics.role');", 10)
+        .await;
+    click(&browser, "input[name='percent'][value='column']").await;
+    click(&browser, "#add-filter").await;
+    type_into("#filter-search", "how often").await;
+    click(&browser, "#filter-options input[value='Daily']").await;
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return location.hash.includes('f=demographics.use_freq%3DDaily')
+                && document.querySelector('#chart-table thead th')?.textContent === 'Percent of each column';",
+            15,
+        )
+        .await;
+
+    let cli = cli_crosstab(
+        "demographics.components",
+        "demographics.role",
+        "demographics.use_freq=Daily",
+    );
+    let labels = |key: &str| -> Vec<String> {
+        cli[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (rows, cols) = (labels("row_labels"), labels("col_labels"));
+    let r = rows.iter().position(|l| l.contains("numpy.random")).unwrap();
+    let table = read_table(&browser).await;
+    for group in ["PhD student", "Software engineer"] {
+        let c = cols.iter().position(|l| l == group).unwrap();
+        let percent = 100.0 * cli["counts"][r][c].as_f64().unwrap() / cli["col_totals"][c].as_f64().unwrap();
+        let shown = table["body"][r][c + 1].as_str().unwrap();
+        assert_eq!(
+            shown.trim_end_matches(" * (differs significantly)"),
+            format!("{percent:.1}%"),
+            "{group}"
+        );
+    }
+    let hash = browser.eval("return location.hash;").await;
+    eprintln!("permalink: {}", hash.as_str().unwrap());
     assert_clean_console(&browser).await;
     browser.client.clone().close().await.unwrap();
 }
