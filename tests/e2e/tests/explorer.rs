@@ -658,6 +658,57 @@ async fn the_numpy_random_question_is_answered_and_shared() {
     }
     let hash = browser.eval("return location.hash;").await;
     eprintln!("permalink: {}", hash.as_str().unwrap());
+
+    // A filter that leaves 6 respondents (DevOps engineers, counted with canvass freq
+    // --k 0) is refused in words; the view, its chips and its link stay as they were.
+    click(&browser, "#add-filter").await;
+    select(&browser, "#filter-question", "demographics.role").await;
+    click(&browser, "#filter-options input[value='DevOps engineer']").await;
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('This filter was not applied');",
+            10,
+        )
+        .await;
+    let message = browser
+        .eval("return document.querySelector('#messages [role=alert]').textContent;")
+        .await;
+    assert!(
+        message.as_str().unwrap().contains("fewer than 10 respondents"),
+        "{message}"
+    );
+    assert_eq!(browser.eval("return location.hash;").await, hash);
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('#filter-chips li').length;")
+            .await,
+        1
+    );
+    assert_eq!(read_table(&browser).await, table);
+
+    // Another chart kind is another link; Back returns to the grouped bars.
+    click(&browser, "input[name='kind'][value='heatmap']").await;
+    browser
+        .wait_until(
+            "return location.hash.includes('kind=heatmap')
+                && document.getElementById('chart').getAttribute('aria-label').startsWith('Heatmap');",
+            10,
+        )
+        .await;
+    assert_eq!(
+        read_table(&browser).await,
+        table,
+        "the chart kind leaves the table alone"
+    );
+    browser.client.back().await.unwrap();
+    browser
+        .wait_until(
+            "return !location.hash.includes('kind=')
+                && document.getElementById('chart').getAttribute('aria-label').startsWith('Grouped');",
+            10,
+        )
+        .await;
     assert_clean_console(&browser).await;
     browser.client.clone().close().await.unwrap();
 }
