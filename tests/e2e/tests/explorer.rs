@@ -712,3 +712,82 @@ async fn the_numpy_random_question_is_answered_and_shared() {
     assert_clean_console(&browser).await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// Answer and count cells of a table's body rows, withheld and zero as `None`.
+async fn answer_counts(browser: &Browser, table_css: &str) -> Vec<(String, Option<f64>)> {
+    let rows = browser
+        .eval(&format!(
+            "return [...document.querySelectorAll('{table_css} tbody tr')].map(tr => [tr.cells[0].textContent, tr.cells[1].textContent]);"
+        ))
+        .await;
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].as_str().unwrap().to_string(), page_count(r[1].as_str().unwrap())))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_number_range_filter_narrows_the_question_and_the_overview() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    // The twelve-row sample (k = 0), whose ages are easy to count by hand.
+    open(&browser, &format!("{}#d=sample@1&view=question", serving.url())).await;
+    click(&browser, "#add-filter").await;
+    select(&browser, "#filter-question", "Age").await;
+    browser
+        .wait_until("return !document.getElementById('filter-range').hidden;", 5)
+        .await;
+    for (css, value) in [("#filter-min", "30"), ("#filter-max", "50")] {
+        browser
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#filter-chips li').length === 2
+                && document.getElementById('view-n').textContent.includes('match');",
+            10,
+        )
+        .await;
+    let chips = browser
+        .eval("return [...document.querySelectorAll('#filter-chips li span')].map(s => s.textContent);")
+        .await;
+    assert_eq!(chips, json!(["Age ≥ 30", "Age ≤ 50"]));
+    // By hand: ages 30 to 50 are R01 (34, Python), R03 (41, Rust), R07 (38, C++),
+    // R09 (31, Rust), R10 (45, no language) and R11 (36, Python).
+    let n = browser
+        .eval("return document.getElementById('view-n').textContent;")
+        .await;
+    assert_eq!(n, "n = 6 respondents match the filters");
+    // Without disclosure control (k = 0) a zero is printed as 0.
+    let mut wanted = vec![
+        ("Python".to_string(), Some(2.0)),
+        ("Rust".to_string(), Some(2.0)),
+        ("C++".to_string(), Some(1.0)),
+        ("Julia".to_string(), Some(0.0)),
+        ("C, C++ or Fortran".to_string(), Some(0.0)),
+    ];
+    wanted.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then(a.0.cmp(&b.0)));
+    let mut shown = answer_counts(&browser, "#chart-table").await;
+    shown.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then(a.0.cmp(&b.0)));
+    assert_eq!(shown, wanted);
+
+    // The overview's card of the same question follows the filters too.
+    click(&browser, "#nav-overview").await;
+    let card = "document.querySelector('.card[data-id=\"Which language do you use most?\"]')";
+    browser
+        .wait_until(&format!("return {card}?.dataset.drawn === '1';"), 10)
+        .await;
+    let mut on_card = answer_counts(&browser, ".card[data-id=\"Which language do you use most?\"]").await;
+    on_card.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then(a.0.cmp(&b.0)));
+    assert_eq!(on_card, wanted);
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
