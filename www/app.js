@@ -1,7 +1,7 @@
 // The explorer page. The survey itself lives in a Web Worker (survey-worker.js); this
 // thread asks it for tables and paints them with the same Rust chart code, compiled to
 // wasm. Survey text is only ever inserted with textContent, never as HTML.
-import init, { chartHeightJson, drawChartJson } from "./pkg/canvass_web.js";
+import init, { chartHeightJson, chartSvg, drawChartJson } from "./pkg/canvass_web.js";
 import { SurveyWorker } from "./survey-worker.js";
 import { defaults, parseHash, toHash } from "./state.js";
 
@@ -21,7 +21,14 @@ const app = {
   observer: null,
   cardsDrawn: 0,
   cardsTotal: 0,
+  cardsFilterKey: "", // the filters the overview's cards were drawn with
+  drawToken: 0, // the latest question-view request; older answers are dropped
+  lastGoodHash: null, // the last view drawn without error, restored after a refusal
+  current: null, // the question view on screen: { chartJson, spec, name }
 };
+
+/// Question kinds a crosstab can have on either side, and that filters list options of.
+const CROSSTAB_KINDS = new Set(["single", "ordinal", "multi"]);
 
 function el(tag, text, attrs = {}) {
   const node = document.createElement(tag);
@@ -148,16 +155,21 @@ function tableSkeleton() {
 const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
 
 /// Sizes the canvas for the device's pixel ratio, so text and lines are crisp, and
-/// paints the table into it in the page's colour scheme.
-function paint(canvas, chartJson, freq, minCssHeight) {
+/// paints the chart into it in the page's colour scheme; `description` becomes its
+/// text alternative.
+function paint(canvas, chartJson, description, minCssHeight) {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 640;
   const cssHeight = Math.max(minCssHeight, chartHeightJson(chartJson, cssWidth));
-  canvas.style.height = `${cssHeight}px`;
+  canvas.style.setProperty("height", `${cssHeight}px`);
   canvas.width = Math.round(cssWidth * dpr);
   canvas.height = Math.round(cssHeight * dpr);
   canvas.dataset.layout = drawChartJson(chartJson, canvas, dpr, darkScheme.matches);
-  canvas.setAttribute("aria-label", `Bar chart of answers to: ${freq.text}. ${describeBase(freq)}. The table below has the numbers.`);
+  canvas.setAttribute("aria-label", `${description} The table below has the numbers.`);
+}
+
+function describeFreqChart(freq) {
+  return `Bar chart of answers to: ${freq.text}. ${describeBase(freq)}.`;
 }
 
 function questionIndex(id) {
@@ -183,18 +195,61 @@ function sectionOf(q) {
   return q.section || "Questions";
 }
 
+/// What every request for a view carries besides its question: the filters, the
+/// disclosure threshold and the release, which footnotes and exports name.
+function commonSpec(filters = app.state.filters) {
+  const s = app.survey;
+  return { filters, k: s.k, dataset: s.title, version: s.version || null, synthetic: Boolean(s.synthetic) };
+}
+
+/// Fills `select` with one option per question, grouped by section, after `leading`.
+function fillGroupedSelect(select, questions, leading = []) {
+  select.replaceChildren(...leading);
+  const groups = new Map();
+  for (const q of questions) {
+    const name = sectionOf(q);
+    if (!groups.has(name)) groups.set(name, el("optgroup", undefined, { label: name }));
+    groups.get(name).append(el("option", q.text, { value: q.id }));
+  }
+  for (const group of groups.values()) select.append(group);
+}
+
+/// Hides the options of `select` that do not contain `words`; returns the first shown.
+function searchSelect(select, words) {
+  const needle = words.trim().toLowerCase();
+  let firstMatch = null;
+  for (const option of select.options) {
+    if (!option.value) continue;
+    const match = !needle || option.textContent.toLowerCase().includes(needle) || option.value.toLowerCase().includes(needle);
+    option.hidden = !match;
+    if (match && !firstMatch) firstMatch = option;
+  }
+  return firstMatch;
+}
+
+function showViewN(respondents) {
+  const n = `n = ${fmtInt.format(respondents)} respondents`;
+  $("view-n").textContent = app.state.filters.length ? `${n} match the filters` : n;
+}
+
 // ---- Overview ---------------------------------------------------------------------
 
 async function drawCard(card) {
   if (card.dataset.drawn) return;
   card.dataset.drawn = "pending";
   const index = Number(card.dataset.index);
+  const filterKey = app.cardsFilterKey;
   try {
-    const answer = JSON.parse(await app.worker.request("view", { question: index, base: "answered", k: app.survey.k }));
+    const answer = JSON.parse(
+      // A card's footnote stays short: the page's header names the release.
+      await app.worker.request("view", { filters: app.state.filters, k: app.survey.k, question: index, base: "answered" }),
+    );
+    if (filterKey !== app.cardsFilterKey) return; // the filters changed while counting
     const freq = answer.table;
+    showViewN(freq.respondents);
     // The card's heading already is the question; the chart need not repeat it.
     for (const chart of Object.values(answer.chart.chart)) chart.title = "";
-    paint(card.querySelector("canvas"), JSON.stringify(answer.chart), freq, 140);
+    paint(card.querySelector("canvas"), JSON.stringify(answer.chart), describeFreqChart(freq), 140);
     card.querySelector(".base").textContent = describeBase(freq);
     const table = card.querySelector("table");
     table.caption.textContent = `${freq.text} · ${describeBase(freq)}`;
@@ -202,8 +257,20 @@ async function drawCard(card) {
     card.dataset.drawn = "1";
     noteCardDrawn();
   } catch (err) {
+    if (filterKey !== app.cardsFilterKey) return;
     card.querySelector(".base").textContent = err.message;
     card.dataset.drawn = "error";
+  }
+}
+
+/// Draws every card again (as it scrolls into view) with the current filters.
+function refreshCards() {
+  app.cardsFilterKey = JSON.stringify(app.state.filters);
+  app.cardsDrawn = 0;
+  for (const card of document.querySelectorAll(".card")) {
+    delete card.dataset.drawn;
+    app.observer.unobserve(card);
+    app.observer.observe(card);
   }
 }
 
@@ -216,6 +283,7 @@ function noteCardDrawn() {
 
 function buildOverview() {
   app.cardsDrawn = 0;
+  app.cardsFilterKey = JSON.stringify(app.state.filters);
   app.cardsTotal = chartable().length;
   if (app.observer) app.observer.disconnect();
   const root = $("overview");
@@ -257,47 +325,363 @@ function buildOverview() {
   }
 }
 
-// ---- One question -----------------------------------------------------------------
+// ---- One question, or one question by another -----------------------------------
 
 function fillQuestionPicker() {
-  const select = $("question");
-  select.replaceChildren();
-  const groups = new Map();
-  for (const q of chartable()) {
-    const name = sectionOf(q);
-    if (!groups.has(name)) groups.set(name, el("optgroup", undefined, { label: name }));
-    groups.get(name).append(el("option", q.text, { value: q.id }));
-  }
-  for (const group of groups.values()) select.append(group);
+  fillGroupedSelect($("question"), chartable());
+  fillGroupedSelect($("filter-question"), filterable());
 }
 
-function filterPicker(words) {
-  const needle = words.trim().toLowerCase();
-  const select = $("question");
-  let firstMatch = null;
-  for (const option of select.options) {
-    const match = !needle || option.textContent.toLowerCase().includes(needle) || option.value.toLowerCase().includes(needle);
-    option.hidden = !match;
-    if (match && !firstMatch) firstMatch = option;
+/// The questions a crosstab can break the current one down by.
+function fillByPicker() {
+  const current = app.state.question;
+  const none = el("option", "Nothing: one question on its own", { value: "" });
+  const candidates = app.survey.questions.filter((q) => CROSSTAB_KINDS.has(q.kind) && q.id !== current);
+  fillGroupedSelect($("by"), candidates, [none]);
+}
+
+function filterable() {
+  return app.survey.questions.filter((q) => CROSSTAB_KINDS.has(q.kind) || q.kind === "grid" || q.kind === "numeric");
+}
+
+function questionById(id) {
+  return app.survey.questions[questionIndex(id)];
+}
+
+/// The chart kinds offered for the view: grouped, stacked and heatmap for a crosstab;
+/// the question's own kind, bars or diverging bars for one question.
+function kindChoices(question, by) {
+  if (by) return [["", "Grouped bars"], ["stacked", "100% stacked"], ["heatmap", "Heatmap"]];
+  if (question.kind === "ordinal" || question.kind === "grid") return [["", "Suited to the question"], ["bar", "Bars"], ["diverging", "Diverging"]];
+  return [];
+}
+
+function syncControls() {
+  const { question, by, base, percent, intervals, chart } = app.state;
+  const q = questionById(question);
+  $("question").value = question;
+  fillByPicker();
+  const byQuestion = by ? questionById(by) : null;
+  $("by").value = byQuestion ? by : "";
+  const crosstabbable = CROSSTAB_KINDS.has(q.kind);
+  $("by").disabled = !crosstabbable;
+  $("by-search").disabled = !crosstabbable;
+  $("by-note").hidden = crosstabbable;
+  $("by-note").textContent = crosstabbable ? "" : "Only single-choice, scale and multi-select questions can be broken down by another.";
+  for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
+  for (const radio of document.querySelectorAll('input[name="percent"]')) radio.checked = radio.value === percent;
+  $("base-choice").hidden = Boolean(byQuestion);
+  $("percent-choice").hidden = !byQuestion;
+  $("intervals").checked = intervals;
+  const kinds = kindChoices(q, byQuestion);
+  const box = $("kind-choice");
+  box.replaceChildren(el("legend", "Chart"));
+  box.hidden = kinds.length === 0;
+  for (const [value, label] of kinds) {
+    const input = el("input", undefined, { type: "radio", name: "kind", value });
+    input.checked = (chart || "") === value;
+    input.addEventListener("change", () => setState({ chart: value || null }));
+    const wrap = el("label");
+    wrap.append(input, ` ${label}`);
+    box.append(wrap);
   }
-  return firstMatch;
+}
+
+/// The request for the view on screen (with `filters` in place of the state's).
+function questionSpec(filters = app.state.filters) {
+  const { question, by, base, percent, intervals, chart } = app.state;
+  const spec = { ...commonSpec(filters), question: questionIndex(question), base, kind: chart || "", intervals };
+  const byIndex = by ? questionIndex(by) : -1;
+  if (byIndex >= 0 && CROSSTAB_KINDS.has(questionById(question).kind)) {
+    spec.by = byIndex;
+    spec.percent = percent;
+  }
+  return spec;
 }
 
 async function drawQuestion() {
-  const { question: q, base } = app.state;
-  const index = questionIndex(q);
-  if (index < 0) return;
-  $("question").value = q;
-  for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
-  const answer = JSON.parse(
-    await app.worker.request("view", { question: index, base, kind: app.state.chart || "", k: app.survey.k }),
-  );
-  if (app.state.question !== q || app.state.base !== base) return; // a newer request won
+  syncControls();
+  const token = ++app.drawToken;
+  const spec = questionSpec();
+  const answer = JSON.parse(await app.worker.request("view", spec));
+  if (token !== app.drawToken) return; // a newer request won
+  if (spec.by === undefined) drawFrequencies(answer, spec);
+  else drawCrosstab(answer, spec);
+}
+
+function drawFrequencies(answer, spec) {
   const freq = answer.table;
-  paint($("chart"), JSON.stringify(answer.chart), freq, 180);
+  const bars = answer.chart.chart.Bars;
+  if (bars && !app.state.intervals) bars.intervals = [];
+  const chartJson = JSON.stringify(answer.chart);
+  paint($("chart"), chartJson, describeFreqChart(freq), 180);
   $("chart-caption").textContent = describeBase(freq);
   $("chart-table-caption").textContent = `${freq.text} · ${describeBase(freq)}`;
   fillTable($("chart-table"), freq, answer.chart.chart);
+  $("chart-table").tFoot.replaceChildren();
+  $("test-result").hidden = true;
+  $("table-note").hidden = true;
+  showViewN(freq.respondents);
+  app.current = { chartJson, spec, name: exportName() };
+}
+
+function drawCrosstab(answer, spec) {
+  const { crosstab, shown } = answer;
+  const rowQ = questionById(app.state.question);
+  const byQ = questionById(app.state.by);
+  const chartJson = JSON.stringify(answer.chart);
+  const kindName = { Grouped: "Grouped bar chart", Stacked: "100% stacked bar chart", Heatmap: "Heatmap" }[
+    Object.keys(answer.chart.chart)[0]
+  ];
+  const base = answer.chart.footnote.base;
+  const test = describeTest(crosstab, byQ.text);
+  paint($("chart"), chartJson, `${kindName} of answers to: ${rowQ.text}, by ${byQ.text}. ${base}. ${test}`, 180);
+  $("chart-caption").textContent = `${base}.`;
+  $("chart-table-caption").textContent = `${rowQ.text} by ${byQ.text} · ${shown.heading} · ${base}`;
+  fillCrosstab($("chart-table"), shown);
+  $("test-result").textContent = test;
+  $("test-result").hidden = false;
+  const marked = shown.cells.some((row) => row.some((c) => c.marked && c.value !== null));
+  const notes = [];
+  if (marked) notes.push("* differs significantly (95% level) from what the groups' totals alone would predict.");
+  if (crosstab.k > 0) notes.push(`– marks a value based on fewer than ${crosstab.k} respondents, one withheld so that it cannot be worked out, or a zero.`);
+  $("table-note").textContent = notes.join(" ");
+  $("table-note").hidden = notes.length === 0;
+  showViewN(crosstab.respondents);
+  app.current = { chartJson, spec, name: exportName() };
+}
+
+function fmtP(p) {
+  return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
+}
+
+/// The significance test in words.
+function describeTest(crosstab, byText) {
+  const by = `“${byText}”`;
+  const chi2 = crosstab.chi2;
+  if (chi2) {
+    const stats = `χ² = ${chi2.statistic.toFixed(1)}, df = ${chi2.df}, ${fmtP(chi2.p)}, Cramér's V = ${chi2.cramers_v.toFixed(2)}`;
+    let text = chi2.p < 0.05 ? `Differs by ${by}: ${stats}.` : `No significant difference by ${by} at the 5% level: ${stats}.`;
+    if (chi2.warning) text += ` Caution: ${chi2.warning}.`;
+    return text;
+  }
+  const tests = crosstab.option_tests ? crosstab.option_tests.tests : [];
+  const tested = tests.filter((t) => t.p_holm !== null);
+  if (tested.length) {
+    const significant = tested.filter((t) => t.p_holm < 0.05);
+    let text = significant.length
+      ? `Differs by ${by} for ${significant.map((t) => `${t.option} (Holm-adjusted ${fmtP(t.p_holm)})`).join("; ")}.`
+      : `No answer differs significantly by ${by} (Holm-adjusted p ≥ 0.05 for each answer tested).`;
+    const untested = tests.length - tested.length;
+    if (untested) text += ` ${untested} of ${tests.length} answers are not tested: their tests would reveal withheld cells.`;
+    return text;
+  }
+  return "No test is shown: with cells withheld, a test could reveal them, or too few groups have answers.";
+}
+
+function fmtShown(value, unit) {
+  return unit === "count" ? fmtCount(value) : fmtPct(value);
+}
+
+/// Fills the table of a crosstab with exactly the numbers the core says it shows.
+function fillCrosstab(table, shown) {
+  setHeader(table, [shown.heading, ...shown.col_labels, "Total"]);
+  const intervals = app.state.intervals && shown.unit === "percent";
+  table.tBodies[0].replaceChildren(
+    ...shown.row_labels.map((label, r) => {
+      const tr = el("tr");
+      tr.append(el("th", label, { scope: "row" }));
+      shown.cells[r].forEach((cell) => {
+        let text = fmtShown(cell.value, shown.unit);
+        if (intervals && cell.ci) text += ` (${cell.ci[0].toFixed(1)}–${cell.ci[1].toFixed(1)})`;
+        const td = el("td", text);
+        if (cell.marked && cell.value !== null) {
+          td.classList.add("marked");
+          td.append(el("span", " *", { "aria-hidden": "true" }), el("span", " (differs significantly)", { class: "visually-hidden" }));
+        }
+        tr.append(td);
+      });
+      tr.append(el("td", fmtShown(shown.row_margins[r], shown.unit)));
+      return tr;
+    }),
+  );
+  const total = el("tr");
+  total.append(el("th", "Total", { scope: "row" }));
+  for (const m of shown.col_margins) total.append(el("td", fmtShown(m, shown.unit)));
+  total.append(el("td", fmtShown(shown.corner, shown.unit)));
+  table.tFoot.replaceChildren(total);
+}
+
+// ---- Filters ----------------------------------------------------------------------
+
+const OPERATORS = ["&=", ">=", "<=", "=", ">", "<"];
+
+/// A filter condition read back into a question and words, for its chip.
+function describeFilter(expr) {
+  let at = -1;
+  let op = null;
+  for (const candidate of OPERATORS) {
+    const i = expr.indexOf(candidate);
+    if (i >= 0 && (at < 0 || i < at || (i === at && candidate.length > op.length))) {
+      at = i;
+      op = candidate;
+    }
+  }
+  if (at < 0) return expr;
+  const id = expr.slice(0, at);
+  const value = expr.slice(at + op.length);
+  const q = questionById(id);
+  const name = q ? q.text : id;
+  const words = { "=": "is", "&=": "includes all of", ">=": "≥", "<=": "≤", ">": ">", "<": "<" }[op];
+  return `${name} ${words} ${value.split("|").join(", ")}`;
+}
+
+function renderChips() {
+  const chips = app.state.filters.map((expr, i) => {
+    const li = el("li", undefined, { class: "chip" });
+    const words = describeFilter(expr);
+    const remove = el("button", "×", { type: "button", "aria-label": `Remove filter: ${words}` });
+    remove.addEventListener("click", () => {
+      changeFilters(app.state.filters.filter((_, j) => j !== i));
+      $("add-filter").focus();
+    });
+    li.append(el("span", words), remove);
+    return li;
+  });
+  $("filter-chips").replaceChildren(...chips);
+}
+
+function openFilterEditor() {
+  $("filter-editor").hidden = false;
+  $("add-filter").setAttribute("aria-expanded", "true");
+  $("filter-search").value = "";
+  searchSelect($("filter-question"), "");
+  fillFilterOptions();
+  $("filter-search").focus();
+}
+
+function closeFilterEditor() {
+  $("filter-editor").hidden = true;
+  $("add-filter").setAttribute("aria-expanded", "false");
+}
+
+/// Checkboxes for the options of the question chosen in the editor, or a range for a
+/// number.
+function fillFilterOptions() {
+  const q = questionById($("filter-question").value);
+  const numeric = q && q.kind === "numeric";
+  $("filter-range").hidden = !numeric;
+  $("filter-options").hidden = numeric;
+  $("filter-min").value = "";
+  $("filter-max").value = "";
+  const box = $("filter-options");
+  box.replaceChildren(el("legend", q && q.kind === "multi" ? "includes any of" : "is one of"));
+  if (!q || numeric) return;
+  for (const option of q.options) {
+    // The filter syntax separates options with "|", so such an option cannot be named.
+    if (option.includes("|")) continue;
+    const input = el("input", undefined, { type: "checkbox", value: option });
+    const label = el("label");
+    label.append(input, ` ${option}`);
+    box.append(label);
+  }
+}
+
+function applyFilterEditor() {
+  const id = $("filter-question").value;
+  const q = questionById(id);
+  if (!q) return;
+  const added = [];
+  if (q.kind === "numeric") {
+    const [min, max] = [$("filter-min").value.trim(), $("filter-max").value.trim()];
+    if (min !== "") added.push(`${id}>=${min}`);
+    if (max !== "") added.push(`${id}<=${max}`);
+  } else {
+    const chosen = [...$("filter-options").querySelectorAll("input:checked")].map((i) => i.value);
+    if (chosen.length) added.push(`${id}=${chosen.join("|")}`);
+  }
+  if (!added.length) {
+    showMessage("Choose at least one answer (or a minimum or maximum) for the filter.", "info");
+    return;
+  }
+  closeFilterEditor();
+  $("add-filter").focus();
+  changeFilters([...app.state.filters, ...added]);
+}
+
+/// Applies new filters only if the core accepts them for the view on screen: a
+/// refusal is shown in words and the view stays as it was.
+async function changeFilters(filters) {
+  const spec =
+    app.state.view === "question" ? questionSpec(filters) : { ...commonSpec(filters), question: chartable()[0].index, base: "answered" };
+  try {
+    await app.worker.request("view", spec);
+  } catch (err) {
+    showMessage(`This filter was not applied: ${err.message}`, "error");
+    return;
+  }
+  for (const old of $("messages").querySelectorAll(".error")) old.remove();
+  setState({ filters });
+}
+
+// ---- Exports ----------------------------------------------------------------------
+
+function slug(text) {
+  return (
+    String(text)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "survey"
+  );
+}
+
+function exportName() {
+  const { question, by, filters } = app.state;
+  const parts = [slug(app.survey.title), slug(question)];
+  if (app.survey.version) parts.splice(1, 0, slug(app.survey.version));
+  if (by) parts.push("by", slug(by));
+  if (filters.length) parts.push("filtered");
+  return parts.join("-");
+}
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", undefined, { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/// The chart at twice the screen's pixel density, in the light theme reports use.
+function exportPng() {
+  const { chartJson, name } = app.current;
+  const scale = 2 * (window.devicePixelRatio || 1);
+  const cssWidth = $("chart").clientWidth || 640;
+  const cssHeight = chartHeightJson(chartJson, cssWidth);
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(cssWidth * scale);
+  canvas.height = Math.round(cssHeight * scale);
+  drawChartJson(chartJson, canvas, scale, false);
+  canvas.toBlob((blob) => download(blob, `${name}.png`), "image/png");
+}
+
+function exportSvg() {
+  const { chartJson, name } = app.current;
+  const svg = chartSvg(chartJson, $("chart").clientWidth || 640, false);
+  download(new Blob([svg], { type: "image/svg+xml" }), `${name}.svg`);
+}
+
+async function exportCsv() {
+  const { spec, name } = app.current;
+  try {
+    const answer = JSON.parse(await app.worker.request("view", { ...spec, csv: true }));
+    // A byte-order mark, so spreadsheets read the file as UTF-8.
+    download(new Blob(["\ufeff", answer.csv], { type: "text/csv;charset=utf-8" }), `${name}.csv`);
+  } catch (err) {
+    showMessage(err.message);
+  }
 }
 
 // ---- State and rendering ----------------------------------------------------------
@@ -328,17 +712,33 @@ async function render() {
   else $("nav-question").setAttribute("aria-current", "page");
   $("nav-overview").href = toHash({ ...state, view: "overview" });
   $("nav-question").href = toHash({ ...state, view: "question" });
+  renderChips();
   try {
     if (!overview) await drawQuestion();
+    if (JSON.stringify(state.filters) !== app.cardsFilterKey) refreshCards();
+    app.lastGoodHash = location.hash;
+    for (const old of $("messages").querySelectorAll(".error")) old.remove();
     document.body.dataset.state = "ready";
   } catch (err) {
-    showMessage(err.message);
+    if (app.lastGoodHash !== null && app.lastGoodHash !== location.hash) {
+      // The view the link or control asked for cannot be shown: say why and keep the
+      // one before it, in the controls and in the address too.
+      showMessage(`${err.message} The previous view is still shown.`);
+      history.replaceState(null, "", app.lastGoodHash);
+      app.state = parseHash(app.lastGoodHash).state;
+      renderChips();
+      if (app.state.view === "question") syncControls();
+    } else {
+      showMessage(err.message);
+    }
   }
   document.dispatchEvent(new CustomEvent("canvass:rendered"));
 }
 
 function showSurvey(survey) {
   app.survey = survey;
+  app.state = parseHash(location.hash).state;
+  app.lastGoodHash = null;
   const parts = [survey.title];
   if (survey.version) parts.push(`version ${survey.version}`);
   parts.push(`${fmtInt.format(survey.respondents)} respondents`, `${fmtInt.format(chartable().length)} questions`);
@@ -412,14 +812,49 @@ function cancelLoading() {
 
 function wireEvents() {
   window.addEventListener("hashchange", render);
-  $("question").addEventListener("change", (e) => setState({ view: "question", question: e.target.value }));
+  const chooseQuestion = (id) => {
+    setState({ view: "question", question: id, chart: null, by: app.state.by === id ? null : app.state.by });
+  };
+  $("question").addEventListener("change", (e) => chooseQuestion(e.target.value));
   $("question-search").addEventListener("input", (e) => {
-    const first = filterPicker(e.target.value);
-    if (first && first.value !== app.state.question) setState({ view: "question", question: first.value });
+    const first = searchSelect($("question"), e.target.value);
+    if (first && first.value !== app.state.question) chooseQuestion(first.value);
+  });
+  $("by").addEventListener("change", (e) => setState({ by: e.target.value || null, chart: null }));
+  $("by-search").addEventListener("input", (e) => {
+    const first = searchSelect($("by"), e.target.value);
+    if (first && e.target.value.trim() && first.value !== app.state.by) setState({ by: first.value, chart: null });
   });
   for (const radio of document.querySelectorAll('input[name="base"]')) {
     radio.addEventListener("change", (e) => setState({ base: e.target.value }));
   }
+  for (const radio of document.querySelectorAll('input[name="percent"]')) {
+    radio.addEventListener("change", (e) => setState({ percent: e.target.value }));
+  }
+  $("intervals").addEventListener("change", (e) => setState({ intervals: e.target.checked }));
+  $("add-filter").addEventListener("click", () => ($("filter-editor").hidden ? openFilterEditor() : closeFilterEditor()));
+  $("filter-search").addEventListener("input", (e) => {
+    const first = searchSelect($("filter-question"), e.target.value);
+    if (first && first.value !== $("filter-question").value) {
+      $("filter-question").value = first.value;
+      fillFilterOptions();
+    }
+  });
+  $("filter-question").addEventListener("change", fillFilterOptions);
+  $("filter-apply").addEventListener("click", applyFilterEditor);
+  $("filter-cancel").addEventListener("click", () => {
+    closeFilterEditor();
+    $("add-filter").focus();
+  });
+  $("filter-editor").addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      closeFilterEditor();
+      $("add-filter").focus();
+    }
+  });
+  $("export-png").addEventListener("click", () => app.current && exportPng());
+  $("export-svg").addEventListener("click", () => app.current && exportSvg());
+  $("export-csv").addEventListener("click", () => app.current && exportCsv());
   $("open-file").addEventListener("click", () => $("file-input").click());
   $("file-input").addEventListener("change", (e) => {
     if (e.target.files[0]) openFile(e.target.files[0]);

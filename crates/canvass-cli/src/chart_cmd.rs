@@ -1,14 +1,18 @@
 //! `canvass chart`: one question (or a question by another) drawn to SVG or PNG.
 //!
-//! The chart itself comes from the core; this file only reads the file, picks the
-//! output backend and, for `--by`, counts the two-way table (see [`crosstab_counts`]).
-//! PNG text is drawn with the DejaVu Sans embedded below, so a PNG looks the same on
-//! every machine whatever fonts it has.
+//! The chart and its numbers come from the core, over the same filter, weight and
+//! disclosure threshold as the page and the table subcommands (`chart_for_view` for
+//! one question, `chart_for_crosstab_view` with `--by`), so a chart written here shows
+//! exactly the cells the page shows. This file only reads the file and its release
+//! manifest, and picks the output backend. PNG text is drawn with the DejaVu Sans
+//! embedded below, so a PNG looks the same on every machine whatever fonts it has.
 
-use canvass_core::chart::adapt::{chart_for_question, ChartKind};
-use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote, GroupedTable};
-use canvass_core::dataset::{Categorical, CategoricalCell, Column, Dataset};
-use canvass_core::{load, LoadOptions};
+use crate::filter_args::{find_question, TableArgs};
+use canvass_core::chart::adapt::{chart_for_view, ChartKind};
+use canvass_core::chart::crosstab_view::{chart_for_crosstab_view, CrosstabView, Release};
+use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
+use canvass_core::freq::FreqSpec;
+use canvass_core::view_state::PercentMode;
 use clap::{ArgGroup, Args, ValueEnum};
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use plotters::style::FontStyle;
@@ -23,9 +27,26 @@ pub struct ChartArgs {
     /// A second question whose answers split the respondents into groups.
     #[arg(long)]
     pub by: Option<String>,
-    /// The kind of chart; by default the one that suits the question.
+    /// The kind of chart; by default the one that suits the question (grouped with --by).
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
+    /// With --by: draw the percent of each group of the --by question (col), or of
+    /// each answer of the question (row).
+    #[arg(long, value_enum, default_value_t = Percent::Col)]
+    pub percent: Percent,
+    /// A canvass codebook (JSON) that fixes kinds, options, separators and skip logic.
+    #[arg(long, value_name = "CB")]
+    pub codebook: Option<PathBuf>,
+    /// A condition on respondents, as for `canvass freq`; repeat for several.
+    #[arg(long = "filter", value_name = "EXPR")]
+    pub filters: Vec<String>,
+    /// A numeric question whose values weight respondents.
+    #[arg(long, value_name = "Q")]
+    pub weight: Option<String>,
+    /// Disclosure threshold, as for `canvass freq`: the release manifest's k, else 10;
+    /// 0 turns disclosure control off.
+    #[arg(long, value_name = "N")]
+    pub k: Option<usize>,
     /// Write an SVG file.
     #[arg(long)]
     pub svg: Option<PathBuf>,
@@ -44,7 +65,8 @@ pub struct ChartArgs {
     /// Light text on a dark background.
     #[arg(long)]
     pub dark: bool,
-    /// Mark the chart as drawn from synthetic data.
+    /// Mark the chart as drawn from synthetic data (a release manifest that says so
+    /// marks it too).
     #[arg(long)]
     pub synthetic: bool,
 }
@@ -70,6 +92,12 @@ impl From<Kind> for ChartKind {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Percent {
+    Row,
+    Col,
+}
+
 static DEJAVU_SANS: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
@@ -83,51 +111,77 @@ fn register_fonts() -> Result<(), String> {
 }
 
 pub fn run(args: ChartArgs) -> Result<(), String> {
-    let bytes = std::fs::read(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    let loaded = load(&bytes, &LoadOptions::default()).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let dataset = &loaded.dataset;
-    let find = |name: &str| {
-        dataset.find(name).ok_or_else(|| {
-            format!(
-                "no question {name:?} in {}: name it by id or by position such as @3 (see `canvass summary`)",
-                args.file.display()
-            )
-        })
+    let table_args = TableArgs {
+        codebook: args.codebook.clone(),
+        filters: args.filters.clone(),
+        weight: args.weight.clone(),
+        k: args.k,
+        json: false,
     };
-    let question_idx = find(&args.question)?;
+    let loaded = table_args.read_survey(&args.file)?;
+    let dataset = &loaded.dataset;
+    let options = table_args.table_options(dataset, &args.file)?;
+    let question_idx = find_question(dataset, &args.question, &args.file)?;
     let kind = args.kind.map(ChartKind::from);
-    let (chart, mut footnote) = match &args.by {
-        None => chart_for_question(dataset, question_idx, kind).map_err(|e| e.to_string())?,
+    let mut release = release_of(&args.file)?;
+    release.synthetic |= args.synthetic;
+    let (chart, footnote) = match &args.by {
+        None => {
+            let spec = FreqSpec {
+                options,
+                ..FreqSpec::new(question_idx)
+            };
+            let (chart, mut footnote, _) = chart_for_view(dataset, &spec, kind).map_err(|e| e.to_string())?;
+            footnote.filters = spec
+                .options
+                .filter
+                .conditions
+                .iter()
+                .map(|c| c.describe(dataset))
+                .collect();
+            footnote.dataset = release.name;
+            footnote.version = release.version;
+            footnote.synthetic = release.synthetic;
+            (chart, footnote)
+        }
         Some(by) => {
-            let by_idx = find(by)?;
-            let table = crosstab_table(dataset, question_idx, by_idx)?;
-            let footnote = Footnote {
-                base: format!(
-                    "Base: {} respondents who answered both questions",
-                    chart::fmt_count(table.col_bases.iter().flatten().sum())
-                ),
-                ..Footnote::default()
+            let view = CrosstabView {
+                row_idx: question_idx,
+                col_idx: find_question(dataset, by, &args.file)?,
+                options,
+                percent: match args.percent {
+                    Percent::Row => PercentMode::Row,
+                    Percent::Col => PercentMode::Column,
+                },
+                kind,
+                release,
             };
-            let chart = match kind.unwrap_or(ChartKind::Grouped) {
-                ChartKind::Stacked => Chart::Stacked(table),
-                ChartKind::Heatmap => Chart::Heatmap(table),
-                ChartKind::Grouped => Chart::Grouped(table),
-                other => {
-                    return Err(format!(
-                        "--by draws grouped, stacked or heatmap charts, not {}",
-                        match other {
-                            ChartKind::Bar => "bar",
-                            _ => "diverging",
-                        }
-                    ))
-                }
-            };
+            let (chart, footnote, _) = chart_for_crosstab_view(dataset, &view).map_err(|e| e.to_string())?;
             (chart, footnote)
         }
     };
-    footnote.dataset = args.file.file_name().map(|n| n.to_string_lossy().into_owned());
-    footnote.synthetic = args.synthetic;
     render(&chart, &footnote, &args).map(|_| ())
+}
+
+/// The name, version and synthetic flag of the release whose `manifest.json` sits
+/// beside `file`; without a manifest, the file's name.
+fn release_of(file: &Path) -> Result<Release, String> {
+    let manifest = file.with_file_name("manifest.json");
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let Ok(bytes) = std::fs::read(&manifest) else {
+        return Ok(Release {
+            name: file_name,
+            ..Release::default()
+        });
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}; fix the release manifest", manifest.display()))?;
+    let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    Ok(Release {
+        name: text("title").or(file_name),
+        version: text("version"),
+        synthetic: value.get("synthetic").and_then(|v| v.as_bool()) == Some(true),
+    })
 }
 
 /// Draws `chart` to the file the arguments name and returns its layout.
@@ -177,59 +231,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Respondents counted by two answers: `counts[row][col]`.
-pub struct CountsTable {
-    pub row_labels: Vec<String>,
-    pub col_labels: Vec<String>,
-    pub counts: Vec<Vec<Option<f64>>>,
-}
-
-/// Counts respondents by their answer to `row_idx` (rows) and to `col_idx` (columns).
-///
-/// This is the plain two-way count that a crosstab module will provide; until the core
-/// has one, the CLI counts here. Respondents missing either answer are left out, so
-/// each column's total is its base. No significance test is made, so no cell is marked.
-pub fn crosstab_counts(dataset: &Dataset, row_idx: usize, col_idx: usize) -> Result<CountsTable, String> {
-    let categorical = |idx: usize| -> Result<&Categorical, String> {
-        let q = dataset.question(idx).ok_or("no such question")?;
-        match &q.column {
-            Column::Categorical(c) => Ok(c),
-            _ => Err(format!(
-                "question {:?} is {}; --by compares answers of two single-choice questions",
-                q.id,
-                q.kind.as_str()
-            )),
-        }
-    };
-    let (rows, cols) = (categorical(row_idx)?, categorical(col_idx)?);
-    let mut counts = vec![vec![Some(0.0); cols.levels().len()]; rows.levels().len()];
-    for (&r, &c) in rows.codes().iter().zip(cols.codes()) {
-        if let (CategoricalCell::Level(r), CategoricalCell::Level(c)) = (Categorical::decode(r), Categorical::decode(c))
-        {
-            if let Some(Some(cell)) = counts.get_mut(r as usize).and_then(|row| row.get_mut(c as usize)) {
-                *cell += 1.0;
-            }
-        }
-    }
-    Ok(CountsTable {
-        row_labels: rows.levels().to_vec(),
-        col_labels: cols.levels().to_vec(),
-        counts,
-    })
-}
-
-fn crosstab_table(dataset: &Dataset, row_idx: usize, col_idx: usize) -> Result<GroupedTable, String> {
-    let t = crosstab_counts(dataset, row_idx, col_idx)?;
-    let (rq, cq) = (&dataset.questions()[row_idx], &dataset.questions()[col_idx]);
-    Ok(GroupedTable::from_counts(
-        &rq.text,
-        &cq.text,
-        t.row_labels,
-        t.col_labels,
-        &t.counts,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +242,11 @@ mod tests {
             question: String::new(),
             by: None,
             kind: None,
+            percent: Percent::Col,
+            codebook: None,
+            filters: Vec::new(),
+            weight: None,
+            k: None,
             svg: None,
             png: Some(png.to_path_buf()),
             width,

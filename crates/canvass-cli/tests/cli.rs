@@ -197,6 +197,9 @@ fn chart_writes_a_png_with_bars_where_the_layout_puts_them() {
         "640",
         "--height",
         "400",
+        // The file's twelve rows are all below the default threshold.
+        "--k",
+        "0",
     ]);
     assert!(ok, "{stderr}");
     let img = image::open(&png).unwrap().to_rgb8();
@@ -234,6 +237,8 @@ fn chart_writes_a_png_with_bars_where_the_layout_puts_them() {
         "400",
         "--scale",
         "2",
+        "--k",
+        "0",
     ]);
     assert!(ok, "{stderr}");
     let img2 = image::open(&png2).unwrap().to_rgb8();
@@ -251,7 +256,8 @@ fn chart_writes_svg_for_each_kind_of_question() {
     let f = file.to_str().unwrap();
     let svg = out_path("language.svg");
     let s = svg.to_str().unwrap();
-    let (ok, _, stderr) = canvass(&["chart", f, "@2", "--svg", s]);
+    // --k 0: the file's twelve rows are all below the default threshold.
+    let (ok, _, stderr) = canvass(&["chart", f, "@2", "--svg", s, "--k", "0"]);
     assert!(ok, "{stderr}");
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg"), "{text}");
@@ -265,19 +271,32 @@ fn chart_writes_svg_for_each_kind_of_question() {
     }
     assert_eq!(text.matches("fill=\"#0072B2\"").count(), 5);
 
-    let (ok, _, stderr) = canvass(&["chart", f, "Age", "--svg", s]);
+    let (ok, _, stderr) = canvass(&["chart", f, "Age", "--svg", s, "--k", "0"]);
     assert!(ok, "{stderr}");
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("Respondents"), "a histogram has a count axis");
 
     for kind in ["grouped", "stacked", "heatmap"] {
-        let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "@3", "--kind", kind, "--svg", s, "--dark"]);
+        let (ok, _, stderr) = canvass(&[
+            "chart", f, "@2", "--by", "@3", "--kind", kind, "--svg", s, "--dark", "--k", "0",
+        ]);
         assert!(ok, "{kind}: {stderr}");
         let text = std::fs::read_to_string(&svg).unwrap();
         assert!(text.contains("Weekly") && text.contains("Python"), "{kind}");
         assert!(text.contains("answered both questions"), "{kind}");
     }
-    let (ok, _, stderr) = canvass(&["chart", f, "@3", "--kind", "diverging", "--svg", s, "--synthetic"]);
+    let (ok, _, stderr) = canvass(&[
+        "chart",
+        f,
+        "@3",
+        "--kind",
+        "diverging",
+        "--svg",
+        s,
+        "--synthetic",
+        "--k",
+        "0",
+    ]);
     assert!(ok, "{stderr}");
     assert!(std::fs::read_to_string(&svg).unwrap().contains("SYNTHETIC DATA"));
 }
@@ -297,7 +316,7 @@ fn chart_errors_are_sentences() {
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "Age", "--svg", s]);
     assert!(!ok);
     assert!(
-        stderr.contains("--by compares answers of two single-choice questions"),
+        stderr.contains("needs a categorical or multi-select question for a crosstab"),
         "{stderr}"
     );
     let (ok, _, stderr) = canvass(&[
@@ -313,6 +332,76 @@ fn chart_errors_are_sentences() {
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--png", "/no/such/dir/x.png"]);
     assert!(!ok);
     assert!(stderr.contains("/no/such/dir/x.png"), "{stderr}");
+}
+
+/// Text lines of an SVG (plotters writes each string on a line of its own).
+fn svg_strings(path: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('<'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn chart_by_shows_only_what_the_protected_crosstab_shows() {
+    let file = data("one-header-row.csv");
+    let f = file.to_str().unwrap();
+    let svg = out_path("language-by-frequency.svg");
+    let s = svg.to_str().unwrap();
+    // By hand from the file: Python is 2 of the 2 weekly users and 4 of the 6 daily
+    // ones; every other cell holds one respondent or none. At k = 2 the ones are
+    // withheld, so of the raw column percents (Rust, C++: 1 of 6 daily = 17%; Julia,
+    // C, C++ or Fortran: 1 of 2 monthly = 50%; Rust: 1 of 1 rarely = 100%) only
+    // Python's appear.
+    let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "@3", "--k", "2", "--svg", s]);
+    assert!(ok, "{stderr}");
+    let strings = svg_strings(&svg);
+    let cell_labels: Vec<&str> = strings
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.ends_with('%') && !t.contains(' ') || *t == "–")
+        .collect();
+    // Eleven axis ticks 0%…100%, then the 20 cells of 5 answers × 4 groups.
+    let cells = &cell_labels[11..];
+    assert_eq!(cells.len(), 20, "{cell_labels:?}");
+    assert_eq!(
+        cells.iter().filter(|t| **t != "–").collect::<Vec<_>>(),
+        [&"100%", &"67%"]
+    );
+    assert!(
+        strings.iter().any(|t| t.contains("fewer than 2 respondents")),
+        "{strings:?}"
+    );
+
+    // A filter narrows the base to the 8 weekly or daily users who named a language.
+    let (ok, _, stderr) = canvass(&[
+        "chart",
+        f,
+        "@2",
+        "--by",
+        "@3",
+        "--k",
+        "0",
+        "--filter",
+        "@3=Daily|Weekly",
+        "--svg",
+        s,
+    ]);
+    assert!(ok, "{stderr}");
+    let text = svg_strings(&svg).join(" ");
+    assert!(
+        text.contains("Base: 8 respondents who answered both questions"),
+        "{text}"
+    );
+    assert!(text.contains("Filtered to"), "{text}");
+
+    // At the default k of 10 every cell of this small file is withheld.
+    let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "@3", "--svg", s]);
+    assert!(ok, "{stderr}");
+    let strings = svg_strings(&svg);
+    assert_eq!(strings.iter().filter(|t| *t == "–").count(), 20, "{strings:?}");
+    assert!(!strings.iter().any(|t| t == "67%" || t == "100%"), "{strings:?}");
 }
 
 fn survey_200() -> PathBuf {

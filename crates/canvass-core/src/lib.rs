@@ -17,6 +17,7 @@ pub mod crosstab;
 pub mod dataset;
 pub mod disclosure;
 pub mod error;
+pub mod export;
 pub mod filter;
 pub mod freq;
 pub mod load;

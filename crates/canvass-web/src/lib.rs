@@ -9,11 +9,15 @@
 //! of its own.
 
 use canvass_core::chart::adapt::{chart_for_view, group_title, ChartKind};
+use canvass_core::chart::crosstab_view::{chart_for_crosstab_view, CrosstabView, Release};
 use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
+use canvass_core::crosstab::Crosstab;
+use canvass_core::export::{crosstab_csv, frequencies_csv, shown_crosstab, CsvHeader, ShownTable};
 use canvass_core::filter::Filter;
 use canvass_core::freq::{BaseKind, FreqSpec, Frequencies};
-use canvass_core::{load, Column, LoadOptions, Loaded};
-use plotters::prelude::IntoDrawingArea;
+use canvass_core::view_state::PercentMode;
+use canvass_core::{load, Column, Dataset, LoadOptions, Loaded};
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -51,20 +55,70 @@ struct QuestionInfo<'a> {
     chartable: bool,
 }
 
-/// What the page asks to see: one question, its chart kind, base, filters (in the
-/// CLI's filter syntax) and disclosure threshold.
+/// What the page asks to see: one question, or one question by another, with its
+/// chart kind, base, filters (in the CLI's filter syntax), display options, disclosure
+/// threshold and the release it comes from (for footnotes and exports).
 #[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ViewSpec {
     question: usize,
+    /// The question whose answers split the respondents into groups (columns).
     #[serde(default)]
+    by: Option<usize>,
+    #[serde(default, alias = "chartKind")]
     kind: String,
     #[serde(default)]
     base: Option<String>,
     #[serde(default)]
     filters: Vec<String>,
+    /// Crosstabs: `counts`, `row`, `col` (or `column`) or `total`; row by default.
+    #[serde(default)]
+    percent: Option<String>,
+    /// Exports of crosstabs: the intervals of the percents as columns of their own.
+    #[serde(default)]
+    intervals: bool,
     /// Disclosure threshold; the core's default (10) when absent.
     #[serde(default)]
     k: Option<usize>,
+    /// Also answer the table as CSV text (`csv`), so the worker needs no request type
+    /// of its own for exports.
+    #[serde(default)]
+    csv: bool,
+    #[serde(default)]
+    dataset: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    synthetic: bool,
+}
+
+impl ViewSpec {
+    fn release(&self) -> Release {
+        Release {
+            name: self.dataset.clone(),
+            version: self.version.clone(),
+            synthetic: self.synthetic,
+        }
+    }
+
+    fn percent(&self) -> Result<PercentMode, JsError> {
+        match self.percent.as_deref() {
+            None | Some("row") => Ok(PercentMode::Row),
+            Some("counts") => Ok(PercentMode::Counts),
+            // "col" is the URL's spelling, "column" the view state's JSON.
+            Some("col" | "column") => Ok(PercentMode::Column),
+            Some("total") => Ok(PercentMode::Total),
+            Some(other) => Err(js_error(format!(
+                "unknown percentage {other:?}: use counts, row, col or total"
+            ))),
+        }
+    }
+}
+
+/// A view computed: either a frequency table or a crosstab, each with its chart.
+enum Computed {
+    Frequencies(Frequencies, Chart, Footnote),
+    Crosstab(Crosstab, Chart, Footnote),
 }
 
 #[derive(Serialize)]
@@ -83,6 +137,19 @@ struct OwnedChartInput {
 struct ViewAnswer<'a> {
     table: &'a Frequencies,
     chart: ChartInput<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csv: Option<String>,
+}
+
+/// A crosstab view: the protected table, the numbers its HTML table shows in the
+/// chosen percent mode, and its chart.
+#[derive(Serialize)]
+struct CrosstabAnswer<'a> {
+    crosstab: &'a Crosstab,
+    shown: ShownTable,
+    chart: ChartInput<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csv: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -175,28 +242,117 @@ impl Survey {
         })
     }
 
-    /// One view of the survey as JSON: `{table, chart: {chart, footnote}}`, where
-    /// `table` holds the numbers for the page's HTML table and `chart` is the input
-    /// [`draw_chart_json`] paints. `spec_json` is `{question, kind?, base?}`.
+    /// One view of the survey as JSON. For one question, `{table, chart: {chart,
+    /// footnote}}`, where `table` holds the numbers for the page's HTML table and
+    /// `chart` is the input [`draw_chart_json`] paints; with `by`, `{crosstab, shown,
+    /// chart}`, where `shown` is the table in the chosen percent mode. With `csv`, the
+    /// answer also carries the shown table as CSV text (see the core's `export`
+    /// module). `spec_json` is `{question, by?, kind? (or chartKind), base?, filters?,
+    /// percent?, intervals?, k?, csv?, dataset?, version?, synthetic?}`.
     #[wasm_bindgen(js_name = viewJson)]
     pub fn view_json(&self, spec_json: &str) -> Result<String, JsError> {
         let spec: ViewSpec = serde_json::from_str(spec_json).map_err(js_error)?;
         let dataset = &self.loaded.dataset;
+        let text = |idx: usize| dataset.question(idx).map(|q| q.text.clone()).unwrap_or_default();
+        match self.compute(&spec)? {
+            Computed::Frequencies(table, chart, footnote) => {
+                let csv = spec.csv.then(|| {
+                    let header = csv_header(&spec, table.text.clone(), None, &footnote, table.k);
+                    frequencies_csv(&table, &header)
+                });
+                to_json(&ViewAnswer {
+                    table: &table,
+                    chart: ChartInput {
+                        chart: &chart,
+                        footnote: &footnote,
+                    },
+                    csv,
+                })
+            }
+            Computed::Crosstab(table, chart, footnote) => {
+                let percent = spec.percent()?;
+                let csv = spec.csv.then(|| {
+                    let header = csv_header(&spec, text(spec.question), spec.by.map(text), &footnote, table.k);
+                    crosstab_csv(&table, percent, spec.intervals, &header)
+                });
+                to_json(&CrosstabAnswer {
+                    shown: shown_crosstab(&table, percent),
+                    crosstab: &table,
+                    chart: ChartInput {
+                        chart: &chart,
+                        footnote: &footnote,
+                    },
+                    csv,
+                })
+            }
+        }
+    }
+}
+
+impl Survey {
+    fn compute(&self, spec: &ViewSpec) -> Result<Computed, JsError> {
+        let dataset = &self.loaded.dataset;
+        let filter = Filter::parse(dataset, &spec.filters).map_err(js_error)?;
+        let kind = parse_kind(&spec.kind)?;
+        if let Some(by) = spec.by {
+            let view = CrosstabView {
+                row_idx: spec.question,
+                col_idx: by,
+                options: canvass_core::view::TableOptions {
+                    filter,
+                    weight_idx: None,
+                    k: spec.k.unwrap_or(canvass_core::disclosure::DEFAULT_K),
+                },
+                percent: spec.percent()?,
+                kind,
+                release: spec.release(),
+            };
+            let (chart, footnote, table) = chart_for_crosstab_view(dataset, &view).map_err(js_error)?;
+            return Ok(Computed::Crosstab(table, chart, footnote));
+        }
         let mut freq_spec = FreqSpec::new(spec.question);
         freq_spec.base = parse_base(spec.base.as_deref())?;
-        freq_spec.options.filter = Filter::parse(dataset, &spec.filters).map_err(js_error)?;
+        freq_spec.options.filter = filter;
         if let Some(k) = spec.k {
             freq_spec.options.k = k;
         }
-        let (chart, footnote, table) =
-            chart_for_view(dataset, &freq_spec, parse_kind(&spec.kind)?).map_err(js_error)?;
-        to_json(&ViewAnswer {
-            table: &table,
-            chart: ChartInput {
-                chart: &chart,
-                footnote: &footnote,
-            },
-        })
+        let (chart, mut footnote, table) = chart_for_view(dataset, &freq_spec, kind).map_err(js_error)?;
+        describe_view(dataset, &freq_spec.options, spec, &mut footnote);
+        Ok(Computed::Frequencies(table, chart, footnote))
+    }
+}
+
+/// Completes a frequency chart's footnote with what the view adds: its filters, the
+/// suppression note and the release.
+fn describe_view(
+    dataset: &Dataset,
+    options: &canvass_core::view::TableOptions,
+    spec: &ViewSpec,
+    footnote: &mut Footnote,
+) {
+    footnote.filters = options.filter.conditions.iter().map(|c| c.describe(dataset)).collect();
+    if options.k > 0 {
+        footnote.suppression = Some(format!(
+            "Values based on fewer than {} respondents, and values that would reveal them, are not shown",
+            options.k
+        ));
+    }
+    let release = spec.release();
+    footnote.dataset = release.name;
+    footnote.version = release.version;
+    footnote.synthetic = release.synthetic;
+}
+
+fn csv_header(spec: &ViewSpec, question: String, by: Option<String>, footnote: &Footnote, k: usize) -> CsvHeader {
+    CsvHeader {
+        dataset: spec.dataset.clone(),
+        version: spec.version.clone(),
+        question,
+        by,
+        filters: footnote.filters.clone(),
+        base: footnote.base.clone(),
+        k,
+        synthetic: spec.synthetic,
     }
 }
 
@@ -225,6 +381,24 @@ fn parse_base(base: Option<&str>) -> Result<BaseKind, JsError> {
 pub fn draw_chart_json(chart_json: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<String, JsError> {
     let input: OwnedChartInput = serde_json::from_str(chart_json).map_err(js_error)?;
     to_json(&draw_on_canvas(canvas, &input.chart, &input.footnote, scale, dark)?)
+}
+
+/// Renders a chart input (the `chart` of [`Survey::view_json`]) as an SVG document
+/// `css_width` pixels wide, at the height that suits it, with the core's painter: the
+/// same layout as the canvas, as text a visitor can download.
+#[wasm_bindgen(js_name = chartSvg)]
+pub fn chart_svg(chart_json: &str, css_width: u32, dark: bool) -> Result<String, JsError> {
+    let input: OwnedChartInput = serde_json::from_str(chart_json).map_err(js_error)?;
+    let width = css_width.clamp(160, 8000);
+    let light = ChartStyle::svg();
+    let style = if dark { light.dark() } else { light };
+    let height = chart::preferred_height_px(&input.chart, width as i32, &style).max(1) as u32;
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        chart::draw(&area, &input.chart, &input.footnote, &style).map_err(js_error)?;
+    }
+    Ok(svg)
 }
 
 /// The height in CSS pixels at which a chart input reads well `css_width` wide.

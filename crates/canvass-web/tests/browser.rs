@@ -214,3 +214,37 @@ fn drawing_stays_fast_for_long_questions() {
     // Generous bounds: a redraw on resize must not stall the page.
     assert!(ten < 100.0 && seventy_five < 400.0, "{ten} ms, {seventy_five} ms");
 }
+
+/// Who uses which language how often, counted by hand: Python daily 3, weekly 1; Rust
+/// daily 1, weekly 3. The frequencies are a known scale, so Weekly comes before Daily.
+const PAIRS: &[u8] = b"lang,freq\nPython,Daily\nPython,Daily\nPython,Daily\nPython,Weekly\nRust,Daily\nRust,Weekly\nRust,Weekly\nRust,Weekly\n";
+
+#[wasm_bindgen_test]
+fn a_crosstab_view_answers_its_shown_table_csv_and_svg() {
+    let survey = Survey::load(PAIRS, None).unwrap();
+    let answer: serde_json::Value = serde_json::from_str(
+        &survey
+            .view_json(r#"{"question": 0, "by": 1, "percent": "col", "k": 0, "csv": true, "dataset": "Pairs", "synthetic": true}"#)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        answer["crosstab"]["counts"],
+        serde_json::json!([[1.0, 3.0], [3.0, 1.0]])
+    );
+    assert_eq!(answer["shown"]["heading"], "Percent of each column");
+    assert_eq!(answer["shown"]["col_labels"], serde_json::json!(["Weekly", "Daily"]));
+    assert_eq!(answer["shown"]["cells"][0][1]["value"], 75.0);
+    assert_eq!(answer["shown"]["cells"][1][0]["value"], 75.0);
+    let csv = answer["csv"].as_str().unwrap();
+    assert!(csv.starts_with("Dataset,Pairs\r\n"), "{csv}");
+    assert!(csv.contains("\r\nPython,25.0,75.0,50.0\r\n"), "{csv}");
+    let chart = answer["chart"].to_string();
+    let svg = canvass_web::chart_svg(&chart, 640, false).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert!(svg.contains("SYNTHETIC DATA") && svg.contains("75%"), "{svg}");
+    // A bar chart of one question cannot be asked of a crosstab.
+    assert!(survey
+        .view_json(r#"{"question": 0, "by": 1, "kind": "bar", "k": 0}"#)
+        .is_err());
+}

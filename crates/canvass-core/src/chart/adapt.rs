@@ -280,13 +280,29 @@ impl ChartKind {
             _ => return None,
         })
     }
+
+    /// The CLI's and the page's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Bar => "bar",
+            ChartKind::Stacked => "stacked",
+            ChartKind::Grouped => "grouped",
+            ChartKind::Heatmap => "heatmap",
+            ChartKind::Diverging => "diverging",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChartError {
     Freq(FreqError),
-    NotChartable { question: String, kind: &'static str },
+    NotChartable {
+        question: String,
+        kind: &'static str,
+    },
     NeedsTwoQuestions(&'static str),
+    /// A bar or diverging chart asked of a crosstab, which compares groups.
+    OneQuestionKind(&'static str),
 }
 
 impl fmt::Display for ChartError {
@@ -302,6 +318,10 @@ impl fmt::Display for ChartError {
             ChartError::NeedsTwoQuestions(kind) => {
                 write!(f, "a {kind} chart compares groups: name a second question with --by")
             }
+            ChartError::OneQuestionKind(kind) => write!(
+                f,
+                "a {kind} chart shows one question; a question broken down by another is drawn as grouped, stacked or heatmap"
+            ),
         }
     }
 }

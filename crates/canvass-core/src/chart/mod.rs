@@ -10,10 +10,11 @@
 //!
 //! This module does not count or test anything: percentages, intervals and
 //! significance arrive computed. [`adapt`] builds the inputs from today's
-//! frequency tables.
+//! frequency tables, [`crosstab_view`] from a protected crosstab.
 
 pub mod adapt;
 mod bars;
+pub mod crosstab_view;
 mod diverging;
 mod frame;
 pub mod geom;

@@ -1,0 +1,793 @@
+//! The explorer's crosstabs, filters and exports on the NumPy release, driven as a
+//! visitor drives them (clicks, and keys alone), checked against `canvass crosstab`
+//! run on the same file, and at a phone's width.
+
+use canvass_e2e::{server, Browser};
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::Locator;
+use serde_json::{json, Value};
+use std::process::Command;
+
+const RELEASE: &str = "www/data/numpy-2020";
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+/// `canvass crosstab … --json` on the release, through cargo, so the CLI is the one
+/// built from this tree.
+fn cli_crosstab(row: &str, col: &str, filter: &str) -> Value {
+    let root = xtask::root();
+    let release = root.join(RELEASE);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&root)
+        .args(["run", "-q", "-p", "canvass-cli", "--", "crosstab"])
+        .arg(release.join("responses.tsv"))
+        .args([row, col, "--codebook"])
+        .arg(release.join("codebook.json"))
+        .args(["--filter", filter, "--json"])
+        .output()
+        .expect("cargo runs the canvass CLI");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("the CLI prints JSON")
+}
+
+async fn open(browser: &Browser, url: &str) {
+    browser.client.goto(url).await.unwrap();
+    browser
+        .wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", 30)
+        .await;
+    let messages = browser
+        .eval("return document.getElementById('messages').textContent;")
+        .await;
+    assert_eq!(
+        browser.eval("return document.body.dataset.state;").await,
+        "ready",
+        "{messages}"
+    );
+}
+
+/// The question view's table: its header row, its body rows and its total row, each
+/// as the texts of its cells.
+async fn read_table(browser: &Browser) -> Value {
+    browser
+        .eval(
+            "const t = document.getElementById('chart-table');
+             const cells = (tr) => [...tr.cells].map((c) => c.textContent);
+             return {
+               head: [...t.tHead.rows].map(cells)[0],
+               body: [...t.tBodies[0].rows].map(cells),
+               foot: [...t.tFoot.rows].map(cells)[0] || null,
+             };",
+        )
+        .await
+}
+
+/// A count as the page prints it ("1,234", or "–" for withheld and zero).
+fn page_count(text: &str) -> Option<f64> {
+    let text = text.trim_end_matches(" * (differs significantly)");
+    (text != "–").then(|| text.replace(',', "").parse().unwrap_or_else(|_| panic!("{text:?}")))
+}
+
+fn cli_counts(values: &Value) -> Vec<Option<f64>> {
+    values.as_array().unwrap().iter().map(Value::as_f64).collect()
+}
+
+/// No console error or warning, and so no Content-Security-Policy violation (Chromium
+/// reports those as errors).
+async fn assert_clean_console(browser: &Browser) {
+    let console = browser.log("browser").await;
+    let problems: Vec<&Value> = console
+        .iter()
+        .filter(|e| {
+            e["level"] == "SEVERE"
+                || e["level"] == "WARNING"
+                || e["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("Content Security Policy"))
+        })
+        .collect();
+    assert!(problems.is_empty(), "console errors or warnings: {problems:#?}");
+}
+
+async fn click(browser: &Browser, css: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+async fn select(browser: &Browser, css: &str, value: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
+}
+
+/// Wraps `URL.createObjectURL` so that every download's text is kept in
+/// `window.exported`, as `{type, text}`.
+async fn capture_downloads(browser: &Browser) {
+    browser
+        .eval(
+            "window.exported = [];
+             const original = URL.createObjectURL;
+             URL.createObjectURL = (blob) => {
+               blob.text().then((text) => window.exported.push({ type: blob.type, text }));
+               return original.call(URL, blob);
+             };
+             return true;",
+        )
+        .await;
+}
+
+async fn next_download(browser: &Browser, count: usize) -> Value {
+    browser
+        .wait_until(&format!("return window.exported.length >= {count};"), 10)
+        .await;
+    browser.eval(&format!("return window.exported[{}];", count - 1)).await
+}
+
+/// Splits CSV text into records of fields (RFC 4180: quoted fields may hold commas,
+/// doubled quotes and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    records
+}
+
+const ROW: &str = "demographics.primary_use";
+const BY: &str = "demographics.use_freq";
+const FILTER: &str = "demographics.gender=Male";
+
+#[tokio::test]
+async fn a_filtered_crosstab_matches_the_cli_round_trips_and_exports() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    // Tall enough for the README's screenshot to hold controls, chart and table.
+    let browser = Browser::launch_with_window(1100, 1500).await;
+    open(&browser, &format!("{}#view=question", serving.url())).await;
+
+    // Build the view with the mouse: question, by, counts, one filter.
+    select(&browser, "#question", ROW).await;
+    browser
+        .wait_until(&format!("return location.hash.includes('q={ROW}');"), 10)
+        .await;
+    select(&browser, "#by", BY).await;
+    browser
+        .wait_until("return !document.getElementById('percent-choice').hidden;", 10)
+        .await;
+    click(&browser, "input[name='percent'][value='counts']").await;
+    click(&browser, "#add-filter").await;
+    select(&browser, "#filter-question", "demographics.gender").await;
+    click(&browser, "#filter-options input[value='Male']").await;
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#filter-chips li').length === 1
+                && document.querySelector('#chart-table thead th')?.textContent === 'Counts'
+                && document.getElementById('view-n').textContent.includes('match the filters');",
+            15,
+        )
+        .await;
+    let chip = browser
+        .eval("return document.querySelector('#filter-chips li span').textContent;")
+        .await;
+    assert_eq!(chip, "What is your gender? is Male");
+
+    // Every cell of the page's table equals the CLI's crosstab of the same spec.
+    let cli = cli_crosstab(ROW, BY, FILTER);
+    let table = read_table(&browser).await;
+    let head: Vec<&str> = table["head"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let col_labels: Vec<&str> = cli["col_labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(head[1..head.len() - 1], col_labels[..]);
+    assert_eq!(head.last(), Some(&"Total"));
+    let body = table["body"].as_array().unwrap();
+    let row_labels = cli["row_labels"].as_array().unwrap();
+    assert_eq!(body.len(), row_labels.len());
+    let mut withheld = 0;
+    for (i, row) in body.iter().enumerate() {
+        let cells: Vec<&str> = row.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(cells[0], row_labels[i].as_str().unwrap());
+        let shown: Vec<Option<f64>> = cells[1..cells.len() - 1].iter().map(|t| page_count(t)).collect();
+        assert_eq!(shown, cli_counts(&cli["counts"][i]), "row {}", cells[0]);
+        withheld += shown.iter().filter(|c| c.is_none()).count();
+        assert_eq!(
+            page_count(cells.last().unwrap()),
+            cli["row_totals"][i].as_f64(),
+            "row total {}",
+            cells[0]
+        );
+    }
+    assert!(
+        withheld > 0,
+        "this view is chosen because disclosure control withholds cells in it"
+    );
+    let foot: Vec<&str> = table["foot"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let col_totals: Vec<Option<f64>> = foot[1..foot.len() - 1].iter().map(|t| page_count(t)).collect();
+    assert_eq!(col_totals, cli_counts(&cli["col_totals"]));
+    assert_eq!(page_count(foot.last().unwrap()), cli["total"].as_f64());
+    let n = browser
+        .eval("return document.getElementById('view-n').textContent;")
+        .await;
+    assert!(n.as_str().unwrap().starts_with("n = "), "{n}");
+
+    // The test in words carries the CLI's statistic.
+    let chi2 = &cli["chi2"];
+    let words = browser
+        .eval("return document.getElementById('test-result').textContent;")
+        .await;
+    let words = words.as_str().unwrap();
+    let statistic = format!("χ² = {:.1}, df = {}", chi2["statistic"].as_f64().unwrap(), chi2["df"]);
+    assert!(words.contains(&statistic), "{words:?} lacks {statistic:?}");
+    assert!(words.contains("Cramér's V = "), "{words}");
+    assert!(
+        words.starts_with("Differs by") == (chi2["p"].as_f64().unwrap() < 0.05),
+        "{words}"
+    );
+
+    // The chart says what it is for screen readers, and has the table's numbers below.
+    let label = browser
+        .eval("return document.getElementById('chart').getAttribute('aria-label');")
+        .await;
+    assert!(
+        label
+            .as_str()
+            .unwrap()
+            .starts_with("Grouped bar chart of answers to: How do you primarily use NumPy?"),
+        "{label}"
+    );
+    browser.eval("window.scrollTo(0, 0); return true;").await;
+    browser.screenshot("explorer").await;
+
+    // The permalink, opened in a fresh tab, reproduces the view exactly.
+    let url = browser.eval("return location.href;").await;
+    let url = url.as_str().unwrap().to_string();
+    for part in ["by=demographics.use_freq", "pct=counts", "f=demographics.gender%3DMale"] {
+        assert!(url.contains(part), "{url} lacks {part}");
+    }
+    let first_tab = browser.client.window().await.unwrap();
+    let fresh = browser.client.new_window(true).await.unwrap();
+    browser.client.switch_to_window(fresh.handle).await.unwrap();
+    open(&browser, &url).await;
+    browser
+        .wait_until(
+            "return document.querySelector('#chart-table thead th')?.textContent === 'Counts';",
+            15,
+        )
+        .await;
+    assert_eq!(read_table(&browser).await, table);
+    assert_eq!(browser.eval("return document.getElementById('by').value;").await, BY);
+    assert_clean_console(&browser).await;
+    browser.client.close_window().await.unwrap();
+    browser.client.switch_to_window(first_tab).await.unwrap();
+
+    // CSV: the table's numbers, withheld cells empty, under lines naming the source.
+    capture_downloads(&browser).await;
+    click(&browser, "#export-csv").await;
+    let csv = next_download(&browser, 1).await;
+    assert!(csv["type"].as_str().unwrap().starts_with("text/csv"), "{csv}");
+    let records = parse_csv(csv["text"].as_str().unwrap());
+    let value_of = |key: &str| {
+        records
+            .iter()
+            .find(|r| r[0] == key)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no {key} line: {records:?}"))
+    };
+    assert_eq!(value_of("Dataset"), "NumPy Community Survey 2020");
+    assert_eq!(value_of("Version"), "1.0.0");
+    assert_eq!(value_of("Question"), "How do you primarily use NumPy?");
+    assert_eq!(value_of("By"), "How often do you use NumPy?");
+    assert_eq!(value_of("Filters"), FILTER);
+    assert!(value_of("Disclosure threshold (k)").starts_with("10:"));
+    assert!(value_of("Synthetic data").contains("not real responses"));
+    let blank = records.iter().position(|r| r.len() == 1 && r[0].is_empty()).unwrap();
+    let csv_table = &records[blank + 1..];
+    assert_eq!(csv_table[0], head);
+    let page_rows: Vec<&Value> = body.iter().chain(std::iter::once(&table["foot"])).collect();
+    assert_eq!(csv_table.len() - 1, page_rows.len());
+    for (csv_row, page_row) in csv_table[1..].iter().zip(page_rows) {
+        let page_row: Vec<&str> = page_row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(csv_row[0], page_row[0]);
+        for (field, text) in csv_row[1..].iter().zip(&page_row[1..]) {
+            let from_csv = (!field.is_empty()).then(|| field.parse::<f64>().unwrap());
+            assert_eq!(from_csv, page_count(text), "{csv_row:?} vs {page_row:?}");
+        }
+    }
+
+    // SVG and PNG: the core's renderer, with the footnote naming filters and release.
+    click(&browser, "#export-svg").await;
+    let svg = next_download(&browser, 2).await;
+    let svg_text = svg["text"].as_str().unwrap();
+    assert!(svg_text.starts_with("<svg"), "{}", &svg_text[..80.min(svg_text.len())]);
+    for wanted in [
+        "Filtered to demographics.gender=Male",
+        "NumPy Community Survey 2020, version 1.0.0",
+        "SYNTHETIC DATA",
+    ] {
+        assert!(svg_text.replace('\n', " ").contains(wanted), "the SVG lacks {wanted:?}");
+    }
+    click(&browser, "#export-png").await;
+    let png = next_download(&browser, 3).await;
+    assert_eq!(png["type"], "image/png");
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn csv_of_an_own_file_neutralises_formulas() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    // Twelve respondents give each answer, so both survive k = 10.
+    let mut csv = String::from("tool,team\n");
+    for _ in 0..12 {
+        csv.push_str("=SUM(A1),Alpha\n@cmd,Beta\n");
+    }
+    browser
+        .client
+        .execute(
+            "const [text] = arguments;
+             const input = document.getElementById('file-input');
+             const files = new DataTransfer();
+             files.items.add(new File([text], 'formulas.csv', { type: 'text/csv' }));
+             input.files = files.files;
+             input.dispatchEvent(new Event('change'));
+             return true;",
+            vec![Value::String(csv)],
+        )
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.getElementById('dataset').textContent.startsWith('formulas.csv');",
+            20,
+        )
+        .await;
+    browser
+        .eval("location.hash = '#view=question&q=tool'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelector('#chart-table tbody th')?.textContent === '=SUM(A1)';",
+            10,
+        )
+        .await;
+    // The hash of an own file names no dataset, only the question.
+    let hash = browser.eval("return location.hash;").await;
+    assert_eq!(hash, "#view=question&q=tool");
+    capture_downloads(&browser).await;
+    click(&browser, "#export-csv").await;
+    let text = next_download(&browser, 1).await["text"].as_str().unwrap().to_string();
+    let records = parse_csv(&text);
+    assert_eq!(records[0], ["Dataset", "formulas.csv"]);
+    let answers: Vec<&str> = records
+        .iter()
+        .skip_while(|r| r[0] != "Answer")
+        .skip(1)
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(answers.len(), 2, "{records:?}");
+    assert!(
+        answers.contains(&"'=SUM(A1)") && answers.contains(&"'@cmd"),
+        "{answers:?}"
+    );
+    assert!(
+        !records.iter().any(|r| r[0] == "Synthetic data"),
+        "an own file is not synthetic"
+    );
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Presses Tab until the element `id` has focus, at most `limit` times.
+async fn tab_to(browser: &Browser, id: &str, limit: usize) {
+    for _ in 0..limit {
+        if browser.eval("return document.activeElement?.id ?? '';").await == id {
+            return;
+        }
+        browser
+            .client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(TAB)
+            .await
+            .unwrap();
+    }
+    let at = browser
+        .eval("return document.activeElement?.outerHTML.slice(0, 120);")
+        .await;
+    panic!("{limit} presses of Tab did not reach #{id}; focus is on {at}");
+}
+
+async fn keys(browser: &Browser, text: &str) {
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_by_picker_and_a_filter_work_from_the_keyboard() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question&q={ROW}", serving.url())).await;
+    browser.eval("document.activeElement.blur(); return true;").await;
+
+    tab_to(&browser, "by-search", 30).await;
+    keys(&browser, "often").await;
+    browser
+        .wait_until(
+            &format!("return location.hash.includes('by={BY}') && document.getElementById('by').value === '{BY}';"),
+            10,
+        )
+        .await;
+    browser
+        .wait_until("return !document.getElementById('test-result').hidden;", 10)
+        .await;
+
+    // The filter: open the editor with Enter, find the question, tick an answer with
+    // Space and apply with Enter.
+    tab_to(&browser, "add-filter", 40).await;
+    keys(&browser, ENTER).await;
+    browser
+        .wait_until("return document.activeElement?.id === 'filter-search';", 5)
+        .await;
+    keys(&browser, "gender").await;
+    browser
+        .wait_until(
+            "return document.getElementById('filter-question').value === 'demographics.gender';",
+            5,
+        )
+        .await;
+    keys(&browser, TAB).await;
+    keys(&browser, TAB).await;
+    let focused = browser.eval("return document.activeElement?.value;").await;
+    assert_eq!(focused, "Male");
+    // The focused control shows a visible outline.
+    let outline = browser
+        .eval("const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth;")
+        .await;
+    assert_eq!(outline, "solid 3px");
+    keys(&browser, " ").await;
+    tab_to(&browser, "filter-apply", 10).await;
+    keys(&browser, ENTER).await;
+    browser
+        .wait_until(
+            "return location.hash.includes('f=demographics.gender%3DMale')
+                && document.querySelectorAll('#filter-chips li').length === 1
+                && document.activeElement?.id === 'add-filter';",
+            15,
+        )
+        .await;
+
+    // The chip's remove button, reached by keyboard, takes the filter away again.
+    keys(&browser, &format!("{}{}", "\u{E008}", TAB)).await; // Shift+Tab back to the chip
+    let focused = browser
+        .eval("return document.activeElement?.getAttribute('aria-label');")
+        .await;
+    assert_eq!(focused, "Remove filter: What is your gender? is Male");
+    keys(&browser, "\u{E000}").await; // release Shift
+    keys(&browser, ENTER).await;
+    browser
+        .wait_until(
+            "return !location.hash.includes('f=') && !document.querySelector('#filter-chips li');",
+            15,
+        )
+        .await;
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// A DevTools command through chromedriver, which fantoccini has no method for.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.0, "params": self.1 }).to_string()),
+        )
+    }
+}
+
+#[tokio::test]
+async fn a_phone_wide_window_has_no_horizontal_scroll() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    // Chromium's windows are at least 500 px wide; a phone's viewport is emulated.
+    browser
+        .client
+        .issue_cmd(Cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": true }),
+        ))
+        .await
+        .expect("a 375 px viewport");
+    let no_overflow = "return document.documentElement.scrollWidth <= window.innerWidth;";
+    open(&browser, &serving.url()).await;
+    browser
+        .wait_until("return document.querySelector('.card[data-drawn=\"1\"]') !== null;", 15)
+        .await;
+    let inner = browser.eval("return window.innerWidth;").await;
+    assert!(
+        inner.as_u64().unwrap() <= 400,
+        "the window is {inner} px wide, not a phone's"
+    );
+    assert_eq!(browser.eval(no_overflow).await, true, "overview");
+    open(
+        &browser,
+        &format!(
+            "{}#view=question&q={ROW}&by={BY}&pct=col&ci=1&f=demographics.gender%3DMale",
+            serving.url()
+        ),
+    )
+    .await;
+    browser
+        .wait_until("return !document.getElementById('test-result').hidden;", 15)
+        .await;
+    click(&browser, "#add-filter").await;
+    select(&browser, "#filter-question", "demographics.role").await;
+    browser.screenshot("explorer-375").await;
+    let width = browser
+        .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
+        .await;
+    assert_eq!(browser.eval(no_overflow).await, true, "crosstab view: {width}");
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// The question the explorer is built to answer: do PhD students use numpy.random more
+/// than software engineers, among daily users? Found by typing into the pickers, read
+/// as column percents, and checked against the CLI's counts.
+#[tokio::test]
+async fn the_numpy_random_question_is_answered_and_shared() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question", serving.url())).await;
+    let type_into = |css: &'static str, text: &'static str| {
+        let browser = &browser;
+        async move {
+            let field = browser.client.find(Locator::Css(css)).await.unwrap();
+            field.send_keys(text).await.unwrap();
+        }
+    };
+    type_into("#question-search", "components").await;
+    browser
+        .wait_until("return location.hash.includes('q=demographics.components');", 10)
+        .await;
+    type_into("#by-search", "role").await;
+    browser
+        .wait_until("return location.hash.includes('by=demographics.role');", 10)
+        .await;
+    click(&browser, "input[name='percent'][value='column']").await;
+    click(&browser, "#add-filter").await;
+    type_into("#filter-search", "how often").await;
+    click(&browser, "#filter-options input[value='Daily']").await;
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return location.hash.includes('f=demographics.use_freq%3DDaily')
+                && document.querySelector('#chart-table thead th')?.textContent === 'Percent of each column';",
+            15,
+        )
+        .await;
+
+    let cli = cli_crosstab(
+        "demographics.components",
+        "demographics.role",
+        "demographics.use_freq=Daily",
+    );
+    let labels = |key: &str| -> Vec<String> {
+        cli[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (rows, cols) = (labels("row_labels"), labels("col_labels"));
+    let r = rows.iter().position(|l| l.contains("numpy.random")).unwrap();
+    let table = read_table(&browser).await;
+    for group in ["PhD student", "Software engineer"] {
+        let c = cols.iter().position(|l| l == group).unwrap();
+        let percent = 100.0 * cli["counts"][r][c].as_f64().unwrap() / cli["col_totals"][c].as_f64().unwrap();
+        let shown = table["body"][r][c + 1].as_str().unwrap();
+        assert_eq!(
+            shown.trim_end_matches(" * (differs significantly)"),
+            format!("{percent:.1}%"),
+            "{group}"
+        );
+    }
+    let hash = browser.eval("return location.hash;").await;
+    eprintln!("permalink: {}", hash.as_str().unwrap());
+
+    // A filter that leaves 6 respondents (DevOps engineers, counted with canvass freq
+    // --k 0) is refused in words; the view, its chips and its link stay as they were.
+    click(&browser, "#add-filter").await;
+    select(&browser, "#filter-question", "demographics.role").await;
+    click(&browser, "#filter-options input[value='DevOps engineer']").await;
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('This filter was not applied');",
+            10,
+        )
+        .await;
+    let message = browser
+        .eval("return document.querySelector('#messages [role=alert]').textContent;")
+        .await;
+    assert!(
+        message.as_str().unwrap().contains("fewer than 10 respondents"),
+        "{message}"
+    );
+    assert_eq!(browser.eval("return location.hash;").await, hash);
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('#filter-chips li').length;")
+            .await,
+        1
+    );
+    assert_eq!(read_table(&browser).await, table);
+
+    // Another chart kind is another link; Back returns to the grouped bars.
+    click(&browser, "input[name='kind'][value='heatmap']").await;
+    browser
+        .wait_until(
+            "return location.hash.includes('kind=heatmap')
+                && document.getElementById('chart').getAttribute('aria-label').startsWith('Heatmap');",
+            10,
+        )
+        .await;
+    assert_eq!(
+        read_table(&browser).await,
+        table,
+        "the chart kind leaves the table alone"
+    );
+    browser.client.back().await.unwrap();
+    browser
+        .wait_until(
+            "return !location.hash.includes('kind=')
+                && document.getElementById('chart').getAttribute('aria-label').startsWith('Grouped');",
+            10,
+        )
+        .await;
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Answer and count cells of a table's body rows, withheld and zero as `None`.
+async fn answer_counts(browser: &Browser, table_css: &str) -> Vec<(String, Option<f64>)> {
+    let rows = browser
+        .eval(&format!(
+            "return [...document.querySelectorAll('{table_css} tbody tr')].map(tr => [tr.cells[0].textContent, tr.cells[1].textContent]);"
+        ))
+        .await;
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].as_str().unwrap().to_string(), page_count(r[1].as_str().unwrap())))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_number_range_filter_narrows_the_question_and_the_overview() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    // The twelve-row sample (k = 0), whose ages are easy to count by hand.
+    open(&browser, &format!("{}#d=sample@1&view=question", serving.url())).await;
+    click(&browser, "#add-filter").await;
+    select(&browser, "#filter-question", "Age").await;
+    browser
+        .wait_until("return !document.getElementById('filter-range').hidden;", 5)
+        .await;
+    for (css, value) in [("#filter-min", "30"), ("#filter-max", "50")] {
+        browser
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#filter-chips li').length === 2
+                && document.getElementById('view-n').textContent.includes('match');",
+            10,
+        )
+        .await;
+    let chips = browser
+        .eval("return [...document.querySelectorAll('#filter-chips li span')].map(s => s.textContent);")
+        .await;
+    assert_eq!(chips, json!(["Age ≥ 30", "Age ≤ 50"]));
+    // By hand: ages 30 to 50 are R01 (34, Python), R03 (41, Rust), R07 (38, C++),
+    // R09 (31, Rust), R10 (45, no language) and R11 (36, Python).
+    let n = browser
+        .eval("return document.getElementById('view-n').textContent;")
+        .await;
+    assert_eq!(n, "n = 6 respondents match the filters");
+    // Without disclosure control (k = 0) a zero is printed as 0.
+    let mut wanted = vec![
+        ("Python".to_string(), Some(2.0)),
+        ("Rust".to_string(), Some(2.0)),
+        ("C++".to_string(), Some(1.0)),
+        ("Julia".to_string(), Some(0.0)),
+        ("C, C++ or Fortran".to_string(), Some(0.0)),
+    ];
+    wanted.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then(a.0.cmp(&b.0)));
+    let mut shown = answer_counts(&browser, "#chart-table").await;
+    shown.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then(a.0.cmp(&b.0)));
+    assert_eq!(shown, wanted);
+
+    // The overview's card of the same question follows the filters too.
+    click(&browser, "#nav-overview").await;
+    let card = "document.querySelector('.card[data-id=\"Which language do you use most?\"]')";
+    browser
+        .wait_until(&format!("return {card}?.dataset.drawn === '1';"), 10)
+        .await;
+    let mut on_card = answer_counts(&browser, ".card[data-id=\"Which language do you use most?\"]").await;
+    on_card.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then(a.0.cmp(&b.0)));
+    assert_eq!(on_card, wanted);
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
