@@ -51,7 +51,49 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], warnings: &mut Warnings) -> Result<Dec
         decode_utf8(bytes, "utf-8", warnings)
     };
     refuse_control_characters(&decoded.text)?;
-    Ok(decoded)
+    Ok(replace_stray_controls(decoded, warnings))
+}
+
+/// A control character other than tab, line feed or carriage return (an escape, a
+/// bell, DEL) is no survey answer and, printed to a terminal by the command line,
+/// could drive it; a few of them become U+FFFD, like invalid bytes, with a warning
+/// at the first one's line.
+fn replace_stray_controls<'a>(decoded: Decoded<'a>, warnings: &mut Warnings) -> Decoded<'a> {
+    let is_stray = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
+    let bytes = decoded.text.as_bytes();
+    // One branch-free pass first: almost every file has none.
+    let any = bytes
+        .chunks(64 * 1024)
+        .any(|chunk| chunk.iter().fold(false, |found, &b| found | is_stray(b)));
+    let Some(first) = any.then(|| bytes.iter().position(|&b| is_stray(b))).flatten() else {
+        return decoded;
+    };
+    let count = bytes.iter().filter(|&&b| is_stray(b)).count();
+    warnings.push(
+        line_of(bytes, first),
+        format!(
+            "{count} control character{} (such as U+{:04X}) {} replaced with \u{FFFD}; they are not text, \
+             and the file may be damaged",
+            if count == 1 { "" } else { "s" },
+            bytes[first],
+            if count == 1 { "was" } else { "were" },
+        ),
+    );
+    let text = decoded
+        .text
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && is_stray(c as u8) {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect();
+    Decoded {
+        text: Cow::Owned(text),
+        encoding: decoded.encoding,
+    }
 }
 
 /// Signatures of the files people most often drop by mistake, with what to do instead.

@@ -229,7 +229,7 @@ impl fmt::Display for LoadError {
             LoadError::FieldTooLong { line, field, cap } => write!(
                 f,
                 "line {line}, field {field}: the field is longer than {cap} bytes, the most this loader accepts; \
-                 a quote is probably not closed where it should be"
+                 check that its quotes are closed and the delimiter is right, or shorten the answer"
             ),
             LoadError::TooManyCells { line, cap } => write!(
                 f,
@@ -281,6 +281,63 @@ impl FieldSink for ColumnsSink<'_> {
     }
 }
 
+/// An empty or repeated header gets a made-up id (`column_3`, `lang (2)`); the user
+/// should know which name to look for.
+fn note_renamed_headers(raw: &[String], header: &header::Header, line: u64, warnings: &mut Warnings) {
+    for (col_idx, (raw, column)) in raw.iter().zip(&header.columns).enumerate() {
+        let raw = raw.trim();
+        if raw == column.id {
+            continue;
+        }
+        let message = if raw.is_empty() {
+            format!("column {} has no header; it is called {:?}", col_idx + 1, column.id)
+        } else {
+            format!(
+                "column {} repeats the header {raw:?}; it is called {:?}",
+                col_idx + 1,
+                column.id
+            )
+        };
+        warnings.push(line, message);
+    }
+}
+
+/// Characters that change how text looks without being seen: zero-width spaces and
+/// joiners of words, a byte-order mark inside the text, and the bidirectional
+/// embeddings, overrides and isolates that can make one label read as another.
+/// Zero-width (non-)joiners and direction marks are left out: Persian, Indic scripts
+/// and emoji need them.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Answers are kept as written, so two that look the same on screen may be counted
+/// apart; a warning per question says so.
+fn note_invisible_characters(questions: &[crate::dataset::Question], line: u64, warnings: &mut Warnings) {
+    use crate::dataset::Column;
+    for q in questions {
+        let labels: &[String] = match &q.column {
+            Column::Categorical(c) => c.levels(),
+            Column::Multi(m) => m.options(),
+            _ => &[],
+        };
+        let found = std::iter::once(q.id.as_str())
+            .chain(std::iter::once(q.text.as_str()))
+            .chain(labels.iter().map(String::as_str))
+            .find_map(|label| label.chars().find(|&c| is_invisible(c)));
+        if let Some(c) = found {
+            warnings.push(
+                line,
+                format!(
+                    "question {:?} holds invisible or direction-changing characters (such as U+{:04X}); they are \
+                     kept as written, so answers that look alike may be counted apart",
+                    q.id, c as u32
+                ),
+            );
+        }
+    }
+}
+
 /// Reads a delimited survey export.
 pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let caps = &opts.caps;
@@ -306,6 +363,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
 
     // Look ahead at the first records to decide the header layout, then read again.
     let start = records.mark();
+    let header_line = records.line();
     let mut first = Vec::new();
     let mut ignored = Warnings::new(0);
     for _ in 0..LOOKAHEAD_RECORDS {
@@ -325,6 +383,9 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         });
     }
     let header = header::read_header(&first);
+    if header.layout != "surveymonkey" {
+        note_renamed_headers(&first[0], &header, header_line, &mut warnings);
+    }
     drop(first);
     records.reset(start);
     for _ in 0..header.rows {
@@ -421,6 +482,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
             &mut warnings,
         )?,
     };
+    note_invisible_characters(&questions, header.rows as u64, &mut warnings);
     let blank_lines = records.blank_lines;
     Ok(Loaded {
         dataset: Dataset::new(n_rows, questions)?,
