@@ -257,6 +257,19 @@ function buildOverview() {
   }
 }
 
+/// Columns that identify respondents (e-mail, IP address, name, location, phone, id)
+/// are never charted; they are named under the overview so their absence is explained.
+function listIdentifying() {
+  const identifying = app.survey.questions.filter((q) => q.identifying);
+  if (!identifying.length) return;
+  const section = el("section", undefined, { class: "overview-section", id: "identifying" });
+  section.append(el("h2", "Not charted"));
+  const list = el("ul");
+  for (const q of identifying) list.append(el("li", `${q.text}: identifying, not charted`, { "data-id": q.id }));
+  section.append(list);
+  $("overview").append(section);
+}
+
 // ---- One question -----------------------------------------------------------------
 
 function fillQuestionPicker() {
@@ -349,6 +362,7 @@ function showSurvey(survey) {
   if (survey.local) notes.push("Your file is read in this page only; nothing is uploaded or stored.");
   $("notes").textContent = notes.join(" ");
   buildOverview();
+  listIdentifying();
   fillQuestionPicker();
   render();
 }

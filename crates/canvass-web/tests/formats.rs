@@ -224,3 +224,44 @@ fn battery_hostile_labels_cross_into_js_unchanged() {
     );
     assert_eq!(warnings(&survey)[0].0, 1);
 }
+
+#[wasm_bindgen_test]
+fn identifying_columns_are_flagged_in_the_questions_list() {
+    let survey = Survey::load(
+        include_bytes!("../../../tests/data/layout-qualtrics-identifying.csv"),
+        None,
+    )
+    .unwrap();
+    let json: Value = serde_json::from_str(&survey.questions_json().unwrap()).unwrap();
+    let flags: Vec<(&str, bool, bool)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["id"].as_str().unwrap(),
+                q["identifying"].as_bool().unwrap(),
+                q["chartable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    // The hand-read flags of `crates/canvass-core/tests/identifying.rs`.
+    assert_eq!(
+        flags,
+        [
+            ("StartDate", false, false),
+            ("IPAddress", true, false),
+            ("ResponseId", true, false),
+            ("RecipientLastName", true, false),
+            ("RecipientFirstName", true, false),
+            ("RecipientEmail", true, false),
+            ("LocationLatitude", true, false),
+            ("LocationLongitude", true, false),
+            ("Q1", false, true),
+            ("Q2", false, true),
+            ("Q3", true, false),
+            ("Q4", true, false),
+        ]
+    );
+    assert_eq!(warnings(&survey).len(), 1);
+}

@@ -138,6 +138,10 @@ pub struct Loaded {
     pub layout: &'static str,
     /// Blank lines skipped (also reported in a warning).
     pub blank_lines: u64,
+    /// One per question: whether it identifies respondents (e-mail or IP addresses,
+    /// names, locations, phone numbers, response ids), by its header or its answers.
+    /// Such questions are identifiers, never charted, and named in a warning.
+    pub identifying: Vec<bool>,
 }
 
 /// Input that cannot be read as a survey table. `Display` says where and what to do.
@@ -338,6 +342,117 @@ fn note_invisible_characters(questions: &[crate::dataset::Question], line: u64, 
     }
 }
 
+/// Whether a question identifies respondents, and who said so.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Identifying {
+    No,
+    /// The codebook names it an identifier: its author knows, so no warning.
+    Declared,
+    /// Its header (`IPAddress`, `RecipientEmail`, `LocationLatitude`, `Name`,
+    /// `ResponseId`…) or its answers (e-mail and IP addresses, phone numbers,
+    /// coordinates, under a header that names no platform role) say so.
+    Guessed,
+}
+
+/// Which questions identify respondents. A codebook decides for the columns it names
+/// (`identifier` is, `metadata` is bookkeeping and is not); a codebook that gives such
+/// a column a chartable kind is followed.
+fn identifying_questions(
+    questions: &[crate::dataset::Question],
+    header: &header::Header,
+    codebook: Option<&Codebook>,
+) -> Vec<Identifying> {
+    use crate::codebook::Kind;
+    use crate::dataset::QuestionKind;
+    let roles: std::collections::HashMap<&str, Option<header::Role>> =
+        header.columns.iter().map(|c| (c.id.as_str(), c.role)).collect();
+    questions
+        .iter()
+        .map(|q| {
+            if q.kind != QuestionKind::Identifier {
+                return Identifying::No;
+            }
+            let declared = codebook.and_then(|cb| cb.position(&q.id).map(|pos| cb.questions[pos].kind));
+            let guessed = match roles.get(q.id.as_str()).copied().flatten() {
+                Some(role) => role == header::Role::Identifying,
+                None => true,
+            };
+            match declared {
+                Some(Kind::Identifier) => Identifying::Declared,
+                Some(_) => Identifying::No,
+                None if guessed => Identifying::Guessed,
+                None => Identifying::No,
+            }
+        })
+        .collect()
+}
+
+/// A column the layout marks as typed-in text (Qualtrics' `_TEXT`, SurveyMonkey's
+/// "Open-Ended Response") skips inference; when every answer in it is an e-mail or IP
+/// address, a phone number or coordinates, it is an identifier all the same. A
+/// codebook that names the column is followed.
+fn identify_free_text(
+    questions: &mut [crate::dataset::Question],
+    header: &header::Header,
+    codebook: Option<&Codebook>,
+) {
+    use crate::dataset::{Column, QuestionKind};
+    let plain: std::collections::HashSet<&str> = header
+        .columns
+        .iter()
+        .filter(|c| c.role.is_none())
+        .map(|c| c.id.as_str())
+        .collect();
+    for q in questions.iter_mut() {
+        let Column::Text(text) = &q.column else { continue };
+        if q.kind != QuestionKind::Text
+            || !plain.contains(q.id.as_str())
+            || codebook.is_some_and(|cb| cb.position(&q.id).is_some())
+        {
+            continue;
+        }
+        let mut answers = (0..text.len())
+            .map(|r| text.get(r).trim())
+            .filter(|v| !v.is_empty())
+            .peekable();
+        if answers.peek().is_some() && answers.all(infer::looks_identifying) {
+            q.kind = QuestionKind::Identifier;
+        }
+    }
+}
+
+/// One warning naming every guessed identifying column.
+fn note_identifying(
+    questions: &[crate::dataset::Question],
+    identifying: &[Identifying],
+    line: u64,
+    warnings: &mut Warnings,
+) {
+    let names: Vec<String> = questions
+        .iter()
+        .zip(identifying)
+        .filter(|(_, &how)| how == Identifying::Guessed)
+        .map(|(q, _)| format!("{:?}", q.id))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    warnings.push(
+        line,
+        format!(
+            "{} {} respondents (e-mail or IP addresses, names, locations, phone numbers or ids); {} kept \
+             but never charted or tabulated, and best removed before the file is shared",
+            if names.len() == 1 {
+                format!("column {}", names[0])
+            } else {
+                format!("columns {}", names.join(", "))
+            },
+            if names.len() == 1 { "identifies" } else { "identify" },
+            if names.len() == 1 { "it is" } else { "they are" },
+        ),
+    );
+}
+
 /// Reads a delimited survey export.
 pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let caps = &opts.caps;
@@ -483,6 +598,10 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         )?,
     };
     note_invisible_characters(&questions, header.rows as u64, &mut warnings);
+    let mut questions = questions;
+    identify_free_text(&mut questions, &header, opts.codebook.as_ref());
+    let identifying = identifying_questions(&questions, &header, opts.codebook.as_ref());
+    note_identifying(&questions, &identifying, header_line, &mut warnings);
     let blank_lines = records.blank_lines;
     Ok(Loaded {
         dataset: Dataset::new(n_rows, questions)?,
@@ -492,6 +611,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         header_rows: header.rows,
         layout: header.layout,
         blank_lines,
+        identifying: identifying.iter().map(|&how| how != Identifying::No).collect(),
     })
 }
 
