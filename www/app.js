@@ -488,8 +488,16 @@ async function main() {
   // thread's wasm (for drawing) and the worker's (for counting).
   const { folder, version } = requestedDataset();
   const fetching = fetchBundled(`data/${folder}/manifest.json`);
+  fetching.catch(() => {}); // awaited below; a failure is reported there, once
   const worker = new SurveyWorker();
-  await init();
+  try {
+    await init();
+  } catch (err) {
+    throw new Error(
+      `The page's engine (canvass_web_bg.wasm) could not be started: ${err.message || err}. ` +
+        "Reload the page; if this persists, the site is not serving its files correctly.",
+    );
+  }
   performance.mark("canvass:wasm-ready");
   app.state = parseHash(location.hash).state;
   wireEvents();
@@ -513,4 +521,8 @@ async function main() {
   });
 }
 
-main().catch((err) => showMessage(err.message || String(err)));
+main().catch((err) => {
+  // Nothing is shown unless all of it arrived intact: the header says so too.
+  if (!app.survey) $("dataset").textContent = "The survey could not be shown.";
+  showMessage(err.message || String(err));
+});
