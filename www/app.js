@@ -18,6 +18,7 @@ const app = {
   survey: null, // { title, version, synthetic, k, local, respondents, questions }
   state: null, // the view state, read from the URL hash once the module is ready
   loading: null, // the worker of a file being opened
+  spare: null, // a worker started ahead of the next file
   observer: null,
   cardsDrawn: 0,
   cardsTotal: 0,
@@ -379,6 +380,20 @@ async function loadInto(worker, bytes, codebook = null) {
   };
 }
 
+/// Starts the worker for the next file before the visitor hands one over (when the
+/// page is shown, and again when a drag enters or the file button is pressed). A fresh
+/// worker fetches its code; done ahead, a dropped file causes no request at all, and
+/// its parsing starts at once.
+function prepareSpare() {
+  if (!app.spare) app.spare = new SurveyWorker();
+}
+
+function takeWorker() {
+  const worker = app.spare || new SurveyWorker();
+  app.spare = null;
+  return worker;
+}
+
 async function openFile(file) {
   if (app.loading) app.loading.terminate("replaced by another file");
   if (file.size > MAX_FILE_BYTES) {
@@ -386,7 +401,7 @@ async function openFile(file) {
     return;
   }
   performance.mark("canvass:file-start");
-  const worker = new SurveyWorker();
+  const worker = takeWorker();
   app.loading = worker;
   $("load-status").hidden = false;
   $("load-progress").removeAttribute("value");
@@ -434,7 +449,10 @@ function wireEvents() {
   for (const radio of document.querySelectorAll('input[name="base"]')) {
     radio.addEventListener("change", (e) => setState({ base: e.target.value }));
   }
-  $("open-file").addEventListener("click", () => $("file-input").click());
+  $("open-file").addEventListener("click", () => {
+    prepareSpare();
+    $("file-input").click();
+  });
   $("file-input").addEventListener("change", (e) => {
     if (e.target.files[0]) openFile(e.target.files[0]);
     e.target.value = "";
@@ -443,6 +461,7 @@ function wireEvents() {
   let dragDepth = 0;
   window.addEventListener("dragenter", (e) => {
     if (![...e.dataTransfer.types].includes("Files")) return;
+    prepareSpare();
     dragDepth++;
     $("drop-overlay").hidden = false;
   });
@@ -519,6 +538,7 @@ async function main() {
     local: false,
     ...loaded,
   });
+  prepareSpare();
 }
 
 main().catch((err) => {
