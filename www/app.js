@@ -24,6 +24,11 @@ const app = {
   cardsTotal: 0,
 };
 
+/// Survey text set into a sentence of the page's own: first-strong isolates keep a
+/// right-to-left override in the text from reversing the words after it. Where the
+/// text gets an element of its own, a <bdi> does the same.
+const isolate = (text) => `\u2068${text}\u2069`;
+
 function el(tag, text, attrs = {}) {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = text;
@@ -31,8 +36,10 @@ function el(tag, text, attrs = {}) {
   return node;
 }
 
+/// `message` is a sentence, or a list of strings and nodes (a <bdi> around a file name).
 function showMessage(message, kind = "error") {
-  const p = el("p", message, { class: kind });
+  const p = el("p", undefined, { class: kind });
+  p.append(...(Array.isArray(message) ? message : [message]));
   if (kind === "error") p.setAttribute("role", "alert");
   $("messages").replaceChildren(p);
   if (kind === "error" && !app.survey) document.body.dataset.state = "error";
@@ -158,7 +165,7 @@ function paint(canvas, chartJson, freq, minCssHeight) {
   canvas.width = Math.round(cssWidth * dpr);
   canvas.height = Math.round(cssHeight * dpr);
   canvas.dataset.layout = drawChartJson(chartJson, canvas, dpr, darkScheme.matches);
-  canvas.setAttribute("aria-label", `Bar chart of answers to: ${freq.text}. ${describeBase(freq)}. The table below has the numbers.`);
+  canvas.setAttribute("aria-label", `Bar chart of answers to: ${isolate(freq.text)}. ${describeBase(freq)}. The table below has the numbers.`);
 }
 
 function questionIndex(id) {
@@ -198,7 +205,7 @@ async function drawCard(card) {
     paint(card.querySelector("canvas"), JSON.stringify(answer.chart), freq, 140);
     card.querySelector(".base").textContent = describeBase(freq);
     const table = card.querySelector("table");
-    table.caption.textContent = `${freq.text} · ${describeBase(freq)}`;
+    table.caption.replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
     fillTable(table, freq, answer.chart.chart);
     card.dataset.drawn = "1";
     noteCardDrawn();
@@ -266,7 +273,11 @@ function listIdentifying() {
   const section = el("section", undefined, { class: "overview-section", id: "identifying" });
   section.append(el("h2", "Not charted"));
   const list = el("ul");
-  for (const q of identifying) list.append(el("li", `${q.text}: identifying, not charted`, { "data-id": q.id }));
+  for (const q of identifying) {
+    const item = el("li", undefined, { "data-id": q.id });
+    item.append(el("bdi", q.text), ": identifying, not charted");
+    list.append(item);
+  }
   section.append(list);
   $("overview").append(section);
 }
@@ -310,7 +321,7 @@ async function drawQuestion() {
   const freq = answer.table;
   paint($("chart"), JSON.stringify(answer.chart), freq, 180);
   $("chart-caption").textContent = describeBase(freq);
-  $("chart-table-caption").textContent = `${freq.text} · ${describeBase(freq)}`;
+  $("chart-table-caption").replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
   fillTable($("chart-table"), freq, answer.chart.chart);
 }
 
@@ -353,10 +364,10 @@ async function render() {
 
 function showSurvey(survey) {
   app.survey = survey;
-  const parts = [survey.title];
+  const parts = [];
   if (survey.version) parts.push(`version ${survey.version}`);
   parts.push(`${fmtInt.format(survey.respondents)} respondents`, `${fmtInt.format(chartable().length)} questions`);
-  $("dataset").textContent = parts.join(" · ");
+  $("dataset").replaceChildren(el("bdi", survey.title), ` · ${parts.join(" · ")}`);
   const notes = [];
   if (survey.synthetic) notes.push("Synthetic data: generated to match the published results, not real responses.");
   if (survey.k > 0) notes.push(`Groups smaller than ${survey.k} are not shown.`);
@@ -397,7 +408,10 @@ function takeWorker() {
 async function openFile(file) {
   if (app.loading) app.loading.terminate("replaced by another file");
   if (file.size > MAX_FILE_BYTES) {
-    showMessage(`${file.name} is ${fmtInt.format(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`);
+    showMessage([
+      el("bdi", file.name),
+      ` is ${fmtInt.format(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`,
+    ]);
     return;
   }
   performance.mark("canvass:file-start");
@@ -405,7 +419,7 @@ async function openFile(file) {
   app.loading = worker;
   $("load-status").hidden = false;
   $("load-progress").removeAttribute("value");
-  $("load-text").textContent = `Reading ${file.name} (${fmtInt.format(file.size)} bytes)…`;
+  $("load-text").replaceChildren("Reading ", el("bdi", file.name), ` (${fmtInt.format(file.size)} bytes)…`);
   try {
     const bytes = await file.arrayBuffer();
     const loaded = await loadInto(worker, bytes);
@@ -420,7 +434,7 @@ async function openFile(file) {
   } catch (err) {
     if (app.loading === worker) {
       worker.terminate();
-      showMessage(`${file.name}: ${err.message}${app.survey ? " The survey you had open is still here." : ""}`);
+      showMessage([el("bdi", file.name), `: ${err.message}${app.survey ? " The survey you had open is still here." : ""}`]);
     }
   } finally {
     if (app.loading === worker) {

@@ -150,3 +150,92 @@ async fn qualtrics_and_google_forms_exports_are_charted_from_the_file_input() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+/// Headers and answers that are markup, script, prototype names, formulas and a
+/// right-to-left override: 12 respondents, each column's answers set by row.
+fn hostile_csv() -> String {
+    let header = "\"<img src=x onerror=\"\"window.hit=1\"\">\",__proto__,constructor,=SUM(A1:A9),\"abc\u{202E}dcba\"";
+    let mut text = format!("{header}\n");
+    for i in 0..12 {
+        let markup = if i < 10 {
+            "<script>window.hit=2</script>"
+        } else {
+            "plain"
+        };
+        let proto = if i < 10 { "__proto__" } else { "constructor" };
+        text += &format!("\"{markup}\",{proto},toString,=1+2,x{}\n", i % 2);
+    }
+    text
+}
+
+#[tokio::test]
+async fn hostile_labels_are_shown_as_text() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser
+        .client
+        .goto(&format!("{}#d=sample@1", serving.url()))
+        .await
+        .unwrap();
+    assert_eq!(browser.settled_state(30).await, "ready");
+    browser.log("browser").await;
+    browser
+        .eval(&format!(
+            "window.alert = () => {{ window.hit = 'alert'; }};
+             const dt = new DataTransfer();
+             dt.items.add(new File([{}], 'hostile.csv', {{ type: 'text/csv' }}));
+             window.dispatchEvent(new DragEvent('drop', {{ dataTransfer: dt, bubbles: true, cancelable: true }}));
+             return true;",
+            serde_json::to_string(&hostile_csv()).unwrap()
+        ))
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('dataset').textContent.startsWith('hostile.csv');",
+            20,
+        )
+        .await;
+    let shown = cards(&browser).await;
+    let titles: Vec<&str> = shown.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "<img src=x onerror=\"window.hit=1\">",
+            "__proto__",
+            "constructor",
+            "=SUM(A1:A9)",
+            "abc\u{202E}dcba"
+        ]
+    );
+    // Counted from hostile_csv: 10 and 2, the 2 withheld below k = 10 and with it the
+    // 10, which the base of 12 would give away.
+    assert_eq!(
+        shown[0].1,
+        rows(&[("<script>window.hit=2</script>", "–"), ("plain", "–")])
+    );
+    assert_eq!(shown[1].1, rows(&[("__proto__", "–"), ("constructor", "–")]));
+    let injected = browser
+        .eval("return [window.hit ?? null, document.querySelectorAll('main img, main script').length];")
+        .await;
+    assert_eq!(injected, serde_json::json!([null, 0]));
+    // The right-to-left override is held inside its own text, not across the base.
+    let caption = browser
+        .eval(
+            "const c = document.querySelector('.card:last-child table caption');
+             return [c.firstChild.nodeName, c.firstChild.textContent];",
+        )
+        .await;
+    assert_eq!(caption, serde_json::json!(["BDI", "abc\u{202E}dcba"]));
+
+    // The prototype names work as question ids in a link, too.
+    browser
+        .eval("document.querySelector('.card[data-id=\"__proto__\"] h3 a').click(); return true;")
+        .await;
+    browser
+        .wait_until("return document.getElementById('question').value === '__proto__';", 10)
+        .await;
+    let console = browser.log("browser").await;
+    let problems: Vec<&Value> = console.iter().filter(|e| e["level"] == "SEVERE").collect();
+    assert!(problems.is_empty(), "console errors: {problems:#?}");
+    browser.client.clone().close().await.unwrap();
+}
