@@ -18,6 +18,7 @@ const app = {
   survey: null, // { title, version, synthetic, k, local, respondents, questions }
   state: null, // the view state, read from the URL hash once the module is ready
   loading: null, // the worker of a file being opened
+  spare: null, // a worker started ahead of the next file
   observer: null,
   cardsDrawn: 0,
   cardsTotal: 0,
@@ -30,6 +31,11 @@ const app = {
 /// Question kinds a crosstab can have on either side, and that filters list options of.
 const CROSSTAB_KINDS = new Set(["single", "ordinal", "multi"]);
 
+/// Survey text set into a sentence of the page's own: first-strong isolates keep a
+/// right-to-left override in the text from reversing the words after it. Where the
+/// text gets an element of its own, a <bdi> does the same.
+const isolate = (text) => `\u2068${text}\u2069`;
+
 function el(tag, text, attrs = {}) {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = text;
@@ -37,8 +43,10 @@ function el(tag, text, attrs = {}) {
   return node;
 }
 
+/// `message` is a sentence, or a list of strings and nodes (a <bdi> around a file name).
 function showMessage(message, kind = "error") {
-  const p = el("p", message, { class: kind });
+  const p = el("p", undefined, { class: kind });
+  p.append(...(Array.isArray(message) ? message : [message]));
   if (kind === "error") p.setAttribute("role", "alert");
   $("messages").replaceChildren(p);
   if (kind === "error" && !app.survey) document.body.dataset.state = "error";
@@ -169,7 +177,7 @@ function paint(canvas, chartJson, description, minCssHeight) {
 }
 
 function describeFreqChart(freq) {
-  return `Bar chart of answers to: ${freq.text}. ${describeBase(freq)}.`;
+  return `Bar chart of answers to: ${isolate(freq.text)}. ${describeBase(freq)}.`;
 }
 
 function questionIndex(id) {
@@ -252,7 +260,7 @@ async function drawCard(card) {
     paint(card.querySelector("canvas"), JSON.stringify(answer.chart), describeFreqChart(freq), 140);
     card.querySelector(".base").textContent = describeBase(freq);
     const table = card.querySelector("table");
-    table.caption.textContent = `${freq.text} · ${describeBase(freq)}`;
+    table.caption.replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
     fillTable(table, freq, answer.chart.chart);
     card.dataset.drawn = "1";
     noteCardDrawn();
@@ -323,6 +331,23 @@ function buildOverview() {
     section.append(grid);
     root.append(section);
   }
+}
+
+/// Columns that identify respondents (e-mail, IP address, name, location, phone, id)
+/// are never charted; they are named under the overview so their absence is explained.
+function listIdentifying() {
+  const identifying = app.survey.questions.filter((q) => q.identifying);
+  if (!identifying.length) return;
+  const section = el("section", undefined, { class: "overview-section", id: "identifying" });
+  section.append(el("h2", "Not charted"));
+  const list = el("ul");
+  for (const q of identifying) {
+    const item = el("li", undefined, { "data-id": q.id });
+    item.append(el("bdi", q.text), ": identifying, not charted");
+    list.append(item);
+  }
+  section.append(list);
+  $("overview").append(section);
 }
 
 // ---- One question, or one question by another -----------------------------------
@@ -416,7 +441,7 @@ function drawFrequencies(answer, spec) {
   const chartJson = JSON.stringify(answer.chart);
   paint($("chart"), chartJson, describeFreqChart(freq), 180);
   $("chart-caption").textContent = describeBase(freq);
-  $("chart-table-caption").textContent = `${freq.text} · ${describeBase(freq)}`;
+  $("chart-table-caption").replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
   fillTable($("chart-table"), freq, answer.chart.chart);
   $("chart-table").tFoot.replaceChildren();
   $("test-result").hidden = true;
@@ -739,16 +764,17 @@ function showSurvey(survey) {
   app.survey = survey;
   app.state = parseHash(location.hash).state;
   app.lastGoodHash = null;
-  const parts = [survey.title];
+  const parts = [];
   if (survey.version) parts.push(`version ${survey.version}`);
   parts.push(`${fmtInt.format(survey.respondents)} respondents`, `${fmtInt.format(chartable().length)} questions`);
-  $("dataset").textContent = parts.join(" · ");
+  $("dataset").replaceChildren(el("bdi", survey.title), ` · ${parts.join(" · ")}`);
   const notes = [];
   if (survey.synthetic) notes.push("Synthetic data: generated to match the published results, not real responses.");
   if (survey.k > 0) notes.push(`Groups smaller than ${survey.k} are not shown.`);
   if (survey.local) notes.push("Your file is read in this page only; nothing is uploaded or stored.");
   $("notes").textContent = notes.join(" ");
   buildOverview();
+  listIdentifying();
   fillQuestionPicker();
   render();
 }
@@ -765,18 +791,35 @@ async function loadInto(worker, bytes, codebook = null) {
   };
 }
 
+/// Starts the worker for the next file before the visitor hands one over (when the
+/// page is shown, and again when a drag enters or the file button is pressed). A fresh
+/// worker fetches its code; done ahead, a dropped file causes no request at all, and
+/// its parsing starts at once.
+function prepareSpare() {
+  if (!app.spare) app.spare = new SurveyWorker();
+}
+
+function takeWorker() {
+  const worker = app.spare || new SurveyWorker();
+  app.spare = null;
+  return worker;
+}
+
 async function openFile(file) {
   if (app.loading) app.loading.terminate("replaced by another file");
   if (file.size > MAX_FILE_BYTES) {
-    showMessage(`${file.name} is ${fmtInt.format(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`);
+    showMessage([
+      el("bdi", file.name),
+      ` is ${fmtInt.format(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`,
+    ]);
     return;
   }
   performance.mark("canvass:file-start");
-  const worker = new SurveyWorker();
+  const worker = takeWorker();
   app.loading = worker;
   $("load-status").hidden = false;
   $("load-progress").removeAttribute("value");
-  $("load-text").textContent = `Reading ${file.name} (${fmtInt.format(file.size)} bytes)…`;
+  $("load-text").replaceChildren("Reading ", el("bdi", file.name), ` (${fmtInt.format(file.size)} bytes)…`);
   try {
     const bytes = await file.arrayBuffer();
     const loaded = await loadInto(worker, bytes);
@@ -791,7 +834,7 @@ async function openFile(file) {
   } catch (err) {
     if (app.loading === worker) {
       worker.terminate();
-      showMessage(`${file.name}: ${err.message}${app.survey ? " The survey you had open is still here." : ""}`);
+      showMessage([el("bdi", file.name), `: ${err.message}${app.survey ? " The survey you had open is still here." : ""}`]);
     }
   } finally {
     if (app.loading === worker) {
@@ -855,7 +898,10 @@ function wireEvents() {
   $("export-png").addEventListener("click", () => app.current && exportPng());
   $("export-svg").addEventListener("click", () => app.current && exportSvg());
   $("export-csv").addEventListener("click", () => app.current && exportCsv());
-  $("open-file").addEventListener("click", () => $("file-input").click());
+  $("open-file").addEventListener("click", () => {
+    prepareSpare();
+    $("file-input").click();
+  });
   $("file-input").addEventListener("change", (e) => {
     if (e.target.files[0]) openFile(e.target.files[0]);
     e.target.value = "";
@@ -864,6 +910,7 @@ function wireEvents() {
   let dragDepth = 0;
   window.addEventListener("dragenter", (e) => {
     if (![...e.dataTransfer.types].includes("Files")) return;
+    prepareSpare();
     dragDepth++;
     $("drop-overlay").hidden = false;
   });
@@ -909,8 +956,16 @@ async function main() {
   // thread's wasm (for drawing) and the worker's (for counting).
   const { folder, version } = requestedDataset();
   const fetching = fetchBundled(`data/${folder}/manifest.json`);
+  fetching.catch(() => {}); // awaited below; a failure is reported there, once
   const worker = new SurveyWorker();
-  await init();
+  try {
+    await init();
+  } catch (err) {
+    throw new Error(
+      `The page's engine (canvass_web_bg.wasm) could not be started: ${err.message || err}. ` +
+        "Reload the page; if this persists, the site is not serving its files correctly.",
+    );
+  }
   performance.mark("canvass:wasm-ready");
   app.state = parseHash(location.hash).state;
   wireEvents();
@@ -932,6 +987,11 @@ async function main() {
     local: false,
     ...loaded,
   });
+  prepareSpare();
 }
 
-main().catch((err) => showMessage(err.message || String(err)));
+main().catch((err) => {
+  // Nothing is shown unless all of it arrived intact: the header says so too.
+  if (!app.survey) $("dataset").textContent = "The survey could not be shown.";
+  showMessage(err.message || String(err));
+});

@@ -4,7 +4,13 @@
 //! (`application/wasm` for streaming compilation, `text/javascript` for modules) and
 //! the same security headers a production host should send. It is not a production
 //! server: a thread per request, no range requests, no compression.
+//!
+//! For the end-to-end tests it can also misbehave on purpose: [`start_with_faults`]
+//! answers chosen paths with a [`Fault`] (a 404, a cut or damaged body, a wrong
+//! `Content-Type`), so tests can show what the page does when a download goes wrong.
+//! `cargo xtask serve` never injects faults.
 
+use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
@@ -36,8 +42,28 @@ impl Drop for Serving {
     }
 }
 
+/// A way for one path to go wrong, for the end-to-end tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// 404 Not Found, as if the file were missing from the deployment.
+    NotFound,
+    /// Only the first this many bytes, with a `Content-Length` to match, as a cache or
+    /// proxy that kept part of the file would serve it.
+    Truncate(usize),
+    /// The byte at this offset inverted, the length unchanged: damaged in transit.
+    Corrupt(usize),
+    /// This `Content-Type` instead of the file's own.
+    ContentType(&'static str),
+}
+
 /// Starts serving `root` on `127.0.0.1:port` (0 picks a free port) in a thread.
 pub fn start(root: PathBuf, port: u16) -> io::Result<Serving> {
+    start_with_faults(root, port, HashMap::new())
+}
+
+/// Like [`start`], but requests for a path in `faults` (such as
+/// `/data/numpy-2020/responses.tsv`, compared without the query) get that fault.
+pub fn start_with_faults(root: PathBuf, port: u16, faults: HashMap<String, Fault>) -> io::Result<Serving> {
     let server =
         Server::http(("127.0.0.1", port)).map_err(|e| io::Error::new(io::ErrorKind::AddrInUse, e.to_string()))?;
     let addr = server
@@ -46,14 +72,17 @@ pub fn start(root: PathBuf, port: u16) -> io::Result<Serving> {
         .ok_or_else(|| io::Error::other("not an IP listener"))?;
     let server = std::sync::Arc::new(server);
     let worker = server.clone();
+    let faults = std::sync::Arc::new(faults);
     let thread = std::thread::spawn(move || {
         for request in worker.incoming_requests() {
             // One thread per request: a browser may leave one response unread while it
             // waits for another (a preload it does not need yet), and a single serving
             // thread blocked on writing the first would stall the page.
             let root = root.clone();
+            let faults = faults.clone();
             std::thread::spawn(move || {
-                let response = respond(&root, request.url());
+                let path = request.url().split(['?', '#']).next().unwrap_or("/");
+                let response = respond(&root, request.url(), faults.get(path));
                 let _ = request.respond(response);
             });
         }
@@ -69,12 +98,27 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
 }
 
-fn respond(root: &Path, url: &str) -> Response<io::Cursor<Vec<u8>>> {
-    let (status, content_type, body) =
-        match resolve(root, url).and_then(|path| std::fs::read(&path).ok().map(|b| (path, b))) {
-            Some((path, body)) => (200, mime_type(&path), body),
-            None => (404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
-        };
+fn respond(root: &Path, url: &str, fault: Option<&Fault>) -> Response<io::Cursor<Vec<u8>>> {
+    let found = match fault {
+        Some(Fault::NotFound) => None,
+        _ => resolve(root, url).and_then(|path| std::fs::read(&path).ok().map(|b| (path, b))),
+    };
+    let (status, mut content_type, mut body) = match found {
+        Some((path, body)) => (200, mime_type(&path), body),
+        None => (404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+    };
+    if status == 200 {
+        match fault {
+            Some(Fault::Truncate(len)) => body.truncate(*len),
+            Some(Fault::Corrupt(offset)) => {
+                if let Some(b) = body.get_mut(*offset) {
+                    *b = !*b;
+                }
+            }
+            Some(Fault::ContentType(wrong)) => content_type = wrong,
+            Some(Fault::NotFound) | None => {}
+        }
+    }
     Response::from_data(body)
         .with_status_code(status)
         .with_header(header("Content-Type", content_type))
@@ -129,6 +173,34 @@ mod tests {
         assert_eq!(resolve(&root, "/../Cargo.toml"), None);
         assert_eq!(resolve(&root, "/%2e%2e/Cargo.toml"), None);
         assert_eq!(resolve(&root, "/no-such-file"), None);
+    }
+
+    #[test]
+    fn faults_change_only_what_they_name() {
+        let root = crate::root().join("www");
+        let file = std::fs::read(root.join("index.html")).unwrap();
+        let body = |fault: Option<&Fault>| {
+            let response = respond(&root, "/index.html", fault);
+            let status = response.status_code().0;
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(&mut response.into_reader(), &mut bytes).unwrap();
+            (status, bytes)
+        };
+        assert_eq!(body(None), (200, file.clone()));
+        assert_eq!(body(Some(&Fault::NotFound)).0, 404);
+        assert_eq!(body(Some(&Fault::Truncate(10))), (200, file[..10].to_vec()));
+        let (status, damaged) = body(Some(&Fault::Corrupt(3)));
+        assert_eq!((status, damaged.len()), (200, file.len()));
+        assert_eq!(damaged[3], !file[3]);
+        assert_eq!(damaged[..3], file[..3]);
+        assert_eq!(damaged[4..], file[4..]);
+        let response = respond(&root, "/index.html", Some(&Fault::ContentType("text/plain")));
+        let content_type = response
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Content-Type"))
+            .unwrap();
+        assert_eq!(content_type.value.as_str(), "text/plain");
     }
 
     #[test]

@@ -87,6 +87,8 @@ struct QuestionSummary {
     options: Vec<String>,
     answered: usize,
     chartable: bool,
+    /// Identifies respondents (e-mail or IP address, name, location, phone, id).
+    identifying: bool,
 }
 
 impl Summary {
@@ -95,7 +97,8 @@ impl Summary {
             .dataset
             .questions()
             .iter()
-            .map(|q| QuestionSummary {
+            .zip(&loaded.identifying)
+            .map(|(q, &identifying)| QuestionSummary {
                 id: q.id.clone(),
                 text: q.text.clone(),
                 kind: q.kind.as_str(),
@@ -108,6 +111,7 @@ impl Summary {
                 },
                 answered: q.answered(),
                 chartable: q.kind.is_chartable(),
+                identifying,
             })
             .collect();
         Summary {

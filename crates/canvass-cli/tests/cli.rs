@@ -126,6 +126,45 @@ fn summary_json_carries_groups_options_and_warnings() {
 }
 
 #[test]
+fn summary_json_flags_identifying_columns() {
+    let file = data("layout-qualtrics-identifying.csv");
+    let (ok, stdout, stderr) = canvass(&["summary", file.to_str().unwrap(), "--json"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let flagged: Vec<&str> = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["identifying"] == true)
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    // Read off the file's header and answers: Q3 holds phone numbers, Q4 coordinates.
+    assert_eq!(
+        flagged,
+        [
+            "IPAddress",
+            "ResponseId",
+            "RecipientLastName",
+            "RecipientFirstName",
+            "RecipientEmail",
+            "LocationLatitude",
+            "LocationLongitude",
+            "Q3",
+            "Q4"
+        ]
+    );
+    let q1 = &v["questions"][8];
+    assert_eq!(
+        (&q1["id"], &q1["identifying"], &q1["chartable"]),
+        (&Value::from("Q1"), &Value::from(false), &Value::from(true))
+    );
+    assert!(v["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("identify respondents"));
+}
+
+#[test]
 fn summary_takes_a_codebook_and_a_delimiter() {
     let file = data("codebook-skip-logic.tsv");
     let codebook = data("codebook-skip-logic.json");

@@ -123,6 +123,7 @@ fn qualtrics_three_header_rows() {
         Q3_2 | rank | text "Rank these priorities - Docs" | group "Rank these priorities" | ["1", "2", "3"] | answered 4 | no answer 1
         Q3_3 | rank | text "Rank these priorities - Packaging" | group "Rank these priorities" | ["1", "2", "3"] | answered 4 | no answer 1
         Q4 | text | text "Anything else?" | answered 2
+        warning line 1: column "ResponseId" identifies respondents (e-mail or IP addresses, names, locations, phone numbers or ids); it is kept but never charted or tabulated, and best removed before the file is shared
         "#,
     );
 }
@@ -140,6 +141,7 @@ fn qualtrics_legacy_two_header_rows() {
         V9 | datetime | text "EndDate" | answered 4
         Q1 | ordinal | text "How often do you use NumPy?" | ["Rarely", "Weekly", "Daily"] | answered 4
         Q2 | numeric | text "Your age" | ["> 60"] | answered 3 | no answer 1
+        warning line 1: columns "V1", "V3" identify respondents (e-mail or IP addresses, names, locations, phone numbers or ids); they are kept but never charted or tabulated, and best removed before the file is shared
         "#,
     );
 }
@@ -160,6 +162,7 @@ fn surveymonkey_question_and_option_rows() {
         Which tools do you use? [Other (please specify)] | text | group "Which tools do you use?" | answered 1
         How satisfied are you? | ordinal | ["Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"] | answered 3 | no answer 1
         Comments | text | answered 1
+        warning line 1: columns "Respondent ID", "Collector ID", "IP Address", "Email Address" identify respondents (e-mail or IP addresses, names, locations, phone numbers or ids); they are kept but never charted or tabulated, and best removed before the file is shared
         "#,
     );
 }
@@ -178,6 +181,7 @@ fn google_forms_grid_and_comma_joined_multi_select() {
         How do you rate the docs? [Examples] | grid | group "How do you rate the docs?" | ["Poor", "Fair", "Good", "Very good", "Excellent"] | answered 5
         How many years have you used Python? | ordinal | ["Less than 1 year", "1-2 years", "3-5 years", "10+ years"] | answered 4 | no answer 1
         Any other comments? | text | answered 3
+        warning line 1: column "Email Address" identifies respondents (e-mail or IP addresses, names, locations, phone numbers or ids); it is kept but never charted or tabulated, and best removed before the file is shared
         "#,
     );
 }
@@ -198,6 +202,7 @@ fn limesurvey_codes_with_y_marks_and_an_other_column() {
         Q2[SQ001] | grid | group "Q2" | ["Disagree", "Agree", "Strongly agree"] | answered 3 | no answer 1
         Q2[SQ002] | grid | group "Q2" | ["Disagree", "Agree", "Strongly agree"] | answered 4
         Q3 | single | ["Yes", "No"] | answered 3 | no answer 1
+        warning line 1: columns "id", "seed" identify respondents (e-mail or IP addresses, names, locations, phone numbers or ids); they are kept but never charted or tabulated, and best removed before the file is shared
         "#,
     );
 }
@@ -219,6 +224,7 @@ fn kobo_one_zero_one_column_per_option() {
         _uuid | identifier | answered 4
         _submission_time | datetime | answered 4
         warning line 1: column "fruit" repeats the choices of the "fruit/…" columns after it; they are counted as one multi-select question and this column is kept as text
+        warning line 1: columns "deviceid", "_id", "_uuid" identify respondents (e-mail or IP addresses, names, locations, phone numbers or ids); they are kept but never charted or tabulated, and best removed before the file is shared
         "#,
     );
 }
@@ -238,6 +244,7 @@ fn scales_ranges_numbers_dates_and_refusals() {
         started | datetime | answered 6
         contact | identifier | answered 6
         country | single | ["France", "Kenya", "Chile"] | answered 5 | no answer 1
+        warning line 1: column "contact" identifies respondents (e-mail or IP addresses, names, locations, phone numbers or ids); it is kept but never charted or tabulated, and best removed before the file is shared
         "#,
     );
 }

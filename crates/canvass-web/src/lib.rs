@@ -53,6 +53,9 @@ struct QuestionInfo<'a> {
     options: &'a [String],
     answered: usize,
     chartable: bool,
+    /// Identifies respondents (e-mail or IP address, name, location, phone, id): never
+    /// charted, and the page says why.
+    identifying: bool,
 }
 
 /// What the page asks to see: one question, or one question by another, with its
@@ -196,8 +199,8 @@ impl Survey {
         self.loaded.dataset.n_rows()
     }
 
-    /// `[{id, text, kind, group, group_title, section, options, answered, chartable}]`
-    /// in file order.
+    /// `[{id, text, kind, group, group_title, section, options, answered, chartable,
+    /// identifying}]` in file order.
     #[wasm_bindgen(js_name = questionsJson)]
     pub fn questions_json(&self) -> Result<String, JsError> {
         let questions = self.loaded.dataset.questions();
@@ -213,7 +216,8 @@ impl Survey {
             members.into_iter().map(|(g, texts)| (g, group_title(&texts))).collect();
         let infos: Vec<QuestionInfo> = questions
             .iter()
-            .map(|q| QuestionInfo {
+            .zip(&self.loaded.identifying)
+            .map(|(q, &identifying)| QuestionInfo {
                 id: &q.id,
                 text: &q.text,
                 kind: q.kind.as_str(),
@@ -227,6 +231,7 @@ impl Survey {
                 },
                 answered: q.answered(),
                 chartable: q.kind.is_chartable(),
+                identifying,
             })
             .collect();
         to_json(&infos)

@@ -149,6 +149,68 @@ impl Browser {
     }
 }
 
+/// One request as DevTools saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub url: String,
+    /// The body sent with it, if any.
+    pub post_data: Option<String>,
+}
+
+impl Browser {
+    /// Every request since the last call by documents and workers of `origin`, with
+    /// method and body (see [`Browser::requested_urls`]).
+    pub async fn requests(&self, origin: &str) -> Vec<Request> {
+        self.log("performance")
+            .await
+            .iter()
+            .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
+            .filter(|m| m["message"]["method"] == "Network.requestWillBeSent")
+            .map(|m| m["message"]["params"].clone())
+            .filter(|p| p["documentURL"].as_str().is_some_and(|d| d.starts_with(origin)))
+            .map(|p| Request {
+                method: p["request"]["method"].as_str().unwrap_or("").to_string(),
+                url: p["request"]["url"].as_str().unwrap_or("").to_string(),
+                post_data: p["request"]["postData"].as_str().map(String::from),
+            })
+            .collect()
+    }
+
+    /// Waits until the page says it is ready or has failed, and returns which.
+    pub async fn settled_state(&self, secs: u64) -> String {
+        self.wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", secs)
+            .await;
+        self.eval("return document.body.dataset.state;")
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The text of the page's message area (errors, warnings, notices).
+    pub async fn messages(&self) -> String {
+        self.eval("return document.getElementById('messages').textContent;")
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Opens `path` through the page's file input, as "Open your own file…" does.
+    pub async fn choose_file(&self, path: &std::path::Path) {
+        let input = self
+            .client
+            .find(fantoccini::Locator::Css("#file-input"))
+            .await
+            .expect("the page has a file input");
+        input
+            .send_keys(path.to_str().expect("a UTF-8 path"))
+            .await
+            .expect("chromedriver hands the file to the input");
+    }
+}
+
 /// Every process below `root_pid` (its children, their children…), from /proc.
 pub fn descendants(root_pid: u32) -> Vec<u32> {
     let mut parent_of: Vec<(u32, u32)> = Vec::new();

@@ -50,8 +50,54 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], warnings: &mut Warnings) -> Result<Dec
     } else {
         decode_utf8(bytes, "utf-8", warnings)
     };
-    refuse_control_characters(&decoded.text)?;
-    Ok(decoded)
+    if refuse_control_characters(&decoded.text)? {
+        Ok(replace_stray_controls(decoded, warnings))
+    } else {
+        Ok(decoded)
+    }
+}
+
+/// A control character other than tab, line feed or carriage return, or DEL; NUL is
+/// one. Written without branches so a scan over a whole file vectorises.
+fn is_stray(b: u8) -> bool {
+    ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7F)
+}
+
+/// A control character other than tab, line feed or carriage return (an escape, a
+/// bell, DEL) is no survey answer and, printed to a terminal by the command line,
+/// could drive it; a few of them become U+FFFD, like invalid bytes, with a warning
+/// at the first one's line.
+fn replace_stray_controls<'a>(decoded: Decoded<'a>, warnings: &mut Warnings) -> Decoded<'a> {
+    let bytes = decoded.text.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| is_stray(b)) else {
+        return decoded;
+    };
+    let count = bytes.iter().filter(|&&b| is_stray(b)).count();
+    warnings.push(
+        line_of(bytes, first),
+        format!(
+            "{count} control character{} (such as U+{:04X}) {} replaced with \u{FFFD}; they are not text, \
+             and the file may be damaged",
+            if count == 1 { "" } else { "s" },
+            bytes[first],
+            if count == 1 { "was" } else { "were" },
+        ),
+    );
+    let text = decoded
+        .text
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && is_stray(c as u8) {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect();
+    Decoded {
+        text: Cow::Owned(text),
+        encoding: decoded.encoding,
+    }
 }
 
 /// Signatures of the files people most often drop by mistake, with what to do instead.
@@ -74,15 +120,19 @@ fn refuse_known_binary(bytes: &[u8]) -> Result<(), LoadError> {
 
 /// After decoding, a NUL or a run of control characters means the bytes were never
 /// text (or were UTF-16 we could not recognise); loading them would give a table of
-/// garbage, so this is an error and not a warning.
-fn refuse_control_characters(text: &str) -> Result<(), LoadError> {
+/// garbage, so this is an error and not a warning. Returns whether any stray control
+/// character is left to replace.
+fn refuse_control_characters(text: &str) -> Result<bool, LoadError> {
     // Without an early exit per byte the compiler turns this into wide vector
-    // compares; the position is needed only on failure.
-    let has_nul = text
+    // compares; positions are needed only when something was found, which is rare.
+    let has_stray = text
         .as_bytes()
         .chunks(64 * 1024)
-        .any(|chunk| chunk.iter().fold(false, |nul, &b| nul | (b == 0)));
-    if let Some(offset) = has_nul.then(|| text.bytes().position(|b| b == 0)).flatten() {
+        .any(|chunk| chunk.iter().fold(false, |found, &b| found | is_stray(b)));
+    if !has_stray {
+        return Ok(false);
+    }
+    if let Some(offset) = text.bytes().position(|b| b == 0) {
         return Err(LoadError::NotText {
             line: line_of(text.as_bytes(), offset),
             what: "binary data (a NUL byte); export the responses as CSV or TSV text",
@@ -99,7 +149,7 @@ fn refuse_control_characters(text: &str) -> Result<(), LoadError> {
             what: "binary data (mostly control characters); export the responses as CSV or TSV text",
         });
     }
-    Ok(())
+    Ok(true)
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> u64 {

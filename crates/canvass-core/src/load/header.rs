@@ -266,7 +266,7 @@ fn hint_groups(columns: &mut [ColumnHead]) {
 
 /// Recognises platform columns by their header, compared without case, spaces,
 /// underscores, hyphens or dots.
-fn role_of(header: &str) -> Option<Role> {
+pub(crate) fn role_of(header: &str) -> Option<Role> {
     let key: String = header
         .chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '/' | '(' | ')'))
@@ -305,6 +305,16 @@ fn role_of(header: &str) -> Option<Role> {
         "refurl",
         "deviceid",
         "phonenumber",
+        "phone",
+        "telephone",
+        "mobilenumber",
+        "recipientname",
+        "respondentname",
+        "yourname",
+        "lat",
+        "lon",
+        "lng",
+        "geolocation",
         "submittedby",
         "username",
         "index",

@@ -212,9 +212,12 @@ pub(crate) fn infer(values: &[&str], counts: &[u32], decimal_commas: bool) -> Ve
         Inference::Ordinal(order)
     } else if let Some(order) = range_order(&answers, values) {
         Inference::Ordinal(order)
+    } else if answers.iter().all(|&i| looks_like_coordinates(values[i])) {
+        // Before multi-selects: "47.6062, -122.3321" would split on its comma.
+        Inference::Identifier
     } else if let Some(multi) = split_multi(values, &answers) {
         multi
-    } else if answers.iter().all(|&i| looks_like_address(values[i])) {
+    } else if answers.iter().all(|&i| looks_identifying(values[i])) {
         Inference::Identifier
     } else if looks_like_free_text(&answers, values, answered_rows) {
         Inference::Text
@@ -394,6 +397,50 @@ fn inseparable_pairs<'v>(cells: impl Iterator<Item = Vec<&'v str>>) -> HashSet<(
         .collect()
 }
 
+/// An address (e-mail, IP), a phone number or a place to within metres: answers that
+/// point at one person.
+pub(crate) fn looks_identifying(value: &str) -> bool {
+    looks_like_address(value) || looks_like_phone(value) || looks_like_coordinates(value)
+}
+
+/// A phone number as people write one: `+44 20 7946 0958`, `(555) 010-0199`,
+/// `555-010-0123`. Seven to fifteen digits (E.164's most), only `+ ( ) - . space`
+/// besides, and either a leading `+` or `(` or at least three groups of digits: a
+/// bare run of digits is a number, and `2019-2020` is a range of years.
+fn looks_like_phone(value: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let groups = value
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .count();
+    (7..=15).contains(&digits)
+        && value.bytes().all(|b| b.is_ascii_digit() || b"+()-. ".contains(&b))
+        && (value.starts_with(['+', '(']) || (groups >= 3 && value.starts_with(|c: char| c.is_ascii_digit())))
+        && !value.contains("..")
+}
+
+/// A latitude and longitude in one cell, as Kobo's geopoint (`47.6062 -122.3321 0 5`)
+/// or a spreadsheet's `47.6062, -122.3321`: two to four numbers, the first two with
+/// at least four decimals (about 10 m) and within ±90 and ±180.
+fn looks_like_coordinates(value: &str) -> bool {
+    let parts: Vec<&str> = value.split([',', ' ']).filter(|p| !p.is_empty()).collect();
+    if !(2..=4).contains(&parts.len()) {
+        return false;
+    }
+    let precise = |p: &str| p.split_once('.').is_some_and(|(_, frac)| frac.len() >= 4);
+    let number = |p: &str| p.parse::<f64>().ok().filter(|x| x.is_finite());
+    match (number(parts[0]), number(parts[1])) {
+        (Some(lat), Some(lon)) => {
+            lat.abs() <= 90.0
+                && lon.abs() <= 180.0
+                && precise(parts[0])
+                && precise(parts[1])
+                && parts[2..].iter().all(|p| number(p).is_some())
+        }
+        _ => false,
+    }
+}
+
 fn looks_like_address(value: &str) -> bool {
     let is_email = value
         .split_once('@')
@@ -553,7 +600,7 @@ fn encode_text_store(store: TextStore) -> Result<(QuestionKind, Column), LoadErr
     }
     let kind = if undeclined().next().is_some() && undeclined().all(scales::is_datetime) {
         QuestionKind::Datetime
-    } else if undeclined().next().is_some() && undeclined().all(looks_like_address) {
+    } else if undeclined().next().is_some() && undeclined().all(looks_identifying) {
         QuestionKind::Identifier
     } else {
         QuestionKind::Text

@@ -138,6 +138,10 @@ pub struct Loaded {
     pub layout: &'static str,
     /// Blank lines skipped (also reported in a warning).
     pub blank_lines: u64,
+    /// One per question: whether it identifies respondents (e-mail or IP addresses,
+    /// names, locations, phone numbers, response ids), by its header or its answers.
+    /// Such questions are identifiers, never charted, and named in a warning.
+    pub identifying: Vec<bool>,
 }
 
 /// Input that cannot be read as a survey table. `Display` says where and what to do.
@@ -229,7 +233,7 @@ impl fmt::Display for LoadError {
             LoadError::FieldTooLong { line, field, cap } => write!(
                 f,
                 "line {line}, field {field}: the field is longer than {cap} bytes, the most this loader accepts; \
-                 a quote is probably not closed where it should be"
+                 check that its quotes are closed and the delimiter is right, or shorten the answer"
             ),
             LoadError::TooManyCells { line, cap } => write!(
                 f,
@@ -281,6 +285,174 @@ impl FieldSink for ColumnsSink<'_> {
     }
 }
 
+/// An empty or repeated header gets a made-up id (`column_3`, `lang (2)`); the user
+/// should know which name to look for.
+fn note_renamed_headers(raw: &[String], header: &header::Header, line: u64, warnings: &mut Warnings) {
+    for (col_idx, (raw, column)) in raw.iter().zip(&header.columns).enumerate() {
+        let raw = raw.trim();
+        if raw == column.id {
+            continue;
+        }
+        let message = if raw.is_empty() {
+            format!("column {} has no header; it is called {:?}", col_idx + 1, column.id)
+        } else {
+            format!(
+                "column {} repeats the header {raw:?}; it is called {:?}",
+                col_idx + 1,
+                column.id
+            )
+        };
+        warnings.push(line, message);
+    }
+}
+
+/// Characters that change how text looks without being seen: zero-width spaces and
+/// joiners of words, a byte-order mark inside the text, and the bidirectional
+/// embeddings, overrides and isolates that can make one label read as another.
+/// Zero-width (non-)joiners and direction marks are left out: Persian, Indic scripts
+/// and emoji need them.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Answers are kept as written, so two that look the same on screen may be counted
+/// apart; a warning per question says so.
+fn note_invisible_characters(questions: &[crate::dataset::Question], line: u64, warnings: &mut Warnings) {
+    use crate::dataset::Column;
+    for q in questions {
+        let labels: &[String] = match &q.column {
+            Column::Categorical(c) => c.levels(),
+            Column::Multi(m) => m.options(),
+            _ => &[],
+        };
+        let found = std::iter::once(q.id.as_str())
+            .chain(std::iter::once(q.text.as_str()))
+            .chain(labels.iter().map(String::as_str))
+            .find_map(|label| label.chars().find(|&c| is_invisible(c)));
+        if let Some(c) = found {
+            warnings.push(
+                line,
+                format!(
+                    "question {:?} holds invisible or direction-changing characters (such as U+{:04X}); they are \
+                     kept as written, so answers that look alike may be counted apart",
+                    q.id, c as u32
+                ),
+            );
+        }
+    }
+}
+
+/// Whether a question identifies respondents, and who said so.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Identifying {
+    No,
+    /// The codebook names it an identifier: its author knows, so no warning.
+    Declared,
+    /// Its header (`IPAddress`, `RecipientEmail`, `LocationLatitude`, `Name`,
+    /// `ResponseId`…) or its answers (e-mail and IP addresses, phone numbers,
+    /// coordinates, under a header that names no platform role) say so.
+    Guessed,
+}
+
+/// Which questions identify respondents. A codebook decides for the columns it names
+/// (`identifier` is, `metadata` is bookkeeping and is not); a codebook that gives such
+/// a column a chartable kind is followed.
+fn identifying_questions(
+    questions: &[crate::dataset::Question],
+    header: &header::Header,
+    codebook: Option<&Codebook>,
+) -> Vec<Identifying> {
+    use crate::codebook::Kind;
+    use crate::dataset::QuestionKind;
+    let roles: std::collections::HashMap<&str, Option<header::Role>> =
+        header.columns.iter().map(|c| (c.id.as_str(), c.role)).collect();
+    questions
+        .iter()
+        .map(|q| {
+            if q.kind != QuestionKind::Identifier {
+                return Identifying::No;
+            }
+            let declared = codebook.and_then(|cb| cb.position(&q.id).map(|pos| cb.questions[pos].kind));
+            let guessed = match roles.get(q.id.as_str()).copied().flatten() {
+                Some(role) => role == header::Role::Identifying,
+                None => true,
+            };
+            match declared {
+                Some(Kind::Identifier) => Identifying::Declared,
+                Some(_) => Identifying::No,
+                None if guessed => Identifying::Guessed,
+                None => Identifying::No,
+            }
+        })
+        .collect()
+}
+
+/// A column the layout marks as typed-in text (Qualtrics' `_TEXT`, SurveyMonkey's
+/// "Open-Ended Response") skips inference; when every answer in it is an e-mail or IP
+/// address, a phone number or coordinates, it is an identifier all the same. A
+/// codebook that names the column is followed.
+fn identify_free_text(
+    questions: &mut [crate::dataset::Question],
+    header: &header::Header,
+    codebook: Option<&Codebook>,
+) {
+    use crate::dataset::{Column, QuestionKind};
+    let plain: std::collections::HashSet<&str> = header
+        .columns
+        .iter()
+        .filter(|c| c.role.is_none())
+        .map(|c| c.id.as_str())
+        .collect();
+    for q in questions.iter_mut() {
+        let Column::Text(text) = &q.column else { continue };
+        if q.kind != QuestionKind::Text
+            || !plain.contains(q.id.as_str())
+            || codebook.is_some_and(|cb| cb.position(&q.id).is_some())
+        {
+            continue;
+        }
+        let mut answers = (0..text.len())
+            .map(|r| text.get(r).trim())
+            .filter(|v| !v.is_empty())
+            .peekable();
+        if answers.peek().is_some() && answers.all(infer::looks_identifying) {
+            q.kind = QuestionKind::Identifier;
+        }
+    }
+}
+
+/// One warning naming every guessed identifying column.
+fn note_identifying(
+    questions: &[crate::dataset::Question],
+    identifying: &[Identifying],
+    line: u64,
+    warnings: &mut Warnings,
+) {
+    let names: Vec<String> = questions
+        .iter()
+        .zip(identifying)
+        .filter(|(_, &how)| how == Identifying::Guessed)
+        .map(|(q, _)| format!("{:?}", q.id))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    warnings.push(
+        line,
+        format!(
+            "{} {} respondents (e-mail or IP addresses, names, locations, phone numbers or ids); {} kept \
+             but never charted or tabulated, and best removed before the file is shared",
+            if names.len() == 1 {
+                format!("column {}", names[0])
+            } else {
+                format!("columns {}", names.join(", "))
+            },
+            if names.len() == 1 { "identifies" } else { "identify" },
+            if names.len() == 1 { "it is" } else { "they are" },
+        ),
+    );
+}
+
 /// Reads a delimited survey export.
 pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let caps = &opts.caps;
@@ -306,6 +478,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
 
     // Look ahead at the first records to decide the header layout, then read again.
     let start = records.mark();
+    let header_line = records.line();
     let mut first = Vec::new();
     let mut ignored = Warnings::new(0);
     for _ in 0..LOOKAHEAD_RECORDS {
@@ -325,6 +498,9 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         });
     }
     let header = header::read_header(&first);
+    if header.layout != "surveymonkey" {
+        note_renamed_headers(&first[0], &header, header_line, &mut warnings);
+    }
     drop(first);
     records.reset(start);
     for _ in 0..header.rows {
@@ -421,6 +597,11 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
             &mut warnings,
         )?,
     };
+    note_invisible_characters(&questions, header.rows as u64, &mut warnings);
+    let mut questions = questions;
+    identify_free_text(&mut questions, &header, opts.codebook.as_ref());
+    let identifying = identifying_questions(&questions, &header, opts.codebook.as_ref());
+    note_identifying(&questions, &identifying, header_line, &mut warnings);
     let blank_lines = records.blank_lines;
     Ok(Loaded {
         dataset: Dataset::new(n_rows, questions)?,
@@ -430,6 +611,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, LoadError> {
         header_rows: header.rows,
         layout: header.layout,
         blank_lines,
+        identifying: identifying.iter().map(|&how| how != Identifying::No).collect(),
     })
 }
 

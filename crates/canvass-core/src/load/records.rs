@@ -321,12 +321,19 @@ impl<'t> Records<'t> {
         }
         let has_trailing = trailing_end > after;
         if has_trailing {
+            // `\"` is how some tools escape a quote; in CSV it ends the field.
+            let backslash = content_end > content_start && bytes[content_end - 1] == b'\\';
             warnings.push(
                 self.line,
                 format!(
                     "field {} has text after its closing quote; it was kept. Quote the whole field, \
-                     doubling any quote inside it",
-                    field_idx + 1
+                     doubling any quote inside it{}",
+                    field_idx + 1,
+                    if backslash {
+                        " (a backslash before a quote does not escape it in CSV: write \"\" instead of \\\")"
+                    } else {
+                        ""
+                    }
                 ),
             );
             if trailing_end - content_start > self.max_field_bytes {

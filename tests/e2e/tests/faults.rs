@@ -1,0 +1,231 @@
+//! What the page does when its own downloads go wrong, and when a visitor's file
+//! does: a clear sentence on the page, never a partial table or chart shown as if
+//! complete, and the open survey kept when a file of the visitor's fails.
+//!
+//! The faults come from the test server (`xtask::server::start_with_faults`): a 404,
+//! a body cut short, a damaged byte (so the manifest's sha256 no longer matches) and a
+//! wrong `Content-Type` for the wasm.
+
+use canvass_e2e::server::{self, Fault};
+use canvass_e2e::Browser;
+use std::collections::HashMap;
+
+/// Cards, table rows and the header line the page shows.
+async fn shown(browser: &Browser) -> (u64, u64, String) {
+    let v = browser
+        .eval(
+            "return [document.querySelectorAll('.card').length,
+                     document.querySelectorAll('table tbody tr').length,
+                     document.getElementById('dataset').textContent];",
+        )
+        .await;
+    (
+        v[0].as_u64().unwrap(),
+        v[1].as_u64().unwrap(),
+        v[2].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_failed_download_is_an_error_and_shows_nothing() {
+    // The sample's file has 321 bytes (its manifest says so).
+    let cases: [(&str, &str, Fault, &[&str]); 7] = [
+        (
+            "sample@1",
+            "/data/sample/tools-survey.csv",
+            Fault::NotFound,
+            &["tools-survey.csv", "answered 404"],
+        ),
+        (
+            "sample@1",
+            "/data/sample/tools-survey.csv",
+            Fault::Truncate(200),
+            &["tools-survey.csv arrived with 200 of its 321 bytes", "cut short"],
+        ),
+        (
+            "sample@1",
+            "/data/sample/tools-survey.csv",
+            Fault::Corrupt(100),
+            &["tools-survey.csv does not match the checksum in its manifest"],
+        ),
+        (
+            "sample@1",
+            "/data/sample/manifest.json",
+            Fault::NotFound,
+            &["manifest.json", "answered 404"],
+        ),
+        (
+            "numpy-2020",
+            "/data/numpy-2020/responses.tsv",
+            Fault::Corrupt(400_000),
+            &["responses.tsv does not match the checksum in its manifest"],
+        ),
+        (
+            "sample@1",
+            "/pkg/canvass_web_bg.wasm",
+            Fault::NotFound,
+            &["could not be started", "404"],
+        ),
+        (
+            "sample@1",
+            "/pkg/canvass_web_bg.wasm",
+            Fault::Corrupt(0),
+            &["could not be started"],
+        ),
+    ];
+    let browser = Browser::launch().await;
+    for (dataset, path, fault, sentences) in cases {
+        let what = format!("{path} {fault:?}");
+        let serving =
+            server::start_with_faults(xtask::root().join("www"), 0, HashMap::from([(path.to_string(), fault)]))
+                .expect("serve www/");
+        browser
+            .client
+            .goto(&format!("{}#d={dataset}", serving.url()))
+            .await
+            .unwrap();
+        assert_eq!(browser.settled_state(30).await, "error", "{what}");
+        let messages = browser.messages().await;
+        for sentence in sentences {
+            assert!(messages.contains(sentence), "{what}: {messages:?} lacks {sentence:?}");
+        }
+        // Whatever did arrive is not shown: no card, no table row, no respondents.
+        assert_eq!(
+            shown(&browser).await,
+            (0, 0, "The survey could not be shown.".to_string()),
+            "{what}"
+        );
+        browser.log("browser").await;
+        browser.log("performance").await;
+    }
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn wasm_with_the_wrong_type_still_runs_completely() {
+    // wasm-bindgen's loader falls back from streaming compilation to compiling the
+    // bytes when the type is wrong, and says so on the console; the bytes are intact,
+    // so the page is complete, not partial.
+    let serving = server::start_with_faults(
+        xtask::root().join("www"),
+        0,
+        HashMap::from([(
+            "/pkg/canvass_web_bg.wasm".to_string(),
+            Fault::ContentType("application/octet-stream"),
+        )]),
+    )
+    .expect("serve www/");
+    let browser = Browser::launch().await;
+    browser
+        .client
+        .goto(&format!("{}#d=sample@1", serving.url()))
+        .await
+        .unwrap();
+    assert_eq!(browser.settled_state(30).await, "ready", "{}", browser.messages().await);
+    browser
+        .eval("document.querySelectorAll('.card').forEach(c => c.scrollIntoView()); return true;")
+        .await;
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.card')].every(c => c.dataset.drawn === '1');",
+            10,
+        )
+        .await;
+    let (cards, _, header) = shown(&browser).await;
+    assert_eq!(cards, 3);
+    assert!(header.contains("12 respondents"), "{header}");
+    let console = browser.log("browser").await;
+    assert!(
+        console
+            .iter()
+            .any(|e| e["message"].as_str().is_some_and(|m| m.contains("application/wasm"))),
+        "the fallback was not reported: {console:#?}"
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// A survey export large enough that loading it takes a while: `rows` rows of ten
+/// columns.
+fn large_file(rows: usize) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("canvass-e2e-large-{}-{rows}.csv", std::process::id()));
+    let mut text = String::from("q1,q2,q3,q4,q5,q6,q7,q8,q9,note\n");
+    for i in 0..rows {
+        text += &format!(
+            "Yes,No,Daily,Weekly,Python,Rust,1-2 years,Agree,{},free text answer {i}\n",
+            i % 90
+        );
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_failed_or_cancelled_file_keeps_the_open_survey_and_the_next_one_loads() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser
+        .client
+        .goto(&format!("{}#d=sample@1", serving.url()))
+        .await
+        .unwrap();
+    assert_eq!(browser.settled_state(30).await, "ready");
+    browser.eval("window.notReloaded = true; return true;").await;
+    let sample = shown(&browser).await;
+    assert_eq!(sample.0, 3);
+
+    // A broken file: its error, with line and field, and the sample stays.
+    let data = xtask::root().join("tests/data");
+    browser.choose_file(&data.join("fail-unterminated-quote.csv")).await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('line 2, field 2');",
+            20,
+        )
+        .await;
+    let messages = browser.messages().await;
+    assert!(
+        messages.starts_with("fail-unterminated-quote.csv: line 2, field 2: a quote opens here"),
+        "{messages}"
+    );
+    assert!(
+        messages.ends_with("The survey you had open is still here."),
+        "{messages}"
+    );
+    assert_eq!(shown(&browser).await, sample);
+
+    // A large file, cancelled while it loads: the sample stays.
+    let large = large_file(1_500_000);
+    browser.choose_file(&large).await;
+    browser
+        .wait_until("return !document.getElementById('load-status').hidden;", 20)
+        .await;
+    browser
+        .eval("document.getElementById('load-cancel').click(); return true;")
+        .await;
+    let messages = browser.messages().await;
+    assert_eq!(
+        messages,
+        "Loading was cancelled. The survey you had open is still here."
+    );
+    assert!(browser
+        .eval("return document.getElementById('load-status').hidden;")
+        .await
+        .as_bool()
+        .unwrap());
+    // Had the cancelled load gone on, its survey would replace the sample by now.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(shown(&browser).await, sample);
+    let _ = std::fs::remove_file(&large);
+
+    // The next file loads, in the same page.
+    browser.choose_file(&data.join("layout-google-forms.csv")).await;
+    browser
+        .wait_until(
+            "return document.getElementById('dataset').textContent.startsWith('layout-google-forms.csv');",
+            20,
+        )
+        .await;
+    assert_eq!(browser.eval("return window.notReloaded === true;").await, true);
+    assert_eq!(browser.settled_state(5).await, "ready");
+    browser.client.clone().close().await.unwrap();
+}
