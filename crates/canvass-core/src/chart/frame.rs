@@ -85,6 +85,7 @@ pub(crate) fn text(
         h_align: h,
         v_align: v,
         role,
+        vertical: false,
     }
 }
 

@@ -57,6 +57,8 @@ pub enum TextRole {
     Footnote,
     /// The "synthetic data" mark.
     Badge,
+    /// A sentence in place of data, such as why a chart is empty.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,6 +72,9 @@ pub struct TextGeom {
     pub h_align: HAlign,
     pub v_align: VAlign,
     pub role: TextRole,
+    /// Turned a quarter to the left, reading upwards: aligned as if horizontal, then
+    /// rotated about `(x_px, y_px)`. Column headers too long for their column use it.
+    pub vertical: bool,
 }
 
 impl TextGeom {
@@ -81,17 +86,24 @@ impl TextGeom {
             text_width_px(&self.text, self.size_px)
         };
         let h = self.size_px * 1.15;
-        let x0 = match self.h_align {
-            HAlign::Left => self.x_px as f64,
-            HAlign::Center => self.x_px as f64 - w / 2.0,
-            HAlign::Right => self.x_px as f64 - w,
+        // Offsets from the anchor along and across the text's own direction.
+        let along = match self.h_align {
+            HAlign::Left => 0.0,
+            HAlign::Center => -w / 2.0,
+            HAlign::Right => -w,
         };
-        let y0 = match self.v_align {
-            VAlign::Top => self.y_px as f64,
-            VAlign::Middle => self.y_px as f64 - h / 2.0,
-            VAlign::Bottom => self.y_px as f64 - h,
+        let across = match self.v_align {
+            VAlign::Top => 0.0,
+            VAlign::Middle => -h / 2.0,
+            VAlign::Bottom => -h,
         };
-        (x0, y0, x0 + w, y0 + h)
+        let (x, y) = (self.x_px as f64, self.y_px as f64);
+        if self.vertical {
+            // A quarter turn left maps the text's (along, across) to (across, −along).
+            (x + across, y - along - w, x + across + h, y - along)
+        } else {
+            (x + along, y + across, x + along + w, y + across + h)
+        }
     }
 }
 

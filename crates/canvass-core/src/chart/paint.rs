@@ -6,7 +6,7 @@ use super::style::{ChartStyle, Rgb};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontStyle;
+use plotters::style::{FontStyle, FontTransform};
 
 fn colour(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
@@ -71,9 +71,12 @@ pub fn paint<DB: DrawingBackend>(
         );
         let font_style = if t.bold { FontStyle::Bold } else { FontStyle::Normal };
         let ink = colour(t.colour);
-        let text_style = TextStyle::from((style.font_family, t.size_px * factor, font_style).into_font())
+        let mut text_style = TextStyle::from((style.font_family, t.size_px * factor, font_style).into_font())
             .color(&ink)
             .pos(pos);
+        if t.vertical {
+            text_style = text_style.transform(FontTransform::Rotate270);
+        }
         area.draw(&Text::new(t.text.clone(), (t.x_px, t.y_px), text_style))?;
     }
     area.present()?;
