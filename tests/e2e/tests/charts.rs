@@ -50,9 +50,10 @@ async fn draw_every_card(browser: &Browser) -> Vec<String> {
 
 /// Checks, in the page, one canvas against the table beside it and returns what does
 /// not agree. `table` is the canvas's own table; `crosstab` says whether the table is a
-/// crosstab (answers down, groups across) rather than one row per answer.
+/// crosstab (answers down, groups across) rather than one row per answer, and
+/// `transposed` whether the chart draws it the other way round (row percents).
 const CHECK_CANVAS: &str = r#"
-const [canvas, table, crosstab] = arguments;
+const [canvas, table, crosstab, transposed] = arguments;
 const problems = [];
 const name = canvas.closest('[data-id]')?.dataset.id || canvas.id;
 if (canvas.getAttribute('role') !== 'img') problems.push(`${name}: role is not img`);
@@ -77,7 +78,8 @@ const consider = (text, value) => {
 if (crosstab) {
   const cols = [...table.tHead.rows[0].cells].slice(1, -1).map((c) => c.textContent);
   for (const bar of layout.bars) {
-    const cell = rows[bar.category] && rows[bar.category][bar.series + 1];
+    const [r, c] = transposed ? [bar.series, bar.category] : [bar.category, bar.series];
+    const cell = rows[r] && rows[r][c + 1];
     if (cell === undefined) { problems.push(`${name}: no cell for ${bar.label} / ${bar.series}`); continue; }
     const shown = strip(cell);
     const drawn = strip(bar.value_label);
@@ -89,7 +91,8 @@ if (crosstab) {
   }
   rows.forEach((r, i) => r.slice(1, -1).forEach((cell, c) => {
     const shown = strip(cell);
-    if (shown !== '–') consider(`${r[0]} among ${cols[c]} ${shown}`, parseFloat(shown));
+    const words = transposed ? `${cols[c]} among ${r[0]}` : `${r[0]} among ${cols[c]}`;
+    if (shown !== '–') consider(`${words} ${shown}`, parseFloat(shown));
   }));
 } else if (layout.kind === 'bar') {
   for (const bar of layout.bars) {
@@ -127,13 +130,14 @@ if (!largest) {
 return { problems, kind: layout.kind, bars: layout.bars.length };
 "#;
 
-async fn check_canvas(browser: &Browser, canvas_css: &str, table_css: &str, crosstab: bool) -> Value {
+async fn check_canvas(browser: &Browser, canvas_css: &str, table_css: &str, crosstab: bool, transposed: bool) -> Value {
     let canvas = browser.client.find(Locator::Css(canvas_css)).await.unwrap();
     let table = browser.client.find(Locator::Css(table_css)).await.unwrap();
     let args = vec![
         serde_json::to_value(canvas).unwrap(),
         serde_json::to_value(table).unwrap(),
         Value::Bool(crosstab),
+        Value::Bool(transposed),
     ];
     browser.client.execute(CHECK_CANVAS, args).await.unwrap()
 }
@@ -146,7 +150,14 @@ async fn every_canvas_is_described_and_has_a_table_with_its_numbers() {
     let mut kinds = std::collections::BTreeSet::new();
     for id in draw_every_card(&browser).await {
         let card = format!(".card[data-id='{id}']");
-        let result = check_canvas(&browser, &format!("{card} canvas"), &format!("{card} table"), false).await;
+        let result = check_canvas(
+            &browser,
+            &format!("{card} canvas"),
+            &format!("{card} table"),
+            false,
+            false,
+        )
+        .await;
         assert_eq!(result["problems"], Value::Array(vec![]), "{id}");
         kinds.insert(result["kind"].as_str().unwrap().to_string());
     }
@@ -160,9 +171,18 @@ async fn every_canvas_is_described_and_has_a_table_with_its_numbers() {
     // One question, and one question by another in each percent mode and chart kind.
     let base = format!("{}#view=question&q=demographics.components", serving.url());
     open(&browser, &base).await;
-    let result = check_canvas(&browser, "#chart", "#chart-table", false).await;
+    let result = check_canvas(&browser, "#chart", "#chart-table", false, false).await;
     assert_eq!(result["problems"], Value::Array(vec![]), "question view");
-    for (pct, kind) in [("col", "grouped"), ("col", "heatmap"), ("col", ""), ("col", "stacked")] {
+    // Every kind draws the table's percents (stacked bars label each segment with its
+    // cell's percent); row percents are drawn with the table's rows as groups.
+    for (pct, kind) in [
+        ("col", "grouped"),
+        ("col", "heatmap"),
+        ("col", ""),
+        ("col", "stacked"),
+        ("row", "grouped"),
+        ("row", "heatmap"),
+    ] {
         let mut url = format!("{base}&by=demographics.role&pct={pct}");
         if !kind.is_empty() {
             url.push_str(&format!("&kind={kind}"));
@@ -175,16 +195,7 @@ async fn every_canvas_is_described_and_has_a_table_with_its_numbers() {
                 15,
             )
             .await;
-        let result = check_canvas(&browser, "#chart", "#chart-table", kind != "stacked").await;
-        if kind == "stacked" {
-            // Stacked bars draw shares of each group's shown cells, not the table's
-            // percents; only the description and role are checked.
-            let label = browser
-                .eval("return document.getElementById('chart').getAttribute('aria-label');")
-                .await;
-            assert!(label.as_str().unwrap().contains("Largest: "), "{label}");
-            continue;
-        }
+        let result = check_canvas(&browser, "#chart", "#chart-table", true, pct == "row").await;
         assert_eq!(result["problems"], Value::Array(vec![]), "{url}");
         assert!(result["bars"].as_u64().unwrap() > 10, "{url}: {result}");
     }
