@@ -1,6 +1,10 @@
 //! Crosstabs as bars: side by side (one colour per column group) and 100% stacked
 //! (one bar per column group, one colour per answer).
 //!
+//! Stacked bars colour their answers from the same palette; past seven answers the
+//! colours come round again hatched (rising, then falling, then crossed lines), so each
+//! answer keeps a colour-and-pattern of its own in the segments and the legend alike.
+//!
 //! Grouped bars draw each shown percent's 95% interval as a whisker when the table
 //! carries intervals; a withheld cell has neither bar nor whisker. Colour names the
 //! group only while the Okabe–Ito palette lasts (seven colours): with more groups a
@@ -13,7 +17,7 @@
 
 use super::bars::SIGNIFICANT_NOTE;
 use super::frame::{frame, text, LegendItem, Metrics};
-use super::geom::{BarGeom, ChartLayout, HAlign, LineGeom, TextRole, VAlign};
+use super::geom::{BarGeom, ChartLayout, HAlign, LineGeom, Pattern, TextRole, VAlign};
 use super::input::{value_at, Footnote, GroupedTable};
 use super::rows::{h_axis, lay_rows};
 use super::style::{ChartStyle, Rgb, OKABE_ITO};
@@ -193,7 +197,7 @@ pub fn grouped_layout(
             .col_labels
             .iter()
             .enumerate()
-            .map(|(c, l)| LegendItem::Swatch(group_label(table, c, l), fill_of(c)))
+            .map(|(c, l)| LegendItem::Swatch(group_label(table, c, l), fill_of(c), Pattern::Solid))
             .collect()
     };
     if any_significant(table) {
@@ -265,6 +269,7 @@ pub fn grouped_layout(
                 w_px: w_bar as i32,
                 h_px: h_px as i32,
                 fill: fill_of(col),
+                pattern: super::geom::Pattern::Solid,
                 category: row,
                 series: col,
             });
@@ -364,7 +369,7 @@ pub fn stacked_layout(
         .row_labels
         .iter()
         .enumerate()
-        .map(|(r, l)| LegendItem::Swatch(l.clone(), style.series(r)))
+        .map(|(r, l)| LegendItem::Swatch(l.clone(), style.series(r), style.series_pattern(r)))
         .collect();
     if any_significant(table) {
         legend.push(LegendItem::Note(SIGNIFICANT_NOTE.to_string()));
@@ -419,6 +424,7 @@ pub fn stacked_layout(
                 w_px: (x_end_px - x_px) as i32,
                 h_px: bar_h as i32,
                 fill,
+                pattern: style.series_pattern(row),
                 category: row,
                 series: col,
             });

@@ -202,6 +202,7 @@ pub fn heatmap_layout(
                 w_px: (cx1 - cx0 - 1.0).max(1.0) as i32,
                 h_px: (cy1 - cy0 - 1.0).max(1.0) as i32,
                 fill,
+                pattern: super::geom::Pattern::Solid,
                 category: r,
                 series: c,
             });
@@ -236,6 +237,7 @@ pub fn heatmap_layout(
             h_px: scale_h as i32,
             fill: Some(sequential((i as f64 + 0.5) / steps as f64, style.dark)),
             stroke: None,
+            pattern: super::geom::Pattern::Solid,
         });
     }
     for (v, align, x) in [(0.0, HAlign::Left, x0), (hi, HAlign::Right, x0 + strip_w)] {

@@ -1012,3 +1012,77 @@ fn chart_text_colours_reach_wcag_aa_on_their_background() {
         assert!(contrast(style.text, style.background) >= 3.0);
     }
 }
+
+#[test]
+fn seven_series_get_seven_colours_in_both_themes() {
+    for style in [ChartStyle::default(), ChartStyle::default().dark()] {
+        let colours: std::collections::HashSet<Rgb> = (0..7).map(|i| style.series(i)).collect();
+        assert_eq!(colours.len(), 7, "dark={}", style.dark);
+        assert_eq!(style.series(0), style.bar);
+        // The eighth comes round again, hatched.
+        assert_eq!(style.series(7), style.series(0));
+        assert_eq!(style.series_pattern(7), geom::Pattern::Rising);
+    }
+}
+
+#[test]
+fn stacked_answers_past_the_palette_are_hatched_apart() {
+    // Sixteen answers in three groups: colours repeat after seven, so the second pass
+    // is hatched rising, the third (answers 14 and 15) falling.
+    let n = 16;
+    let table = GroupedTable {
+        title: "Which country do you live in?".into(),
+        row_labels: (0..n).map(|i| format!("Answer {i}")).collect(),
+        col_labels: vec!["A".into(), "B".into(), "C".into()],
+        cells: (0..n).map(|_| vec![Some(100.0 / n as f64); 3]).collect(),
+        ..GroupedTable::default()
+    };
+    let chart = Chart::Stacked(table);
+    let style = ChartStyle::default();
+    let l = lay(
+        &chart,
+        &Footnote::default(),
+        900,
+        preferred_height_px(&chart, 900, &style),
+    );
+    assert_tidy("stacked 16", &l);
+    let looks: std::collections::HashSet<(Rgb, geom::Pattern)> = l.bars.iter().map(|b| (b.fill, b.pattern)).collect();
+    assert_eq!(looks.len(), n, "every answer looks different");
+    for bar in &l.bars {
+        let expected = match bar.category {
+            0..=6 => geom::Pattern::Solid,
+            7..=13 => geom::Pattern::Rising,
+            _ => geom::Pattern::Falling,
+        };
+        assert_eq!(bar.pattern, expected, "{bar:?}");
+    }
+    // The legend's swatches, in answer order, look like the answers' segments.
+    let swatches: Vec<(Rgb, geom::Pattern)> = l.boxes.iter().filter_map(|b| b.fill.map(|f| (f, b.pattern))).collect();
+    let first_group: Vec<(Rgb, geom::Pattern)> = l
+        .bars
+        .iter()
+        .filter(|b| b.series == 0)
+        .map(|b| (b.fill, b.pattern))
+        .collect();
+    assert_eq!(swatches, first_group);
+}
+
+#[test]
+fn hatch_lines_stay_inside_their_rectangle_at_their_spacing() {
+    use geom::Pattern;
+    assert!(Pattern::Solid.segments(0, 0, 30, 20, 6).is_empty());
+    // Rising lines x + y = 3, 9, 15, …, 45 in a 30 × 20 box: eight lines, by hand.
+    let rising = Pattern::Rising.segments(0, 0, 30, 20, 6);
+    assert_eq!(rising.len(), 8);
+    assert_eq!(rising[0], [(0, 3), (3, 0)]);
+    // The last, x + y = 45, enters at the bottom edge (x = 45 − 20) and leaves at the right.
+    assert_eq!(rising[7], [(25, 20), (30, 15)]);
+    for [a, b] in Pattern::Crossed.segments(10, 5, 40, 25, 6) {
+        for (x, y) in [a, b] {
+            assert!((10..=40).contains(&x) && (5..=25).contains(&y), "{a:?} {b:?}");
+        }
+        assert_eq!((b.0 - a.0).abs(), (b.1 - a.1).abs(), "45° lines");
+    }
+    assert_eq!(Pattern::Crossed.segments(0, 0, 30, 20, 6).len(), 16);
+    assert!(Pattern::Rising.segments(5, 5, 5, 9, 6).is_empty());
+}
