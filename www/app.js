@@ -22,7 +22,7 @@ const app = {
   observer: null,
   cardsDrawn: 0,
   cardsTotal: 0,
-  cardsFilterKey: "", // the filters the overview's cards were drawn with
+  cardsKey: "", // the filters and intervals setting the overview's cards were drawn with
   drawToken: 0, // the latest question-view request; older answers are dropped
   lastGoodHash: null, // the last view drawn without error, restored after a refusal
   current: null, // the question view on screen: { chartJson, spec, name }
@@ -176,8 +176,65 @@ function paint(canvas, chartJson, description, minCssHeight) {
   canvas.setAttribute("aria-label", `${description} The table below has the numbers.`);
 }
 
-function describeFreqChart(freq) {
-  return `Bar chart of answers to: ${isolate(freq.text)}. ${describeBase(freq)}.`;
+const KIND_NAMES = { Bars: "Bar chart", Histogram: "Histogram", Rank: "Ranking chart", Diverging: "Diverging bar chart" };
+
+/// A sentence of `text`, without doubling the question's own mark.
+const sentence = (text) => (/[.?!:]$/.test(text) ? text : `${text}.`);
+
+function describeFreqChart(freq, input) {
+  const kind = KIND_NAMES[Object.keys(input.chart)[0]] || "Chart";
+  return `${kind} of answers to: ${isolate(sentence(freq.text))} ${describeBase(freq)}. ${describeLargest(input)}`;
+}
+
+const pct1 = (v) => `${v.toFixed(1)}%`;
+
+/// The largest values a chart shows, in words, for its text alternative: the three
+/// longest bars, the fullest cells of a crosstab, the highest bin, the top-ranked item.
+/// Withheld values are not mentioned; a chart with none left says so.
+function describeLargest(input) {
+  const [kind, chart] = Object.entries(input.chart)[0];
+  const top = (entries, words) => {
+    const shown = entries.filter((e) => e.value !== null && e.value !== undefined && Number.isFinite(e.value));
+    if (!shown.length) return "Every value is withheld or empty.";
+    shown.sort((a, b) => b.value - a.value);
+    return `${words}: ${shown.slice(0, 3).map((e) => `${isolate(e.label)} ${e.text(e.value)}`).join("; ")}.`;
+  };
+  if (kind === "Bars") {
+    const text = chart.unit === "Count" ? (v) => fmtCount(v) : chart.unit === "Score" ? (v) => v.toFixed(1) : pct1;
+    return top(chart.categories.map((label, i) => ({ label, value: chart.values[i], text })), "Largest");
+  }
+  if (kind === "Rank") {
+    return top(chart.items.map((label, i) => ({ label, value: chart.borda[i], text: (v) => `(mean score ${v.toFixed(1)})` })), "Ranked highest");
+  }
+  if (kind === "Histogram") {
+    const bins = chart.counts.map((value, i) => ({ label: `${chart.edges[i]}–${chart.edges[i + 1]}`, value, text: (v) => `(${fmtCount(v)} respondents)` }));
+    return top(bins, "Most common");
+  }
+  if (kind === "Diverging") {
+    const cells = chart.items.flatMap((item, r) =>
+      chart.levels.map((level, c) => ({ label: `${item}: ${level}`, value: (chart.cells[r] || [])[c], text: pct1 })),
+    );
+    return top(cells, "Largest");
+  }
+  if (!chart.cells.some((row) => row.some((v) => v !== null))) {
+    return chart.k > 0 ? `All counts withheld (fewer than ${chart.k} respondents).` : "No answers to show.";
+  }
+  const cells = chart.row_labels.flatMap((row, r) =>
+    chart.col_labels.map((col, c) => ({ label: `${row} among ${col}`, value: (chart.cells[r] || [])[c], text: pct1 })),
+  );
+  return top(cells, "Largest");
+}
+
+/// Drops the chart's intervals unless the page's intervals toggle is on, so the toggle
+/// governs every chart alike: the cards, the question and the crosstab.
+function applyIntervals(input) {
+  if (app.state.intervals) return;
+  for (const chart of Object.values(input.chart)) if (Array.isArray(chart.intervals)) chart.intervals = [];
+}
+
+/// What the overview's cards depend on besides their questions.
+function cardsKey(state = app.state) {
+  return JSON.stringify([state.filters, Boolean(state.intervals)]);
 }
 
 function questionIndex(id) {
@@ -246,18 +303,19 @@ async function drawCard(card) {
   if (card.dataset.drawn) return;
   card.dataset.drawn = "pending";
   const index = Number(card.dataset.index);
-  const filterKey = app.cardsFilterKey;
+  const filterKey = app.cardsKey;
   try {
     const answer = JSON.parse(
       // A card's footnote stays short: the page's header names the release.
       await app.worker.request("view", { filters: app.state.filters, k: app.survey.k, question: index, base: "answered" }),
     );
-    if (filterKey !== app.cardsFilterKey) return; // the filters changed while counting
+    if (filterKey !== app.cardsKey) return; // the filters changed while counting
     const freq = answer.table;
     showViewN(freq.respondents);
     // The card's heading already is the question; the chart need not repeat it.
     for (const chart of Object.values(answer.chart.chart)) chart.title = "";
-    paint(card.querySelector("canvas"), JSON.stringify(answer.chart), describeFreqChart(freq), 140);
+    applyIntervals(answer.chart);
+    paint(card.querySelector("canvas"), JSON.stringify(answer.chart), describeFreqChart(freq, answer.chart), 140);
     card.querySelector(".base").textContent = describeBase(freq);
     const table = card.querySelector("table");
     table.caption.replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
@@ -265,15 +323,17 @@ async function drawCard(card) {
     card.dataset.drawn = "1";
     noteCardDrawn();
   } catch (err) {
-    if (filterKey !== app.cardsFilterKey) return;
+    if (filterKey !== app.cardsKey) return;
     card.querySelector(".base").textContent = err.message;
+    // The canvas stays blank; its text alternative says why, as the card does.
+    card.querySelector("canvas").setAttribute("aria-label", err.message);
     card.dataset.drawn = "error";
   }
 }
 
 /// Draws every card again (as it scrolls into view) with the current filters.
 function refreshCards() {
-  app.cardsFilterKey = JSON.stringify(app.state.filters);
+  app.cardsKey = cardsKey();
   app.cardsDrawn = 0;
   for (const card of document.querySelectorAll(".card")) {
     delete card.dataset.drawn;
@@ -291,7 +351,7 @@ function noteCardDrawn() {
 
 function buildOverview() {
   app.cardsDrawn = 0;
-  app.cardsFilterKey = JSON.stringify(app.state.filters);
+  app.cardsKey = cardsKey();
   app.cardsTotal = chartable().length;
   if (app.observer) app.observer.disconnect();
   const root = $("overview");
@@ -376,7 +436,8 @@ function questionById(id) {
 /// The chart kinds offered for the view: grouped, stacked and heatmap for a crosstab;
 /// the question's own kind, bars or diverging bars for one question.
 function kindChoices(question, by) {
-  if (by) return [["", "Grouped bars"], ["stacked", "100% stacked"], ["heatmap", "Heatmap"]];
+  // Grouped bars up to seven groups, a heatmap beyond (the core decides).
+  if (by) return [["", "Suited to the table"], ["grouped", "Grouped bars"], ["stacked", "100% stacked"], ["heatmap", "Heatmap"]];
   if (question.kind === "ordinal" || question.kind === "grid") return [["", "Suited to the question"], ["bar", "Bars"], ["diverging", "Diverging"]];
   return [];
 }
@@ -436,10 +497,9 @@ async function drawQuestion() {
 
 function drawFrequencies(answer, spec) {
   const freq = answer.table;
-  const bars = answer.chart.chart.Bars;
-  if (bars && !app.state.intervals) bars.intervals = [];
+  applyIntervals(answer.chart);
   const chartJson = JSON.stringify(answer.chart);
-  paint($("chart"), chartJson, describeFreqChart(freq), 180);
+  paint($("chart"), chartJson, describeFreqChart(freq, answer.chart), 180);
   $("chart-caption").textContent = describeBase(freq);
   $("chart-table-caption").replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
   fillTable($("chart-table"), freq, answer.chart.chart);
@@ -454,13 +514,14 @@ function drawCrosstab(answer, spec) {
   const { crosstab, shown } = answer;
   const rowQ = questionById(app.state.question);
   const byQ = questionById(app.state.by);
+  applyIntervals(answer.chart);
   const chartJson = JSON.stringify(answer.chart);
   const kindName = { Grouped: "Grouped bar chart", Stacked: "100% stacked bar chart", Heatmap: "Heatmap" }[
     Object.keys(answer.chart.chart)[0]
   ];
   const base = answer.chart.footnote.base;
   const test = describeTest(crosstab, byQ.text);
-  paint($("chart"), chartJson, `${kindName} of answers to: ${rowQ.text}, by ${byQ.text}. ${base}. ${test}`, 180);
+  paint($("chart"), chartJson, `${kindName} of answers to: ${rowQ.text}, by ${byQ.text}. ${base}. ${describeLargest(answer.chart)} ${test}`, 180);
   $("chart-caption").textContent = `${base}.`;
   $("chart-table-caption").textContent = `${rowQ.text} by ${byQ.text} · ${shown.heading} · ${base}`;
   fillCrosstab($("chart-table"), shown);
@@ -738,9 +799,10 @@ async function render() {
   $("nav-overview").href = toHash({ ...state, view: "overview" });
   $("nav-question").href = toHash({ ...state, view: "question" });
   renderChips();
+  $("intervals").checked = state.intervals;
   try {
     if (!overview) await drawQuestion();
-    if (JSON.stringify(state.filters) !== app.cardsFilterKey) refreshCards();
+    if (cardsKey(state) !== app.cardsKey) refreshCards();
     app.lastGoodHash = location.hash;
     for (const old of $("messages").querySelectorAll(".error")) old.remove();
     document.body.dataset.state = "ready";

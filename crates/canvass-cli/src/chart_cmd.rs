@@ -34,6 +34,10 @@ pub struct ChartArgs {
     /// each answer of the question (row).
     #[arg(long, value_enum, default_value_t = Percent::Col)]
     pub percent: Percent,
+    /// Draw each percent's 95% (Wilson) interval as a whisker: on bars and on grouped
+    /// bars of a crosstab, as the page's intervals toggle does.
+    #[arg(long)]
+    pub intervals: bool,
     /// A canvass codebook (JSON) that fixes kinds, options, separators and skip logic.
     #[arg(long, value_name = "CB")]
     pub codebook: Option<PathBuf>,
@@ -160,6 +164,11 @@ pub fn run(args: ChartArgs) -> Result<(), String> {
             (chart, footnote)
         }
     };
+    let chart = if args.intervals {
+        chart
+    } else {
+        chart.without_intervals()
+    };
     render(&chart, &footnote, &args).map(|_| ())
 }
 
@@ -243,6 +252,7 @@ mod tests {
             by: None,
             kind: None,
             percent: Percent::Col,
+            intervals: true,
             codebook: None,
             filters: Vec::new(),
             weight: None,

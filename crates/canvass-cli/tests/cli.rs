@@ -230,6 +230,8 @@ fn chart_writes_a_png_with_bars_where_the_layout_puts_them() {
         "chart",
         file.to_str().unwrap(),
         "@2",
+        // The expected layout below is the core's chart, whiskers and all.
+        "--intervals",
         "--png",
         png.to_str().unwrap(),
         "--width",
@@ -435,12 +437,16 @@ fn chart_by_shows_only_what_the_protected_crosstab_shows() {
     );
     assert!(text.contains("Filtered to"), "{text}");
 
-    // At the default k of 10 every cell of this small file is withheld.
+    // At the default k of 10 every cell of this small file is withheld: the chart says
+    // so, with no bar, dash or axis that could read as zero.
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "@3", "--svg", s]);
     assert!(ok, "{stderr}");
     let strings = svg_strings(&svg);
-    assert_eq!(strings.iter().filter(|t| *t == "–").count(), 20, "{strings:?}");
-    assert!(!strings.iter().any(|t| t == "67%" || t == "100%"), "{strings:?}");
+    assert!(
+        strings.contains(&"All counts withheld (fewer than 10 respondents)".to_string()),
+        "{strings:?}"
+    );
+    assert!(!strings.iter().any(|t| t == "–" || t.ends_with('%')), "{strings:?}");
 }
 
 fn survey_200() -> PathBuf {
@@ -621,4 +627,41 @@ fn k_comes_from_the_release_manifest_unless_given() {
         "{stderr}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn chart_intervals_draw_whiskers_only_when_asked() {
+    let file = data("one-header-row.csv");
+    let f = file.to_str().unwrap();
+    let svg = out_path("whiskers.svg");
+    let s = svg.to_str().unwrap();
+    // Each whisker is three lines (span and two caps) in the text colour, which no
+    // other line uses.
+    let whiskers = |svg: &str| svg.matches("stroke=\"#1F2328\"").count();
+    let lines_and_text = |extra: &[&str]| {
+        let mut cli = vec![
+            "chart", f, "@2", "--by", "@3", "--kind", "grouped", "--k", "0", "--svg", s,
+        ];
+        cli.extend_from_slice(extra);
+        let (ok, _, stderr) = canvass(&cli);
+        assert!(ok, "{stderr}");
+        let text = std::fs::read_to_string(&svg).unwrap();
+        (whiskers(&text), svg_strings(&svg).join(" "))
+    };
+    let (plain, plain_text) = lines_and_text(&[]);
+    let (with, with_text) = lines_and_text(&["--intervals"]);
+    // By hand: 5 languages × 4 frequencies, all shown at k = 0, each with a Wilson
+    // interval (defined for 0 of n too): 20 whiskers.
+    assert_eq!(with - plain, 20 * 3);
+    assert_eq!(plain, 0);
+    assert!(with_text.contains("Whiskers show 95%"), "{with_text}");
+    assert!(!plain_text.contains("Whiskers"), "{plain_text}");
+    // One question: five bars, five whiskers with the flag, none without.
+    let count = |extra: &[&str]| {
+        let mut cli = vec!["chart", f, "@2", "--k", "0", "--svg", s];
+        cli.extend_from_slice(extra);
+        assert!(canvass(&cli).0);
+        whiskers(&std::fs::read_to_string(&svg).unwrap())
+    };
+    assert_eq!((count(&["--intervals"]), count(&[])), (5 * 3, 0));
 }

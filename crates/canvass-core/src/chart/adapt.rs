@@ -118,6 +118,8 @@ impl GroupedTable {
             cells,
             significant: Vec::new(),
             col_bases,
+            intervals: Vec::new(),
+            k: 0,
         }
     }
 }

@@ -147,6 +147,7 @@ fn bar_layout_kind(
             w_px: w_bar as i32,
             h_px: bar_h as i32,
             fill: style.bar,
+            pattern: super::geom::Pattern::Solid,
             category: idx,
             series: 0,
         });

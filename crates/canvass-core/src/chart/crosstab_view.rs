@@ -7,9 +7,18 @@
 //! same numbers and the same gaps. It does not count, test or suppress anything itself:
 //! a cell withheld in the table is `None` in the chart, and a cell is marked significant
 //! only when the table shows its adjusted residual.
+//!
+//! Grouped bars tell their groups apart by colour alone, and the Okabe–Ito palette has
+//! seven colours that stay distinct under colour-vision deficiency. A view that asks
+//! for no kind in particular therefore gets grouped bars up to seven groups and a
+//! heatmap beyond: a heatmap names every group in its header and every answer beside
+//! its row, so it needs no colour to say which cell is which, and its sequential scale
+//! only encodes the value. A view that asks for grouped bars with more groups gets
+//! them, with every bar named (see `grouped.rs`).
 
 use super::adapt::{ChartError, ChartKind};
 use super::input::{Chart, Footnote, GroupedTable};
+use super::style::OKABE_ITO;
 use super::text::fmt_count;
 use crate::crosstab::{crosstab, CellStats, Crosstab, CrosstabSpec};
 use crate::dataset::Dataset;
@@ -37,7 +46,8 @@ pub struct CrosstabView {
     /// falling in each column group (the table transposed); every other mode draws
     /// column percentages, the share of each column group giving each answer.
     pub percent: PercentMode,
-    /// Grouped, stacked or heatmap; `None` is grouped.
+    /// Grouped, stacked or heatmap; `None` is grouped up to seven groups, a heatmap
+    /// beyond.
     pub kind: Option<ChartKind>,
     pub release: Release,
 }
@@ -47,9 +57,10 @@ pub fn chart_for_crosstab_view(
     dataset: &Dataset,
     view: &CrosstabView,
 ) -> Result<(Chart, Footnote, Crosstab), ChartError> {
-    let kind = view.kind.unwrap_or(ChartKind::Grouped);
-    if !matches!(kind, ChartKind::Grouped | ChartKind::Stacked | ChartKind::Heatmap) {
-        return Err(ChartError::OneQuestionKind(kind.name()));
+    if let Some(kind) = view.kind {
+        if !matches!(kind, ChartKind::Grouped | ChartKind::Stacked | ChartKind::Heatmap) {
+            return Err(ChartError::OneQuestionKind(kind.name()));
+        }
     }
     let table = crosstab(
         dataset,
@@ -70,6 +81,8 @@ pub fn chart_for_crosstab_view(
             cells: transpose(&table.cells, |c| c.row_percent),
             significant: transpose(&table.cells, is_significant),
             col_bases: table.row_totals.clone(),
+            intervals: transpose(&table.cells, |c| c.row_ci),
+            k: table.k,
         },
         _ => GroupedTable {
             title: row_q.text.clone(),
@@ -79,8 +92,15 @@ pub fn chart_for_crosstab_view(
             cells: map_cells(&table.cells, |c| c.col_percent),
             significant: map_cells(&table.cells, is_significant),
             col_bases: table.col_totals.clone(),
+            intervals: map_cells(&table.cells, |c| c.col_ci),
+            k: table.k,
         },
     };
+    let kind = view.kind.unwrap_or(if grouped.col_labels.len() > OKABE_ITO.len() {
+        ChartKind::Heatmap
+    } else {
+        ChartKind::Grouped
+    });
     let chart = match kind {
         ChartKind::Stacked => Chart::Stacked(grouped),
         ChartKind::Heatmap => Chart::Heatmap(grouped),
@@ -316,5 +336,67 @@ mod tests {
         v.kind = Some(ChartKind::Bar);
         let err = chart_for_crosstab_view(&d, &v).unwrap_err();
         assert!(err.to_string().contains("grouped, stacked or heatmap"), "{err}");
+    }
+    #[test]
+    fn intervals_follow_the_drawn_percent_and_withheld_cells_have_none() {
+        // Wilson 95% intervals by hand (python, z = 1.959964): 30 of 40 → 59.81–85.81%,
+        // 10 of 30 → 19.23–51.22%.
+        let d = survey(&TWO_BY_TWO);
+        let near = |got: Option<[f64; 2]>, want: [f64; 2]| {
+            got.is_some_and(|[lo, hi]| (lo - want[0]).abs() < 0.01 && (hi - want[1]).abs() < 0.01)
+        };
+        let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
+        let g = grouped(&chart);
+        assert!(near(g.intervals[0][0], [59.81, 85.81]), "{:?}", g.intervals);
+        assert!(near(g.intervals[0][1], [19.23, 51.22]), "{:?}", g.intervals);
+        assert_eq!(g.k, 5);
+        // Row percents: Yes is 30 Students of 40, No 10 Students of 30 (transposed).
+        let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Row, &[])).unwrap();
+        let g = grouped(&chart);
+        assert!(near(g.intervals[0][0], [59.81, 85.81]), "{:?}", g.intervals);
+        assert!(near(g.intervals[0][1], [19.23, 51.22]), "{:?}", g.intervals);
+        // Other–Yes holds 3 respondents, below k = 5: no value, no interval.
+        let d = survey(&[
+            ("Yes", "Student", "yes", 20),
+            ("No", "Student", "yes", 20),
+            ("Yes", "Other", "yes", 3),
+            ("No", "Other", "yes", 17),
+        ]);
+        let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
+        let g = grouped(&chart);
+        for (r, row) in g.cells.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                if value.is_none() {
+                    assert_eq!(g.intervals[r][c], None, "cell {r},{c}");
+                }
+            }
+        }
+        assert_eq!(g.cells[0][1], None);
+    }
+
+    #[test]
+    fn more_groups_than_colours_default_to_a_heatmap() {
+        let roles = ["A", "B", "C", "D", "E", "F", "G", "H"];
+        let groups = |n: usize| -> Vec<(&str, &str, &str, usize)> {
+            roles[..n]
+                .iter()
+                .flat_map(|r| [("Yes", *r, "yes", 6), ("No", *r, "yes", 6)])
+                .collect()
+        };
+        let seven = survey(&groups(7));
+        let (chart, _, _) = chart_for_crosstab_view(&seven, &view(&seven, 5, PercentMode::Column, &[])).unwrap();
+        assert_eq!(chart.kind_name(), "grouped");
+        let eight = survey(&groups(8));
+        let (chart, _, _) = chart_for_crosstab_view(&eight, &view(&eight, 5, PercentMode::Column, &[])).unwrap();
+        assert_eq!(chart.kind_name(), "heatmap");
+        assert_eq!(grouped(&chart).col_labels.len(), 8);
+        // Row percents put the two answers in the columns: two colours, grouped bars.
+        let (chart, _, _) = chart_for_crosstab_view(&eight, &view(&eight, 5, PercentMode::Row, &[])).unwrap();
+        assert_eq!(chart.kind_name(), "grouped");
+        // Asked for by name, grouped bars stay grouped bars.
+        let mut v = view(&eight, 5, PercentMode::Column, &[]);
+        v.kind = Some(ChartKind::Grouped);
+        let (chart, _, _) = chart_for_crosstab_view(&eight, &v).unwrap();
+        assert_eq!(chart.kind_name(), "grouped");
     }
 }

@@ -36,7 +36,7 @@ pub fn diverging_layout(
     let legend: Vec<LegendItem> = scale
         .iter()
         .zip(&colours)
-        .map(|(&l, &c)| LegendItem::Swatch(likert.levels[l].clone(), c))
+        .map(|(&l, &c)| LegendItem::Swatch(likert.levels[l].clone(), c, super::geom::Pattern::Solid))
         .collect();
     let mut footnote = footnote.clone();
     if !left_out.is_empty() {
@@ -99,6 +99,7 @@ pub fn diverging_layout(
                 w_px: (x1 - x0) as i32,
                 h_px: bar_h as i32,
                 fill: colours[k],
+                pattern: super::geom::Pattern::Solid,
                 category: item,
                 series: level,
             });

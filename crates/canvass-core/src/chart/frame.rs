@@ -1,7 +1,7 @@
 //! What every chart kind shares: title, "synthetic data" mark, legend and footnote,
 //! laid out around the space left for the data.
 
-use super::geom::{BoxGeom, HAlign, TextGeom, TextRole, VAlign};
+use super::geom::{BoxGeom, HAlign, Pattern, TextGeom, TextRole, VAlign};
 use super::input::Footnote;
 use super::style::{ChartStyle, Rgb};
 use super::text::{bold_width_px, text_width_px, wrap};
@@ -47,7 +47,7 @@ impl Metrics {
 /// One legend entry: a coloured swatch and its label, or a line of explanation.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum LegendItem {
-    Swatch(String, Rgb),
+    Swatch(String, Rgb, Pattern),
     Note(String),
 }
 
@@ -85,6 +85,7 @@ pub(crate) fn text(
         h_align: h,
         v_align: v,
         role,
+        vertical: false,
     }
 }
 
@@ -119,6 +120,7 @@ pub(crate) fn frame(
             h_px: bh as i32,
             fill: None,
             stroke: Some(style.warning),
+            pattern: super::geom::Pattern::Solid,
         });
         let mut badge = text(
             BADGE,
@@ -177,7 +179,7 @@ pub(crate) fn frame(
         let mut row = 0usize;
         for item in legend {
             let (label, colour) = match item {
-                LegendItem::Swatch(label, colour) => (label.as_str(), Some(*colour)),
+                LegendItem::Swatch(label, colour, pattern) => (label.as_str(), Some((*colour, *pattern))),
                 LegendItem::Note(label) => (label.as_str(), None),
             };
             let room = right - left - if colour.is_some() { swatch + 5.0 * m.s } else { 0.0 };
@@ -189,7 +191,7 @@ pub(crate) fn frame(
             }
             let mid_y = top + row as f64 * row_h + row_h / 2.0;
             let mut label_x = x;
-            if let Some(colour) = colour {
+            if let Some((colour, pattern)) = colour {
                 boxes.push(BoxGeom {
                     x_px: x.round() as i32,
                     y_px: (mid_y - swatch / 2.0).round() as i32,
@@ -197,6 +199,7 @@ pub(crate) fn frame(
                     h_px: swatch as i32,
                     fill: Some(colour),
                     stroke: None,
+                    pattern,
                 });
                 label_x += swatch + 5.0 * m.s;
             }

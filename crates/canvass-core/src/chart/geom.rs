@@ -18,6 +18,8 @@ pub struct BarGeom {
     pub w_px: i32,
     pub h_px: i32,
     pub fill: Rgb,
+    /// Hatching over the fill, which tells apart series that share a colour.
+    pub pattern: Pattern,
     /// Index of the category in the chart's input (row for crosstabs).
     pub category: usize,
     /// Index of the series (column group, scale level); 0 for a single series.
@@ -57,6 +59,8 @@ pub enum TextRole {
     Footnote,
     /// The "synthetic data" mark.
     Badge,
+    /// A sentence in place of data, such as why a chart is empty.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,6 +74,9 @@ pub struct TextGeom {
     pub h_align: HAlign,
     pub v_align: VAlign,
     pub role: TextRole,
+    /// Turned a quarter to the left, reading upwards: aligned as if horizontal, then
+    /// rotated about `(x_px, y_px)`. Column headers too long for their column use it.
+    pub vertical: bool,
 }
 
 impl TextGeom {
@@ -81,17 +88,24 @@ impl TextGeom {
             text_width_px(&self.text, self.size_px)
         };
         let h = self.size_px * 1.15;
-        let x0 = match self.h_align {
-            HAlign::Left => self.x_px as f64,
-            HAlign::Center => self.x_px as f64 - w / 2.0,
-            HAlign::Right => self.x_px as f64 - w,
+        // Offsets from the anchor along and across the text's own direction.
+        let along = match self.h_align {
+            HAlign::Left => 0.0,
+            HAlign::Center => -w / 2.0,
+            HAlign::Right => -w,
         };
-        let y0 = match self.v_align {
-            VAlign::Top => self.y_px as f64,
-            VAlign::Middle => self.y_px as f64 - h / 2.0,
-            VAlign::Bottom => self.y_px as f64 - h,
+        let across = match self.v_align {
+            VAlign::Top => 0.0,
+            VAlign::Middle => -h / 2.0,
+            VAlign::Bottom => -h,
         };
-        (x0, y0, x0 + w, y0 + h)
+        let (x, y) = (self.x_px as f64, self.y_px as f64);
+        if self.vertical {
+            // A quarter turn left maps the text's (along, across) to (across, −along).
+            (x + across, y - along - w, x + across + h, y - along)
+        } else {
+            (x + along, y + across, x + along + w, y + across + h)
+        }
     }
 }
 
@@ -115,6 +129,68 @@ pub struct BoxGeom {
     pub h_px: i32,
     pub fill: Option<Rgb>,
     pub stroke: Option<Rgb>,
+    /// Hatching over the fill, as on the bars a legend swatch stands for.
+    pub pattern: Pattern,
+}
+
+/// Lines drawn over a fill so that two series of one colour stay apart: the palette's
+/// colours first plain, then hatched one way, then the other, then crossed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pattern {
+    #[default]
+    Solid,
+    /// Lines rising to the right, `/`.
+    Rising,
+    /// Lines falling to the right, `\`.
+    Falling,
+    /// Both.
+    Crossed,
+}
+
+impl Pattern {
+    /// The pattern of the `cycle`-th pass through a palette (0 is the first).
+    pub fn of_cycle(cycle: usize) -> Pattern {
+        match cycle % 4 {
+            0 => Pattern::Solid,
+            1 => Pattern::Rising,
+            2 => Pattern::Falling,
+            _ => Pattern::Crossed,
+        }
+    }
+
+    /// The hatch lines of this pattern in the rectangle from `(x0, y0)` to `(x1, y1)`,
+    /// `spacing` apart along each axis, clipped to the rectangle.
+    pub fn segments(self, x0: i32, y0: i32, x1: i32, y1: i32, spacing: i32) -> Vec<[(i32, i32); 2]> {
+        let spacing = spacing.max(2);
+        let mut out = Vec::new();
+        if x1 <= x0 || y1 <= y0 {
+            return out;
+        }
+        if matches!(self, Pattern::Rising | Pattern::Crossed) {
+            // Lines x + y = c, drawn from lower left to upper right.
+            let mut c = x0 + y0 + spacing / 2;
+            while c < x1 + y1 {
+                let (lo, hi) = ((c - y1).max(x0), (c - y0).min(x1));
+                if lo < hi {
+                    out.push([(lo, c - lo), (hi, c - hi)]);
+                }
+                c += spacing;
+            }
+        }
+        if matches!(self, Pattern::Falling | Pattern::Crossed) {
+            // Lines y − x = c.
+            let mut c = y0 - x1 + spacing / 2;
+            while c < y1 - x0 {
+                let (lo, hi) = ((y0 - c).max(x0), (y1 - c).min(x1));
+                if lo < hi {
+                    out.push([(lo, lo + c), (hi, hi + c)]);
+                }
+                c += spacing;
+            }
+        }
+        out
+    }
 }
 
 /// One tick of the value axis.

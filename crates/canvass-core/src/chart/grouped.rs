@@ -1,13 +1,27 @@
 //! Crosstabs as bars: side by side (one colour per column group) and 100% stacked
 //! (one bar per column group, one colour per answer).
+//!
+//! Stacked bars colour their answers from the same palette; past seven answers the
+//! colours come round again hatched (rising, then falling, then crossed lines), so each
+//! answer keeps a colour-and-pattern of its own in the segments and the legend alike.
+//!
+//! Grouped bars draw each shown percent's 95% interval as a whisker when the table
+//! carries intervals; a withheld cell has neither bar nor whisker. Colour names the
+//! group only while the Okabe–Ito palette lasts (seven colours): with more groups a
+//! repeated colour would make the legend ambiguous, so every bar is drawn in the one
+//! series colour and named by its group in its value label instead, and the legend
+//! says so. (A view that does not ask for grouped bars gets a heatmap beyond seven
+//! groups, see `crosstab_view.rs`.) A table whose every cell is withheld gets no axis at
+//! all, which would read as a row of zeros, but a sentence saying why it is empty.
+//! Nothing here decides what is withheld or significant: that arrives in the table.
 
 use super::bars::SIGNIFICANT_NOTE;
 use super::frame::{frame, text, LegendItem, Metrics};
-use super::geom::{BarGeom, ChartLayout, HAlign, LineGeom, TextRole, VAlign};
+use super::geom::{BarGeom, ChartLayout, HAlign, LineGeom, Pattern, TextRole, VAlign};
 use super::input::{value_at, Footnote, GroupedTable};
 use super::rows::{h_axis, lay_rows};
-use super::style::{ChartStyle, Rgb};
-use super::text::{fmt_count, fmt_number, fmt_percent, text_width_px};
+use super::style::{ChartStyle, Rgb, OKABE_ITO};
+use super::text::{elide, fmt_count, fmt_number, fmt_percent, text_width_px, wrap};
 
 fn cell(table: &GroupedTable, row: usize, col: usize) -> Option<f64> {
     table.cells.get(row).and_then(|r| value_at(r, col))
@@ -85,8 +99,33 @@ pub(crate) struct Parts {
     pub footnote: Vec<String>,
 }
 
-/// One group of bars per answer (row), one bar per column group, coloured by group.
-pub fn grouped_layout(
+/// Legend note of grouped bars with more groups than colours.
+pub(crate) const NAMED_BARS_NOTE: &str = "More groups than distinguishable colours: each bar is named";
+/// Footnote sentence of a chart that draws whiskers.
+pub(crate) const WHISKER_NOTE: &str = "Whiskers show 95% confidence intervals";
+
+fn interval(table: &GroupedTable, row: usize, col: usize) -> Option<[f64; 2]> {
+    let [lo, up] = table.intervals.get(row)?.get(col).copied().flatten()?;
+    (lo.is_finite() && up.is_finite() && lo <= up).then_some([lo, up])
+}
+
+/// Whether `table` has any value to draw at all.
+pub(crate) fn any_value(table: &GroupedTable) -> bool {
+    (0..table.row_labels.len()).any(|r| (0..table.col_labels.len()).any(|c| cell(table, r, c).is_some()))
+}
+
+/// The sentence an empty crosstab chart shows in place of its data.
+pub(crate) fn empty_message(table: &GroupedTable) -> String {
+    if table.k > 0 {
+        format!("All counts withheld (fewer than {} respondents)", table.k)
+    } else {
+        "No answers to show".to_string()
+    }
+}
+
+/// A crosstab chart with no value to draw: its frame, and the reason in the middle.
+pub(crate) fn empty_layout(
+    kind: &'static str,
     table: &GroupedTable,
     footnote: &Footnote,
     width_px: i32,
@@ -95,30 +134,104 @@ pub fn grouped_layout(
 ) -> ChartLayout {
     let m = Metrics::of(style);
     let (w, h) = (width_px.max(1) as f64, height_px.max(1) as f64);
+    let fr = frame(&table.title, &by_line(table), footnote, &[], w, h, style);
+    let mut texts = fr.texts;
+    let lines = wrap(&empty_message(table), m.font, fr.right - fr.left, 2);
+    let lh = Metrics::line(m.font);
+    let mid = (fr.top + fr.bottom) / 2.0;
+    for (i, line) in lines.iter().enumerate() {
+        texts.push(text(
+            line.clone(),
+            (fr.left + fr.right) / 2.0,
+            mid + (i as f64 - (lines.len() as f64 - 1.0) / 2.0) * lh,
+            m.font,
+            style.text,
+            HAlign::Center,
+            VAlign::Middle,
+            TextRole::Note,
+        ));
+    }
+    finish_layout(
+        kind,
+        &table.title,
+        width_px,
+        height_px,
+        style,
+        Parts {
+            x0: fr.left,
+            x1: fr.right,
+            y0: fr.top,
+            y1: fr.bottom,
+            ticks: Vec::new(),
+            grid: Vec::new(),
+            bars: Vec::new(),
+            lines: Vec::new(),
+            boxes: fr.boxes,
+            texts,
+            footnote: fr.footnote,
+        },
+    )
+}
+
+/// One group of bars per answer (row), one bar per column group, coloured by group
+/// while the palette lasts and named by group beyond it.
+pub fn grouped_layout(
+    table: &GroupedTable,
+    footnote: &Footnote,
+    width_px: i32,
+    height_px: i32,
+    style: &ChartStyle,
+) -> ChartLayout {
+    if !any_value(table) {
+        return empty_layout("grouped", table, footnote, width_px, height_px, style);
+    }
+    let m = Metrics::of(style);
+    let (w, h) = (width_px.max(1) as f64, height_px.max(1) as f64);
     let n_cols = table.col_labels.len();
-    let mut legend: Vec<LegendItem> = table
-        .col_labels
-        .iter()
-        .enumerate()
-        .map(|(c, l)| LegendItem::Swatch(group_label(table, c, l), style.series(c)))
-        .collect();
+    let named = n_cols > OKABE_ITO.len();
+    let fill_of = |col: usize| if named { style.bar } else { style.series(col) };
+    let mut legend: Vec<LegendItem> = if named {
+        vec![LegendItem::Note(NAMED_BARS_NOTE.to_string())]
+    } else {
+        table
+            .col_labels
+            .iter()
+            .enumerate()
+            .map(|(c, l)| LegendItem::Swatch(group_label(table, c, l), fill_of(c), Pattern::Solid))
+            .collect()
+    };
     if any_significant(table) {
         legend.push(LegendItem::Note(SIGNIFICANT_NOTE.to_string()));
     }
-    let fr = frame(&table.title, &by_line(table), footnote, &legend, w, h, style);
+    let has_intervals = (0..table.row_labels.len())
+        .any(|r| (0..n_cols).any(|c| cell(table, r, c).is_some() && interval(table, r, c).is_some()));
+    let mut footnote = footnote.clone();
+    if has_intervals {
+        footnote.notes.push(WHISKER_NOTE.to_string());
+    }
+    let fr = frame(&table.title, &by_line(table), &footnote, &legend, w, h, style);
     let value_font = m.small;
+    let bar_text = |r: usize, c: usize| -> String {
+        let value = cell_label(table, r, c);
+        if named {
+            format!("{}: {value}", elide(&table.col_labels[c], value_font, 160.0 * m.s))
+        } else {
+            value
+        }
+    };
     let value_w = (0..table.row_labels.len())
         .flat_map(|r| (0..n_cols).map(move |c| (r, c)))
-        .map(|(r, c)| text_width_px(&cell_label(table, r, c), value_font))
+        .map(|(r, c)| text_width_px(&bar_text(r, c), value_font))
         .fold(0.0, f64::max);
     let axis_label = "% of each group";
     let rows = lay_rows(&fr, &table.row_labels, 0.0, value_w + 8.0 * m.s, true, style);
-    let hi = table
-        .cells
-        .iter()
-        .flat_map(|r| r.iter().flatten())
-        .copied()
-        .filter(|v| v.is_finite())
+    // The axis reaches the longest bar or whisker shown.
+    let hi = (0..table.row_labels.len())
+        .flat_map(|r| (0..n_cols).map(move |c| (r, c)))
+        .filter_map(|(r, c)| {
+            let v = cell(table, r, c)?;
+            Some(interval(table, r, c).map_or(v, |[_, up]| v.max(up)))
+        })
         .fold(0.0, f64::max)
         .clamp(1.0, 100.0);
     let (mut ticks, mut grid, mut texts) = (Vec::new(), Vec::new(), fr.texts);
@@ -138,6 +251,7 @@ pub fn grouped_layout(
     let bar_h = (group_h / n_cols.max(1) as f64).floor().max(1.0);
     let show_values = bar_h >= value_font * 0.9;
     let mut bars = Vec::new();
+    let mut lines = Vec::new();
     for row in 0..table.row_labels.len() {
         let top = rows.mid(row) - bar_h * n_cols as f64 / 2.0;
         for col in 0..n_cols {
@@ -145,6 +259,7 @@ pub fn grouped_layout(
             let value = cell(table, row, col).map(|v| v.clamp(axis.lo, axis.hi));
             let w_bar = value.map_or(0.0, |v| (axis.x(v) - axis.x0).round());
             let label = cell_label(table, row, col);
+            let h_px = (bar_h - 1.0).max(1.0);
             bars.push(BarGeom {
                 label: table.row_labels[row].clone(),
                 value_label: label.clone(),
@@ -152,15 +267,34 @@ pub fn grouped_layout(
                 y_px: y as i32,
                 // One pixel of background between neighbours keeps them apart.
                 w_px: w_bar as i32,
-                h_px: (bar_h - 1.0).max(1.0) as i32,
-                fill: style.series(col),
+                h_px: h_px as i32,
+                fill: fill_of(col),
+                pattern: super::geom::Pattern::Solid,
                 category: row,
                 series: col,
             });
+            let mut label_x = axis.x0 + w_bar;
+            if let (Some(_), Some([lo, up])) = (value, interval(table, row, col)) {
+                let (xl, xu) = (axis.x(lo.clamp(axis.lo, axis.hi)), axis.x(up.clamp(axis.lo, axis.hi)));
+                let my = (y + (h_px / 2.0).floor()) as i32;
+                let cap = ((h_px * 0.3).round() as i32).max(1);
+                let whisker = |x0: f64, y0: i32, x1: f64, y1: i32| LineGeom {
+                    x0_px: x0.round() as i32,
+                    y0_px: y0,
+                    x1_px: x1.round() as i32,
+                    y1_px: y1,
+                    colour: style.text,
+                    width_px: (m.s.round() as u32).max(1),
+                };
+                lines.push(whisker(xl, my, xu, my));
+                lines.push(whisker(xl, my - cap, xl, my + cap));
+                lines.push(whisker(xu, my - cap, xu, my + cap));
+                label_x = label_x.max(xu.round());
+            }
             if show_values {
                 texts.push(text(
-                    label,
-                    axis.x0 + w_bar + 4.0 * m.s,
+                    bar_text(row, col),
+                    label_x + 4.0 * m.s,
                     y + bar_h / 2.0,
                     value_font.min(bar_h),
                     style.muted,
@@ -171,14 +305,14 @@ pub fn grouped_layout(
             }
         }
     }
-    let lines = vec![LineGeom {
+    lines.push(LineGeom {
         x0_px: axis.x0.round() as i32,
         y0_px: rows.y0.round() as i32,
         x1_px: axis.x0.round() as i32,
         y1_px: rows.y1.round() as i32,
         colour: style.muted,
         width_px: 1,
-    }];
+    });
     finish_layout(
         "grouped",
         &table.title,
@@ -225,6 +359,9 @@ pub fn stacked_layout(
     height_px: i32,
     style: &ChartStyle,
 ) -> ChartLayout {
+    if !any_value(table) {
+        return empty_layout("stacked", table, footnote, width_px, height_px, style);
+    }
     let m = Metrics::of(style);
     let (w, h) = (width_px.max(1) as f64, height_px.max(1) as f64);
     let n_rows = table.row_labels.len();
@@ -232,7 +369,7 @@ pub fn stacked_layout(
         .row_labels
         .iter()
         .enumerate()
-        .map(|(r, l)| LegendItem::Swatch(l.clone(), style.series(r)))
+        .map(|(r, l)| LegendItem::Swatch(l.clone(), style.series(r), style.series_pattern(r)))
         .collect();
     if any_significant(table) {
         legend.push(LegendItem::Note(SIGNIFICANT_NOTE.to_string()));
@@ -287,6 +424,7 @@ pub fn stacked_layout(
                 w_px: (x_end_px - x_px) as i32,
                 h_px: bar_h as i32,
                 fill,
+                pattern: style.series_pattern(row),
                 category: row,
                 series: col,
             });

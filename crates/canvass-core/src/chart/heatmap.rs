@@ -1,13 +1,44 @@
 //! Crosstabs as a heatmap: one cell per answer and group, shaded on a perceptually
 //! uniform scale, with its value printed in it.
+//!
+//! Column headers wrap onto up to three lines inside their column; when any header
+//! would still be cut (many groups, long names) every header turns vertical, reading
+//! upwards, so a header may be as long as a fair share of the chart's height instead of
+//! as wide as its column. A table with every cell withheld shows why instead of a grid
+//! of dashes and a 0–1% scale.
 
 use super::bars::SIGNIFICANT_NOTE;
 use super::frame::{frame, text, LegendItem, Metrics};
 use super::geom::{BarGeom, BoxGeom, ChartLayout, HAlign, TextRole, VAlign};
-use super::grouped::{finish_layout, ink_on, Parts};
+use super::grouped::{any_value, empty_layout, finish_layout, ink_on, Parts};
 use super::input::{value_at, Footnote, GroupedTable};
 use super::style::{sequential, ChartStyle};
-use super::text::{fmt_percent, text_width_px, wrap};
+use super::text::{elide, fmt_percent, text_width_px, wrap};
+
+/// The column headers: each group with its respondents.
+pub(crate) fn headers(table: &GroupedTable) -> Vec<String> {
+    table
+        .col_labels
+        .iter()
+        .enumerate()
+        .map(|(c, l)| super::grouped::group_label(table, c, l))
+        .collect()
+}
+
+/// Every header wrapped onto at most three lines within its column, or `None` when one
+/// of them would be cut short.
+pub(crate) fn column_headers(headers: &[String], font: f64, col_w: f64, s: f64) -> Option<Vec<Vec<String>>> {
+    let room = col_w - 4.0 * s;
+    headers
+        .iter()
+        .map(|label| {
+            let lines = wrap(label, font, room.max(font), 3);
+            let whole = lines.join(" ") == label.split_whitespace().collect::<Vec<_>>().join(" ");
+            let fits = lines.iter().all(|l| text_width_px(l, font) <= room);
+            (whole && fits).then_some(lines)
+        })
+        .collect()
+}
 
 /// Lays out `table` as a grid of shaded cells, answers down, groups across.
 pub fn heatmap_layout(
@@ -17,6 +48,9 @@ pub fn heatmap_layout(
     height_px: i32,
     style: &ChartStyle,
 ) -> ChartLayout {
+    if !any_value(table) {
+        return empty_layout("heatmap", table, footnote, width_px, height_px, style);
+    }
     let m = Metrics::of(style);
     let (w, h) = (width_px.max(1) as f64, height_px.max(1) as f64);
     let any_sig = table.significant.iter().flatten().any(|&s| s);
@@ -58,24 +92,51 @@ pub fn heatmap_layout(
     let x0 = fr.left + label_w + 8.0 * m.s;
     let x1 = fr.right.max(x0 + 1.0);
     let col_w = (x1 - x0) / n_cols as f64;
-    let head_font = m.small;
-    let col_lines: Vec<Vec<String>> = table
-        .col_labels
-        .iter()
-        .enumerate()
-        .map(|(c, l)| {
-            let label = super::grouped::group_label(table, c, l);
-            wrap(&label, head_font, (col_w - 4.0 * m.s).max(head_font), 3)
-        })
-        .collect();
-    let head_rows = col_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let head_h = head_rows * Metrics::line(head_font) + 6.0 * m.s;
+    let headers = headers(table);
+    let col_lines = column_headers(&headers, m.small, col_w, m.s);
+    let vertical = col_lines.is_none();
+    let (head_font, col_lines) = match col_lines {
+        Some(lines) => (m.small, lines),
+        None => {
+            // Upright lines stand side by side, one line height apart.
+            let font = m.small.min((col_w - 2.0 * m.s) / 1.3).max(5.0 * m.s);
+            let max_len = (fr.bottom - fr.top) * 0.5;
+            let lines = headers.iter().map(|l| vec![elide(l, font, max_len)]).collect();
+            (font, lines)
+        }
+    };
+    let head_h = if vertical {
+        col_lines
+            .iter()
+            .flatten()
+            .map(|l: &String| text_width_px(l, head_font))
+            .fold(0.0, f64::max)
+            + 8.0 * m.s
+    } else {
+        let head_rows = col_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
+        head_rows * Metrics::line(head_font) + 6.0 * m.s
+    };
     let y0 = fr.top + head_h;
     let y1 = (fr.bottom - scale_block).max(y0 + 1.0);
     let row_h = (y1 - y0) / n_rows.max(1) as f64;
     let mut texts = fr.texts;
     for (c, lines) in col_lines.iter().enumerate() {
         let cx = x0 + (c as f64 + 0.5) * col_w;
+        if vertical {
+            let mut t = text(
+                lines[0].clone(),
+                cx,
+                y0 - 4.0 * m.s,
+                head_font,
+                style.text,
+                HAlign::Left,
+                VAlign::Middle,
+                TextRole::Label,
+            );
+            t.vertical = true;
+            texts.push(t);
+            continue;
+        }
         let first = y0 - 4.0 * m.s - lines.len() as f64 * Metrics::line(head_font);
         for (i, line) in lines.iter().enumerate() {
             texts.push(text(
@@ -141,6 +202,7 @@ pub fn heatmap_layout(
                 w_px: (cx1 - cx0 - 1.0).max(1.0) as i32,
                 h_px: (cy1 - cy0 - 1.0).max(1.0) as i32,
                 fill,
+                pattern: super::geom::Pattern::Solid,
                 category: r,
                 series: c,
             });
@@ -175,6 +237,7 @@ pub fn heatmap_layout(
             h_px: scale_h as i32,
             fill: Some(sequential((i as f64 + 0.5) / steps as f64, style.dark)),
             stroke: None,
+            pattern: super::geom::Pattern::Solid,
         });
     }
     for (v, align, x) in [(0.0, HAlign::Left, x0), (hi, HAlign::Right, x0 + strip_w)] {

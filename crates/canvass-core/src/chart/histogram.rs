@@ -149,6 +149,7 @@ pub fn histogram_layout(
             w_px: (bx1 - bx0 - 1.0).max(1.0) as i32,
             h_px: (y1.round() - top) as i32,
             fill: style.bar,
+            pattern: super::geom::Pattern::Solid,
             category: i,
             series: 0,
         });

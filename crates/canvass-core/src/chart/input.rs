@@ -76,6 +76,14 @@ pub struct GroupedTable {
     pub significant: Vec<Vec<bool>>,
     /// Respondents in each column group; empty when not known.
     pub col_bases: Vec<Option<f64>>,
+    /// 95% interval of each cell's percent, `intervals[row][col]`; empty for none. Only
+    /// grouped bars draw them, as whiskers; a cell with no value has none to draw.
+    #[serde(default)]
+    pub intervals: Vec<Vec<Option<[f64; 2]>>>,
+    /// The disclosure threshold the table was protected with, so that a chart whose
+    /// every cell is withheld can say why; 0 when none applied.
+    #[serde(default)]
+    pub k: usize,
 }
 
 /// Answers on one agreement scale for one or more items (a Likert question or grid).
@@ -184,6 +192,16 @@ impl Chart {
             Chart::Diverging(_) => "diverging",
             Chart::Rank(_) => "rank",
         }
+    }
+
+    /// The same chart without confidence intervals, for views that turn them off.
+    pub fn without_intervals(mut self) -> Chart {
+        match &mut self {
+            Chart::Bars(c) => c.intervals.clear(),
+            Chart::Grouped(c) | Chart::Stacked(c) | Chart::Heatmap(c) => c.intervals.clear(),
+            Chart::Histogram(_) | Chart::Diverging(_) | Chart::Rank(_) => {}
+        }
+        self
     }
 
     pub fn title(&self) -> &str {

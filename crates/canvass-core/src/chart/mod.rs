@@ -87,7 +87,24 @@ pub fn preferred_height_px(chart: &Chart, width_px: i32, style: &ChartStyle) -> 
         Chart::Diverging(c) => rows_for(&c.levels),
         _ => 0.0,
     };
-    let fixed = 2.0 * s.pad
+    // Headers too long for their columns stand upright above a heatmap (at about 70%
+    // of the width, what is left beside the row labels).
+    let upright_headers = match chart {
+        Chart::Heatmap(c) if !c.col_labels.is_empty() => {
+            let heads = heatmap::headers(c);
+            let col_w = room * 0.7 / heads.len() as f64;
+            match heatmap::column_headers(&heads, s.small, col_w, s.s) {
+                Some(_) => 0.0,
+                None => heads
+                    .iter()
+                    .map(|h| text::text_width_px(h, s.small))
+                    .fold(0.0, f64::max),
+            }
+        }
+        _ => 0.0,
+    };
+    let fixed = upright_headers
+        + 2.0 * s.pad
         + 2.0 * frame::Metrics::line(s.title)
         + 4.0 * frame::Metrics::line(s.small)
         + legend_rows * frame::Metrics::line(s.font)

@@ -1,15 +1,35 @@
 //! Painting a laid-out chart onto any plotters backend. Nothing here decides a
 //! position: it walks a [`ChartLayout`] in order.
 
-use super::geom::{ChartLayout, HAlign, VAlign};
+use super::geom::{ChartLayout, HAlign, Pattern, VAlign};
 use super::style::{ChartStyle, Rgb};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::FontStyle;
+use plotters::style::{FontStyle, FontTransform};
 
 fn colour(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
+}
+
+/// Draws `pattern`'s hatch lines over a rectangle filled with `fill`, in the ink that
+/// reads on that fill.
+#[allow(clippy::too_many_arguments)]
+fn hatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    pattern: Pattern,
+    x: i32,
+    y: i32,
+    w: i32,
+    h: i32,
+    fill: Rgb,
+    spacing: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let ink = colour(super::grouped::ink_on(fill));
+    for [a, b] in pattern.segments(x, y, x + w, y + h, spacing) {
+        area.draw(&PathElement::new(vec![a, b], ink.stroke_width(1)))?;
+    }
+    Ok(())
 }
 
 /// Paints `layout` onto `area`, then presents it.
@@ -33,6 +53,25 @@ pub fn paint<DB: DrawingBackend>(
             ))?;
         }
     }
+    let spacing = (6.0
+        * if style.scale.is_finite() {
+            style.scale.clamp(1.0, 16.0)
+        } else {
+            1.0
+        })
+    .round() as i32;
+    for bar in &layout.bars {
+        hatch(
+            area,
+            bar.pattern,
+            bar.x_px,
+            bar.y_px,
+            bar.w_px,
+            bar.h_px,
+            bar.fill,
+            spacing,
+        )?;
+    }
     for line in &layout.lines {
         area.draw(&PathElement::new(
             vec![(line.x0_px, line.y0_px), (line.x1_px, line.y1_px)],
@@ -43,6 +82,9 @@ pub fn paint<DB: DrawingBackend>(
         let corners = [(b.x_px, b.y_px), (b.x_px + b.w_px, b.y_px + b.h_px)];
         if let Some(fill) = b.fill {
             area.draw(&Rectangle::new(corners, colour(fill).filled()))?;
+        }
+        if let Some(fill) = b.fill {
+            hatch(area, b.pattern, b.x_px, b.y_px, b.w_px, b.h_px, fill, spacing)?;
         }
         if let Some(stroke) = b.stroke {
             area.draw(&Rectangle::new(corners, colour(stroke).stroke_width(1)))?;
@@ -71,9 +113,12 @@ pub fn paint<DB: DrawingBackend>(
         );
         let font_style = if t.bold { FontStyle::Bold } else { FontStyle::Normal };
         let ink = colour(t.colour);
-        let text_style = TextStyle::from((style.font_family, t.size_px * factor, font_style).into_font())
+        let mut text_style = TextStyle::from((style.font_family, t.size_px * factor, font_style).into_font())
             .color(&ink)
             .pos(pos);
+        if t.vertical {
+            text_style = text_style.transform(FontTransform::Rotate270);
+        }
         area.draw(&Text::new(t.text.clone(), (t.x_px, t.y_px), text_style))?;
     }
     area.present()?;

@@ -130,6 +130,7 @@ pub fn crosstab() -> GroupedTable {
             vec![false, false, false],
         ],
         col_bases: some(&[312.0, 405.0, 298.0]),
+        ..GroupedTable::default()
     }
 }
 

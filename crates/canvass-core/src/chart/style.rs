@@ -172,13 +172,24 @@ impl ChartStyle {
         }
     }
 
-    /// Colour of series `idx` in this theme.
+    /// Colour of series `idx` in this theme: the palette, starting from this theme's
+    /// single-series colour, which trades places with the palette entry it equals so
+    /// that seven series always get seven colours.
     pub fn series(&self, idx: usize) -> Rgb {
-        if idx == 0 {
+        let colour = categorical(idx);
+        if colour == OKABE_ITO[0] {
             self.bar
+        } else if colour == self.bar {
+            OKABE_ITO[0]
         } else {
-            categorical(idx)
+            colour
         }
+    }
+
+    /// Hatching of series `idx`: none for the palette's first seven, then each further
+    /// pass through the palette hatched another way.
+    pub fn series_pattern(&self, idx: usize) -> super::geom::Pattern {
+        super::geom::Pattern::of_cycle(idx / OKABE_ITO.len())
     }
 }
 

@@ -808,3 +808,281 @@ fn a_narrow_chart_keeps_its_axis_title_whole() {
     assert!(axis.bbox().2 - axis.bbox().0 > (l.plot_x1_px - l.plot_x0_px) as f64);
     assert_tidy("narrow", &l);
 }
+
+/// Two answers by two groups with intervals, one cell withheld (its interval too, as a
+/// protected table gives it).
+fn with_intervals() -> GroupedTable {
+    GroupedTable {
+        title: "Uses numpy.random".into(),
+        col_title: "Role".into(),
+        row_labels: vec!["Yes".into(), "No".into()],
+        col_labels: vec!["Student".into(), "Engineer".into()],
+        cells: vec![vec![Some(40.0), Some(55.0)], vec![Some(60.0), None]],
+        intervals: vec![
+            vec![Some([30.0, 50.0]), Some([45.0, 65.0])],
+            vec![Some([50.0, 70.0]), Some([1.0, 2.0])],
+        ],
+        k: 10,
+        ..GroupedTable::default()
+    }
+}
+
+#[test]
+fn grouped_whiskers_sit_on_the_value_scale() {
+    let chart = Chart::Grouped(with_intervals());
+    let l = lay(&chart, &Footnote::default(), 720, 480);
+    assert_tidy("grouped whiskers", &l);
+    // The axis reaches the highest upper end, 70%, rounded up to a tick.
+    let axis_max = l.ticks.last().unwrap().value;
+    assert!(axis_max >= 70.0, "{axis_max}");
+    let x_of = |v: f64| l.plot_x0_px as f64 + v / axis_max * (l.plot_x1_px - l.plot_x0_px) as f64;
+    // Three whiskers of three lines (span and two caps), then the zero line: the
+    // withheld cell (row 1, column 1) has neither bar nor whisker though an interval
+    // came with it.
+    assert_eq!(l.lines.len(), 3 * 3 + 1);
+    let spans: Vec<&LineGeom> = l.lines.iter().step_by(3).take(3).collect();
+    let expected = [(0, 0, 30.0, 50.0), (0, 1, 45.0, 65.0), (1, 0, 50.0, 70.0)];
+    for (span, (row, col, lo, hi)) in spans.iter().zip(expected) {
+        let bar = l.bars.iter().find(|b| b.category == row && b.series == col).unwrap();
+        assert_eq!(span.y0_px, span.y1_px, "{span:?}");
+        assert!((span.x0_px as f64 - x_of(lo)).abs() <= 1.0, "{span:?} vs {}", x_of(lo));
+        assert!((span.x1_px as f64 - x_of(hi)).abs() <= 1.0, "{span:?} vs {}", x_of(hi));
+        assert!(
+            span.y0_px >= bar.y_px && span.y0_px <= bar.y_px + bar.h_px,
+            "{span:?} {bar:?}"
+        );
+        // The value label starts right of the whisker.
+        let label = l
+            .texts_of(TextRole::Value)
+            .into_iter()
+            .find(|t| t.bbox().1 <= span.y0_px as f64 && t.bbox().3 >= span.y0_px as f64)
+            .unwrap();
+        assert!(label.bbox().0 > x_of(hi), "{label:?}");
+    }
+    let withheld = l.bars.iter().find(|b| b.category == 1 && b.series == 1).unwrap();
+    assert_eq!(withheld.w_px, 0);
+    assert!(l.footnote.join(" ").contains("Whiskers show 95% confidence intervals"));
+    // Without intervals: no whiskers, no note, and the axis need only reach 60%.
+    let plain = lay(&chart.without_intervals(), &Footnote::default(), 720, 480);
+    assert_eq!(plain.lines.len(), 1);
+    assert!(!plain.footnote.join(" ").contains("Whiskers"));
+    assert!(plain.ticks.last().unwrap().value < axis_max + 1e-9);
+}
+
+#[test]
+fn stacked_and_heatmap_charts_draw_no_whiskers() {
+    for chart in [Chart::Stacked(with_intervals()), Chart::Heatmap(with_intervals())] {
+        let l = lay(&chart, &Footnote::default(), 720, 480);
+        assert!(l.lines.is_empty(), "{}: {:?}", chart.kind_name(), l.lines);
+        assert!(!l.footnote.join(" ").contains("Whiskers"));
+    }
+}
+
+/// `n` groups with long names, every cell shown.
+fn many_groups(n: usize) -> GroupedTable {
+    GroupedTable {
+        title: "How did you first learn NumPy?".into(),
+        col_title: "Country of residence".into(),
+        row_labels: vec!["Course".into(), "Tutorial".into(), "Documentation".into()],
+        col_labels: (0..n).map(|i| format!("Country {i} of the world")).collect(),
+        cells: (0..3)
+            .map(|r| (0..n).map(|c| Some(10.0 + ((r * 7 + c * 3) % 40) as f64)).collect())
+            .collect(),
+        col_bases: (0..n).map(|c| Some(20.0 + c as f64)).collect(),
+        ..GroupedTable::default()
+    }
+}
+
+#[test]
+fn grouped_bars_beyond_the_palette_name_every_bar() {
+    // Seven groups: one Okabe–Ito colour each, all different, named in the legend.
+    let seven = lay(&Chart::Grouped(many_groups(7)), &Footnote::default(), 900, 900);
+    let fills: std::collections::HashSet<Rgb> = seven.bars.iter().map(|b| b.fill).collect();
+    assert_eq!(fills.len(), 7);
+    assert_eq!(seven.boxes.iter().filter(|b| b.fill.is_some()).count(), 7);
+    // Fifteen: a colour would repeat, so one colour, no swatches, and each bar's label
+    // starts with its group's name.
+    let chart = Chart::Grouped(many_groups(15));
+    let style = ChartStyle::default();
+    let h = preferred_height_px(&chart, 900, &style);
+    let l = lay(&chart, &Footnote::default(), 900, h);
+    assert_tidy("15 groups", &l);
+    assert!(l.bars.iter().all(|b| b.fill == style.bar));
+    assert_eq!(l.boxes.iter().filter(|b| b.fill.is_some()).count(), 0);
+    assert!(values(&l, TextRole::Legend)
+        .iter()
+        .any(|t| t.contains("each bar is named")));
+    let printed = values(&l, TextRole::Value);
+    assert_eq!(printed.len(), 45, "{printed:?}");
+    // Within a row, bars come in group order, each named by its group.
+    for (i, text) in printed.iter().enumerate() {
+        assert!(
+            text.starts_with(&format!("Country {} of the world: ", i % 15)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn heatmap_headers_turn_upright_when_they_would_be_cut() {
+    // Three short headers wrap within their columns, horizontally and whole.
+    let few = lay(&Chart::Heatmap(samples::crosstab()), &Footnote::default(), 720, 400);
+    assert!(few.texts.iter().all(|t| !t.vertical));
+    // Fifteen long ones cannot: they stand upright, whole, over their own column, and
+    // no header overlaps another or leaves the canvas.
+    let table = many_groups(15);
+    for width in [480, 720, 1200] {
+        let chart = Chart::Heatmap(table.clone());
+        let style = ChartStyle::default();
+        let h = preferred_height_px(&chart, width, &style);
+        let l = lay(&chart, &Footnote::default(), width, h);
+        assert_tidy(&format!("heatmap 15 groups at {width}px"), &l);
+        let heads: Vec<&TextGeom> = l.texts.iter().filter(|t| t.vertical).collect();
+        assert_eq!(heads.len(), 15, "{width}px");
+        let col_w = (l.plot_x1_px - l.plot_x0_px) as f64 / 15.0;
+        for (c, head) in heads.iter().enumerate() {
+            assert_eq!(head.text, format!("Country {c} of the world (n={})", 20 + c));
+            let (x0, y0, x1, y1) = head.bbox();
+            let (col_x0, col_x1) = (
+                l.plot_x0_px as f64 + c as f64 * col_w,
+                l.plot_x0_px as f64 + (c + 1) as f64 * col_w,
+            );
+            assert!(
+                x0 >= col_x0 - 0.5 && x1 <= col_x1 + 0.5,
+                "{width}px: {head:?} outside its column"
+            );
+            assert!(y1 <= l.plot_y0_px as f64 && y0 >= 0.0, "{width}px: {head:?}");
+        }
+    }
+}
+
+#[test]
+fn an_all_withheld_crosstab_says_so_instead_of_an_empty_axis() {
+    let table = GroupedTable {
+        title: "Uses numpy.random".into(),
+        row_labels: vec!["Yes".into(), "No".into()],
+        col_labels: vec!["Student".into(), "Engineer".into()],
+        cells: vec![vec![None, None], vec![None, None]],
+        k: 10,
+        ..GroupedTable::default()
+    };
+    for chart in [
+        Chart::Grouped(table.clone()),
+        Chart::Stacked(table.clone()),
+        Chart::Heatmap(table.clone()),
+    ] {
+        let l = lay(&chart, &Footnote::default(), 640, 360);
+        assert_tidy(chart.kind_name(), &l);
+        assert!(
+            l.ticks.is_empty() && l.bars.is_empty() && l.grid.is_empty(),
+            "{}",
+            chart.kind_name()
+        );
+        assert_eq!(
+            values(&l, TextRole::Note),
+            ["All counts withheld (fewer than 10 respondents)"],
+            "{}",
+            chart.kind_name()
+        );
+        assert!(!l.texts.iter().any(|t| t.text.ends_with('%')), "{}", chart.kind_name());
+    }
+    let none_to_show = GroupedTable { k: 0, ..table };
+    let l = lay(&Chart::Grouped(none_to_show), &Footnote::default(), 640, 360);
+    assert_eq!(values(&l, TextRole::Note), ["No answers to show"]);
+}
+
+/// WCAG 2 contrast ratio of two colours.
+fn contrast(a: Rgb, b: Rgb) -> f64 {
+    let (la, lb) = (a.luminance() + 0.05, b.luminance() + 0.05);
+    la.max(lb) / la.min(lb)
+}
+
+#[test]
+fn chart_text_colours_reach_wcag_aa_on_their_background() {
+    // The luminance formula against WCAG's own reference values: black on white is
+    // 21:1, and #777777 on white is the well-known 4.48:1 that just fails AA.
+    assert!((contrast(Rgb(0, 0, 0), Rgb(255, 255, 255)) - 21.0).abs() < 1e-9);
+    assert!((contrast(Rgb(0x77, 0x77, 0x77), Rgb(255, 255, 255)) - 4.48).abs() < 0.01);
+    for style in [ChartStyle::default(), ChartStyle::default().dark()] {
+        for (name, ink) in [("text", style.text), ("muted", style.muted), ("badge", style.warning)] {
+            let ratio = contrast(ink, style.background);
+            assert!(ratio >= 4.5, "dark={} {name} {}: {ratio:.2}", style.dark, ink.hex());
+        }
+        // Whiskers and the zero line are graphics: 3:1 against the background.
+        assert!(contrast(style.text, style.background) >= 3.0);
+    }
+}
+
+#[test]
+fn seven_series_get_seven_colours_in_both_themes() {
+    for style in [ChartStyle::default(), ChartStyle::default().dark()] {
+        let colours: std::collections::HashSet<Rgb> = (0..7).map(|i| style.series(i)).collect();
+        assert_eq!(colours.len(), 7, "dark={}", style.dark);
+        assert_eq!(style.series(0), style.bar);
+        // The eighth comes round again, hatched.
+        assert_eq!(style.series(7), style.series(0));
+        assert_eq!(style.series_pattern(7), geom::Pattern::Rising);
+    }
+}
+
+#[test]
+fn stacked_answers_past_the_palette_are_hatched_apart() {
+    // Sixteen answers in three groups: colours repeat after seven, so the second pass
+    // is hatched rising, the third (answers 14 and 15) falling.
+    let n = 16;
+    let table = GroupedTable {
+        title: "Which country do you live in?".into(),
+        row_labels: (0..n).map(|i| format!("Answer {i}")).collect(),
+        col_labels: vec!["A".into(), "B".into(), "C".into()],
+        cells: (0..n).map(|_| vec![Some(100.0 / n as f64); 3]).collect(),
+        ..GroupedTable::default()
+    };
+    let chart = Chart::Stacked(table);
+    let style = ChartStyle::default();
+    let l = lay(
+        &chart,
+        &Footnote::default(),
+        900,
+        preferred_height_px(&chart, 900, &style),
+    );
+    assert_tidy("stacked 16", &l);
+    let looks: std::collections::HashSet<(Rgb, geom::Pattern)> = l.bars.iter().map(|b| (b.fill, b.pattern)).collect();
+    assert_eq!(looks.len(), n, "every answer looks different");
+    for bar in &l.bars {
+        let expected = match bar.category {
+            0..=6 => geom::Pattern::Solid,
+            7..=13 => geom::Pattern::Rising,
+            _ => geom::Pattern::Falling,
+        };
+        assert_eq!(bar.pattern, expected, "{bar:?}");
+    }
+    // The legend's swatches, in answer order, look like the answers' segments.
+    let swatches: Vec<(Rgb, geom::Pattern)> = l.boxes.iter().filter_map(|b| b.fill.map(|f| (f, b.pattern))).collect();
+    let first_group: Vec<(Rgb, geom::Pattern)> = l
+        .bars
+        .iter()
+        .filter(|b| b.series == 0)
+        .map(|b| (b.fill, b.pattern))
+        .collect();
+    assert_eq!(swatches, first_group);
+}
+
+#[test]
+fn hatch_lines_stay_inside_their_rectangle_at_their_spacing() {
+    use geom::Pattern;
+    assert!(Pattern::Solid.segments(0, 0, 30, 20, 6).is_empty());
+    // Rising lines x + y = 3, 9, 15, …, 45 in a 30 × 20 box: eight lines, by hand.
+    let rising = Pattern::Rising.segments(0, 0, 30, 20, 6);
+    assert_eq!(rising.len(), 8);
+    assert_eq!(rising[0], [(0, 3), (3, 0)]);
+    // The last, x + y = 45, enters at the bottom edge (x = 45 − 20) and leaves at the right.
+    assert_eq!(rising[7], [(25, 20), (30, 15)]);
+    for [a, b] in Pattern::Crossed.segments(10, 5, 40, 25, 6) {
+        for (x, y) in [a, b] {
+            assert!((10..=40).contains(&x) && (5..=25).contains(&y), "{a:?} {b:?}");
+        }
+        assert_eq!((b.0 - a.0).abs(), (b.1 - a.1).abs(), "45° lines");
+    }
+    assert_eq!(Pattern::Crossed.segments(0, 0, 30, 20, 6).len(), 16);
+    assert!(Pattern::Rising.segments(5, 5, 5, 9, 6).is_empty());
+}
