@@ -57,7 +57,8 @@ const [canvas, table, crosstab, transposed] = arguments;
 const problems = [];
 const name = canvas.closest('[data-id]')?.dataset.id || canvas.id;
 if (canvas.getAttribute('role') !== 'img') problems.push(`${name}: role is not img`);
-const label = canvas.getAttribute('aria-label') || '';
+// Survey text in the description sits between direction isolates (U+2068, U+2069).
+const label = (canvas.getAttribute('aria-label') || '').replace(/[\u2068\u2069]/g, '');
 const layout = JSON.parse(canvas.dataset.layout);
 const rows = [...table.tBodies[0].rows].map((tr) => [...tr.cells].map((c) => c.textContent));
 if (!rows.length) problems.push(`${name}: empty table`);
