@@ -1,6 +1,8 @@
 //! Crosstabs: the answers to one question broken down by the answers to another.
 //!
-//! Either side may be multi-select. Counts are of respondents, so a respondent who
+//! Either side may be multi-select or numeric. A numeric side is binned exactly as the
+//! question's histogram is (edges from the whole dataset, top-coded answers as bins of
+//! their own), so the crosstab's margins are the histogram's bins. Counts are of respondents, so a respondent who
 //! selected two options appears in both of their rows; a multi-select side's totals are
 //! then respondents who selected the option, not the sum of the row, and its column
 //! (or row) totals count respondents once. The table covers respondents in the view
@@ -20,21 +22,40 @@
 //! the margins, the statistic would pin the cells down) or a withheld margin (the
 //! statistic would then rest on nothing the reader can see).
 
-use crate::dataset::{Categorical, CategoricalCell, Column, Dataset};
+use crate::dataset::{Column, Dataset, MultiSelect};
 use crate::disclosure::{key1, key2, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
+use crate::numeric::{bin_labels, bin_option, question_bins};
 use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
+use std::borrow::Cow;
 
 /// Which two questions, over which view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrosstabSpec {
     pub row_idx: usize,
     pub col_idx: usize,
+    /// A numeric row side's bin width instead of decades (ages) or Freedman–Diaconis.
+    pub row_bin_width: Option<f64>,
+    /// The same for a numeric column side.
+    pub col_bin_width: Option<f64>,
     pub options: TableOptions,
+}
+
+impl CrosstabSpec {
+    /// Default bins, no filter or weight, k = 10.
+    pub fn new(row_idx: usize, col_idx: usize) -> Self {
+        CrosstabSpec {
+            row_idx,
+            col_idx,
+            row_bin_width: None,
+            col_bin_width: None,
+            options: TableOptions::default(),
+        }
+    }
 }
 
 /// Everything shown about one cell. `None` is withheld or zero.
@@ -108,15 +129,61 @@ pub struct Crosstab {
     pub respondents: usize,
 }
 
-/// A side of the table: labels and, per respondent, the options they belong to.
-struct Side {
+/// A side of the table: its labels and which option each respondent belongs to.
+struct Side<'a> {
     labels: Vec<String>,
     multi: bool,
-    /// `None`: not in the table (missing); `Some(vec![])`: answered, selected nothing.
-    members: Vec<Option<Vec<usize>>>,
+    members: Members<'a>,
 }
 
-fn side(dataset: &Dataset, question_idx: usize) -> Result<Side, StatsError> {
+/// Not in the table: a code at or past the side's number of options.
+const OUTSIDE: u16 = u16::MAX;
+
+enum Members<'a> {
+    /// One option per respondent; a code at or past the number of labels (a missing
+    /// answer's code) keeps the respondent out of the table.
+    Single(Cow<'a, [u16]>),
+    /// A multi-select column: respondents with no missing reason are in the table,
+    /// in every option they selected (possibly none).
+    Multi(&'a MultiSelect),
+}
+
+impl Side<'_> {
+    /// Calls `f` with each option respondent `row_idx` belongs to; `false` when the
+    /// respondent is not in the table at all.
+    fn for_each_option(&self, row_idx: usize, mut f: impl FnMut(usize)) -> bool {
+        match &self.members {
+            Members::Single(codes) => {
+                let code = codes[row_idx] as usize;
+                if code >= self.labels.len() {
+                    return false;
+                }
+                f(code);
+                true
+            }
+            Members::Multi(col) => {
+                if col.missing(row_idx).is_some() {
+                    return false;
+                }
+                for option_idx in 0..col.options().len() {
+                    if col.selected(option_idx).contains(row_idx) {
+                        f(option_idx);
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    fn options_of(&self, row_idx: usize) -> Option<Vec<usize>> {
+        let mut options = Vec::new();
+        self.for_each_option(row_idx, |o| options.push(o)).then_some(options)
+    }
+}
+
+/// A numeric side is binned exactly as its histogram is (`numeric::question_bins`),
+/// with top-coded answers as bins of their own after the numbered ones.
+fn side<'a>(dataset: &'a Dataset, question_idx: usize, bin_width: Option<f64>) -> Result<Side<'a>, StatsError> {
     let question = dataset
         .question(question_idx)
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", question_idx + 1)))?;
@@ -124,32 +191,30 @@ fn side(dataset: &Dataset, question_idx: usize) -> Result<Side, StatsError> {
         Column::Categorical(col) => Ok(Side {
             labels: col.levels().to_vec(),
             multi: false,
-            members: col
-                .codes()
-                .iter()
-                .map(|&code| match Categorical::decode(code) {
-                    CategoricalCell::Level(l) => Some(vec![l as usize]),
-                    CategoricalCell::Missing(_) => None,
-                })
-                .collect(),
+            members: Members::Single(Cow::Borrowed(col.codes())),
         }),
         Column::Multi(col) => Ok(Side {
             labels: col.options().to_vec(),
             multi: true,
-            members: (0..col.len())
-                .map(|r| {
-                    col.missing(r).is_none().then(|| {
-                        (0..col.options().len())
-                            .filter(|&o| col.selected(o).contains(r))
-                            .collect()
-                    })
-                })
-                .collect(),
+            members: Members::Multi(col),
         }),
-        _ => Err(StatsError::WrongKind {
+        Column::Numeric(col) => {
+            let (_, edges) = question_bins(question, bin_width)?;
+            let codes = col
+                .cells()
+                .iter()
+                .map(|&cell| bin_option(cell, &edges).map_or(OUTSIDE, |o| o as u16))
+                .collect();
+            Ok(Side {
+                labels: bin_labels(&edges, col.coded_labels()),
+                multi: false,
+                members: Members::Single(Cow::Owned(codes)),
+            })
+        }
+        Column::Text(_) => Err(StatsError::WrongKind {
             question: question.id.clone(),
             kind: question.kind.as_str(),
-            needed: "a categorical or multi-select question for a crosstab",
+            needed: "a categorical, multi-select or numeric question for a crosstab",
         }),
     }
 }
@@ -208,8 +273,8 @@ pub fn holm(p_values: &[f64]) -> Vec<f64> {
 
 /// Cross-tabulates two questions over a filtered, weighted view with disclosure control.
 pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, StatsError> {
-    let row_side = side(dataset, spec.row_idx)?;
-    let col_side = side(dataset, spec.col_idx)?;
+    let row_side = side(dataset, spec.row_idx, spec.row_bin_width)?;
+    let col_side = side(dataset, spec.col_idx, spec.col_bin_width)?;
     let row_q = &dataset.questions()[spec.row_idx];
     let col_q = &dataset.questions()[spec.col_idx];
     let view = View::new(dataset, &spec.options)?;
@@ -395,18 +460,18 @@ fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
     let mut col_totals = vec![Tally::default(); n_c];
     let mut total = Tally::default();
     for row_idx in view.rows() {
-        let (Some(rs), Some(cs)) = (&row_side.members[row_idx], &col_side.members[row_idx]) else {
+        let (Some(rs), Some(cs)) = (row_side.options_of(row_idx), col_side.options_of(row_idx)) else {
             continue;
         };
         let w = view.weights[row_idx];
         total.add(w);
-        for &i in rs {
+        for &i in &rs {
             row_totals[i].add(w);
-            for &j in cs {
+            for &j in &cs {
                 cells[i][j].add(w);
             }
         }
-        for &j in cs {
+        for &j in &cs {
             col_totals[j].add(w);
         }
     }
@@ -500,9 +565,9 @@ fn multi_tests(
         observed: Vec<Vec<f64>>,
         entries: Vec<usize>,
     }
-    let respondents: Vec<(usize, &Vec<usize>, &Vec<usize>)> = view
+    let respondents: Vec<(usize, Vec<usize>, Vec<usize>)> = view
         .rows()
-        .filter_map(|r| match (&row_side.members[r], &col_side.members[r]) {
+        .filter_map(|r| match (row_side.options_of(r), col_side.options_of(r)) {
             (Some(a), Some(b)) => Some((r, a, b)),
             _ => None,
         })
@@ -515,7 +580,8 @@ fn multi_tests(
         for i in 0..n_r {
             for j in 0..n_c {
                 let mut observed = vec![vec![0.0; 2]; 2];
-                for &(r, a, b) in &respondents {
+                for (r, a, b) in &respondents {
+                    let r = *r;
                     observed[usize::from(!a.contains(&i))][usize::from(!b.contains(&j))] += w(r);
                 }
                 tests.push(Test {
@@ -528,7 +594,8 @@ fn multi_tests(
     } else if row_side.multi {
         for i in 0..n_r {
             let mut observed = vec![vec![0.0; n_c]; 2];
-            for &(r, a, b) in &respondents {
+            for (r, a, b) in &respondents {
+                let r = *r;
                 for &j in b {
                     observed[usize::from(!a.contains(&i))][j] += w(r);
                 }
@@ -542,7 +609,8 @@ fn multi_tests(
     } else {
         for j in 0..n_c {
             let mut observed = vec![vec![0.0; 2]; n_r];
-            for &(r, a, b) in &respondents {
+            for (r, a, b) in &respondents {
+                let r = *r;
                 for &i in a {
                     observed[i][usize::from(!b.contains(&j))] += w(r);
                 }

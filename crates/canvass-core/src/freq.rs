@@ -14,7 +14,7 @@
 use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell, QuestionKind};
 use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
 pub use crate::error::StatsError;
-use crate::numeric::{bin_index, choose_bins, fmt_edge, BinRule};
+use crate::numeric::{bin_labels, bin_option, question_bins, BinRule};
 use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::{Deserialize, Serialize};
@@ -225,9 +225,8 @@ struct Counted {
     bins: Option<Bins>,
 }
 
-/// Counts over `view`; numeric bins use `edges` when given (so that a wider view is
-/// binned like the table it is compared with) and the spec's rule otherwise.
-fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>) -> Result<Counted, StatsError> {
+/// Counts over `view`.
+fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, StatsError> {
     let question = dataset
         .question(spec.question_idx)
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
@@ -281,39 +280,21 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>)
             }
         }
         Column::Numeric(col) => {
-            let values: Vec<f64> = view
-                .rows()
-                .filter_map(|r| match col.cells()[r] {
-                    NumericCell::Value(v) => Some(v),
-                    _ => None,
-                })
-                .collect();
-            // Given edges come from the table this count is compared with; the rule
-            // recorded for them is never shown.
-            let (rule, edges) = match edges {
-                Some(e) => (BinRule::FreedmanDiaconis, e.to_vec()),
-                None => choose_bins(question, &values, spec.bin_width)?,
-            };
-            let n_bins = edges.len().saturating_sub(1);
-            let mut options = vec![Tally::default(); n_bins + col.coded_labels().len()];
+            // Edges come from the whole dataset, so every view of this question (and
+            // every wider view it is compared with) is binned alike.
+            let (rule, edges) = question_bins(question, spec.bin_width)?;
+            let labels = bin_labels(&edges, col.coded_labels());
+            let mut options = vec![Tally::default(); labels.len()];
             for row_idx in view.rows() {
                 let w = view.weights[row_idx];
-                match col.cells()[row_idx] {
-                    NumericCell::Value(v) => {
-                        // Edges span every value in the view, so a bin always exists.
-                        if let Some(bin_idx) = bin_index(&edges, v) {
-                            options[bin_idx].add(w);
-                        }
-                    }
-                    NumericCell::Coded(i) => options[n_bins + i as usize].add(w),
-                    NumericCell::Missing(m) => missing[m as usize].add(w),
+                let cell = col.cells()[row_idx];
+                match (bin_option(cell, &edges), cell) {
+                    (Some(option_idx), _) => options[option_idx].add(w),
+                    (None, NumericCell::Missing(m)) => missing[m as usize].add(w),
+                    // Edges span every value in the dataset, so a value always has a bin.
+                    (None, _) => {}
                 }
             }
-            let mut labels: Vec<String> = edges
-                .windows(2)
-                .map(|e| format!("{}–{}", fmt_edge(e[0]), fmt_edge(e[1])))
-                .collect();
-            labels.extend(col.coded_labels().iter().cloned());
             Counted {
                 labels,
                 options,
@@ -348,7 +329,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
     let view = View::new(dataset, &spec.options)?;
     let k = view.k;
-    let c = count(dataset, spec, &view, None)?;
+    let c = count(dataset, spec, &view)?;
     let is_multi = c.none.is_some();
     if spec.percent_of == PercentOf::Selections && !is_multi {
         return Err(StatsError::WrongKind {
@@ -380,12 +361,11 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
     let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
     let n_levels = c.options.len();
     let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n);
-    let edges = c.bins.as_ref().map(|b| b.edges.clone());
     let withheld = protect_table(
         &view,
         &layout,
         |other| {
-            let counted = count(dataset, spec, other, edges.as_deref())?;
+            let counted = count(dataset, spec, other)?;
             Ok(freq_layout(spec, is_scale, &counted, other.universe.n).0)
         },
         || format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),

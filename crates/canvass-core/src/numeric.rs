@@ -7,9 +7,14 @@
 //! Top-coded answers ("90 or older") have no number and are kept as their own bins by
 //! the frequency table; the summary leaves them out.
 //!
-//! Counting bins is the frequency table's job (`freq`), so that bins obey the same
-//! disclosure control as every other count; this module only places edges and
-//! summarises values.
+//! Edges are a function of the question and the whole dataset ([`question_bins`]),
+//! never of a filtered view: two filtered histograms of the same question then share
+//! their bins, so neither bins that move with the filter nor a crosstab side binned
+//! differently from the histogram beside it can be differenced bin by bin.
+//!
+//! Counting bins is the tables' job (`freq`, and `crosstab` for a numeric side), so
+//! that bins obey the same disclosure control as every other count; this module only
+//! places edges, turns cells into bin indices and summarises values.
 
 use crate::dataset::{Column, Dataset, NumericCell, Question};
 use crate::error::StatsError;
@@ -77,6 +82,49 @@ pub fn choose_bins(
         return Ok((BinRule::Decades, aligned_edges(min, max, 10.0)));
     }
     Ok((BinRule::FreedmanDiaconis, fd_edges(values, min, max)))
+}
+
+/// The bins of a numeric question: [`choose_bins`] over every value the dataset holds
+/// for it, whatever the view.
+pub fn question_bins(question: &Question, bin_width: Option<f64>) -> Result<(BinRule, Vec<f64>), StatsError> {
+    let Column::Numeric(col) = &question.column else {
+        return Err(StatsError::WrongKind {
+            question: question.id.clone(),
+            kind: question.kind.as_str(),
+            needed: "a numeric question",
+        });
+    };
+    let values: Vec<f64> = col
+        .cells()
+        .iter()
+        .filter_map(|c| match c {
+            NumericCell::Value(v) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    choose_bins(question, &values, bin_width)
+}
+
+/// The option labels of a binned numeric question: one per bin ("20–30"), then one per
+/// top-coded answer, which keeps a bin of its own after the numbered ones.
+pub fn bin_labels(edges: &[f64], coded_labels: &[String]) -> Vec<String> {
+    let mut labels: Vec<String> = edges
+        .windows(2)
+        .map(|e| format!("{}–{}", fmt_edge(e[0]), fmt_edge(e[1])))
+        .collect();
+    labels.extend(coded_labels.iter().cloned());
+    labels
+}
+
+/// Which option of [`bin_labels`] a cell falls in: its bin, or for a top-coded answer
+/// its own bin after the numbered ones; `None` for a missing cell.
+pub fn bin_option(cell: NumericCell, edges: &[f64]) -> Option<usize> {
+    let n_bins = edges.len().saturating_sub(1);
+    match cell {
+        NumericCell::Value(v) => bin_index(edges, v),
+        NumericCell::Coded(i) => Some(n_bins + i as usize),
+        NumericCell::Missing(_) => None,
+    }
 }
 
 /// Edges at multiples of `width` from the one at or below `min` past `max`.

@@ -271,7 +271,7 @@ proptest! {
         let cols: Vec<Answer> = seed_rows.iter().map(|&(_, b, m)| if m == 1 { Answer::Missing(Missing::NotAsked) } else { Answer::Level(b % c) }).collect();
         let n = rows.len();
         let ds = Dataset::new(n, vec![question("a", r, &rows), question("b", c, &cols)]).unwrap();
-        let spec = CrosstabSpec { row_idx: 0, col_idx: 1, options: TableOptions { k, ..TableOptions::default() } };
+        let spec = CrosstabSpec { options: TableOptions { k, ..TableOptions::default() }, ..CrosstabSpec::new(0, 1) };
         let Ok(t) = crosstab(&ds, &spec) else { return Ok(()) };
         // The same table reached the other way round is suppressed the same way.
         let flipped = crosstab(&ds, &CrosstabSpec { row_idx: 1, col_idx: 0, ..spec.clone() }).unwrap();

@@ -389,3 +389,47 @@ fn a_redundant_condition_does_not_hide_a_small_difference() {
     let err = freq_table(&ds, &spec(&["q=y"])).unwrap_err();
     assert_eq!(err, StatsError::UniverseTooSmall { k: 10 });
 }
+
+#[test]
+fn a_numeric_crosstab_side_has_the_histograms_bins_with_top_codes_last_and_obeys_k() {
+    use canvass_core::crosstab::{crosstab, CrosstabSpec};
+    // Scores 5 15 25 90+ 90+ (blank) against group a a b b a b:
+    //   0–10: a 1 | 10–20: a 1 | 20–30: b 1 | 90+: b 1, a 1; the blank is left out.
+    let mut ds = scores();
+    let group = categorical(
+        &["a", "b"],
+        &[Some(0), Some(0), Some(1), Some(1), Some(0), Some(1)],
+        Missing::NoAnswer,
+    );
+    let mut questions = ds.questions().to_vec();
+    questions.push(question("group", QuestionKind::Single, group));
+    ds = Dataset::new(6, questions).unwrap();
+    let spec = CrosstabSpec {
+        row_bin_width: Some(10.0),
+        options: TableOptions::raw(),
+        ..CrosstabSpec::new(0, 1)
+    };
+    let t = crosstab(&ds, &spec).unwrap();
+    assert_eq!(t.row_labels, ["0–10", "10–20", "20–30", "90+"]);
+    let counts: Vec<Vec<f64>> = t
+        .counts
+        .iter()
+        .map(|r| r.iter().map(|c| c.unwrap_or(0.0)).collect())
+        .collect();
+    assert_eq!(counts, [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]);
+    assert_eq!(t.total, 5.0);
+    // With k = 2 every count is 0 or 1 except the 90+ margin (2) and the totals
+    // (3 a, 2 b); cells are withheld, and no shown margin pins one down.
+    let t = crosstab(
+        &ds,
+        &CrosstabSpec {
+            options: TableOptions {
+                k: 2,
+                ..TableOptions::default()
+            },
+            ..spec
+        },
+    )
+    .unwrap();
+    assert!(t.counts.iter().flatten().all(Option::is_none), "{:?}", t.counts);
+}
