@@ -448,8 +448,14 @@ fn filters_weights_and_bad_input_through_the_command_line() {
             vec!["freq", f, "region", "--weight", "region"],
             "a weight must be numeric",
         ),
-        (vec!["crosstab", f, "region", "Response ID"], "categorical, multi-select or numeric"),
-        (vec!["crosstab", f, "region", "age", "--bin-width", "0"], "positive number"),
+        (
+            vec!["crosstab", f, "region", "Response ID"],
+            "categorical, multi-select or numeric",
+        ),
+        (
+            vec!["crosstab", f, "region", "age", "--bin-width", "0"],
+            "positive number",
+        ),
         (vec!["freq", f, "age", "--bin-width", "0"], "positive number"),
         (vec!["freq", f, "region", "--percent-of", "selections"], "multi-select"),
     ] {

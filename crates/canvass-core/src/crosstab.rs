@@ -463,7 +463,7 @@ fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
         let (Some(rs), Some(cs)) = (row_side.options_of(row_idx), col_side.options_of(row_idx)) else {
             continue;
         };
-        let w = view.weights[row_idx];
+        let w = view.weight(row_idx);
         total.add(w);
         for &i in &rs {
             row_totals[i].add(w);
@@ -575,7 +575,7 @@ fn multi_tests(
     let mut tests = Vec::new();
     let n_r = row_side.labels.len();
     let n_c = col_side.labels.len();
-    let w = |r: usize| view.weights[r] * scale;
+    let w = |r: usize| view.weight(r) * scale;
     if row_side.multi && col_side.multi {
         for i in 0..n_r {
             for j in 0..n_c {

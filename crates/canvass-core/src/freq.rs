@@ -235,7 +235,7 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
         Column::Categorical(col) => {
             let mut options = vec![Tally::default(); col.levels().len()];
             for row_idx in view.rows() {
-                let w = view.weights[row_idx];
+                let w = view.weight(row_idx);
                 match Categorical::decode(col.codes()[row_idx]) {
                     CategoricalCell::Level(level_idx) => options[level_idx as usize].add(w),
                     CategoricalCell::Missing(m) => missing[m as usize].add(w),
@@ -253,7 +253,7 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
             let mut options = vec![Tally::default(); col.options().len()];
             let (mut none, mut any) = (Tally::default(), Tally::default());
             for row_idx in view.rows() {
-                let w = view.weights[row_idx];
+                let w = view.weight(row_idx);
                 if let Some(m) = col.missing(row_idx) {
                     missing[m as usize].add(w);
                     continue;
@@ -286,7 +286,7 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
             let labels = bin_labels(&edges, col.coded_labels());
             let mut options = vec![Tally::default(); labels.len()];
             for row_idx in view.rows() {
-                let w = view.weights[row_idx];
+                let w = view.weight(row_idx);
                 let cell = col.cells()[row_idx];
                 match (bin_option(cell, &edges), cell) {
                     (Some(option_idx), _) => options[option_idx].add(w),

@@ -251,7 +251,7 @@ pub fn numeric_summary(
     let mut pairs: Vec<(f64, f64)> = view
         .rows()
         .filter_map(|row_idx| match col.cells()[row_idx] {
-            NumericCell::Value(v) => Some((v, view.weights[row_idx])),
+            NumericCell::Value(v) => Some((v, view.weight(row_idx))),
             _ => None,
         })
         .collect();

@@ -382,7 +382,8 @@ fn a_redundant_condition_does_not_hide_a_small_difference() {
         },
         ..FreqSpec::new(0)
     };
-    assert!(freq_table(&ds, &spec(&["q=x"])).is_ok());
+    let ok = freq_table(&ds, &spec(&["q=x"]));
+    assert!(ok.is_ok(), "{ok:?}");
     let err = freq_table(&ds, &spec(&["q=x", "q=x|y"])).unwrap_err();
     assert!(matches!(err, StatsError::Differencing { k: 10, .. }), "{err}");
     assert!(err.to_string().contains("q=x"), "{err}");
@@ -432,4 +433,41 @@ fn a_numeric_crosstab_side_has_the_histograms_bins_with_top_codes_last_and_obeys
     )
     .unwrap();
     assert!(t.counts.iter().flatten().all(Option::is_none), "{:?}", t.counts);
+}
+
+#[test]
+fn sixteen_conditions_are_checked_and_a_seventeenth_is_refused() {
+    // 30 answer x, 10 answer y. Sixteen copies of "q=x" keep the 30; dropping any set of
+    // them changes nothing unless all go, which adds the 10 y's (not fewer than k).
+    let cells: Vec<Option<usize>> = std::iter::repeat_n(Some(0), 30)
+        .chain(std::iter::repeat_n(Some(1), 10))
+        .collect();
+    let ds = Dataset::new(
+        40,
+        vec![question(
+            "q",
+            QuestionKind::Single,
+            categorical(&["x", "y"], &cells, Missing::NoAnswer),
+        )],
+    )
+    .unwrap();
+    let spec = |copies: usize, extra: &[&str]| {
+        let mut exprs = vec!["q=x"; copies];
+        exprs.extend_from_slice(extra);
+        FreqSpec {
+            options: TableOptions {
+                filter: Filter::parse(&ds, &exprs).unwrap(),
+                ..TableOptions::default()
+            },
+            ..FreqSpec::new(0)
+        }
+    };
+    let f = freq_table(&ds, &spec(16, &[])).unwrap();
+    assert_eq!(f.respondents, 30);
+    assert_eq!(f.rows[0].count, Some(30.0));
+    let err = freq_table(&ds, &spec(17, &[])).unwrap_err();
+    assert!(err.to_string().contains("at most 16 conditions"), "{err}");
+    // With "q=x|y" among them the view is the same, and dropping every "q=x" widens
+    // it by the 10 y's: still allowed.
+    assert!(freq_table(&ds, &spec(15, &["q=x|y"])).is_ok());
 }
