@@ -183,7 +183,12 @@ impl Side<'_> {
 
 /// A numeric side is binned exactly as its histogram is (`numeric::question_bins`),
 /// with top-coded answers as bins of their own after the numbered ones.
-fn side<'a>(dataset: &'a Dataset, question_idx: usize, bin_width: Option<f64>) -> Result<Side<'a>, StatsError> {
+fn side<'a>(
+    dataset: &'a Dataset,
+    question_idx: usize,
+    bin_width: Option<f64>,
+    _k: usize,
+) -> Result<Side<'a>, StatsError> {
     let question = dataset
         .question(question_idx)
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", question_idx + 1)))?;
@@ -273,8 +278,8 @@ pub fn holm(p_values: &[f64]) -> Vec<f64> {
 
 /// Cross-tabulates two questions over a filtered, weighted view with disclosure control.
 pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, StatsError> {
-    let row_side = side(dataset, spec.row_idx, spec.row_bin_width)?;
-    let col_side = side(dataset, spec.col_idx, spec.col_bin_width)?;
+    let row_side = side(dataset, spec.row_idx, spec.row_bin_width, spec.options.k)?;
+    let col_side = side(dataset, spec.col_idx, spec.col_bin_width, spec.options.k)?;
     let row_q = &dataset.questions()[spec.row_idx];
     let col_q = &dataset.questions()[spec.col_idx];
     let view = View::new(dataset, &spec.options)?;
@@ -285,6 +290,8 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         cells,
         row_totals,
         col_totals,
+        row_freq,
+        col_freq,
         total,
     } = tally(&row_side, &col_side, &view);
     if k > 0 && total.n < k {
@@ -294,8 +301,17 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         });
     }
     let keys = (spec.row_idx, spec.col_idx);
-    let (layout, (cell_entries, row_entries, col_entries)) =
-        crosstab_layout(&row_side, &col_side, keys, &cells, &row_totals, &col_totals, &total);
+    let (layout, (cell_entries, row_entries, col_entries)) = crosstab_layout(
+        &row_side,
+        &col_side,
+        keys,
+        &cells,
+        &row_totals,
+        &col_totals,
+        &total,
+        (&row_freq, &col_freq),
+        k,
+    );
     let withheld = protect_table(
         &view,
         &layout,
@@ -309,6 +325,8 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                 &c.row_totals,
                 &c.col_totals,
                 &c.total,
+                (&c.row_freq, &c.col_freq),
+                k,
             )
             .0)
         },
@@ -449,20 +467,73 @@ struct Counts {
     cells: Vec<Vec<Tally>>,
     row_totals: Vec<Tally>,
     col_totals: Vec<Tally>,
+    /// Respondents in the view choosing each row option among all who answered the
+    /// row question, whether or not they answered the column question: the row
+    /// question's own frequency table. Unweighted.
+    row_freq: Vec<usize>,
+    /// The same for the column question.
+    col_freq: Vec<usize>,
     total: Tally,
 }
 
 /// Counts the respondents of `view` who answered both questions.
 fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
     let (n_r, n_c) = (row_side.labels.len(), col_side.labels.len());
+    if let (Members::Single(row_codes), Members::Single(col_codes), false) =
+        (&row_side.members, &col_side.members, view.is_weighted())
+    {
+        // The common case: one pass over two code columns into a flat table of
+        // plain counts; margins are its row and column sums.
+        let mut flat = vec![0usize; n_r * n_c];
+        let (mut row_freq, mut col_freq) = (vec![0usize; n_r], vec![0usize; n_c]);
+        view.for_each_row(|r| {
+            let (i, j) = (row_codes[r] as usize, col_codes[r] as usize);
+            if i < n_r {
+                row_freq[i] += 1;
+            }
+            if j < n_c {
+                col_freq[j] += 1;
+            }
+            if i < n_r && j < n_c {
+                flat[i * n_c + j] += 1;
+            }
+        });
+        let cells: Vec<Vec<Tally>> = flat
+            .chunks(n_c.max(1))
+            .take(n_r)
+            .map(|row| row.iter().map(|&n| Tally::unit(n)).collect())
+            .collect();
+        let row_totals = (0..n_r)
+            .map(|i| Tally::unit(flat[i * n_c..(i + 1) * n_c].iter().sum()))
+            .collect();
+        let col_totals = (0..n_c)
+            .map(|j| Tally::unit((0..n_r).map(|i| flat[i * n_c + j]).sum()))
+            .collect();
+        return Counts {
+            cells,
+            row_totals,
+            col_totals,
+            row_freq,
+            col_freq,
+            total: Tally::unit(flat.iter().sum()),
+        };
+    }
     let mut cells = vec![vec![Tally::default(); n_c]; n_r];
     let mut row_totals = vec![Tally::default(); n_r];
     let mut col_totals = vec![Tally::default(); n_c];
     let mut total = Tally::default();
-    for row_idx in view.rows() {
-        let (Some(rs), Some(cs)) = (row_side.options_of(row_idx), col_side.options_of(row_idx)) else {
-            continue;
-        };
+    let (mut rs, mut cs) = (Vec::new(), Vec::new());
+    let (mut row_freq, mut col_freq) = (vec![0usize; n_r], vec![0usize; n_c]);
+    view.for_each_row(|row_idx| {
+        rs.clear();
+        cs.clear();
+        let answered_row = row_side.for_each_option(row_idx, |o| rs.push(o));
+        let answered_col = col_side.for_each_option(row_idx, |o| cs.push(o));
+        rs.iter().for_each(|&i| row_freq[i] += 1);
+        cs.iter().for_each(|&j| col_freq[j] += 1);
+        if !answered_row || !answered_col {
+            return;
+        }
         let w = view.weight(row_idx);
         total.add(w);
         for &i in &rs {
@@ -474,11 +545,13 @@ fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
         for &j in &cs {
             col_totals[j].add(w);
         }
-    }
+    });
     Counts {
         cells,
         row_totals,
         col_totals,
+        row_freq,
+        col_freq,
         total,
     }
 }
@@ -488,6 +561,7 @@ type CrosstabEntries = (Vec<Vec<usize>>, Vec<usize>, Vec<usize>);
 /// What the margins say about the cells: a single-choice side partitions the
 /// respondents, so the other side's totals add up across it; a multi-select side only
 /// bounds them.
+#[allow(clippy::too_many_arguments)]
 fn crosstab_layout(
     row_side: &Side,
     col_side: &Side,
@@ -496,6 +570,8 @@ fn crosstab_layout(
     row_totals: &[Tally],
     col_totals: &[Tally],
     total: &Tally,
+    _margins_elsewhere: (&[usize], &[usize]),
+    _k: usize,
 ) -> (Layout, CrosstabEntries) {
     let (n_r, n_c) = (row_totals.len(), col_totals.len());
     let mut layout = Layout::default();

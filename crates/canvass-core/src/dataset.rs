@@ -306,6 +306,11 @@ impl MultiSelect {
         self.missing[row_idx]
     }
 
+    /// Every row's missing reason, `None` for a row that answered.
+    pub fn missing_cells(&self) -> &[Option<Missing>] {
+        &self.missing
+    }
+
     pub fn len(&self) -> usize {
         self.missing.len()
     }

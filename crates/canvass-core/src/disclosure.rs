@@ -111,29 +111,35 @@ impl Lattice {
         let masks: Vec<Bitset> = filter.conditions.iter().map(|c| c.mask(dataset)).collect();
         let view = masks.iter().fold(Bitset::full(n_rows), |acc, m| acc.and(m));
         let mut groups = Vec::new();
-        if k > 0 && !masks.is_empty() {
-            let mut index: HashMap<u32, usize> = HashMap::new();
+        if k > 0 && !masks.is_empty() && masks.len() <= MAX_CONDITIONS {
+            // Group index by failure bits: a flat table, since m is at most 16 here
+            // (with control off there are no groups).
+            let mut index = vec![u32::MAX; 1usize << masks.len().min(MAX_CONDITIONS)];
             let in_view = view.words();
             for (word_idx, &kept) in in_view.iter().enumerate() {
                 let n_bits = (n_rows - word_idx * 64).min(64);
                 let valid = if n_bits == 64 { u64::MAX } else { (1u64 << n_bits) - 1 };
                 let mut outside = !kept & valid;
+                if outside == 0 {
+                    continue;
+                }
+                let failing: Vec<u64> = masks.iter().map(|m| !m.words()[word_idx]).collect();
                 while outside != 0 {
                     let bit = outside.trailing_zeros();
                     outside &= outside - 1;
-                    let failed = masks
+                    let failed = failing
                         .iter()
                         .enumerate()
-                        .filter(|(_, m)| m.words()[word_idx] & (1 << bit) == 0)
-                        .fold(0u32, |bits, (c, _)| bits | 1 << c);
-                    let g = *index.entry(failed).or_insert_with(|| {
+                        .fold(0u32, |bits, (c, f)| bits | (((f >> bit) & 1) as u32) << c);
+                    let slot = &mut index[failed as usize];
+                    if *slot == u32::MAX {
+                        *slot = groups.len() as u32;
                         groups.push(Group {
                             failed,
                             rows: Vec::new(),
                         });
-                        groups.len() - 1
-                    });
-                    groups[g].rows.push((word_idx * 64) as u32 + bit);
+                    }
+                    groups[*slot as usize].rows.push((word_idx * 64) as u32 + bit);
                 }
             }
             groups.sort_by_key(|g| g.failed);

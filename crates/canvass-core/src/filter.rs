@@ -92,35 +92,32 @@ impl Condition {
         let Some(question) = dataset.question(self.question_idx()) else {
             return Bitset::new(n_rows);
         };
-        let per_row = |test: &dyn Fn(usize) -> bool| {
-            let mut words = vec![0u64; n_rows.div_ceil(64)];
-            for (word_idx, word) in words.iter_mut().enumerate() {
-                let start = word_idx * 64;
-                for bit in 0..(n_rows - start).min(64) {
-                    *word |= u64::from(test(start + bit)) << bit;
-                }
-            }
-            Bitset::from_words(words, n_rows)
-        };
+        let per_row = |test: &dyn Fn(usize) -> bool| bits_where(n_rows, test);
         let missing_rows = |col: &crate::dataset::MultiSelect, missing: &[Missing]| {
             per_row(&|r| col.missing(r).is_some_and(|m| missing.contains(&m)))
         };
         match (self, &question.column) {
             (Condition::AnyOf { options, missing, .. }, Column::Categorical(col)) => {
-                let mut accept = vec![false; col.levels().len()];
-                for &o in options {
-                    if let Some(a) = accept.get_mut(o) {
-                        *a = true;
-                    }
+                // One flag per level, then one per missing reason (their codes count
+                // down from u16::MAX).
+                let n_levels = col.levels().len();
+                let mut accept = vec![false; n_levels + 3];
+                for &o in options.iter().filter(|&&o| o < n_levels) {
+                    accept[o] = true;
                 }
-                let accept_missing = missing
-                    .iter()
-                    .map(|&m| Categorical::code_for(CategoricalCell::Missing(m)));
-                let accept_missing: Vec<u16> = accept_missing.collect();
+                for &m in missing {
+                    let code = Categorical::code_for(CategoricalCell::Missing(m));
+                    accept[n_levels + (u16::MAX - code) as usize] = true;
+                }
                 let codes = col.codes();
-                per_row(&|r| {
-                    let code = codes[r];
-                    accept.get(code as usize).copied().unwrap_or(false) || accept_missing.contains(&code)
+                bits_where(n_rows, |r| {
+                    let code = codes[r] as usize;
+                    let slot = if code < n_levels {
+                        code
+                    } else {
+                        n_levels + (u16::MAX as usize - code)
+                    };
+                    accept[slot]
                 })
             }
             (Condition::AnyOf { options, missing, .. }, Column::Multi(col)) => {
@@ -196,6 +193,18 @@ impl Condition {
             }
         }
     }
+}
+
+/// The rows for which `test` holds, filled a 64-row word at a time.
+fn bits_where(n_rows: usize, test: impl Fn(usize) -> bool) -> Bitset {
+    let mut words = vec![0u64; n_rows.div_ceil(64)];
+    for (word_idx, word) in words.iter_mut().enumerate() {
+        let start = word_idx * 64;
+        for bit in 0..(n_rows - start).min(64) {
+            *word |= u64::from(test(start + bit)) << bit;
+        }
+    }
+    Bitset::from_words(words, n_rows)
 }
 
 fn in_range(v: f64, lower: Bound<f64>, upper: Bound<f64>) -> bool {

@@ -11,7 +11,9 @@
 //! their own). Every table is computed over a filtered, optionally weighted view and
 //! passed through disclosure control; [`frequencies`] is the raw form for one's own data.
 
-use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell, QuestionKind};
+use crate::dataset::{
+    Bitset, Categorical, CategoricalCell, Column, Dataset, Missing, MultiSelect, NumericCell, QuestionKind,
+};
 use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
 pub use crate::error::StatsError;
 use crate::numeric::{bin_labels, bin_option, question_bins, BinRule};
@@ -233,12 +235,35 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
     let mut missing = [Tally::default(); 3];
     let counted = match &question.column {
         Column::Categorical(col) => {
-            let mut options = vec![Tally::default(); col.levels().len()];
-            for row_idx in view.rows() {
-                let w = view.weight(row_idx);
-                match Categorical::decode(col.codes()[row_idx]) {
-                    CategoricalCell::Level(level_idx) => options[level_idx as usize].add(w),
-                    CategoricalCell::Missing(m) => missing[m as usize].add(w),
+            let n_levels = col.levels().len();
+            let mut options = vec![Tally::default(); n_levels];
+            let codes = col.codes();
+            if view.is_weighted() {
+                view.for_each_row(|row_idx| {
+                    let w = view.weight(row_idx);
+                    match Categorical::decode(codes[row_idx]) {
+                        CategoricalCell::Level(level_idx) => options[level_idx as usize].add(w),
+                        CategoricalCell::Missing(m) => missing[m as usize].add(w),
+                    }
+                });
+            } else {
+                // Plain counts per code slot (levels, then the missing codes counted
+                // down from u16::MAX), turned into tallies once.
+                let mut slots = vec![0usize; n_levels + 3];
+                view.for_each_row(|row_idx| {
+                    let code = codes[row_idx] as usize;
+                    slots[if code < n_levels {
+                        code
+                    } else {
+                        n_levels + (u16::MAX as usize - code)
+                    }] += 1;
+                });
+                for (t, &n) in options.iter_mut().zip(&slots) {
+                    *t = Tally::unit(n);
+                }
+                for m in Missing::ALL {
+                    let code = Categorical::code_for(CategoricalCell::Missing(m)) as usize;
+                    missing[m as usize] = Tally::unit(slots[n_levels + (u16::MAX as usize - code)]);
                 }
             }
             Counted {
@@ -252,24 +277,27 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
         Column::Multi(col) => {
             let mut options = vec![Tally::default(); col.options().len()];
             let (mut none, mut any) = (Tally::default(), Tally::default());
-            for row_idx in view.rows() {
-                let w = view.weight(row_idx);
-                if let Some(m) = col.missing(row_idx) {
-                    missing[m as usize].add(w);
-                    continue;
-                }
-                let mut selected_any = false;
-                for (opt_idx, tally) in options.iter_mut().enumerate() {
-                    if col.selected(opt_idx).contains(row_idx) {
-                        tally.add(w);
-                        selected_any = true;
+            match view.mask().filter(|_| !view.is_weighted()) {
+                Some(mask) => count_multi_words(col, mask, &mut options, &mut missing, &mut none, &mut any),
+                None => view.for_each_row(|row_idx| {
+                    let w = view.weight(row_idx);
+                    if let Some(m) = col.missing(row_idx) {
+                        missing[m as usize].add(w);
+                        return;
                     }
-                }
-                if selected_any {
-                    any.add(w);
-                } else {
-                    none.add(w);
-                }
+                    let mut selected_any = false;
+                    for (opt_idx, tally) in options.iter_mut().enumerate() {
+                        if col.selected(opt_idx).contains(row_idx) {
+                            tally.add(w);
+                            selected_any = true;
+                        }
+                    }
+                    if selected_any {
+                        any.add(w);
+                    } else {
+                        none.add(w);
+                    }
+                }),
             }
             Counted {
                 labels: col.options().to_vec(),
@@ -285,7 +313,7 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
             let (rule, edges) = question_bins(question, spec.bin_width)?;
             let labels = bin_labels(&edges, col.coded_labels());
             let mut options = vec![Tally::default(); labels.len()];
-            for row_idx in view.rows() {
+            view.for_each_row(|row_idx| {
                 let w = view.weight(row_idx);
                 let cell = col.cells()[row_idx];
                 match (bin_option(cell, &edges), cell) {
@@ -294,7 +322,7 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
                     // Edges span every value in the dataset, so a value always has a bin.
                     (None, _) => {}
                 }
-            }
+            });
             Counted {
                 labels,
                 options,
@@ -311,6 +339,55 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
         }
     };
     Ok(counted)
+}
+
+/// Unweighted multi-select counts over a bitset view, 64 respondents a word: each
+/// option's count is the popcount of its bitset within the view's answered rows, and
+/// "selected none" those answered rows outside every option.
+fn count_multi_words(
+    col: &MultiSelect,
+    mask: &Bitset,
+    options: &mut [Tally],
+    missing: &mut [Tally; 3],
+    none: &mut Tally,
+    any: &mut Tally,
+) {
+    let cells = col.missing_cells();
+    let mut option_counts = vec![0usize; options.len()];
+    let mut missing_counts = [0usize; 3];
+    let (mut none_n, mut any_n) = (0usize, 0usize);
+    for (word_idx, &in_view) in mask.words().iter().enumerate() {
+        if in_view == 0 {
+            continue;
+        }
+        let start = word_idx * 64;
+        let mut missing_word = 0u64;
+        for (bit, cell) in cells[start..(start + 64).min(cells.len())].iter().enumerate() {
+            if let Some(m) = cell {
+                if in_view & (1 << bit) != 0 {
+                    missing_counts[*m as usize] += 1;
+                }
+                missing_word |= 1 << bit;
+            }
+        }
+        let answered = in_view & !missing_word;
+        let mut selected_any = 0u64;
+        for (opt_idx, n) in option_counts.iter_mut().enumerate() {
+            let selected = col.selected(opt_idx).words()[word_idx] & answered;
+            *n += selected.count_ones() as usize;
+            selected_any |= selected;
+        }
+        any_n += selected_any.count_ones() as usize;
+        none_n += (answered & !selected_any).count_ones() as usize;
+    }
+    for (t, n) in options.iter_mut().zip(option_counts) {
+        *t = Tally::unit(n);
+    }
+    for (t, n) in missing.iter_mut().zip(missing_counts) {
+        *t = Tally::unit(n);
+    }
+    *none = Tally::unit(none_n);
+    *any = Tally::unit(any_n);
 }
 
 fn sum_tallies<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {

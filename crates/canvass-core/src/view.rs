@@ -112,6 +112,29 @@ impl View {
         }
     }
 
+    /// Calls `f` with each respondent in the view, in increasing order; the loop the
+    /// tables count in, without an iterator object per row.
+    pub fn for_each_row(&self, mut f: impl FnMut(usize)) {
+        match &self.rows {
+            Rows::Mask(mask) => {
+                for (word_idx, &word) in mask.words().iter().enumerate() {
+                    let start = word_idx * 64;
+                    if word == u64::MAX {
+                        // A full word: 64 rows in a row, without bit scanning.
+                        (start..start + 64).for_each(&mut f);
+                        continue;
+                    }
+                    let mut rest = word;
+                    while rest != 0 {
+                        f(start + rest.trailing_zeros() as usize);
+                        rest &= rest - 1;
+                    }
+                }
+            }
+            Rows::List(list) => list.iter().for_each(|&r| f(r as usize)),
+        }
+    }
+
     /// The view's bitset, when it has one (a filtered view, not a group).
     pub fn mask(&self) -> Option<&Bitset> {
         match &self.rows {
@@ -396,7 +419,11 @@ fn published(layout: &Layout, withheld: &[bool], k: usize) -> Layout {
     let refused = layout.entries.iter().any(|e| e.role == Role::Fixed && e.n < k);
     let mut out = layout.clone();
     for (e, &w) in out.entries.iter_mut().zip(withheld) {
-        e.role = if w || refused { Role::Hidden } else { Role::Fixed };
+        e.role = match e.role {
+            Role::Known => Role::Known,
+            _ if w || refused => Role::Hidden,
+            _ => Role::Fixed,
+        };
         e.flagged = false;
     }
     out
