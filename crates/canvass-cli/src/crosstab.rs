@@ -14,7 +14,8 @@ pub struct CrosstabArgs {
     /// The question whose options make the columns (id or @N).
     pub col: String,
     /// Numeric sides: bin width instead of decades (ages) or Freedman–Diaconis, the
-    /// same bins `canvass freq` shows for the question.
+    /// same bins `canvass freq` shows for the question; under disclosure control only
+    /// the default bins, so other widths need --k 0.
     #[arg(long, value_name = "W")]
     pub bin_width: Option<f64>,
     #[command(flatten)]

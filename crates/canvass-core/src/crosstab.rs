@@ -26,7 +26,7 @@ use crate::dataset::{Column, Dataset, MultiSelect};
 use crate::disclosure::{key1, key2, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
-use crate::numeric::{bin_labels, bin_option, question_bins};
+use crate::numeric::{bin_labels, bin_option, table_bins};
 use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
@@ -187,7 +187,7 @@ fn side<'a>(
     dataset: &'a Dataset,
     question_idx: usize,
     bin_width: Option<f64>,
-    _k: usize,
+    k: usize,
 ) -> Result<Side<'a>, StatsError> {
     let question = dataset
         .question(question_idx)
@@ -204,7 +204,7 @@ fn side<'a>(
             members: Members::Multi(col),
         }),
         Column::Numeric(col) => {
-            let (_, edges) = question_bins(question, bin_width)?;
+            let (_, edges) = table_bins(question, bin_width, k)?;
             let codes = col
                 .cells()
                 .iter()
@@ -570,8 +570,8 @@ fn crosstab_layout(
     row_totals: &[Tally],
     col_totals: &[Tally],
     total: &Tally,
-    _margins_elsewhere: (&[usize], &[usize]),
-    _k: usize,
+    (row_freq, col_freq): (&[usize], &[usize]),
+    k: usize,
 ) -> (Layout, CrosstabEntries) {
     let (n_r, n_c) = (row_totals.len(), col_totals.len());
     let mut layout = Layout::default();
@@ -620,6 +620,23 @@ fn crosstab_layout(
         }
     } else {
         layout.sum(total_entry, col_entries.clone());
+    }
+    // The page shows each question's frequency table beside the crosstab. An option's
+    // count there is its margin here plus the respondents who chose it but did not
+    // answer the other question. Every count that table may show (0, or k and more) is
+    // taken as known; its small ones, which it always withholds, as unknown and
+    // protected here too. That keeps the difference from pinning a margin or a cell.
+    for (freq, entries, q) in [(row_freq, &row_entries, qr), (col_freq, &col_entries, qc)] {
+        for (option_idx, (&n, &margin)) in freq.iter().zip(entries.iter()).enumerate() {
+            let role = if n == 0 || n >= k { Role::Known } else { Role::Hidden };
+            let known = layout.push(n, role, key2((q, option_idx), (usize::MAX, 1)));
+            let other_missing = layout.push(
+                n - layout.entries[margin].n,
+                Role::Hidden,
+                key2((q, option_idx), (usize::MAX, 2)),
+            );
+            layout.sum(known, vec![margin, other_missing]);
+        }
     }
     (layout, (cell_entries, row_entries, col_entries))
 }

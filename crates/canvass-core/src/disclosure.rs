@@ -39,17 +39,28 @@
 //! broken by option identity rather than by position, so the same table reached two
 //! ways (a crosstab and its transpose) is suppressed the same way.
 //!
+//! Linking a table with the others the page shows beside it is covered where the
+//! arithmetic is known: a crosstab's margins against the frequency tables of its own
+//! two questions (`crosstab` adds that link to its layout), a frequency table against
+//! the same question under another base (every base is taken as shown), and a
+//! histogram against the same question at another bin width (bins depend only on the
+//! question and the dataset, and under disclosure control each question is binned one
+//! way only). `tests/disclosure_attacks.rs` tries each of these.
+//!
 //! What this module does not do: protect against differencing between views that
 //! are not nested by their conditions (two filters that describe the same respondents
-//! in different words, or arbitrary pairs of views), against linking different tables
-//! (a crosstab against the frequencies of its own row question), or against exact
-//! linear-programming attacks that interval propagation cannot match. With more than
-//! [`EXACT_CONDITIONS`] conditions, each pair of nested views (and each view with the
-//! complement of one condition) is protected, but a chain of several nested views and
-//! their complements is not solved as one problem, as it is below that number; an
-//! attacker combining three or more such tables at once may narrow cells further than
-//! the pairwise checks assume. Closing those takes perturbation of published counts,
-//! which this project does not do.
+//! in different words, or arbitrary pairs of views), against linking tables whose
+//! arithmetic it does not model (two crosstabs sharing a question, a crosstab under
+//! one filter against a frequency table under another), or against exact
+//! linear-programming attacks that interval propagation cannot match. The frequency
+//! tables linked to a crosstab are taken as showing every count of 0 or at least k,
+//! without their own base arithmetic, which approximates rather than bounds what they
+//! show. With more than [`EXACT_CONDITIONS`] conditions, each pair of nested views
+//! (and each view with the complement of one condition) is protected, but a chain of
+//! several nested views and their complements is not solved as one problem, as it is
+//! below that number; an attacker combining three or more such tables at once may
+//! narrow cells further than the pairwise checks assume. Closing those takes
+//! perturbation of published counts, which this project does not do.
 
 use crate::dataset::{Bitset, Dataset};
 use crate::error::StatsError;

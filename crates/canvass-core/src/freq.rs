@@ -16,7 +16,7 @@ use crate::dataset::{
 };
 use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
 pub use crate::error::StatsError;
-use crate::numeric::{bin_labels, bin_option, question_bins, BinRule};
+use crate::numeric::{bin_labels, bin_option, table_bins, BinRule};
 use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::{Deserialize, Serialize};
@@ -310,7 +310,7 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
         Column::Numeric(col) => {
             // Edges come from the whole dataset, so every view of this question (and
             // every wider view it is compared with) is binned alike.
-            let (rule, edges) = question_bins(question, spec.bin_width)?;
+            let (rule, edges) = table_bins(question, spec.bin_width, view.k)?;
             let labels = bin_labels(&edges, col.coded_labels());
             let mut options = vec![Tally::default(); labels.len()];
             view.for_each_row(|row_idx| {
@@ -437,13 +437,13 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
 
     let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
     let n_levels = c.options.len();
-    let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n);
+    let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n, k);
     let withheld = protect_table(
         &view,
         &layout,
         |other| {
             let counted = count(dataset, spec, other)?;
-            Ok(freq_layout(spec, is_scale, &counted, other.universe.n).0)
+            Ok(freq_layout(spec, is_scale, &counted, other.universe.n, k).0)
         },
         || format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
     )?;
@@ -533,7 +533,7 @@ struct FreqEntries {
 /// to the answered base, bases nest inside one another (answered within asked within
 /// the view), multi-select options are bounded by those who selected anything, and the
 /// top two levels add up.
-fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) -> (Layout, FreqEntries) {
+fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize, k: usize) -> (Layout, FreqEntries) {
     let q = spec.question_idx;
     let n_of = |tallies: &[Tally]| tallies.iter().map(|t| t.n).sum::<usize>();
     let answered_n = match c.none {
@@ -554,18 +554,13 @@ fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) 
         .enumerate()
         .map(|(r, t)| layout.push(t.n, Role::Cell, key1(q, usize::MAX - 3 + r)))
         .collect();
-    let role_of = |is_base: bool| if is_base { Role::Fixed } else { Role::Hidden };
-    let by_respondents = spec.percent_of == PercentOf::Respondents;
-    let answered_entry = layout.push(
-        answered_n,
-        role_of(by_respondents && spec.base == BaseKind::Answered),
-        key1(q, usize::MAX - 4),
-    );
-    let asked_entry = layout.push(
-        asked_n,
-        role_of(by_respondents && spec.base == BaseKind::Asked),
-        key1(q, usize::MAX - 5),
-    );
+    // Every base a reader could ask for (answered, asked, the selections total) is
+    // taken as shown whenever a table with that base would be, whichever base this
+    // table states: the same counts under another base must be withheld alike, or the
+    // two tables together would give a cell away.
+    let role_of = |n: usize| if n == 0 || n >= k { Role::Fixed } else { Role::Hidden };
+    let answered_entry = layout.push(answered_n, role_of(answered_n), key1(q, usize::MAX - 4));
+    let asked_entry = layout.push(asked_n, role_of(asked_n), key1(q, usize::MAX - 5));
     // The view's size is always shown (as `respondents`).
     let universe_entry = layout.push(universe_n, Role::Fixed, key1(q, usize::MAX - 6));
     layout.sum(
@@ -589,8 +584,8 @@ fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) 
             layout.at_most(o, any_entry);
         }
         // Percent of selections reveals the selections total through any shown percent.
-        let selections_role = if by_respondents { Role::Hidden } else { Role::Fixed };
-        let sel_entry = layout.push(n_of(&c.options), selections_role, key1(q, usize::MAX - 9));
+        let selections_n = n_of(&c.options);
+        let sel_entry = layout.push(selections_n, role_of(selections_n), key1(q, usize::MAX - 9));
         layout.sum(sel_entry, option_entries.clone());
         none_entry = Some(n_entry);
     } else {

@@ -105,6 +105,32 @@ pub fn question_bins(question: &Question, bin_width: Option<f64>) -> Result<(Bin
     choose_bins(question, &values, bin_width)
 }
 
+/// The bins a table shows at disclosure threshold `k`: [`question_bins`], except that
+/// under disclosure control (k > 0) a bin width is accepted only when it gives the
+/// question's default bins. Two histograms of one question at different widths could
+/// be subtracted bin by bin (a 10-year bin minus one of its 5-year halves is the
+/// other half), so each question is binned one way only.
+pub fn table_bins(question: &Question, bin_width: Option<f64>, k: usize) -> Result<(BinRule, Vec<f64>), StatsError> {
+    let chosen = question_bins(question, bin_width)?;
+    if let (Some(width), true) = (bin_width, k > 0) {
+        let default = question_bins(question, None)?;
+        if default.1 != chosen.1 {
+            return Err(StatsError::BadBinWidth {
+                width,
+                reason: format!(
+                    "under disclosure control a question is binned only its default way ({}), since histograms at two widths could be subtracted bin by bin; other widths need k = 0",
+                    match default.0 {
+                        BinRule::Decades => "decades".to_string(),
+                        BinRule::Width(w) => format!("width {w}"),
+                        BinRule::FreedmanDiaconis => "Freedman–Diaconis".to_string(),
+                    }
+                ),
+            });
+        }
+    }
+    Ok(chosen)
+}
+
 /// The option labels of a binned numeric question: one per bin ("20–30"), then one per
 /// top-coded answer, which keeps a bin of its own after the numbered ones.
 pub fn bin_labels(edges: &[f64], coded_labels: &[String]) -> Vec<String> {

@@ -419,19 +419,20 @@ fn a_numeric_crosstab_side_has_the_histograms_bins_with_top_codes_last_and_obeys
         .collect();
     assert_eq!(counts, [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]);
     assert_eq!(t.total, 5.0);
-    // With k = 2 every count is 0 or 1 except the 90+ margin (2) and the totals
-    // (3 a, 2 b); cells are withheld, and no shown margin pins one down.
-    let t = crosstab(
-        &ds,
-        &CrosstabSpec {
-            options: TableOptions {
-                k: 2,
-                ..TableOptions::default()
-            },
-            ..spec
+    // Under disclosure control only the default bins are shown (a second width could
+    // be subtracted from the first); with them every count is 0 or 1 except the 90+
+    // margin (2) and the totals, so with k = 2 every cell is withheld.
+    let with_k = |row_bin_width| CrosstabSpec {
+        row_bin_width,
+        options: TableOptions {
+            k: 2,
+            ..TableOptions::default()
         },
-    )
-    .unwrap();
+        ..spec.clone()
+    };
+    let err = crosstab(&ds, &with_k(Some(10.0))).unwrap_err();
+    assert!(err.to_string().contains("binned only its default way"), "{err}");
+    let t = crosstab(&ds, &with_k(None)).unwrap();
     assert!(t.counts.iter().flatten().all(Option::is_none), "{:?}", t.counts);
 }
 
