@@ -483,39 +483,39 @@ fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
         (&row_side.members, &col_side.members, view.is_weighted())
     {
         // The common case: one pass over two code columns into a flat table of
-        // plain counts; margins are its row and column sums.
-        let mut flat = vec![0usize; n_r * n_c];
-        let (mut row_freq, mut col_freq) = (vec![0usize; n_r], vec![0usize; n_c]);
+        // plain counts, with one more row and column for respondents who skipped that
+        // question, so every respondent is one increment without a branch. Margins and
+        // each question's own frequencies are its sums.
+        let (w_r, w_c) = (n_r + 1, n_c + 1);
+        let mut flat = vec![0usize; w_r * w_c];
         view.for_each_row(|r| {
-            let (i, j) = (row_codes[r] as usize, col_codes[r] as usize);
-            if i < n_r {
-                row_freq[i] += 1;
-            }
-            if j < n_c {
-                col_freq[j] += 1;
-            }
-            if i < n_r && j < n_c {
-                flat[i * n_c + j] += 1;
-            }
+            let i = (row_codes[r] as usize).min(n_r);
+            let j = (col_codes[r] as usize).min(n_c);
+            flat[i * w_c + j] += 1;
         });
-        let cells: Vec<Vec<Tally>> = flat
-            .chunks(n_c.max(1))
-            .take(n_r)
-            .map(|row| row.iter().map(|&n| Tally::unit(n)).collect())
+        let at = |i: usize, j: usize| flat[i * w_c + j];
+        let cells: Vec<Vec<Tally>> = (0..n_r)
+            .map(|i| (0..n_c).map(|j| Tally::unit(at(i, j))).collect())
             .collect();
         let row_totals = (0..n_r)
-            .map(|i| Tally::unit(flat[i * n_c..(i + 1) * n_c].iter().sum()))
+            .map(|i| Tally::unit((0..n_c).map(|j| at(i, j)).sum()))
             .collect();
         let col_totals = (0..n_c)
-            .map(|j| Tally::unit((0..n_r).map(|i| flat[i * n_c + j]).sum()))
+            .map(|j| Tally::unit((0..n_r).map(|i| at(i, j)).sum()))
             .collect();
+        let row_freq = (0..n_r).map(|i| (0..w_c).map(|j| at(i, j)).sum()).collect();
+        let col_freq = (0..n_c).map(|j| (0..w_r).map(|i| at(i, j)).sum()).collect();
+        let total = (0..n_r)
+            .flat_map(|i| (0..n_c).map(move |j| (i, j)))
+            .map(|(i, j)| at(i, j))
+            .sum();
         return Counts {
             cells,
             row_totals,
             col_totals,
             row_freq,
             col_freq,
-            total: Tally::unit(flat.iter().sum()),
+            total: Tally::unit(total),
         };
     }
     let mut cells = vec![vec![Tally::default(); n_c]; n_r];

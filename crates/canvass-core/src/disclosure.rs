@@ -134,7 +134,11 @@ impl Lattice {
                 if outside == 0 {
                     continue;
                 }
-                let failing: Vec<u64> = masks.iter().map(|m| !m.words()[word_idx]).collect();
+                let mut failing = [0u64; MAX_CONDITIONS];
+                for (f, m) in failing.iter_mut().zip(&masks) {
+                    *f = !m.words()[word_idx];
+                }
+                let failing = &failing[..masks.len()];
                 while outside != 0 {
                     let bit = outside.trailing_zeros();
                     outside &= outside - 1;

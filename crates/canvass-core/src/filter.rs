@@ -98,27 +98,25 @@ impl Condition {
         };
         match (self, &question.column) {
             (Condition::AnyOf { options, missing, .. }, Column::Categorical(col)) => {
-                // One flag per level, then one per missing reason (their codes count
-                // down from u16::MAX).
-                let n_levels = col.levels().len();
-                let mut accept = vec![false; n_levels + 3];
-                for &o in options.iter().filter(|&&o| o < n_levels) {
+                // A flag for every possible code (levels and missing codes alike), so
+                // that each row is one table lookup without a branch.
+                let mut accept = vec![false; 1 << 16];
+                for &o in options.iter().filter(|&&o| o < col.levels().len()) {
                     accept[o] = true;
                 }
                 for &m in missing {
-                    let code = Categorical::code_for(CategoricalCell::Missing(m));
-                    accept[n_levels + (u16::MAX - code) as usize] = true;
+                    accept[Categorical::code_for(CategoricalCell::Missing(m)) as usize] = true;
                 }
                 let codes = col.codes();
-                bits_where(n_rows, |r| {
-                    let code = codes[r] as usize;
-                    let slot = if code < n_levels {
-                        code
-                    } else {
-                        n_levels + (u16::MAX as usize - code)
-                    };
-                    accept[slot]
-                })
+                let words = codes
+                    .chunks(64)
+                    .map(|chunk| {
+                        chunk.iter().enumerate().fold(0u64, |word, (bit, &code)| {
+                            word | u64::from(accept[code as usize]) << bit
+                        })
+                    })
+                    .collect();
+                Bitset::from_words(words, n_rows)
             }
             (Condition::AnyOf { options, missing, .. }, Column::Multi(col)) => {
                 let mut words = if missing.is_empty() {
