@@ -741,6 +741,36 @@ mod tests {
     }
 
     #[test]
+    fn groups_and_their_subset_sums_by_hand() {
+        use crate::load::{load, LoadOptions};
+        // Conditions a: x=1, b: y=1, c: z=1 over eight rows (x y z):
+        // r0 111 in the view; r1 011 fails a; r2 101 fails b; r3 001 fails a, b;
+        // r4 110 fails c; r5 000 fails a, b, c; r6 111 in; r7 011 fails a.
+        let csv = "x,y,z\n1,1,1\n0,1,1\n1,0,1\n0,0,1\n1,1,0\n0,0,0\n1,1,1\n0,1,1\n";
+        let ds = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+        let filter = Filter::parse(&ds, &["x=1", "y=1", "z=1"]).unwrap();
+        let lattice = Lattice::new(&ds, &filter, 1);
+        let groups: Vec<(u32, Vec<u32>)> = lattice.groups.iter().map(|g| (g.failed, g.rows.clone())).collect();
+        assert_eq!(
+            groups,
+            [
+                (0b001, vec![1, 7]),
+                (0b010, vec![2]),
+                (0b011, vec![3]),
+                (0b100, vec![4]),
+                (0b111, vec![5])
+            ]
+        );
+        // Dropping exactly a group's conditions adds the groups inside it:
+        // {a} 2, {b} 1, {a,b} 2+1+1, {c} 1, {a,b,c} all five groups, 6.
+        let sizes: Vec<Vec<usize>> = lattice.groups.iter().map(|g| vec![g.rows.len()]).collect();
+        let sums: Vec<usize> = lattice.subset_sums(&sizes).iter().map(|v| v[0]).collect();
+        assert_eq!(sums, [2, 1, 4, 1, 6]);
+        // With k = 2, dropping b alone adds one respondent: refused, naming b.
+        assert_eq!(Lattice::new(&ds, &filter, 2).refusal(2), Ok(Some(0b010)));
+    }
+
+    #[test]
     fn attacker_pins_a_cell_through_rows_and_columns() {
         // 2x2 table a b / c d with all margins shown: withholding only a and d leaves
         // each alone in its row, so the attacker pins both.

@@ -1,8 +1,9 @@
 //! Filters: which respondents a table describes.
 //!
 //! A [`Filter`] is a conjunction of [`Condition`]s; a respondent is in the view when
-//! every condition holds. The same filter gives the same row mask for every table,
-//! because every table asks [`Filter::mask`] rather than testing conditions itself.
+//! every condition holds. The same filter gives the same rows for every table, because
+//! every table takes its rows from a view built from [`Condition::mask`] (a bitset,
+//! 64 respondents a word) rather than testing conditions itself.
 //!
 //! This module does not decide whether a view is safe to publish; that is
 //! `disclosure::check_view`, which needs each condition's own rows to catch
