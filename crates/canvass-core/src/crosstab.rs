@@ -181,7 +181,7 @@ impl Side<'_> {
     }
 }
 
-/// A numeric side is binned exactly as its histogram is (`numeric::question_bins`),
+/// A numeric side is binned exactly as its histogram is (`numeric::table_bins`),
 /// with top-coded answers as bins of their own after the numbered ones.
 fn side<'a>(
     dataset: &'a Dataset,
