@@ -8,10 +8,16 @@ use std::path::Path;
 
 #[derive(Args, Debug)]
 pub struct CrosstabArgs {
-    /// The question whose options make the rows (id or @N).
+    /// The question whose options make the rows (id or @N); a numeric question is
+    /// binned like its histogram.
     pub row: String,
     /// The question whose options make the columns (id or @N).
     pub col: String,
+    /// Numeric sides: bin width instead of decades (ages) or Freedman–Diaconis, the
+    /// same bins `canvass freq` shows for the question; under disclosure control only
+    /// the default bins, so other widths need --k 0.
+    #[arg(long, value_name = "W")]
+    pub bin_width: Option<f64>,
     #[command(flatten)]
     pub table: TableArgs,
 }
@@ -21,6 +27,8 @@ pub fn run(loaded: &Loaded, file: &Path, args: &CrosstabArgs) -> Result<(), Stri
     let spec = CrosstabSpec {
         row_idx: find_question(dataset, &args.row, file)?,
         col_idx: find_question(dataset, &args.col, file)?,
+        row_bin_width: args.bin_width,
+        col_bin_width: args.bin_width,
         options: args.table.table_options(dataset, file)?,
     };
     let table = crosstab(dataset, &spec).map_err(|e| e.to_string())?;

@@ -27,8 +27,9 @@ with every percent, interval and residual derived from them, and further cells a
 withheld so that none can be recovered from the margins, or from the same table
 without a condition next to the table of its complement. Withheld numbers and zeros
 look the same. A filter leaving fewer than k respondents, or one whose conditions,
-when some are dropped, let in fewer than k more, is refused. --k 0 turns this off,
-for a team's own raw data.";
+when some are dropped, let in fewer than k more, is refused. Under disclosure control
+a filter has at most 16 conditions (every subset of them is checked); with --k 0, 31.
+--k 0 turns this off, for a team's own raw data.";
 
 #[derive(Args, Debug, Clone)]
 pub struct TableArgs {

@@ -19,6 +19,8 @@ pub struct FreqArgs {
     #[arg(long, value_enum, default_value_t = PercentArg::Respondents)]
     pub percent_of: PercentArg,
     /// Numeric questions: bin width instead of decades (ages) or Freedman–Diaconis.
+    /// Under disclosure control only a width giving those default bins is accepted
+    /// (histograms at two widths could be subtracted); other widths need --k 0.
     #[arg(long, value_name = "W")]
     pub bin_width: Option<f64>,
     #[command(flatten)]

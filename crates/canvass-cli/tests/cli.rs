@@ -582,7 +582,14 @@ fn filters_weights_and_bad_input_through_the_command_line() {
             vec!["freq", f, "region", "--weight", "region"],
             "a weight must be numeric",
         ),
-        (vec!["crosstab", f, "region", "age"], "categorical or multi-select"),
+        (
+            vec!["crosstab", f, "region", "Response ID"],
+            "categorical, multi-select or numeric",
+        ),
+        (
+            vec!["crosstab", f, "region", "age", "--bin-width", "0"],
+            "positive number",
+        ),
         (vec!["freq", f, "age", "--bin-width", "0"], "positive number"),
         (vec!["freq", f, "region", "--percent-of", "selections"], "multi-select"),
     ] {
@@ -664,4 +671,71 @@ fn chart_intervals_draw_whiskers_only_when_asked() {
         whiskers(&std::fs::read_to_string(&svg).unwrap())
     };
     assert_eq!((count(&["--intervals"]), count(&[])), (5 * 3, 0));
+}
+
+/// Attack by the CLI's JSON: on the NumPy release at its manifest's k = 10, a
+/// crosstab's JSON withholds exactly what the core's table withholds, with no percent,
+/// interval or residual left on a withheld count or beside a withheld margin, and its
+/// shown margins never pin a withheld cell: each withheld cell keeps some slack in its
+/// row (its row total, if shown, minus the shown cells, is shared with another
+/// withheld cell or the total is withheld too).
+#[test]
+fn attack_by_the_cli_json_finds_nothing_the_table_withholds() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/data/numpy-2020");
+    let file = root.join("responses.tsv");
+    let codebook = root.join("codebook.json");
+    let (f, cb) = (file.to_str().unwrap(), codebook.to_str().unwrap());
+    let v = json_of(&[
+        "crosstab",
+        f,
+        "demographics.role",
+        "demographics.gender",
+        "--codebook",
+        cb,
+        "--json",
+    ]);
+    assert_eq!(v["k"], 10);
+    let counts = v["counts"].as_array().unwrap();
+    let mut withheld = 0;
+    for (i, row) in counts.iter().enumerate() {
+        let row = row.as_array().unwrap();
+        let nulls = row.iter().filter(|c| c.is_null()).count();
+        withheld += nulls;
+        // A row with a shown total and exactly one withheld cell would give it away.
+        if !v["row_totals"][i].is_null() {
+            assert_ne!(nulls, 1, "row {i}: one withheld cell beside a shown total");
+        }
+        for (j, c) in row.iter().enumerate() {
+            let cell = &v["cells"][i][j];
+            if c.is_null() {
+                for field in [
+                    "row_percent",
+                    "row_ci",
+                    "col_percent",
+                    "col_ci",
+                    "total_percent",
+                    "total_ci",
+                    "residual",
+                ] {
+                    assert!(cell[field].is_null(), "cell {i},{j}: {field} of a withheld count");
+                }
+            }
+            if v["row_totals"][i].is_null() {
+                assert!(cell["row_percent"].is_null(), "cell {i},{j}: percent of a withheld row");
+            }
+            if v["col_totals"][j].is_null() {
+                assert!(
+                    cell["col_percent"].is_null(),
+                    "cell {i},{j}: percent of a withheld column"
+                );
+            }
+        }
+    }
+    for j in 0..v["col_labels"].as_array().unwrap().len() {
+        if !v["col_totals"][j].is_null() {
+            let nulls = counts.iter().filter(|row| row[j].is_null()).count();
+            assert_ne!(nulls, 1, "column {j}: one withheld cell beside a shown total");
+        }
+    }
+    assert!(withheld > 0, "nothing was withheld, so nothing was attacked");
 }

@@ -6,7 +6,11 @@
 //! to `CANVASS_BENCH_OUT` (JSON) when set. Nothing here fails on a slow result.
 
 use canvass_core::chart::{draw_frequencies, ChartStyle};
-use canvass_core::freq::{frequencies, BaseKind};
+use canvass_core::crosstab::{crosstab, CrosstabSpec};
+use canvass_core::dataset::Dataset;
+use canvass_core::filter::{Condition, Filter};
+use canvass_core::freq::{freq_table, frequencies, BaseKind, FreqSpec};
+use canvass_core::view::TableOptions;
 use canvass_core::{load, Column, LoadOptions};
 use plotters::prelude::*;
 use std::hint::black_box;
@@ -88,6 +92,7 @@ fn main() {
                 black_box(frequencies(dataset, q, BaseKind::Answered).unwrap());
             }));
         }
+        timings.extend(table_timings(&name, dataset));
     }
 
     println!(
@@ -119,4 +124,92 @@ fn main() {
     if let Some(out) = std::env::var_os("CANVASS_BENCH_OUT") {
         std::fs::write(out, format!("[{}]\n", json.join(",\n"))).expect("writing the bench JSON");
     }
+}
+
+/// The tables the page asks for, with disclosure control at k = 10 as the page runs
+/// them: frequencies (single choice and multi-select), a crosstab, the same crosstab
+/// with a three-condition filter, and a crosstab with many small cells (suppression).
+fn table_timings(name: &str, dataset: &Dataset) -> Vec<Timing> {
+    let positions = |pred: fn(&Column) -> bool| -> Vec<usize> {
+        dataset
+            .questions()
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| pred(&q.column))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let singles = positions(|c| matches!(c, Column::Categorical(_)));
+    let multis = positions(|c| matches!(c, Column::Multi(_)));
+    let mut timings = Vec::new();
+    let runs = 21;
+    if let Some(&q) = singles.first() {
+        timings.push(time(format!("{name}: table, frequency, k = 10"), runs, None, || {
+            black_box(freq_table(dataset, &FreqSpec::new(q)).unwrap());
+        }));
+    }
+    if let Some(&q) = multis.first() {
+        timings.push(time(
+            format!("{name}: table, multi-select frequency, k = 10"),
+            runs,
+            None,
+            || {
+                black_box(freq_table(dataset, &FreqSpec::new(q)).unwrap());
+            },
+        ));
+    }
+    if singles.len() < 5 {
+        return timings;
+    }
+    let spec = CrosstabSpec::new(singles[0], singles[1]);
+    timings.push(time(format!("{name}: table, crosstab, k = 10"), runs, None, || {
+        black_box(crosstab(dataset, &spec).unwrap());
+    }));
+    // Each condition keeps every answer but the question's least common, so the view
+    // stays large and every condition sets some respondents apart.
+    let conditions = singles[2..5]
+        .iter()
+        .map(|&q| {
+            let Column::Categorical(col) = &dataset.questions()[q].column else {
+                unreachable!()
+            };
+            Condition::AnyOf {
+                question_idx: q,
+                options: (0..col.levels().len() - 1).collect(),
+                values: Vec::new(),
+                missing: Vec::new(),
+            }
+        })
+        .collect();
+    let filtered = CrosstabSpec {
+        options: TableOptions {
+            filter: Filter::new(conditions),
+            ..TableOptions::default()
+        },
+        ..spec.clone()
+    };
+    if crosstab(dataset, &filtered).is_ok() {
+        timings.push(time(
+            format!("{name}: table, crosstab, three-condition filter, k = 10"),
+            runs,
+            None,
+            || {
+                black_box(crosstab(dataset, &filtered).unwrap());
+            },
+        ));
+    }
+    if let Some(country) = dataset.find("Country of residence") {
+        let many_small = CrosstabSpec::new(country, singles[0]);
+        if crosstab(dataset, &many_small).is_ok() {
+            timings.push(time(
+                format!("{name}: table, suppression, country × question, k = 10"),
+                runs,
+                None,
+                || {
+                    black_box(crosstab(dataset, &many_small).unwrap());
+                },
+            ));
+        }
+    }
+    timings
 }

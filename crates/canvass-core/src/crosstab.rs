@@ -1,6 +1,8 @@
 //! Crosstabs: the answers to one question broken down by the answers to another.
 //!
-//! Either side may be multi-select. Counts are of respondents, so a respondent who
+//! Either side may be multi-select or numeric. A numeric side is binned exactly as the
+//! question's histogram is (edges from the whole dataset, top-coded answers as bins of
+//! their own), so the crosstab's margins are the histogram's bins. Counts are of respondents, so a respondent who
 //! selected two options appears in both of their rows; a multi-select side's totals are
 //! then respondents who selected the option, not the sum of the row, and its column
 //! (or row) totals count respondents once. The table covers respondents in the view
@@ -20,21 +22,40 @@
 //! the margins, the statistic would pin the cells down) or a withheld margin (the
 //! statistic would then rest on nothing the reader can see).
 
-use crate::dataset::{Categorical, CategoricalCell, Column, Dataset};
+use crate::dataset::{Column, Dataset, MultiSelect};
 use crate::disclosure::{key1, key2, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
+use crate::numeric::{bin_labels, bin_option, table_bins};
 use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
+use std::borrow::Cow;
 
 /// Which two questions, over which view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrosstabSpec {
     pub row_idx: usize,
     pub col_idx: usize,
+    /// A numeric row side's bin width instead of decades (ages) or Freedman–Diaconis.
+    pub row_bin_width: Option<f64>,
+    /// The same for a numeric column side.
+    pub col_bin_width: Option<f64>,
     pub options: TableOptions,
+}
+
+impl CrosstabSpec {
+    /// Default bins, no filter or weight, k = 10.
+    pub fn new(row_idx: usize, col_idx: usize) -> Self {
+        CrosstabSpec {
+            row_idx,
+            col_idx,
+            row_bin_width: None,
+            col_bin_width: None,
+            options: TableOptions::default(),
+        }
+    }
 }
 
 /// Everything shown about one cell. `None` is withheld or zero.
@@ -108,15 +129,66 @@ pub struct Crosstab {
     pub respondents: usize,
 }
 
-/// A side of the table: labels and, per respondent, the options they belong to.
-struct Side {
+/// A side of the table: its labels and which option each respondent belongs to.
+struct Side<'a> {
     labels: Vec<String>,
     multi: bool,
-    /// `None`: not in the table (missing); `Some(vec![])`: answered, selected nothing.
-    members: Vec<Option<Vec<usize>>>,
+    members: Members<'a>,
 }
 
-fn side(dataset: &Dataset, question_idx: usize) -> Result<Side, StatsError> {
+/// Not in the table: a code at or past the side's number of options.
+const OUTSIDE: u16 = u16::MAX;
+
+enum Members<'a> {
+    /// One option per respondent; a code at or past the number of labels (a missing
+    /// answer's code) keeps the respondent out of the table.
+    Single(Cow<'a, [u16]>),
+    /// A multi-select column: respondents with no missing reason are in the table,
+    /// in every option they selected (possibly none).
+    Multi(&'a MultiSelect),
+}
+
+impl Side<'_> {
+    /// Calls `f` with each option respondent `row_idx` belongs to; `false` when the
+    /// respondent is not in the table at all.
+    fn for_each_option(&self, row_idx: usize, mut f: impl FnMut(usize)) -> bool {
+        match &self.members {
+            Members::Single(codes) => {
+                let code = codes[row_idx] as usize;
+                if code >= self.labels.len() {
+                    return false;
+                }
+                f(code);
+                true
+            }
+            Members::Multi(col) => {
+                if col.missing(row_idx).is_some() {
+                    return false;
+                }
+                for option_idx in 0..col.options().len() {
+                    if col.selected(option_idx).contains(row_idx) {
+                        f(option_idx);
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    fn options_of(&self, row_idx: usize) -> Option<Vec<usize>> {
+        let mut options = Vec::new();
+        self.for_each_option(row_idx, |o| options.push(o)).then_some(options)
+    }
+}
+
+/// A numeric side is binned exactly as its histogram is (`numeric::table_bins`),
+/// with top-coded answers as bins of their own after the numbered ones.
+fn side<'a>(
+    dataset: &'a Dataset,
+    question_idx: usize,
+    bin_width: Option<f64>,
+    k: usize,
+) -> Result<Side<'a>, StatsError> {
     let question = dataset
         .question(question_idx)
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", question_idx + 1)))?;
@@ -124,32 +196,30 @@ fn side(dataset: &Dataset, question_idx: usize) -> Result<Side, StatsError> {
         Column::Categorical(col) => Ok(Side {
             labels: col.levels().to_vec(),
             multi: false,
-            members: col
-                .codes()
-                .iter()
-                .map(|&code| match Categorical::decode(code) {
-                    CategoricalCell::Level(l) => Some(vec![l as usize]),
-                    CategoricalCell::Missing(_) => None,
-                })
-                .collect(),
+            members: Members::Single(Cow::Borrowed(col.codes())),
         }),
         Column::Multi(col) => Ok(Side {
             labels: col.options().to_vec(),
             multi: true,
-            members: (0..col.len())
-                .map(|r| {
-                    col.missing(r).is_none().then(|| {
-                        (0..col.options().len())
-                            .filter(|&o| col.selected(o).contains(r))
-                            .collect()
-                    })
-                })
-                .collect(),
+            members: Members::Multi(col),
         }),
-        _ => Err(StatsError::WrongKind {
+        Column::Numeric(col) => {
+            let (_, edges) = table_bins(question, bin_width, k)?;
+            let codes = col
+                .cells()
+                .iter()
+                .map(|&cell| bin_option(cell, &edges).map_or(OUTSIDE, |o| o as u16))
+                .collect();
+            Ok(Side {
+                labels: bin_labels(&edges, col.coded_labels()),
+                multi: false,
+                members: Members::Single(Cow::Owned(codes)),
+            })
+        }
+        Column::Text(_) => Err(StatsError::WrongKind {
             question: question.id.clone(),
             kind: question.kind.as_str(),
-            needed: "a categorical or multi-select question for a crosstab",
+            needed: "a categorical, multi-select or numeric question for a crosstab",
         }),
     }
 }
@@ -208,8 +278,8 @@ pub fn holm(p_values: &[f64]) -> Vec<f64> {
 
 /// Cross-tabulates two questions over a filtered, weighted view with disclosure control.
 pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, StatsError> {
-    let row_side = side(dataset, spec.row_idx)?;
-    let col_side = side(dataset, spec.col_idx)?;
+    let row_side = side(dataset, spec.row_idx, spec.row_bin_width, spec.options.k)?;
+    let col_side = side(dataset, spec.col_idx, spec.col_bin_width, spec.options.k)?;
     let row_q = &dataset.questions()[spec.row_idx];
     let col_q = &dataset.questions()[spec.col_idx];
     let view = View::new(dataset, &spec.options)?;
@@ -220,6 +290,8 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         cells,
         row_totals,
         col_totals,
+        row_freq,
+        col_freq,
         total,
     } = tally(&row_side, &col_side, &view);
     if k > 0 && total.n < k {
@@ -229,8 +301,17 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         });
     }
     let keys = (spec.row_idx, spec.col_idx);
-    let (layout, (cell_entries, row_entries, col_entries)) =
-        crosstab_layout(&row_side, &col_side, keys, &cells, &row_totals, &col_totals, &total);
+    let (layout, (cell_entries, row_entries, col_entries)) = crosstab_layout(
+        &row_side,
+        &col_side,
+        keys,
+        &cells,
+        &row_totals,
+        &col_totals,
+        &total,
+        (&row_freq, &col_freq),
+        k,
+    );
     let withheld = protect_table(
         &view,
         &layout,
@@ -244,6 +325,8 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                 &c.row_totals,
                 &c.col_totals,
                 &c.total,
+                (&c.row_freq, &c.col_freq),
+                k,
             )
             .0)
         },
@@ -384,36 +467,91 @@ struct Counts {
     cells: Vec<Vec<Tally>>,
     row_totals: Vec<Tally>,
     col_totals: Vec<Tally>,
+    /// Respondents in the view choosing each row option among all who answered the
+    /// row question, whether or not they answered the column question: the row
+    /// question's own frequency table. Unweighted.
+    row_freq: Vec<usize>,
+    /// The same for the column question.
+    col_freq: Vec<usize>,
     total: Tally,
 }
 
 /// Counts the respondents of `view` who answered both questions.
 fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
     let (n_r, n_c) = (row_side.labels.len(), col_side.labels.len());
+    if let (Members::Single(row_codes), Members::Single(col_codes), false) =
+        (&row_side.members, &col_side.members, view.is_weighted())
+    {
+        // The common case: one pass over two code columns into a flat table of
+        // plain counts, with one more row and column for respondents who skipped that
+        // question, so every respondent is one increment without a branch. Margins and
+        // each question's own frequencies are its sums.
+        let (w_r, w_c) = (n_r + 1, n_c + 1);
+        let mut flat = vec![0usize; w_r * w_c];
+        view.for_each_row(|r| {
+            let i = (row_codes[r] as usize).min(n_r);
+            let j = (col_codes[r] as usize).min(n_c);
+            flat[i * w_c + j] += 1;
+        });
+        let at = |i: usize, j: usize| flat[i * w_c + j];
+        let cells: Vec<Vec<Tally>> = (0..n_r)
+            .map(|i| (0..n_c).map(|j| Tally::unit(at(i, j))).collect())
+            .collect();
+        let row_totals = (0..n_r)
+            .map(|i| Tally::unit((0..n_c).map(|j| at(i, j)).sum()))
+            .collect();
+        let col_totals = (0..n_c)
+            .map(|j| Tally::unit((0..n_r).map(|i| at(i, j)).sum()))
+            .collect();
+        let row_freq = (0..n_r).map(|i| (0..w_c).map(|j| at(i, j)).sum()).collect();
+        let col_freq = (0..n_c).map(|j| (0..w_r).map(|i| at(i, j)).sum()).collect();
+        let total = (0..n_r)
+            .flat_map(|i| (0..n_c).map(move |j| (i, j)))
+            .map(|(i, j)| at(i, j))
+            .sum();
+        return Counts {
+            cells,
+            row_totals,
+            col_totals,
+            row_freq,
+            col_freq,
+            total: Tally::unit(total),
+        };
+    }
     let mut cells = vec![vec![Tally::default(); n_c]; n_r];
     let mut row_totals = vec![Tally::default(); n_r];
     let mut col_totals = vec![Tally::default(); n_c];
     let mut total = Tally::default();
-    for row_idx in view.rows() {
-        let (Some(rs), Some(cs)) = (&row_side.members[row_idx], &col_side.members[row_idx]) else {
-            continue;
-        };
-        let w = view.weights[row_idx];
+    let (mut rs, mut cs) = (Vec::new(), Vec::new());
+    let (mut row_freq, mut col_freq) = (vec![0usize; n_r], vec![0usize; n_c]);
+    view.for_each_row(|row_idx| {
+        rs.clear();
+        cs.clear();
+        let answered_row = row_side.for_each_option(row_idx, |o| rs.push(o));
+        let answered_col = col_side.for_each_option(row_idx, |o| cs.push(o));
+        rs.iter().for_each(|&i| row_freq[i] += 1);
+        cs.iter().for_each(|&j| col_freq[j] += 1);
+        if !answered_row || !answered_col {
+            return;
+        }
+        let w = view.weight(row_idx);
         total.add(w);
-        for &i in rs {
+        for &i in &rs {
             row_totals[i].add(w);
-            for &j in cs {
+            for &j in &cs {
                 cells[i][j].add(w);
             }
         }
-        for &j in cs {
+        for &j in &cs {
             col_totals[j].add(w);
         }
-    }
+    });
     Counts {
         cells,
         row_totals,
         col_totals,
+        row_freq,
+        col_freq,
         total,
     }
 }
@@ -423,6 +561,7 @@ type CrosstabEntries = (Vec<Vec<usize>>, Vec<usize>, Vec<usize>);
 /// What the margins say about the cells: a single-choice side partitions the
 /// respondents, so the other side's totals add up across it; a multi-select side only
 /// bounds them.
+#[allow(clippy::too_many_arguments)]
 fn crosstab_layout(
     row_side: &Side,
     col_side: &Side,
@@ -431,6 +570,8 @@ fn crosstab_layout(
     row_totals: &[Tally],
     col_totals: &[Tally],
     total: &Tally,
+    (row_freq, col_freq): (&[usize], &[usize]),
+    k: usize,
 ) -> (Layout, CrosstabEntries) {
     let (n_r, n_c) = (row_totals.len(), col_totals.len());
     let mut layout = Layout::default();
@@ -480,6 +621,23 @@ fn crosstab_layout(
     } else {
         layout.sum(total_entry, col_entries.clone());
     }
+    // The page shows each question's frequency table beside the crosstab. An option's
+    // count there is its margin here plus the respondents who chose it but did not
+    // answer the other question. Every count that table may show (0, or k and more) is
+    // taken as known; its small ones, which it always withholds, as unknown and
+    // protected here too. That keeps the difference from pinning a margin or a cell.
+    for (freq, entries, q) in [(row_freq, &row_entries, qr), (col_freq, &col_entries, qc)] {
+        for (option_idx, (&n, &margin)) in freq.iter().zip(entries.iter()).enumerate() {
+            let role = if n == 0 || n >= k { Role::Known } else { Role::Hidden };
+            let known = layout.push(n, role, key2((q, option_idx), (usize::MAX, 1)));
+            let other_missing = layout.push(
+                n - layout.entries[margin].n,
+                Role::Hidden,
+                key2((q, option_idx), (usize::MAX, 2)),
+            );
+            layout.sum(known, vec![margin, other_missing]);
+        }
+    }
     (layout, (cell_entries, row_entries, col_entries))
 }
 
@@ -500,9 +658,9 @@ fn multi_tests(
         observed: Vec<Vec<f64>>,
         entries: Vec<usize>,
     }
-    let respondents: Vec<(usize, &Vec<usize>, &Vec<usize>)> = view
+    let respondents: Vec<(usize, Vec<usize>, Vec<usize>)> = view
         .rows()
-        .filter_map(|r| match (&row_side.members[r], &col_side.members[r]) {
+        .filter_map(|r| match (row_side.options_of(r), col_side.options_of(r)) {
             (Some(a), Some(b)) => Some((r, a, b)),
             _ => None,
         })
@@ -510,12 +668,13 @@ fn multi_tests(
     let mut tests = Vec::new();
     let n_r = row_side.labels.len();
     let n_c = col_side.labels.len();
-    let w = |r: usize| view.weights[r] * scale;
+    let w = |r: usize| view.weight(r) * scale;
     if row_side.multi && col_side.multi {
         for i in 0..n_r {
             for j in 0..n_c {
                 let mut observed = vec![vec![0.0; 2]; 2];
-                for &(r, a, b) in &respondents {
+                for (r, a, b) in &respondents {
+                    let r = *r;
                     observed[usize::from(!a.contains(&i))][usize::from(!b.contains(&j))] += w(r);
                 }
                 tests.push(Test {
@@ -528,7 +687,8 @@ fn multi_tests(
     } else if row_side.multi {
         for i in 0..n_r {
             let mut observed = vec![vec![0.0; n_c]; 2];
-            for &(r, a, b) in &respondents {
+            for (r, a, b) in &respondents {
+                let r = *r;
                 for &j in b {
                     observed[usize::from(!a.contains(&i))][j] += w(r);
                 }
@@ -542,7 +702,8 @@ fn multi_tests(
     } else {
         for j in 0..n_c {
             let mut observed = vec![vec![0.0; 2]; n_r];
-            for &(r, a, b) in &respondents {
+            for (r, a, b) in &respondents {
+                let r = *r;
                 for &i in a {
                     observed[i][usize::from(!b.contains(&j))] += w(r);
                 }

@@ -197,6 +197,42 @@ impl Bitset {
     pub fn words(&self) -> &[u64] {
         &self.words
     }
+
+    /// A set from its 64-row words; bits past `n_bits` are cleared.
+    pub fn from_words(mut words: Vec<u64>, n_bits: usize) -> Self {
+        words.resize(n_bits.div_ceil(64), 0);
+        if n_bits % 64 != 0 {
+            if let Some(last) = words.last_mut() {
+                *last &= (1u64 << (n_bits % 64)) - 1;
+            }
+        }
+        Bitset { words, n_bits }
+    }
+
+    /// Every row.
+    pub fn full(n_bits: usize) -> Self {
+        Self::from_words(vec![u64::MAX; n_bits.div_ceil(64)], n_bits)
+    }
+
+    /// The rows in both sets.
+    pub fn and(&self, other: &Bitset) -> Bitset {
+        let words = self.words.iter().zip(&other.words).map(|(a, b)| a & b).collect();
+        Bitset::from_words(words, self.n_bits)
+    }
+
+    /// The set rows, in increasing order.
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(word_idx, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    word_idx * 64 + bit
+                })
+            })
+        })
+    }
 }
 
 /// Multi-select answers: one bitset of selecting rows per option, plus each row's
@@ -268,6 +304,11 @@ impl MultiSelect {
 
     pub fn missing(&self, row_idx: usize) -> Option<Missing> {
         self.missing[row_idx]
+    }
+
+    /// Every row's missing reason, `None` for a row that answered.
+    pub fn missing_cells(&self) -> &[Option<Missing>] {
+        &self.missing
     }
 
     pub fn len(&self) -> usize {

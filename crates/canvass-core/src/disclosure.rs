@@ -13,102 +13,163 @@
 //! nobody.
 //!
 //! [`check_view`] guards the rows a table describes: a filter may not leave fewer
-//! than `k` respondents, and dropping any of its conditions may not widen the view by
-//! fewer than `k`, which would let two tables be subtracted. The same idea cell by
-//! cell: a count that differs by 1 to k − 1 from the same count in such a wider view
-//! is flagged ([`Layout::flag_differencing`]) and protected like a small count; and a
-//! table and the table of its complement within each wider view choose their withheld
-//! cells together ([`protect_split`]), against the wider table and everything set
-//! beside it, so that between them they never pin down a small count.
-//! `view::protect_table` drives this over the lattice of a filter's conditions.
+//! than `k` respondents, and dropping any set of its conditions may not widen the view
+//! by fewer than `k`, which would let two tables be subtracted. A filter of m
+//! conditions has 2^m such wider views; they are all checked at once through the
+//! respondents outside the view grouped by exactly which conditions they fail
+//! ([`Lattice`]): dropping a set `D` adds the groups inside `D`, so what it adds grows
+//! with `D`, and the smallest non-zero addition over every `D` is the smallest over the
+//! groups themselves, each summed with the groups inside it
+//! ([`Lattice::subset_sums`]). That is at most one sum per group however many
+//! conditions there are, so up to [`MAX_CONDITIONS`] (16, what the URL state holds)
+//! are allowed.
+//!
+//! The same idea cell by cell: a count that differs by 1 to k − 1 from the same count
+//! in any wider view is flagged ([`Layout::flag_differencing`]) and protected like a
+//! small count; and a table and the table of its complement within a wider view choose
+//! their withheld cells together ([`protect_split`]), against the wider table and what
+//! is set beside it, so that between them they never pin down a small count.
+//! `view::protect_table` drives this: exactly over every subset of at most
+//! [`EXACT_CONDITIONS`] conditions, with each wider table's full context; beyond that,
+//! over the complements of single conditions against each wider table as an attacker
+//! may know it, which by the argument in `view::protect_table` also covers dropping
+//! any set of conditions at once.
 //!
 //! Everything here is a pure function of the counts and the table's shape, with ties
 //! broken by option identity rather than by position, so the same table reached two
 //! ways (a crosstab and its transpose) is suppressed the same way.
 //!
+//! Linking a table with the others the page shows beside it is covered where the
+//! arithmetic is known: a crosstab's margins against the frequency tables of its own
+//! two questions (`crosstab` adds that link to its layout), a frequency table against
+//! the same question under another base (every base is taken as shown), and a
+//! histogram against the same question at another bin width (bins depend only on the
+//! question and the dataset, and under disclosure control each question is binned one
+//! way only). `tests/disclosure_attacks.rs` tries each of these.
+//!
 //! What this module does not do: protect against differencing between views that
 //! are not nested by their conditions (two filters that describe the same respondents
-//! in different words, or arbitrary pairs of views), against linking different tables
-//! (a crosstab against the frequencies of its own row question), or against exact
-//! linear-programming attacks that interval propagation cannot match. Closing those
-//! takes perturbation of published counts, which this project does not do.
+//! in different words, or arbitrary pairs of views), against linking tables whose
+//! arithmetic it does not model (two crosstabs sharing a question, a crosstab under
+//! one filter against a frequency table under another), or against exact
+//! linear-programming attacks that interval propagation cannot match. The frequency
+//! tables linked to a crosstab are taken as showing every count of 0 or at least k,
+//! without their own base arithmetic, which approximates rather than bounds what they
+//! show. With more than [`EXACT_CONDITIONS`] conditions, each pair of nested views
+//! (and each view with the complement of one condition) is protected, but a chain of
+//! several nested views and their complements is not solved as one problem, as it is
+//! below that number; an attacker combining three or more such tables at once may
+//! narrow cells further than the pairwise checks assume. Closing those takes
+//! perturbation of published counts, which this project does not do.
 
-use crate::dataset::Dataset;
+use crate::dataset::{Bitset, Dataset};
 use crate::error::StatsError;
 use crate::filter::Filter;
+use std::collections::HashMap;
 
 /// The release threshold used when a dataset does not say otherwise.
 pub const DEFAULT_K: usize = 10;
 
-/// Most conditions one filter may have under disclosure control: every subset of them
-/// is a view that the differencing checks and the joint suppression look at, and each
-/// table is protected against the tables of all of them at once, so the work grows
-/// steeply with each condition.
-pub const MAX_CONDITIONS: usize = 4;
+/// Most conditions one filter may have under disclosure control: the view checks
+/// look at every subset of the conditions (2^m of them, summed over in one pass), and
+/// the URL state holds at most this many.
+pub const MAX_CONDITIONS: usize = 16;
+
+/// Most conditions for which every subset of them is protected jointly with its
+/// complement against the full context of its wider views (`view::protect_table`):
+/// that context grows steeply with each condition. Beyond it, up to
+/// [`MAX_CONDITIONS`], the protection is the scalable one described there.
+pub const EXACT_CONDITIONS: usize = 4;
 
 /// Most conditions one filter may have at all (one bit each in a `u32`).
 pub const MAX_CONDITIONS_RAW: usize = 31;
+
+/// Most subset sums the checks may add up (Σ over the groups described below of the
+/// groups they contain): a bound on the work of a filter whose conditions set
+/// respondents apart in very many different combinations.
+const MAX_SUBSET_WORK: usize = 1 << 22;
 
 /// A view holds fewer than k respondents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BelowK;
 
-/// The rows each condition of a filter keeps, so that the view of any subset of the
-/// conditions (a wider view) can be formed without testing conditions again.
+/// The respondents outside a view who fail exactly the conditions in `failed`: the
+/// view without those conditions (and no others) gains exactly them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub failed: u32,
+    pub rows: Vec<u32>,
+}
+
+/// A filter's view and the respondents around it, grouped by which conditions they
+/// fail. Dropping a set `D` of conditions widens the view by the groups whose `failed`
+/// lies inside `D`, so every wider view, and the table over it, is the view's plus a
+/// sum of groups.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lattice {
     pub n_rows: usize,
-    pub condition_masks: Vec<Vec<bool>>,
-    /// Respondents kept by each subset of the conditions, indexed by its bits; filled
-    /// only under disclosure control, where the subsets are checked.
-    subset_sizes: Vec<usize>,
+    pub n_conditions: usize,
+    /// Respondents satisfying every condition.
+    pub view: Bitset,
+    /// Respondents outside the view, by the conditions they fail, in increasing order
+    /// of `failed`; filled only under disclosure control.
+    pub groups: Vec<Group>,
 }
 
 impl Lattice {
     pub fn new(dataset: &Dataset, filter: &Filter, k: usize) -> Self {
-        let condition_masks: Vec<Vec<bool>> = filter
-            .conditions
-            .iter()
-            .map(|c| (0..dataset.n_rows()).map(|r| c.matches(dataset, r)).collect())
-            .collect();
-        let mut lattice = Lattice {
-            n_rows: dataset.n_rows(),
-            condition_masks,
-            subset_sizes: Vec::new(),
-        };
-        if k > 0 {
-            // One pass over the rows: each row is in exactly the subsets of the
-            // conditions it satisfies.
-            let m = lattice.condition_masks.len();
-            let mut sizes = vec![0usize; 1 << m];
-            for r in 0..lattice.n_rows {
-                let satisfied: u32 = (0..m)
-                    .filter(|&c| lattice.condition_masks[c][r])
-                    .fold(0, |bits, c| bits | (1 << c));
-                for subset in Self::proper_subsets(satisfied).chain(std::iter::once(satisfied)) {
-                    sizes[subset as usize] += 1;
+        let n_rows = dataset.n_rows();
+        let masks: Vec<Bitset> = filter.conditions.iter().map(|c| c.mask(dataset)).collect();
+        let view = masks.iter().fold(Bitset::full(n_rows), |acc, m| acc.and(m));
+        let mut groups = Vec::new();
+        if k > 0 && !masks.is_empty() && masks.len() <= MAX_CONDITIONS {
+            // Group index by failure bits: a flat table, since m is at most 16 here
+            // (with control off there are no groups).
+            let mut index = vec![u32::MAX; 1usize << masks.len().min(MAX_CONDITIONS)];
+            let in_view = view.words();
+            for (word_idx, &kept) in in_view.iter().enumerate() {
+                let n_bits = (n_rows - word_idx * 64).min(64);
+                let valid = if n_bits == 64 { u64::MAX } else { (1u64 << n_bits) - 1 };
+                let mut outside = !kept & valid;
+                if outside == 0 {
+                    continue;
+                }
+                let mut failing = [0u64; MAX_CONDITIONS];
+                for (f, m) in failing.iter_mut().zip(&masks) {
+                    *f = !m.words()[word_idx];
+                }
+                let failing = &failing[..masks.len()];
+                while outside != 0 {
+                    let bit = outside.trailing_zeros();
+                    outside &= outside - 1;
+                    let failed = failing
+                        .iter()
+                        .enumerate()
+                        .fold(0u32, |bits, (c, f)| bits | (((f >> bit) & 1) as u32) << c);
+                    let slot = &mut index[failed as usize];
+                    if *slot == u32::MAX {
+                        *slot = groups.len() as u32;
+                        groups.push(Group {
+                            failed,
+                            rows: Vec::new(),
+                        });
+                    }
+                    groups[*slot as usize].rows.push((word_idx * 64) as u32 + bit);
                 }
             }
-            lattice.subset_sizes = sizes;
+            groups.sort_by_key(|g| g.failed);
         }
-        lattice
+        Lattice {
+            n_rows,
+            n_conditions: masks.len(),
+            view,
+            groups,
+        }
     }
 
     /// Every condition's bit set.
     pub fn all_bits(&self) -> u32 {
-        (1u32 << self.condition_masks.len()) - 1
-    }
-
-    /// The rows kept by the conditions whose bits are set in `bits`.
-    pub fn mask(&self, bits: u32) -> Vec<bool> {
-        (0..self.n_rows)
-            .map(|r| {
-                self.condition_masks
-                    .iter()
-                    .enumerate()
-                    .all(|(c, m)| bits & (1 << c) == 0 || m[r])
-            })
-            .collect()
+        ((1u64 << self.n_conditions) - 1) as u32
     }
 
     /// The proper subsets of `bits`, in increasing order.
@@ -116,26 +177,76 @@ impl Lattice {
         (0..bits).filter(move |s| s & !bits == 0)
     }
 
-    /// Whether the view of `bits` may be shown: `Err(BelowK)` when it holds fewer than k
+    /// For every group `F`, the sum of `values` over the groups inside `F` (`F`
+    /// included): what dropping exactly the conditions of `F` adds to the view. Sums
+    /// are elementwise over equally long vectors.
+    ///
+    /// Why the groups suffice: dropping a set `D` adds the groups inside `D`, so the
+    /// addition grows with `D`; an addition is non-zero only when some group `G ⊆ D`
+    /// is non-empty, and then it is at least the addition of `G` itself. The smallest
+    /// non-zero addition over all 2^m sets is therefore the smallest over the groups,
+    /// entry by entry, and checking the groups checks every set.
+    pub fn subset_sums(&self, values: &[Vec<usize>]) -> Vec<Vec<usize>> {
+        let index: HashMap<u32, usize> = self.groups.iter().enumerate().map(|(i, g)| (g.failed, i)).collect();
+        self.groups
+            .iter()
+            .map(|g| {
+                let mut total = vec![0usize; values.first().map_or(0, Vec::len)];
+                let mut add = |i: usize| {
+                    for (t, v) in total.iter_mut().zip(&values[i]) {
+                        *t += v;
+                    }
+                };
+                if (1usize << g.failed.count_ones()) <= self.groups.len() {
+                    // Every non-empty subset of g.failed, by the standard walk.
+                    let mut sub = g.failed;
+                    while sub != 0 {
+                        if let Some(&i) = index.get(&sub) {
+                            add(i);
+                        }
+                        sub = (sub - 1) & g.failed;
+                    }
+                } else {
+                    for (i, other) in self.groups.iter().enumerate() {
+                        if other.failed & !g.failed == 0 {
+                            add(i);
+                        }
+                    }
+                }
+                total
+            })
+            .collect()
+    }
+
+    /// The work [`Lattice::subset_sums`] does per entry.
+    fn subset_work(&self) -> usize {
+        self.groups
+            .iter()
+            .map(|g| (1usize << g.failed.count_ones()).min(self.groups.len()))
+            .sum()
+    }
+
+    /// Whether the view may be shown: `Err(BelowK)` when it holds fewer than k
     /// respondents, `Ok(Some(dropped))` when dropping the conditions in `dropped`
     /// widens it by 1 to k − 1 respondents, `Ok(None)` when it may.
-    pub fn refusal(&self, bits: u32, k: usize) -> Result<Option<u32>, BelowK> {
+    pub fn refusal(&self, k: usize) -> Result<Option<u32>, BelowK> {
         if k == 0 {
             return Ok(None);
         }
-        let n_view = self.subset_sizes[bits as usize];
-        if n_view < k {
+        if self.view.count_ones() < k {
             return Err(BelowK);
         }
-        for subset in Self::proper_subsets(bits) {
-            let set_apart = self.subset_sizes[subset as usize] - n_view;
-            // Dropping conditions that remove nobody shows nothing new; dropping ones
-            // that remove a few would let the two tables be subtracted.
-            if set_apart > 0 && set_apart < k {
-                return Ok(Some(bits & !subset));
-            }
-        }
-        Ok(None)
+        let sizes: Vec<Vec<usize>> = self.groups.iter().map(|g| vec![g.rows.len()]).collect();
+        // Dropping conditions that remove nobody shows nothing new; dropping ones that
+        // remove a few would let the two tables be subtracted.
+        let smallest = self
+            .subset_sums(&sizes)
+            .iter()
+            .zip(&self.groups)
+            .filter(|(added, _)| added[0] > 0 && added[0] < k)
+            .min_by_key(|(added, g)| (added[0], g.failed))
+            .map(|(_, g)| g.failed);
+        Ok(smallest)
     }
 }
 
@@ -155,7 +266,16 @@ pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattic
         });
     }
     let lattice = Lattice::new(dataset, filter, k);
-    match lattice.refusal(lattice.all_bits(), k) {
+    if k > 0 && lattice.subset_work() > MAX_SUBSET_WORK {
+        return Err(StatsError::BadFilter {
+            expr: format!("{m} conditions"),
+            reason: format!(
+                "they set respondents apart in {} different combinations, too many to check for differencing; drop or merge some conditions",
+                lattice.groups.len()
+            ),
+        });
+    }
+    match lattice.refusal(k) {
         Err(BelowK) => Err(StatsError::UniverseTooSmall { k }),
         Ok(Some(dropped)) => Err(StatsError::Differencing {
             condition: (0..m)
@@ -179,6 +299,9 @@ pub enum Role {
     /// Never shown, but constrained by the table's sums (a base that another base
     /// kind would show, a count implied by percentages).
     Hidden,
+    /// A number of another table that an attacker is assumed to know exactly, however
+    /// small: never withheld here and never protected here (that table protects it).
+    Known,
 }
 
 /// Orders candidates for complementary suppression: smallest count first, then by
@@ -294,10 +417,17 @@ pub struct Unprotectable;
 /// Fails when a fixed entry is below `k` or when no pattern protects every small
 /// count (the caller turns that into a refusal).
 pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
+    protect_from(layout, k, &vec![false; layout.entries.len()])
+}
+
+/// [`protect`], starting from entries already withheld (`true` in `already`): adds
+/// to them until nothing small can be pinned down.
+pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<bool>, Unprotectable> {
     let entries = &layout.entries;
     let mut withheld: Vec<bool> = entries
         .iter()
-        .map(|e| e.role == Role::Hidden || (k > 0 && e.role == Role::Cell && (e.n < k || e.flagged)))
+        .zip(already)
+        .map(|(e, &a)| a || e.role == Role::Hidden || (k > 0 && e.role == Role::Cell && (e.n < k || e.flagged)))
         .collect();
     if k == 0 {
         return Ok(withheld);
@@ -608,6 +738,36 @@ mod tests {
     fn k_zero_shows_everything_and_small_fixed_totals_are_refused() {
         assert_eq!(protect(&one_way(&[1, 2]), 0).unwrap(), [false, false, false]);
         assert!(protect(&one_way(&[1, 2]), 10).is_err());
+    }
+
+    #[test]
+    fn groups_and_their_subset_sums_by_hand() {
+        use crate::load::{load, LoadOptions};
+        // Conditions a: x=1, b: y=1, c: z=1 over eight rows (x y z):
+        // r0 111 in the view; r1 011 fails a; r2 101 fails b; r3 001 fails a, b;
+        // r4 110 fails c; r5 000 fails a, b, c; r6 111 in; r7 011 fails a.
+        let csv = "x,y,z\n1,1,1\n0,1,1\n1,0,1\n0,0,1\n1,1,0\n0,0,0\n1,1,1\n0,1,1\n";
+        let ds = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+        let filter = Filter::parse(&ds, &["x=1", "y=1", "z=1"]).unwrap();
+        let lattice = Lattice::new(&ds, &filter, 1);
+        let groups: Vec<(u32, Vec<u32>)> = lattice.groups.iter().map(|g| (g.failed, g.rows.clone())).collect();
+        assert_eq!(
+            groups,
+            [
+                (0b001, vec![1, 7]),
+                (0b010, vec![2]),
+                (0b011, vec![3]),
+                (0b100, vec![4]),
+                (0b111, vec![5])
+            ]
+        );
+        // Dropping exactly a group's conditions adds the groups inside it:
+        // {a} 2, {b} 1, {a,b} 2+1+1, {c} 1, {a,b,c} all five groups, 6.
+        let sizes: Vec<Vec<usize>> = lattice.groups.iter().map(|g| vec![g.rows.len()]).collect();
+        let sums: Vec<usize> = lattice.subset_sums(&sizes).iter().map(|v| v[0]).collect();
+        assert_eq!(sums, [2, 1, 4, 1, 6]);
+        // With k = 2, dropping b alone adds one respondent: refused, naming b.
+        assert_eq!(Lattice::new(&ds, &filter, 2).refusal(2), Ok(Some(0b010)));
     }
 
     #[test]

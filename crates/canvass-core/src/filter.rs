@@ -1,14 +1,15 @@
 //! Filters: which respondents a table describes.
 //!
 //! A [`Filter`] is a conjunction of [`Condition`]s; a respondent is in the view when
-//! every condition holds. The same filter gives the same row mask for every table,
-//! because every table asks [`Filter::mask`] rather than testing conditions itself.
+//! every condition holds. The same filter gives the same rows for every table, because
+//! every table takes its rows from a view built from [`Condition::mask`] (a bitset,
+//! 64 respondents a word) rather than testing conditions itself.
 //!
 //! This module does not decide whether a view is safe to publish; that is
 //! `disclosure::check_view`, which needs each condition's own rows to catch
 //! differencing.
 
-use crate::dataset::{CategoricalCell, Column, Dataset, Missing, NumericCell};
+use crate::dataset::{Bitset, Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell};
 use crate::error::StatsError;
 use std::ops::Bound;
 
@@ -83,6 +84,72 @@ impl Condition {
         }
     }
 
+    /// Every respondent that satisfies the condition, as a bitset: the same answer as
+    /// [`Condition::matches`] row by row, computed a word of 64 rows at a time where
+    /// the column allows (multi-select options are bitsets already; categorical codes
+    /// go through a per-code table).
+    pub fn mask(&self, dataset: &Dataset) -> Bitset {
+        let n_rows = dataset.n_rows();
+        let Some(question) = dataset.question(self.question_idx()) else {
+            return Bitset::new(n_rows);
+        };
+        let per_row = |test: &dyn Fn(usize) -> bool| bits_where(n_rows, test);
+        let missing_rows = |col: &crate::dataset::MultiSelect, missing: &[Missing]| {
+            per_row(&|r| col.missing(r).is_some_and(|m| missing.contains(&m)))
+        };
+        match (self, &question.column) {
+            (Condition::AnyOf { options, missing, .. }, Column::Categorical(col)) => {
+                // A flag for every possible code (levels and missing codes alike), so
+                // that each row is one table lookup without a branch.
+                let mut accept = vec![false; 1 << 16];
+                for &o in options.iter().filter(|&&o| o < col.levels().len()) {
+                    accept[o] = true;
+                }
+                for &m in missing {
+                    accept[Categorical::code_for(CategoricalCell::Missing(m)) as usize] = true;
+                }
+                let codes = col.codes();
+                let words = codes
+                    .chunks(64)
+                    .map(|chunk| {
+                        chunk.iter().enumerate().fold(0u64, |word, (bit, &code)| {
+                            word | u64::from(accept[code as usize]) << bit
+                        })
+                    })
+                    .collect();
+                Bitset::from_words(words, n_rows)
+            }
+            (Condition::AnyOf { options, missing, .. }, Column::Multi(col)) => {
+                let mut words = if missing.is_empty() {
+                    vec![0u64; n_rows.div_ceil(64)]
+                } else {
+                    missing_rows(col, missing).words().to_vec()
+                };
+                for &o in options.iter().filter(|&&o| o < col.options().len()) {
+                    for (w, s) in words.iter_mut().zip(col.selected(o).words()) {
+                        *w |= s;
+                    }
+                }
+                Bitset::from_words(words, n_rows)
+            }
+            (Condition::AllOf { options, .. }, Column::Multi(col)) => {
+                let mut words = per_row(&|r| col.missing(r).is_none()).words().to_vec();
+                for &o in options {
+                    match o < col.options().len() {
+                        true => {
+                            for (w, s) in words.iter_mut().zip(col.selected(o).words()) {
+                                *w &= s;
+                            }
+                        }
+                        false => words.iter_mut().for_each(|w| *w = 0),
+                    }
+                }
+                Bitset::from_words(words, n_rows)
+            }
+            _ => per_row(&|r| self.matches(dataset, r)),
+        }
+    }
+
     /// The condition written back in filter syntax, for messages.
     pub fn describe(&self, dataset: &Dataset) -> String {
         let q = dataset.question(self.question_idx());
@@ -127,6 +194,18 @@ impl Condition {
     }
 }
 
+/// The rows for which `test` holds, filled a 64-row word at a time.
+fn bits_where(n_rows: usize, test: impl Fn(usize) -> bool) -> Bitset {
+    let mut words = vec![0u64; n_rows.div_ceil(64)];
+    for (word_idx, word) in words.iter_mut().enumerate() {
+        let start = word_idx * 64;
+        for bit in 0..(n_rows - start).min(64) {
+            *word |= u64::from(test(start + bit)) << bit;
+        }
+    }
+    Bitset::from_words(words, n_rows)
+}
+
 fn in_range(v: f64, lower: Bound<f64>, upper: Bound<f64>) -> bool {
     let above = match lower {
         Bound::Included(lo) => v >= lo,
@@ -163,9 +242,15 @@ impl Filter {
 
     /// One flag per respondent: true when every condition holds.
     pub fn mask(&self, dataset: &Dataset) -> Vec<bool> {
-        (0..dataset.n_rows())
-            .map(|row_idx| self.conditions.iter().all(|c| c.matches(dataset, row_idx)))
-            .collect()
+        let rows = self.rows(dataset);
+        (0..dataset.n_rows()).map(|r| rows.contains(r)).collect()
+    }
+
+    /// The respondents every condition holds for, as a bitset.
+    pub fn rows(&self, dataset: &Dataset) -> Bitset {
+        self.conditions
+            .iter()
+            .fold(Bitset::full(dataset.n_rows()), |acc, c| acc.and(&c.mask(dataset)))
     }
 }
 
@@ -328,6 +413,39 @@ mod tests {
         assert_eq!(rows(&["@3=[no answer]"]), [1]);
         assert_eq!(rows(&["age=[no answer]|52"]), [2, 3]);
         assert_eq!(rows(&[] as &[&str]), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn word_masks_agree_with_the_row_test() {
+        // 130 rows cross two 64-row words and end inside a third.
+        let mut csv = String::from("lang,age,tools\n");
+        for r in 0..130 {
+            let lang = ["Python", "Rust", "", "Julia"][r % 4];
+            let age = if r % 7 == 0 {
+                String::new()
+            } else {
+                (18 + r % 50).to_string()
+            };
+            let tools = ["git;docker", "git", "", "docker;ci"][(r % 4) ^ ((r / 4) % 2)];
+            csv += &format!("{lang},{age},{tools}\n");
+        }
+        let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+        for expr in [
+            "lang=Python|Julia",
+            "lang=[no answer]",
+            "age>=40",
+            "age=[no answer]|20",
+            "tools=docker",
+            "tools&=git|docker",
+            "tools=[no answer]|ci",
+        ] {
+            let c = parse_condition(&d, expr).unwrap();
+            let mask = c.mask(&d);
+            assert_eq!(mask.len(), 130);
+            for r in 0..130 {
+                assert_eq!(mask.contains(r), c.matches(&d, r), "{expr} row {r}");
+            }
+        }
     }
 
     #[test]

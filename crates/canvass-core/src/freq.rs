@@ -11,10 +11,12 @@
 //! their own). Every table is computed over a filtered, optionally weighted view and
 //! passed through disclosure control; [`frequencies`] is the raw form for one's own data.
 
-use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, Missing, NumericCell, QuestionKind};
+use crate::dataset::{
+    Bitset, Categorical, CategoricalCell, Column, Dataset, Missing, MultiSelect, NumericCell, QuestionKind,
+};
 use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
 pub use crate::error::StatsError;
-use crate::numeric::{bin_index, choose_bins, fmt_edge, BinRule};
+use crate::numeric::{bin_labels, bin_option, table_bins, BinRule};
 use crate::view::{protect_table, TableOptions, View};
 use crate::weights::Tally;
 use serde::{Deserialize, Serialize};
@@ -225,21 +227,43 @@ struct Counted {
     bins: Option<Bins>,
 }
 
-/// Counts over `view`; numeric bins use `edges` when given (so that a wider view is
-/// binned like the table it is compared with) and the spec's rule otherwise.
-fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>) -> Result<Counted, StatsError> {
+/// Counts over `view`.
+fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, StatsError> {
     let question = dataset
         .question(spec.question_idx)
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
     let mut missing = [Tally::default(); 3];
     let counted = match &question.column {
         Column::Categorical(col) => {
-            let mut options = vec![Tally::default(); col.levels().len()];
-            for row_idx in view.rows() {
-                let w = view.weights[row_idx];
-                match Categorical::decode(col.codes()[row_idx]) {
-                    CategoricalCell::Level(level_idx) => options[level_idx as usize].add(w),
-                    CategoricalCell::Missing(m) => missing[m as usize].add(w),
+            let n_levels = col.levels().len();
+            let mut options = vec![Tally::default(); n_levels];
+            let codes = col.codes();
+            if view.is_weighted() {
+                view.for_each_row(|row_idx| {
+                    let w = view.weight(row_idx);
+                    match Categorical::decode(codes[row_idx]) {
+                        CategoricalCell::Level(level_idx) => options[level_idx as usize].add(w),
+                        CategoricalCell::Missing(m) => missing[m as usize].add(w),
+                    }
+                });
+            } else {
+                // Plain counts per code slot (levels, then the missing codes counted
+                // down from u16::MAX), turned into tallies once.
+                let mut slots = vec![0usize; n_levels + 3];
+                view.for_each_row(|row_idx| {
+                    let code = codes[row_idx] as usize;
+                    slots[if code < n_levels {
+                        code
+                    } else {
+                        n_levels + (u16::MAX as usize - code)
+                    }] += 1;
+                });
+                for (t, &n) in options.iter_mut().zip(&slots) {
+                    *t = Tally::unit(n);
+                }
+                for m in Missing::ALL {
+                    let code = Categorical::code_for(CategoricalCell::Missing(m)) as usize;
+                    missing[m as usize] = Tally::unit(slots[n_levels + (u16::MAX as usize - code)]);
                 }
             }
             Counted {
@@ -253,24 +277,27 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>)
         Column::Multi(col) => {
             let mut options = vec![Tally::default(); col.options().len()];
             let (mut none, mut any) = (Tally::default(), Tally::default());
-            for row_idx in view.rows() {
-                let w = view.weights[row_idx];
-                if let Some(m) = col.missing(row_idx) {
-                    missing[m as usize].add(w);
-                    continue;
-                }
-                let mut selected_any = false;
-                for (opt_idx, tally) in options.iter_mut().enumerate() {
-                    if col.selected(opt_idx).contains(row_idx) {
-                        tally.add(w);
-                        selected_any = true;
+            match view.mask().filter(|_| !view.is_weighted()) {
+                Some(mask) => count_multi_words(col, mask, &mut options, &mut missing, &mut none, &mut any),
+                None => view.for_each_row(|row_idx| {
+                    let w = view.weight(row_idx);
+                    if let Some(m) = col.missing(row_idx) {
+                        missing[m as usize].add(w);
+                        return;
                     }
-                }
-                if selected_any {
-                    any.add(w);
-                } else {
-                    none.add(w);
-                }
+                    let mut selected_any = false;
+                    for (opt_idx, tally) in options.iter_mut().enumerate() {
+                        if col.selected(opt_idx).contains(row_idx) {
+                            tally.add(w);
+                            selected_any = true;
+                        }
+                    }
+                    if selected_any {
+                        any.add(w);
+                    } else {
+                        none.add(w);
+                    }
+                }),
             }
             Counted {
                 labels: col.options().to_vec(),
@@ -281,39 +308,21 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>)
             }
         }
         Column::Numeric(col) => {
-            let values: Vec<f64> = view
-                .rows()
-                .filter_map(|r| match col.cells()[r] {
-                    NumericCell::Value(v) => Some(v),
-                    _ => None,
-                })
-                .collect();
-            // Given edges come from the table this count is compared with; the rule
-            // recorded for them is never shown.
-            let (rule, edges) = match edges {
-                Some(e) => (BinRule::FreedmanDiaconis, e.to_vec()),
-                None => choose_bins(question, &values, spec.bin_width)?,
-            };
-            let n_bins = edges.len().saturating_sub(1);
-            let mut options = vec![Tally::default(); n_bins + col.coded_labels().len()];
-            for row_idx in view.rows() {
-                let w = view.weights[row_idx];
-                match col.cells()[row_idx] {
-                    NumericCell::Value(v) => {
-                        // Edges span every value in the view, so a bin always exists.
-                        if let Some(bin_idx) = bin_index(&edges, v) {
-                            options[bin_idx].add(w);
-                        }
-                    }
-                    NumericCell::Coded(i) => options[n_bins + i as usize].add(w),
-                    NumericCell::Missing(m) => missing[m as usize].add(w),
+            // Edges come from the whole dataset, so every view of this question (and
+            // every wider view it is compared with) is binned alike.
+            let (rule, edges) = table_bins(question, spec.bin_width, view.k)?;
+            let labels = bin_labels(&edges, col.coded_labels());
+            let mut options = vec![Tally::default(); labels.len()];
+            view.for_each_row(|row_idx| {
+                let w = view.weight(row_idx);
+                let cell = col.cells()[row_idx];
+                match (bin_option(cell, &edges), cell) {
+                    (Some(option_idx), _) => options[option_idx].add(w),
+                    (None, NumericCell::Missing(m)) => missing[m as usize].add(w),
+                    // Edges span every value in the dataset, so a value always has a bin.
+                    (None, _) => {}
                 }
-            }
-            let mut labels: Vec<String> = edges
-                .windows(2)
-                .map(|e| format!("{}–{}", fmt_edge(e[0]), fmt_edge(e[1])))
-                .collect();
-            labels.extend(col.coded_labels().iter().cloned());
+            });
             Counted {
                 labels,
                 options,
@@ -332,6 +341,55 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View, edges: Option<&[f64]>)
     Ok(counted)
 }
 
+/// Unweighted multi-select counts over a bitset view, 64 respondents a word: each
+/// option's count is the popcount of its bitset within the view's answered rows, and
+/// "selected none" those answered rows outside every option.
+fn count_multi_words(
+    col: &MultiSelect,
+    mask: &Bitset,
+    options: &mut [Tally],
+    missing: &mut [Tally; 3],
+    none: &mut Tally,
+    any: &mut Tally,
+) {
+    let cells = col.missing_cells();
+    let mut option_counts = vec![0usize; options.len()];
+    let mut missing_counts = [0usize; 3];
+    let (mut none_n, mut any_n) = (0usize, 0usize);
+    for (word_idx, &in_view) in mask.words().iter().enumerate() {
+        if in_view == 0 {
+            continue;
+        }
+        let start = word_idx * 64;
+        let mut missing_word = 0u64;
+        for (bit, cell) in cells[start..(start + 64).min(cells.len())].iter().enumerate() {
+            if let Some(m) = cell {
+                if in_view & (1 << bit) != 0 {
+                    missing_counts[*m as usize] += 1;
+                }
+                missing_word |= 1 << bit;
+            }
+        }
+        let answered = in_view & !missing_word;
+        let mut selected_any = 0u64;
+        for (opt_idx, n) in option_counts.iter_mut().enumerate() {
+            let selected = col.selected(opt_idx).words()[word_idx] & answered;
+            *n += selected.count_ones() as usize;
+            selected_any |= selected;
+        }
+        any_n += selected_any.count_ones() as usize;
+        none_n += (answered & !selected_any).count_ones() as usize;
+    }
+    for (t, n) in options.iter_mut().zip(option_counts) {
+        *t = Tally::unit(n);
+    }
+    for (t, n) in missing.iter_mut().zip(missing_counts) {
+        *t = Tally::unit(n);
+    }
+    *none = Tally::unit(none_n);
+    *any = Tally::unit(any_n);
+}
+
 fn sum_tallies<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
     let mut total = Tally::default();
     for t in tallies {
@@ -348,7 +406,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         .ok_or_else(|| StatsError::NoSuchQuestion(format!("@{}", spec.question_idx + 1)))?;
     let view = View::new(dataset, &spec.options)?;
     let k = view.k;
-    let c = count(dataset, spec, &view, None)?;
+    let c = count(dataset, spec, &view)?;
     let is_multi = c.none.is_some();
     if spec.percent_of == PercentOf::Selections && !is_multi {
         return Err(StatsError::WrongKind {
@@ -379,14 +437,13 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
 
     let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
     let n_levels = c.options.len();
-    let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n);
-    let edges = c.bins.as_ref().map(|b| b.edges.clone());
+    let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n, k);
     let withheld = protect_table(
         &view,
         &layout,
         |other| {
-            let counted = count(dataset, spec, other, edges.as_deref())?;
-            Ok(freq_layout(spec, is_scale, &counted, other.universe.n).0)
+            let counted = count(dataset, spec, other)?;
+            Ok(freq_layout(spec, is_scale, &counted, other.universe.n, k).0)
         },
         || format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
     )?;
@@ -476,7 +533,7 @@ struct FreqEntries {
 /// to the answered base, bases nest inside one another (answered within asked within
 /// the view), multi-select options are bounded by those who selected anything, and the
 /// top two levels add up.
-fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) -> (Layout, FreqEntries) {
+fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize, k: usize) -> (Layout, FreqEntries) {
     let q = spec.question_idx;
     let n_of = |tallies: &[Tally]| tallies.iter().map(|t| t.n).sum::<usize>();
     let answered_n = match c.none {
@@ -497,18 +554,13 @@ fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) 
         .enumerate()
         .map(|(r, t)| layout.push(t.n, Role::Cell, key1(q, usize::MAX - 3 + r)))
         .collect();
-    let role_of = |is_base: bool| if is_base { Role::Fixed } else { Role::Hidden };
-    let by_respondents = spec.percent_of == PercentOf::Respondents;
-    let answered_entry = layout.push(
-        answered_n,
-        role_of(by_respondents && spec.base == BaseKind::Answered),
-        key1(q, usize::MAX - 4),
-    );
-    let asked_entry = layout.push(
-        asked_n,
-        role_of(by_respondents && spec.base == BaseKind::Asked),
-        key1(q, usize::MAX - 5),
-    );
+    // Every base a reader could ask for (answered, asked, the selections total) is
+    // taken as shown whenever a table with that base would be, whichever base this
+    // table states: the same counts under another base must be withheld alike, or the
+    // two tables together would give a cell away.
+    let role_of = |n: usize| if n == 0 || n >= k { Role::Fixed } else { Role::Hidden };
+    let answered_entry = layout.push(answered_n, role_of(answered_n), key1(q, usize::MAX - 4));
+    let asked_entry = layout.push(asked_n, role_of(asked_n), key1(q, usize::MAX - 5));
     // The view's size is always shown (as `respondents`).
     let universe_entry = layout.push(universe_n, Role::Fixed, key1(q, usize::MAX - 6));
     layout.sum(
@@ -532,8 +584,8 @@ fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) 
             layout.at_most(o, any_entry);
         }
         // Percent of selections reveals the selections total through any shown percent.
-        let selections_role = if by_respondents { Role::Hidden } else { Role::Fixed };
-        let sel_entry = layout.push(n_of(&c.options), selections_role, key1(q, usize::MAX - 9));
+        let selections_n = n_of(&c.options);
+        let sel_entry = layout.push(selections_n, role_of(selections_n), key1(q, usize::MAX - 9));
         layout.sum(sel_entry, option_entries.clone());
         none_entry = Some(n_entry);
     } else {

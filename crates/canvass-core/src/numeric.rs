@@ -7,9 +7,14 @@
 //! Top-coded answers ("90 or older") have no number and are kept as their own bins by
 //! the frequency table; the summary leaves them out.
 //!
-//! Counting bins is the frequency table's job (`freq`), so that bins obey the same
-//! disclosure control as every other count; this module only places edges and
-//! summarises values.
+//! Edges are a function of the question and the whole dataset ([`question_bins`]),
+//! never of a filtered view: two filtered histograms of the same question then share
+//! their bins, so neither bins that move with the filter nor a crosstab side binned
+//! differently from the histogram beside it can be differenced bin by bin.
+//!
+//! Counting bins is the tables' job (`freq`, and `crosstab` for a numeric side), so
+//! that bins obey the same disclosure control as every other count; this module only
+//! places edges, turns cells into bin indices and summarises values.
 
 use crate::dataset::{Column, Dataset, NumericCell, Question};
 use crate::error::StatsError;
@@ -77,6 +82,75 @@ pub fn choose_bins(
         return Ok((BinRule::Decades, aligned_edges(min, max, 10.0)));
     }
     Ok((BinRule::FreedmanDiaconis, fd_edges(values, min, max)))
+}
+
+/// The bins of a numeric question: [`choose_bins`] over every value the dataset holds
+/// for it, whatever the view.
+pub fn question_bins(question: &Question, bin_width: Option<f64>) -> Result<(BinRule, Vec<f64>), StatsError> {
+    let Column::Numeric(col) = &question.column else {
+        return Err(StatsError::WrongKind {
+            question: question.id.clone(),
+            kind: question.kind.as_str(),
+            needed: "a numeric question",
+        });
+    };
+    let values: Vec<f64> = col
+        .cells()
+        .iter()
+        .filter_map(|c| match c {
+            NumericCell::Value(v) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    choose_bins(question, &values, bin_width)
+}
+
+/// The bins a table shows at disclosure threshold `k`: [`question_bins`], except that
+/// under disclosure control (k > 0) a bin width is accepted only when it gives the
+/// question's default bins. Two histograms of one question at different widths could
+/// be subtracted bin by bin (a 10-year bin minus one of its 5-year halves is the
+/// other half), so each question is binned one way only.
+pub fn table_bins(question: &Question, bin_width: Option<f64>, k: usize) -> Result<(BinRule, Vec<f64>), StatsError> {
+    let chosen = question_bins(question, bin_width)?;
+    if let (Some(width), true) = (bin_width, k > 0) {
+        let default = question_bins(question, None)?;
+        if default.1 != chosen.1 {
+            return Err(StatsError::BadBinWidth {
+                width,
+                reason: format!(
+                    "under disclosure control a question is binned only its default way ({}), since histograms at two widths could be subtracted bin by bin; other widths need k = 0",
+                    match default.0 {
+                        BinRule::Decades => "decades".to_string(),
+                        BinRule::Width(w) => format!("width {w}"),
+                        BinRule::FreedmanDiaconis => "Freedman–Diaconis".to_string(),
+                    }
+                ),
+            });
+        }
+    }
+    Ok(chosen)
+}
+
+/// The option labels of a binned numeric question: one per bin ("20–30"), then one per
+/// top-coded answer, which keeps a bin of its own after the numbered ones.
+pub fn bin_labels(edges: &[f64], coded_labels: &[String]) -> Vec<String> {
+    let mut labels: Vec<String> = edges
+        .windows(2)
+        .map(|e| format!("{}–{}", fmt_edge(e[0]), fmt_edge(e[1])))
+        .collect();
+    labels.extend(coded_labels.iter().cloned());
+    labels
+}
+
+/// Which option of [`bin_labels`] a cell falls in: its bin, or for a top-coded answer
+/// its own bin after the numbered ones; `None` for a missing cell.
+pub fn bin_option(cell: NumericCell, edges: &[f64]) -> Option<usize> {
+    let n_bins = edges.len().saturating_sub(1);
+    match cell {
+        NumericCell::Value(v) => bin_index(edges, v),
+        NumericCell::Coded(i) => Some(n_bins + i as usize),
+        NumericCell::Missing(_) => None,
+    }
 }
 
 /// Edges at multiples of `width` from the one at or below `min` past `max`.
@@ -203,7 +277,7 @@ pub fn numeric_summary(
     let mut pairs: Vec<(f64, f64)> = view
         .rows()
         .filter_map(|row_idx| match col.cells()[row_idx] {
-            NumericCell::Value(v) => Some((v, view.weights[row_idx])),
+            NumericCell::Value(v) => Some((v, view.weight(row_idx))),
             _ => None,
         })
         .collect();

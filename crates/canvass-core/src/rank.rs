@@ -127,7 +127,7 @@ fn rank_counts(dataset: &Dataset, items: &[usize], view: &View) -> Result<RankCo
     let mut ranked = vec![Tally::default(); items.len()];
     let mut points = vec![0.0; items.len()];
     for row_idx in view.rows() {
-        let w = view.weights[row_idx];
+        let w = view.weight(row_idx);
         let mut any = false;
         for (item_pos, &q_idx) in items.iter().enumerate() {
             let question = &dataset.questions()[q_idx];

@@ -2,14 +2,20 @@
 //! that a filter, a weight and k mean the same thing everywhere; and
 //! [`protect_table`], which applies disclosure control to a table in the context of
 //! the wider views its filter implies.
+//!
+//! A view's rows are a bitset (64 respondents a word), so tables count with word
+//! operations where they can; the groups around a view (respondents who fail some of
+//! its conditions) are lists of rows. This module does not count anything itself.
 
-use crate::dataset::Dataset;
-use crate::disclosure::{check_view, protect, protect_split, Lattice, Layout, Role, Unprotectable, DEFAULT_K};
+use crate::dataset::{Bitset, Dataset};
+use crate::disclosure::{
+    check_view, protect, protect_from, protect_split, Group, Lattice, Layout, Role, Unprotectable, DEFAULT_K,
+    EXACT_CONDITIONS,
+};
 use crate::error::StatsError;
 use crate::filter::Filter;
 use crate::weights::{row_weights, Tally};
 use std::collections::HashMap;
-use std::rc::Rc;
 
 /// What every table request has in common besides its questions.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,139 +47,259 @@ impl TableOptions {
     }
 }
 
+/// Which respondents a view holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rows {
+    /// A filtered view: one bit per respondent of the dataset.
+    Mask(Bitset),
+    /// A group of respondents around a view, in increasing order.
+    List(Vec<u32>),
+}
+
 /// The checked view: who is in it and what each respondent weighs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
-    pub mask: Vec<bool>,
-    /// 0 outside the view.
-    pub weights: Vec<f64>,
+    pub rows: Rows,
+    /// Each respondent's weight, indexed by row; `None` when every weight is 1.
+    pub weights: Option<Vec<f64>>,
     pub universe: Tally,
     pub k: usize,
-    /// The filter's conditions, to form wider views.
-    lattice: Rc<Lattice>,
-    /// Which of the lattice's conditions this view applies.
-    bits: u32,
+    /// The filter's view and the groups around it; `None` for a group's own view.
+    lattice: Option<Lattice>,
 }
 
 impl View {
     pub fn new(dataset: &Dataset, options: &TableOptions) -> Result<View, StatsError> {
         let lattice = check_view(dataset, &options.filter, options.k)?;
-        let bits = lattice.all_bits();
-        let mask = lattice.mask(bits);
-        let weights = row_weights(dataset, options.weight_idx, &mask)?;
-        let mut universe = Tally::default();
-        for (row_idx, &in_view) in mask.iter().enumerate() {
-            if in_view {
-                universe.add(weights[row_idx]);
+        let mask = lattice.view.clone();
+        let weights = match options.weight_idx {
+            None => None,
+            Some(_) => {
+                let in_view: Vec<bool> = (0..dataset.n_rows()).map(|r| mask.contains(r)).collect();
+                Some(row_weights(dataset, options.weight_idx, &in_view)?)
             }
+        };
+        let mut universe = Tally::default();
+        match &weights {
+            None => universe = Tally::unit(mask.count_ones()),
+            Some(w) => mask.ones().for_each(|r| universe.add(w[r])),
         }
         Ok(View {
-            mask,
+            rows: Rows::Mask(mask),
             weights,
             universe,
             k: options.k,
-            lattice: Rc::new(lattice),
-            bits,
+            lattice: Some(lattice),
         })
     }
 
-    /// The view of a subset of this one's conditions (or of any rows), unweighted.
-    fn unweighted(&self, mask: Vec<bool>, bits: u32) -> View {
-        let mut universe = Tally::default();
-        for _ in mask.iter().filter(|&&m| m) {
-            universe.add(1.0);
-        }
+    /// An unweighted view of a group of respondents.
+    fn group(rows: &[u32], k: usize) -> View {
         View {
-            weights: mask.iter().map(|&m| if m { 1.0 } else { 0.0 }).collect(),
-            mask,
-            universe,
-            k: self.k,
-            lattice: Rc::clone(&self.lattice),
-            bits,
+            universe: Tally::unit(rows.len()),
+            rows: Rows::List(rows.to_vec()),
+            weights: None,
+            k,
+            lattice: None,
         }
     }
 
-    /// Indices of the respondents in the view.
-    pub fn rows(&self) -> impl Iterator<Item = usize> + '_ {
-        self.mask.iter().enumerate().filter(|(_, &m)| m).map(|(i, _)| i)
+    /// Indices of the respondents in the view, in increasing order.
+    pub fn rows(&self) -> Box<dyn Iterator<Item = usize> + '_> {
+        match &self.rows {
+            Rows::Mask(mask) => Box::new(mask.ones()),
+            Rows::List(list) => Box::new(list.iter().map(|&r| r as usize)),
+        }
     }
 
-    /// With disclosure control on: for every proper subset of this view's conditions
-    /// that keeps more respondents, the wider view and the complement of this view
-    /// within it, both unweighted, and whether this view comes first in the pair's
-    /// canonical order (the part holding the wider view's first respondent).
-    pub fn splits(&self) -> Vec<Split> {
-        if self.k == 0 {
-            return Vec::new();
-        }
-        let n_view = self.universe.n;
-        Lattice::proper_subsets(self.bits)
-            .filter_map(|subset| {
-                let wider = self.lattice.mask(subset);
-                if wider.iter().filter(|&&w| w).count() == n_view {
-                    return None;
+    /// Calls `f` with each respondent in the view, in increasing order; the loop the
+    /// tables count in, without an iterator object per row.
+    pub fn for_each_row(&self, mut f: impl FnMut(usize)) {
+        match &self.rows {
+            Rows::Mask(mask) => {
+                for (word_idx, &word) in mask.words().iter().enumerate() {
+                    let start = word_idx * 64;
+                    if word == u64::MAX {
+                        // A full word: 64 rows in a row, without bit scanning.
+                        (start..start + 64).for_each(&mut f);
+                        continue;
+                    }
+                    let mut rest = word;
+                    while rest != 0 {
+                        f(start + rest.trailing_zeros() as usize);
+                        rest &= rest - 1;
+                    }
                 }
-                let complement: Vec<bool> = wider.iter().zip(&self.mask).map(|(&w, &v)| w && !v).collect();
-                let first_row = wider.iter().position(|&w| w);
-                Some(Split {
-                    own_first: first_row.is_some_and(|r| self.mask[r]),
-                    // The complement is a view of its own, not a subset of these
-                    // conditions; it is only counted, never split further.
-                    complement: self.unweighted(complement, 0),
-                    wider: self.unweighted(wider, subset),
-                })
-            })
-            .collect()
+            }
+            Rows::List(list) => list.iter().for_each(|&r| f(r as usize)),
+        }
     }
 
-    /// Whether a table over this view would be shown at all.
-    fn publishable(&self) -> bool {
-        matches!(self.lattice.refusal(self.bits, self.k), Ok(None))
+    /// The view's bitset, when it has one (a filtered view, not a group).
+    pub fn mask(&self) -> Option<&Bitset> {
+        match &self.rows {
+            Rows::Mask(mask) => Some(mask),
+            Rows::List(_) => None,
+        }
+    }
+
+    /// What respondent `row_idx` weighs (1 without a weight question).
+    pub fn weight(&self, row_idx: usize) -> f64 {
+        self.weights.as_ref().map_or(1.0, |w| w[row_idx])
+    }
+
+    pub fn is_weighted(&self) -> bool {
+        self.weights.is_some()
     }
 }
 
-/// A wider view split into this view and its complement.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Split {
-    pub wider: View,
-    pub complement: View,
-    pub own_first: bool,
-}
-
-/// Decides what a table withholds: its own small counts and their complements, counts
-/// that differ by fewer than k from a wider view's, and, for each wider view, the cells
-/// that this table and the table of its complement must withhold together so that
-/// neither can be worked out from the other and what is known of the wider table
-/// (whose own pattern, and what its context gives away, are computed the same way).
+/// Decides what a table withholds, in three steps.
 ///
-/// `build` lays out the same table over any view; `what` names the table for the
-/// refusal message.
+/// 1. Flags: every count that differs by 1 to k − 1 from the same count in any wider
+///    view (the view without any set of its conditions) is protected like a small
+///    count. All 2^m wider views are covered by checking the groups of
+///    [`Lattice::subset_sums`].
+/// 2. For each condition that sets respondents apart on its own, the view without it
+///    splits into this view and the group failing only that condition, whose table
+///    can be requested on its own (the condition negated). The two tables choose
+///    their withheld cells together ([`protect_split`]) against the wider table as
+///    an attacker may know it (see `as_known`). Both narrow tables reach the same
+///    problem in the same canonical order and solve it alike.
+/// 3. The pattern is audited once more against each such wider table, with every
+///    flag from step 1, adding withheld cells until nothing is pinned.
+///
+/// Why single conditions suffice for steps 2 and 3: dropping a set `D` of conditions
+/// widens the view by a superset of what dropping one member `d` adds, so any table
+/// consistent with the view and the wider view without `d` stays consistent with the
+/// view without `D` (add the further respondents). Whatever the counts of the view
+/// without `D` imply about this table, the counts of the view without `d` imply too,
+/// and an attacker knowing the latter exactly is what step 3 checks against.
+///
+/// `build` lays out the same table over any group of respondents; `what` names the
+/// table for the refusal message.
 pub fn protect_table(
     view: &View,
     own: &Layout,
     build: impl Fn(&View) -> Result<Layout, StatsError>,
     what: impl Fn() -> String,
 ) -> Result<Vec<bool>, StatsError> {
-    let mut memo = HashMap::new();
-    match pattern(view, own, &build, &mut memo) {
-        Ok(p) => Ok(p.withheld),
-        Err(PatternError::Stats(e)) => Err(e),
-        Err(PatternError::Unprotectable) => Err(StatsError::Unprotectable {
-            what: what(),
-            k: view.k,
-        }),
+    let k = view.k;
+    let refuse = || StatsError::Unprotectable { what: what(), k };
+    let groups = match &view.lattice {
+        Some(lattice) if k > 0 => &lattice.groups,
+        _ => return protect(own, k).map_err(|_| refuse()),
+    };
+    if groups.is_empty() {
+        return protect(own, k).map_err(|_| refuse());
     }
+    let lattice = view.lattice.as_ref().expect("a filtered view has its lattice");
+    let group_counts: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|g| build(&View::group(&g.rows, k)).map(|l| l.counts()))
+        .collect::<Result<_, _>>()?;
+    if lattice.n_conditions <= EXACT_CONDITIONS {
+        let exact = Exact {
+            own,
+            groups,
+            group_counts: &group_counts,
+            view_size: view.universe.n,
+            view_first: view.rows().next().unwrap_or(usize::MAX),
+            k,
+        };
+        let mut memo = HashMap::new();
+        return exact
+            .pattern(lattice.all_bits(), &mut memo)
+            .map(|p| p.withheld)
+            .map_err(|_| refuse());
+    }
+    // Step 1.
+    let mut flagged = own.clone();
+    for added in lattice.subset_sums(&group_counts) {
+        let wider: Vec<usize> = own.counts().iter().zip(&added).map(|(a, b)| a + b).collect();
+        flagged.flag_differencing(&wider, k);
+    }
+    // Starting from the table's own pattern keeps it a subset of what is withheld in
+    // the end, which `as_known` relies on when this table is the wider one.
+    let base = protect(own, k).map_err(|_| refuse())?;
+    let mut withheld = protect_from(&flagged, k, &base).map_err(|_| refuse())?;
+    // Step 2: the groups that fail a single condition.
+    let first_in_view = view.rows().next().unwrap_or(usize::MAX);
+    let singles: Vec<(usize, Layout, Layout)> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.failed.count_ones() == 1 && !g.rows.is_empty())
+        .map(|(i, g)| {
+            let mut complement = own.clone();
+            for (e, &n) in complement.entries.iter_mut().zip(&group_counts[i]) {
+                e.n = n;
+                e.flagged = false;
+            }
+            let mut wider = own.clone();
+            for (e, &n) in wider.entries.iter_mut().zip(&group_counts[i]) {
+                e.n += n;
+                e.flagged = false;
+            }
+            (g.rows[0] as usize, complement, wider)
+        })
+        .collect();
+    for (first_in_group, complement, wider) in &singles {
+        let known = as_known(wider, k);
+        let mine = if first_in_view < *first_in_group {
+            protect_split(own, complement, wider, Some(&known), k).map(|(m, _)| m)
+        } else {
+            protect_split(complement, own, wider, Some(&known), k).map(|(_, m)| m)
+        }
+        .map_err(|_| refuse())?;
+        for (w, m) in withheld.iter_mut().zip(mine) {
+            *w |= m;
+        }
+    }
+    // Step 3.
+    let n = own.entries.len();
+    for (_, complement, wider) in &singles {
+        let mut hidden = complement.clone();
+        for e in &mut hidden.entries {
+            e.role = Role::Hidden;
+        }
+        let joint = crate::disclosure::split_layout(&flagged, &hidden, wider, Some(&as_known(wider, k)), k);
+        let mut already = vec![false; joint.entries.len()];
+        already[..n].copy_from_slice(&withheld);
+        let audited = protect_from(&joint, k, &already).map_err(|_| refuse())?;
+        withheld.copy_from_slice(&audited[..n]);
+    }
+    Ok(withheld)
 }
 
-enum PatternError {
-    Stats(StatsError),
-    Unprotectable,
+/// A wider table as an attacker may know it. Every table withholds at least what
+/// [`protect`] chooses for it alone (`protect_table` starts from that and only adds),
+/// so taking everything else as known is at least what the wider table shows. Its
+/// withheld counts stay unknown, and its small ones are protected here too, against
+/// being worked out from the two narrower tables. A wider table that cannot be shown
+/// at all is unknown throughout.
+fn as_known(wider: &Layout, k: usize) -> Layout {
+    let base = protect(wider, k).ok();
+    let mut out = wider.clone();
+    for (i, e) in out.entries.iter_mut().enumerate() {
+        let withheld = base.as_ref().is_none_or(|b| b[i]);
+        e.role = if withheld { Role::Hidden } else { Role::Known };
+        e.flagged = false;
+    }
+    out
 }
 
-impl From<Unprotectable> for PatternError {
-    fn from(_: Unprotectable) -> Self {
-        PatternError::Unprotectable
-    }
+/// The exact lattice, for filters of at most [`EXACT_CONDITIONS`] conditions: every
+/// subset of the conditions is a wider view, each split into this view and its
+/// complement is protected jointly against the wider table's own context (its
+/// pattern, its complements and, recursively, their wider contexts), so that chains
+/// of nested views and their complements are protected together. The views here are
+/// subsets of the conditions (`bits`), their tables sums of group tables.
+struct Exact<'a> {
+    own: &'a Layout,
+    groups: &'a [Group],
+    group_counts: &'a [Vec<usize>],
+    view_size: usize,
+    view_first: usize,
+    k: usize,
 }
 
 /// A table's published pattern and everything an attacker can set beside it.
@@ -186,65 +312,105 @@ struct Pattern {
     context: Layout,
 }
 
-/// The pattern of the table over `view`, memoised by condition subset for the wider
-/// views (each wider table's pattern is needed by several narrower ones).
-fn pattern(
-    view: &View,
-    own: &Layout,
-    build: &impl Fn(&View) -> Result<Layout, StatsError>,
-    memo: &mut HashMap<u32, Option<Pattern>>,
-) -> Result<Pattern, PatternError> {
-    let k = view.k;
-    let mut flagged = own.clone();
-    let mut pairs = Vec::new();
-    for split in view.splits() {
-        let wider = build(&split.wider).map_err(PatternError::Stats)?;
-        flagged.flag_differencing(&wider.counts(), k);
-        let wider_pattern = match memo.get(&split.wider.bits) {
-            Some(known) => known.clone(),
-            None => {
-                let computed = if split.wider.publishable() {
-                    pattern(&split.wider, &wider, build, memo).ok()
-                } else {
-                    None
-                };
-                memo.insert(split.wider.bits, computed.clone());
-                computed
+impl Exact<'_> {
+    /// The groups in the view of the conditions `bits`: those failing none of them.
+    fn members(&self, bits: u32) -> impl Iterator<Item = usize> + '_ {
+        (0..self.groups.len()).filter(move |&g| self.groups[g].failed & bits == 0)
+    }
+
+    fn layout(&self, bits: u32) -> Layout {
+        let mut layout = self.own.clone();
+        for g in self.members(bits) {
+            for (e, &n) in layout.entries.iter_mut().zip(&self.group_counts[g]) {
+                e.n += n;
             }
-        };
-        let complement = build(&split.complement).map_err(PatternError::Stats)?;
-        pairs.push((wider, wider_pattern.map(|p| p.context), complement, split.own_first));
-    }
-    let mut withheld = protect(&flagged, k)?;
-    let mut theirs = Vec::new();
-    for (wider, wider_context, complement, own_first) in &pairs {
-        let (mine, other) = if *own_first {
-            protect_split(own, complement, wider, wider_context.as_ref(), k)?
-        } else {
-            let (c, o) = protect_split(complement, own, wider, wider_context.as_ref(), k)?;
-            (o, c)
-        };
-        for (w, m) in withheld.iter_mut().zip(mine) {
-            *w |= m;
         }
-        theirs.push(other);
+        layout
     }
-    // The context: this table as published, then for each split the complement as
-    // its part of the joint choice shows it (it may show less) and the wider table's
-    // own context.
-    let n = own.entries.len();
-    let mut context = published(own, &withheld, k);
-    for ((wider, wider_context, complement, _), other) in pairs.iter().zip(&theirs) {
-        let c_offset = context.append(&published(complement, other, k));
-        let w_offset = match wider_context {
-            Some(ctx) => context.append(ctx),
-            None => context.append(&published(wider, &vec![true; n], k)),
-        };
-        for idx in 0..n {
-            context.sum(w_offset + idx, vec![idx, c_offset + idx]);
+
+    fn size(&self, bits: u32) -> usize {
+        self.view_size + self.members(bits).map(|g| self.groups[g].rows.len()).sum::<usize>()
+    }
+
+    fn first_row(&self, bits: u32) -> usize {
+        self.members(bits)
+            .map(|g| self.groups[g].rows[0] as usize)
+            .fold(self.view_first, usize::min)
+    }
+
+    /// Whether the view of `bits` would be shown at all (see `Lattice::refusal`).
+    fn publishable(&self, bits: u32) -> bool {
+        let n = self.size(bits);
+        n >= self.k
+            && Lattice::proper_subsets(bits).all(|s| {
+                let apart = self.size(s) - n;
+                apart == 0 || apart >= self.k
+            })
+    }
+
+    fn pattern(&self, bits: u32, memo: &mut HashMap<u32, Option<Pattern>>) -> Result<Pattern, Unprotectable> {
+        let k = self.k;
+        let own = self.layout(bits);
+        let n_view = self.size(bits);
+        let own_first_row = self.first_row(bits);
+        let mut flagged = own.clone();
+        let mut pairs = Vec::new();
+        for subset in Lattice::proper_subsets(bits) {
+            if self.size(subset) == n_view {
+                continue;
+            }
+            let wider = self.layout(subset);
+            flagged.flag_differencing(&wider.counts(), k);
+            let wider_pattern = match memo.get(&subset) {
+                Some(known) => known.clone(),
+                None => {
+                    let computed = if self.publishable(subset) {
+                        self.pattern(subset, memo).ok()
+                    } else {
+                        None
+                    };
+                    memo.insert(subset, computed.clone());
+                    computed
+                }
+            };
+            let mut complement = own.clone();
+            for (c, w) in complement.entries.iter_mut().zip(&wider.entries) {
+                c.n = w.n - c.n;
+            }
+            let own_first = self.first_row(subset) == own_first_row;
+            pairs.push((wider, wider_pattern.map(|p| p.context), complement, own_first));
         }
+        let mut withheld = protect(&flagged, k)?;
+        let mut theirs = Vec::new();
+        for (wider, wider_context, complement, own_first) in &pairs {
+            let (mine, other) = if *own_first {
+                protect_split(&own, complement, wider, wider_context.as_ref(), k)?
+            } else {
+                let (c, o) = protect_split(complement, &own, wider, wider_context.as_ref(), k)?;
+                (o, c)
+            };
+            for (w, m) in withheld.iter_mut().zip(mine) {
+                *w |= m;
+            }
+            theirs.push(other);
+        }
+        // The context: this table as published, then for each split the complement as
+        // its part of the joint choice shows it (it may show less) and the wider
+        // table's own context.
+        let n = own.entries.len();
+        let mut context = published(&own, &withheld, k);
+        for ((wider, wider_context, complement, _), other) in pairs.iter().zip(&theirs) {
+            let c_offset = context.append(&published(complement, other, k));
+            let w_offset = match wider_context {
+                Some(ctx) => context.append(ctx),
+                None => context.append(&published(wider, &vec![true; n], k)),
+            };
+            for idx in 0..n {
+                context.sum(w_offset + idx, vec![idx, c_offset + idx]);
+            }
+        }
+        Ok(Pattern { withheld, context })
     }
-    Ok(Pattern { withheld, context })
 }
 
 /// A table as an attacker sees it: shown entries fixed, withheld ones hidden; a table
@@ -253,7 +419,11 @@ fn published(layout: &Layout, withheld: &[bool], k: usize) -> Layout {
     let refused = layout.entries.iter().any(|e| e.role == Role::Fixed && e.n < k);
     let mut out = layout.clone();
     for (e, &w) in out.entries.iter_mut().zip(withheld) {
-        e.role = if w || refused { Role::Hidden } else { Role::Fixed };
+        e.role = match e.role {
+            Role::Known => Role::Known,
+            _ if w || refused => Role::Hidden,
+            _ => Role::Fixed,
+        };
         e.flagged = false;
     }
     out

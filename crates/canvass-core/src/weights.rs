@@ -27,6 +27,15 @@ impl Tally {
         self.weight_sq += weight * weight;
     }
 
+    /// `n` respondents of weight 1.
+    pub fn unit(n: usize) -> Self {
+        Tally {
+            n,
+            weight: n as f64,
+            weight_sq: n as f64,
+        }
+    }
+
     pub fn merge(&mut self, other: &Tally) {
         self.n += other.n;
         self.weight += other.weight;

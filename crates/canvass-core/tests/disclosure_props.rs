@@ -271,7 +271,7 @@ proptest! {
         let cols: Vec<Answer> = seed_rows.iter().map(|&(_, b, m)| if m == 1 { Answer::Missing(Missing::NotAsked) } else { Answer::Level(b % c) }).collect();
         let n = rows.len();
         let ds = Dataset::new(n, vec![question("a", r, &rows), question("b", c, &cols)]).unwrap();
-        let spec = CrosstabSpec { row_idx: 0, col_idx: 1, options: TableOptions { k, ..TableOptions::default() } };
+        let spec = CrosstabSpec { options: TableOptions { k, ..TableOptions::default() }, ..CrosstabSpec::new(0, 1) };
         let Ok(t) = crosstab(&ds, &spec) else { return Ok(()) };
         // The same table reached the other way round is suppressed the same way.
         let flipped = crosstab(&ds, &CrosstabSpec { row_idx: 1, col_idx: 0, ..spec.clone() }).unwrap();
@@ -344,6 +344,135 @@ proptest! {
     ) {
         check_filter_sequence(k, &data, &steps)?;
     }
+
+}
+
+/// Fewer cases than the other properties: each case requests up to 29 tables over up
+/// to 1,500 respondents. PROPTEST_CASES raises it like the others.
+fn many_config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok());
+    ProptestConfig {
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_128),
+        ..ProptestConfig::with_cases(cases.unwrap_or(60))
+    }
+}
+
+proptest! {
+    #![proptest_config(many_config())]
+
+    #[test]
+    fn many_conditions_never_reveal_a_small_count_against_any_subset_view(
+        k in prop_oneof![Just(3usize), Just(5)],
+        data in proptest::collection::vec(
+            (answer(3), answer(3), answer(3), answer(2), answer(2), answer(4)),
+            400..1200,
+        ),
+        conditions in proptest::collection::vec((0usize..5, 0u8..3), 5..=16),
+        subsets in proptest::collection::vec(any::<u32>(), 12),
+    ) {
+        check_subset_views(k, &data, &conditions, &subsets)?;
+    }
+}
+
+/// Requests the target's frequencies under a filter of many conditions and under the
+/// filter without each single condition and without random sets of them, and attacks
+/// each pair on its own: both tables' arithmetic, plus every count of the wider view
+/// being the narrower one's plus an unknown, non-negative complement. Neither a small
+/// count of the view nor one of the complement may be pinned.
+#[allow(clippy::type_complexity)]
+fn check_subset_views(
+    k: usize,
+    data: &[(Answer, Answer, Answer, Answer, Answer, Answer)],
+    conditions: &[(usize, u8)],
+    subsets: &[u32],
+) -> Result<(), TestCaseError> {
+    let n = data.len();
+    let levels = [3, 3, 3, 2, 2];
+    let column = |q: usize| -> Vec<Answer> { data.iter().map(|d| [d.0, d.1, d.2, d.3, d.4, d.5][q]).collect() };
+    let mut questions: Vec<Question> = (0..5)
+        .map(|q| question(&format!("f{q}"), levels[q], &column(q)))
+        .collect();
+    questions.push(question("t", 4, &column(5)));
+    let target = column(5);
+    let ds = Dataset::new(n, questions).unwrap();
+    let conds: Vec<Condition> = conditions
+        .iter()
+        .map(|&(q, dropped)| {
+            // Every level but one, so that a view survives many conditions; repeated
+            // conditions on one question narrow it further or change nothing.
+            let keep: Vec<usize> = (0..levels[q]).filter(|&l| l != dropped as usize % levels[q]).collect();
+            let missing = if dropped == 2 { Missing::ALL.to_vec() } else { vec![] };
+            Condition::AnyOf {
+                question_idx: q,
+                options: keep,
+                values: vec![],
+                missing,
+            }
+        })
+        .collect();
+    let m = conds.len();
+    let request = |bits: u32| {
+        let filter = Filter::new(
+            (0..m)
+                .filter(|c| bits & (1 << c) != 0)
+                .map(|c| conds[c].clone())
+                .collect(),
+        );
+        let mask = filter.mask(&ds);
+        let spec = FreqSpec {
+            options: TableOptions {
+                filter,
+                k,
+                ..TableOptions::default()
+            },
+            ..FreqSpec::new(5)
+        };
+        (freq_table(&ds, &spec), mask)
+    };
+    let all = ((1u64 << m) - 1) as u32;
+    let (view, view_mask) = request(all);
+    let Ok(view) = view else { return Ok(()) };
+    let mut wider_sets: Vec<u32> = (0..m).map(|c| all & !(1 << c)).collect();
+    wider_sets.extend(subsets.iter().map(|s| s & all).filter(|&s| s != all));
+    for bits in wider_sets {
+        let (wider, wider_mask) = request(bits);
+        let Ok(wider) = wider else { continue };
+        let mut att = Attacker::default();
+        let (vo, vm, vr) = publish_freq(&mut att, &view, &target, &view_mask, k, "view");
+        let (wo, wm, wr) = publish_freq(
+            &mut att,
+            &wider,
+            &target,
+            &wider_mask,
+            k,
+            &format!("view without {bits:b}"),
+        );
+        let apart: Vec<bool> = wider_mask.iter().zip(&view_mask).map(|(&w, &v)| w && !v).collect();
+        let truth = |a: Answer| target.iter().zip(&apart).filter(|(t, &x)| x && **t == a).count();
+        for (i, (&v, &w)) in vo.iter().zip(&wo).enumerate() {
+            let c = att.var(
+                None,
+                truth(Answer::Level(i)),
+                k,
+                format!("set apart by {bits:b}, option {i}"),
+            );
+            att.sum(w, vec![v, c]);
+        }
+        for (j, (&v, &w)) in vm.iter().zip(&wm).enumerate() {
+            let c = att.var(
+                None,
+                truth(Answer::Missing(Missing::ALL[j])),
+                k,
+                format!("set apart by {bits:b}, {:?}", Missing::ALL[j]),
+            );
+            att.sum(w, vec![v, c]);
+        }
+        let c = att.var(None, 0, k, String::new());
+        att.sum(wr, vec![vr, c]);
+        att.run()?;
+        att.assert_nothing_pinned()?;
+    }
+    Ok(())
 }
 
 /// Requests the target's frequencies over each prefix of the filter sequence and over

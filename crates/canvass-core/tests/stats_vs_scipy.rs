@@ -151,6 +151,8 @@ fn crosstab_counts_tests_and_residuals_match_scipy() {
         &CrosstabSpec {
             row_idx: ds.find("region").unwrap(),
             col_idx: ds.find("plan").unwrap(),
+            row_bin_width: None,
+            col_bin_width: None,
             options: raw(),
         },
     )
@@ -205,6 +207,8 @@ fn weighted_crosstab_uses_kish_effective_n_like_the_scipy_script() {
         &CrosstabSpec {
             row_idx: ds.find("region").unwrap(),
             col_idx: ds.find("plan").unwrap(),
+            row_bin_width: None,
+            col_bin_width: None,
             options: TableOptions {
                 weight_idx: ds.find("weight"),
                 ..raw()
@@ -337,6 +341,8 @@ fn multi_select_crosstab_is_respondent_based_with_holm_tests() {
         &CrosstabSpec {
             row_idx: ds.find("tools").unwrap(),
             col_idx: ds.find("plan").unwrap(),
+            row_bin_width: None,
+            col_bin_width: None,
             options: raw(),
         },
     )
@@ -370,4 +376,89 @@ fn multi_select_crosstab_is_respondent_based_with_holm_tests() {
             &test.option,
         );
     }
+}
+
+/// Checks a raw crosstab with a numeric row side against `pd.cut` + `pd.crosstab`.
+fn check_binned_crosstab(ds: &Dataset, row: &str, col: &str, key: &str) {
+    let e = &expected()[key];
+    let t = crosstab(
+        ds,
+        &CrosstabSpec {
+            options: raw(),
+            ..CrosstabSpec::new(ds.find(row).unwrap(), ds.find(col).unwrap())
+        },
+    )
+    .unwrap();
+    let want_labels: Vec<&str> = e["row_labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(t.row_labels, want_labels, "{key}: bins in order");
+    assert_eq!(t.total, e["total"].as_f64().unwrap(), "{key}");
+    for (i, r) in t.row_labels.iter().enumerate() {
+        // A zero and a withheld cell are both None; k = 0 withholds nothing.
+        assert_eq!(
+            t.row_totals[i].unwrap_or(0.0),
+            e["row_totals"][r].as_f64().unwrap(),
+            "{key} {r}"
+        );
+        for (j, c) in t.col_labels.iter().enumerate() {
+            assert_eq!(
+                t.counts[i][j].unwrap_or(0.0),
+                e["counts"][r][c].as_f64().unwrap(),
+                "{key} {r} × {c}"
+            );
+        }
+    }
+    for (j, c) in t.col_labels.iter().enumerate() {
+        assert_eq!(t.col_totals[j], e["col_totals"][c].as_f64(), "{key} {c}");
+    }
+}
+
+#[test]
+fn numeric_crosstab_sides_match_pandas_cut_and_crosstab() {
+    let ds = dataset();
+    check_binned_crosstab(&ds, "age", "region", "crosstab_age_region");
+    check_binned_crosstab(&ds, "income", "plan", "crosstab_income_plan");
+    // The side's bins are the histogram's.
+    let t = crosstab(
+        &ds,
+        &CrosstabSpec {
+            options: raw(),
+            ..CrosstabSpec::new(ds.find("income").unwrap(), ds.find("plan").unwrap())
+        },
+    )
+    .unwrap();
+    let f = freq(&ds, "income", raw());
+    let hist_labels: Vec<&str> = f.rows.iter().map(|r| r.option.as_str()).collect();
+    assert_eq!(t.row_labels, hist_labels);
+}
+
+#[test]
+fn a_filtered_histogram_keeps_the_whole_files_bins_like_numpy() {
+    let ds = dataset();
+    let e = &expected()["income_histogram_north"];
+    let filter = Filter::parse(&ds, &["region=North"]).unwrap();
+    let f = freq(&ds, "income", TableOptions { filter, ..raw() });
+    let edges = &f.bins.as_ref().unwrap().edges;
+    let want: Vec<f64> = e["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(edges.len(), want.len());
+    for (a, b) in edges.iter().zip(&want) {
+        close(*a, *b, 1e-12, "edge");
+    }
+    let counts: Vec<f64> = f.rows.iter().map(|r| r.count.unwrap_or(0.0)).collect();
+    let want: Vec<f64> = e["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(counts, want);
 }

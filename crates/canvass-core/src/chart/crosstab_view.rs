@@ -65,9 +65,8 @@ pub fn chart_for_crosstab_view(
     let table = crosstab(
         dataset,
         &CrosstabSpec {
-            row_idx: view.row_idx,
-            col_idx: view.col_idx,
             options: view.options.clone(),
+            ..CrosstabSpec::new(view.row_idx, view.col_idx)
         },
     )?;
     let row_q = &dataset.questions()[view.row_idx];

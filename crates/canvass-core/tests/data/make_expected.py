@@ -169,6 +169,43 @@ out["multi_tools_plan"] = {
     "tests": tests,
 }
 
+
+
+def binned(values, edges):
+    """pd.cut into [lo, hi) bins, the last bin also holding its upper edge as
+    numpy.histogram's does; labels as canvass writes them ("20–30")."""
+    fmt = lambda v: f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
+    labels = [f"{fmt(a)}–{fmt(b)}" for a, b in zip(edges[:-1], edges[1:])]
+    cut = pd.cut(values, bins=edges, right=False, labels=labels)
+    cut[values == edges[-1]] = labels[-1]
+    return cut, labels
+
+
+def crosstab_json(rows, cols, row_labels):
+    table = pd.crosstab(rows, cols, dropna=True).reindex(index=row_labels, fill_value=0)
+    return {
+        "row_labels": row_labels,
+        "counts": {r: {c: int(table.loc[r, c]) for c in table.columns} for r in row_labels},
+        "row_totals": {r: int(table.loc[r].sum()) for r in row_labels},
+        "col_totals": {c: int(v) for c, v in table.sum(axis=0).items()},
+        "total": int(table.values.sum()),
+    }
+
+
+# A numeric side of a crosstab is binned like its histogram: ages in decades by
+# region, income (Freedman-Diaconis edges over the whole file) by plan.
+has_age = df.dropna(subset=["age"])
+age_bins, age_labels = binned(has_age["age"], age_edges)
+out["crosstab_age_region"] = crosstab_json(age_bins, has_age["region"], age_labels)
+has_plan = df.dropna(subset=["plan"])
+income_bins, income_labels = binned(has_plan["income"].astype(float), fd_edges)
+out["crosstab_income_plan"] = crosstab_json(income_bins, has_plan["plan"], income_labels)
+
+# A filtered histogram keeps the whole file's edges: income of the North region.
+north = df[df["region"] == "North"]["income"].to_numpy(dtype=float)
+north_counts, _ = np.histogram(north, bins=fd_edges)
+out["income_histogram_north"] = {"edges": fd_edges.tolist(), "counts": north_counts.tolist()}
+
 with open("expected-survey-200.json", "w") as f:
     json.dump(out, f, indent=1, sort_keys=True)
     f.write("\n")
