@@ -20,7 +20,8 @@ const app = {
   loading: null, // the worker of a file being opened
   spare: null, // a worker started ahead of the next file
   observer: null,
-  cardsDrawn: 0,
+  cardsSettled: 0,
+  firstChartMarked: false,
   cardsTotal: 0,
   cardsKey: "", // the filters and intervals setting the overview's cards were drawn with
   drawToken: 0, // the latest question-view request; older answers are dropped
@@ -321,20 +322,21 @@ async function drawCard(card) {
     table.caption.replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
     fillTable(table, freq, answer.chart.chart);
     card.dataset.drawn = "1";
-    noteCardDrawn();
+    noteCardSettled(true);
   } catch (err) {
     if (filterKey !== app.cardsKey) return;
     card.querySelector(".base").textContent = err.message;
     // The canvas stays blank; its text alternative says why, as the card does.
     card.querySelector("canvas").setAttribute("aria-label", err.message);
     card.dataset.drawn = "error";
+    noteCardSettled(false);
   }
 }
 
 /// Draws every card again (as it scrolls into view) with the current filters.
 function refreshCards() {
   app.cardsKey = cardsKey();
-  app.cardsDrawn = 0;
+  app.cardsSettled = 0;
   for (const card of document.querySelectorAll(".card")) {
     delete card.dataset.drawn;
     app.observer.unobserve(card);
@@ -342,15 +344,21 @@ function refreshCards() {
   }
 }
 
-// Performance marks read by the browser benchmark (cargo xtask bench).
-function noteCardDrawn() {
-  app.cardsDrawn += 1;
-  if (app.cardsDrawn === 1) performance.mark(app.survey.local ? "canvass:file-first-chart" : "canvass:first-chart");
-  if (app.cardsDrawn === app.cardsTotal) performance.mark("canvass:overview-drawn");
+// Performance marks read by the browser benchmark (cargo xtask bench). A card whose
+// table is withheld shows its sentence instead; the overview is done when every card
+// shows its chart or its sentence.
+function noteCardSettled(drawn) {
+  app.cardsSettled += 1;
+  if (drawn && !app.firstChartMarked) {
+    app.firstChartMarked = true;
+    performance.mark(app.survey.local ? "canvass:file-first-chart" : "canvass:first-chart");
+  }
+  if (app.cardsSettled === app.cardsTotal) performance.mark("canvass:overview-drawn");
 }
 
 function buildOverview() {
-  app.cardsDrawn = 0;
+  app.cardsSettled = 0;
+  app.firstChartMarked = false;
   app.cardsKey = cardsKey();
   app.cardsTotal = chartable().length;
   if (app.observer) app.observer.disconnect();
@@ -843,9 +851,34 @@ function showSurvey(survey) {
 
 // ---- Loading ----------------------------------------------------------------------
 
-async function loadInto(worker, bytes, codebook = null) {
-  const transfer = codebook ? [bytes, codebook] : [bytes];
-  const result = await worker.request("load", { bytes, codebook }, transfer);
+/// The canvass module, fetched and compiled once for this thread and every worker.
+/// Compiling while it downloads, and only once, is most of what the first chart waits for.
+/// A server that sends the module under another type than application/wasm is
+/// misconfigured; the page says so rather than compile bytes of uncertain origin.
+const wasmModule = (() => {
+  const url = new URL("./pkg/canvass_web_bg.wasm", import.meta.url);
+  const response = fetch(url).then((r) => {
+    if (!r.ok) throw new Error(`the server answered ${r.status} for canvass_web_bg.wasm`);
+    const type = (r.headers.get("content-type") || "").split(";")[0].trim();
+    if (type !== "application/wasm") {
+      throw new Error(`the server sent canvass_web_bg.wasm as ${JSON.stringify(type || "no type")}, not application/wasm`);
+    }
+    return r;
+  });
+  const compiled = WebAssembly.compileStreaming
+    ? WebAssembly.compileStreaming(response)
+    : response.then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b));
+  compiled.catch(() => {});
+  return compiled;
+})();
+
+/// Loads the bytes of a bundled dataset, or a dropped file, in `worker`. A file is
+/// sent as the `File` itself (a handle, not its bytes): the worker reads it, so this
+/// thread never holds or copies its contents, and its progress comes back through
+/// `onProgress`.
+async function loadInto(worker, { bytes = null, file = null, codebook = null }, onProgress = null) {
+  const transfer = [bytes, codebook].filter(Boolean);
+  const result = await worker.request("load", { bytes, file, codebook }, transfer, onProgress);
   return {
     respondents: result.respondents,
     questions: JSON.parse(result.questions),
@@ -858,11 +891,11 @@ async function loadInto(worker, bytes, codebook = null) {
 /// worker fetches its code; done ahead, a dropped file causes no request at all, and
 /// its parsing starts at once.
 function prepareSpare() {
-  if (!app.spare) app.spare = new SurveyWorker();
+  if (!app.spare) app.spare = new SurveyWorker(wasmModule);
 }
 
 function takeWorker() {
-  const worker = app.spare || new SurveyWorker();
+  const worker = app.spare || new SurveyWorker(wasmModule);
   app.spare = null;
   return worker;
 }
@@ -879,12 +912,25 @@ async function openFile(file) {
   performance.mark("canvass:file-start");
   const worker = takeWorker();
   app.loading = worker;
+  const bar = $("load-progress");
   $("load-status").hidden = false;
-  $("load-progress").removeAttribute("value");
+  bar.removeAttribute("value");
   $("load-text").replaceChildren("Reading ", el("bdi", file.name), ` (${fmtInt.format(file.size)} bytes)…`);
+  const verbs = { reading: "Reading", parsing: "Reading the answers of" };
+  let shownPercent = -1;
+  const onProgress = ({ phase, done, total }) => {
+    if (app.loading !== worker || !total) return;
+    // Reading the file is the first tenth of the bar, parsing the rest.
+    const fraction = phase === "reading" ? 0.1 * (done / total) : 0.1 + 0.9 * (done / total);
+    const percent = Math.min(100, Math.floor(fraction * 100));
+    if (percent === shownPercent) return;
+    shownPercent = percent;
+    bar.max = 100;
+    bar.value = percent;
+    $("load-text").replaceChildren(`${verbs[phase] || "Reading"} `, el("bdi", file.name), `: ${percent}%`);
+  };
   try {
-    const bytes = await file.arrayBuffer();
-    const loaded = await loadInto(worker, bytes);
+    const loaded = await loadInto(worker, { file }, onProgress);
     if (app.loading !== worker) return;
     if (app.worker) app.worker.terminate("replaced");
     app.worker = worker;
@@ -1019,9 +1065,9 @@ async function main() {
   const { folder, version } = requestedDataset();
   const fetching = fetchBundled(`data/${folder}/manifest.json`);
   fetching.catch(() => {}); // awaited below; a failure is reported there, once
-  const worker = new SurveyWorker();
+  const worker = new SurveyWorker(wasmModule);
   try {
-    await init();
+    await init({ module_or_path: await wasmModule });
   } catch (err) {
     throw new Error(
       `The page's engine (canvass_web_bg.wasm) could not be started: ${err.message || err}. ` +
@@ -1033,7 +1079,7 @@ async function main() {
   wireEvents();
   const { manifest, bytes, codebookBytes } = await fetching;
   performance.mark("canvass:data-fetched");
-  const loaded = await loadInto(worker, bytes, codebookBytes);
+  const loaded = await loadInto(worker, { bytes, codebook: codebookBytes });
   performance.mark("canvass:data-loaded");
   app.worker = worker;
   showWarnings(loaded.report);

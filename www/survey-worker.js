@@ -2,15 +2,30 @@
 // file uses a fresh worker, so a failed or cancelled load leaves the current one intact.
 
 export class SurveyWorker {
-  constructor() {
+  /// `module`, when given, is the compiled canvass module (a promise of a
+  /// `WebAssembly.Module`), shared so the worker does not fetch and compile it again.
+  constructor(module = null) {
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.pending = new Map();
     this.nextId = 1;
     this.dead = null;
+    if (module) {
+      // Messages are queued in order, so the module arrives before any request.
+      this.queue = module.then(
+        (compiled) => this.worker.postMessage({ type: "init", module: compiled }),
+        () => this.worker.postMessage({ type: "init" }),
+      );
+    } else {
+      this.queue = Promise.resolve();
+    }
     this.worker.onmessage = (event) => {
-      const { id, ok, result, error } = event.data;
+      const { id, ok, result, error, progress } = event.data;
       const waiter = this.pending.get(id);
       if (!waiter) return;
+      if (progress) {
+        if (waiter.onProgress) waiter.onProgress(progress);
+        return;
+      }
       this.pending.delete(id);
       if (ok) waiter.resolve(result);
       else waiter.reject(new Error(error));
@@ -30,12 +45,13 @@ export class SurveyWorker {
     this.pending.clear();
   }
 
-  request(type, args = {}, transfer = []) {
+  /// Sends a request; `onProgress({ phase, done, total })` hears how a long one is going.
+  request(type, args = {}, transfer = [], onProgress = null) {
     if (this.dead) return Promise.reject(new Error(this.dead));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, type, args }, transfer);
+      this.pending.set(id, { resolve, reject, onProgress });
+      this.queue.then(() => this.worker.postMessage({ id, type, args }, transfer));
     });
   }
 

@@ -1,20 +1,48 @@
 // The survey lives here, off the main thread: parsing a large file never freezes the
-// page, and a file too large for memory kills this worker, not the page.
-import init, { Survey } from "./pkg/canvass_web.js";
+// page, and a file too large for memory kills this worker, not the page. Progress of a
+// long load is posted back as it happens; the final answer is posted once.
+import init, { InputBuffer, Survey } from "./pkg/canvass_web.js";
 
-const ready = init();
+let ready = null;
 let survey = null;
 
+/// Reads a dropped file straight into wasm memory, chunk by chunk, so its bytes exist
+/// once: no ArrayBuffer of the whole file is made in JS, and nothing on the page's
+/// thread touches them.
+async function readIntoWasm(file, progress) {
+  const input = new InputBuffer(file.size);
+  // Valid until wasm memory grows; nothing calls into wasm until the file is read.
+  const view = input.view();
+  const reader = file.stream().getReader();
+  let at = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (at + value.length > view.length) throw new Error("the file changed while it was being read; open it again");
+    view.set(value, at);
+    at += value.length;
+    progress("reading", at, file.size);
+  }
+  if (at !== view.length) throw new Error("the file changed while it was being read; open it again");
+  return input;
+}
+
+function answer(loaded) {
+  if (survey) survey.free();
+  survey = loaded;
+  return {
+    respondents: survey.respondents(),
+    questions: survey.questionsJson(),
+    report: survey.loadReportJson(),
+  };
+}
+
 const handlers = {
-  load({ bytes, codebook }) {
-    const loaded = Survey.load(new Uint8Array(bytes), codebook ? new Uint8Array(codebook) : undefined);
-    if (survey) survey.free();
-    survey = loaded;
-    return {
-      respondents: survey.respondents(),
-      questions: survey.questionsJson(),
-      report: survey.loadReportJson(),
-    };
+  async load({ file, bytes, codebook }, progress) {
+    const codebookBytes = codebook ? new Uint8Array(codebook) : undefined;
+    if (!file) return answer(Survey.load(new Uint8Array(bytes), codebookBytes));
+    const input = await readIntoWasm(file, progress);
+    return answer(Survey.loadBuffer(input, codebookBytes, (done, total) => progress("parsing", done, total)));
   },
   view(spec) {
     if (!survey) throw new Error("no survey is loaded");
@@ -23,12 +51,20 @@ const handlers = {
 };
 
 self.onmessage = async (event) => {
-  const { id, type, args } = event.data;
+  const { id, type, args, module } = event.data;
+  if (type === "init") {
+    // The page compiled the module once and sends it here, so it is not fetched or
+    // compiled a second time; a page that sends nothing gets the module fetched.
+    ready = init(module ? { module_or_path: module } : undefined);
+    return;
+  }
+  ready ??= init();
+  const progress = (phase, done, total) => self.postMessage({ id, progress: { phase, done, total } });
   try {
     await ready;
     const handler = handlers[type];
     if (!handler) throw new Error(`unknown request ${type}`);
-    self.postMessage({ id, ok: true, result: handler(args) });
+    self.postMessage({ id, ok: true, result: await handler(args, progress) });
   } catch (err) {
     self.postMessage({ id, ok: false, error: err && err.message ? err.message : String(err) });
   }

@@ -156,6 +156,28 @@ fn bench(rows: &[usize], native_only: bool) -> Result<()> {
             xtask::bench_data::write_generic(&path, n, 2020).map_err(|e| format!("writing {}: {e}", path.display()))?;
         }
     }
+    for &n in rows {
+        // The NumPy release scaled up: the same codebook, quotas and skip logic, n rows.
+        let dir = data_dir.join(format!("numpy-{n}"));
+        if !dir.join("responses.tsv").exists() {
+            step(&format!("generating {}", dir.display()));
+            run(Command::new("cargo")
+                .current_dir(&root)
+                .args([
+                    "run",
+                    "--release",
+                    "--quiet",
+                    "--package",
+                    "canvass-cli",
+                    "--",
+                    "synth",
+                    "--codebook",
+                ])
+                .arg(root.join("www/data/numpy-2020/codebook.json"))
+                .args(["--seed", "2020", "--rows", &n.to_string(), "--out"])
+                .arg(&dir))?;
+        }
+    }
     step("native benchmarks (release build)");
     run(Command::new("cargo")
         .current_dir(&root)

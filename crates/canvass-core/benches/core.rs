@@ -1,17 +1,20 @@
 //! Native benchmarks of the core on generated survey files: `cargo xtask bench` makes
 //! the files and runs this with `CANVASS_BENCH_DATA` naming their folder.
 //!
+//! Two shapes of file: the generic 40-column survey (`generic-N.csv`) and the NumPy
+//! release scaled up (`numpy-N/`, a `responses.tsv` read with its `codebook.json`).
+//!
 //! Each operation runs several times and reports the median with min–max, because
 //! the machines this runs on are shared and noisy. Results go to stdout as a table and
 //! to `CANVASS_BENCH_OUT` (JSON) when set. Nothing here fails on a slow result.
 
 use canvass_core::chart::{draw_frequencies, ChartStyle};
+use canvass_core::codebook::parse_codebook;
 use canvass_core::crosstab::{crosstab, CrosstabSpec};
-use canvass_core::dataset::Dataset;
 use canvass_core::filter::{Condition, Filter};
 use canvass_core::freq::{freq_table, frequencies, BaseKind, FreqSpec};
 use canvass_core::view::TableOptions;
-use canvass_core::{load, Column, LoadOptions};
+use canvass_core::{load, Column, Dataset, LoadOptions};
 use plotters::prelude::*;
 use std::hint::black_box;
 use std::time::Instant;
@@ -59,32 +62,26 @@ fn main() {
         .collect();
     files.sort();
     let mut timings = Vec::new();
-    for path in files
-        .iter()
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")))
-    {
-        let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let bytes = std::fs::read(path).expect("a bench file");
+    for (name, path, codebook) in bench_files(&files) {
+        let bytes = std::fs::read(&path).expect("a bench file");
+        let opts = LoadOptions {
+            codebook: codebook.map(|p| {
+                parse_codebook(&std::fs::read(p).expect("a bench codebook")).expect("the bench codebook parses")
+            }),
+            ..LoadOptions::default()
+        };
         let runs = if bytes.len() > 100 << 20 { 3 } else { 7 };
         timings.push(time(format!("{name}: load"), runs, Some(bytes.len()), || {
-            black_box(load(black_box(&bytes), &LoadOptions::default()).expect("bench data loads"));
+            black_box(load(black_box(&bytes), &opts).expect("bench data loads"));
         }));
-        let loaded = load(&bytes, &LoadOptions::default()).expect("bench data loads");
+        let loaded = load(&bytes, &opts).expect("bench data loads");
         drop(bytes);
         let dataset = &loaded.dataset;
+        chart_cases(&name, dataset, &mut timings);
         let first = |pred: fn(&Column) -> bool| dataset.questions().iter().position(|q| pred(&q.column));
         if let Some(q) = first(|c| matches!(c, Column::Categorical(_))) {
             timings.push(time(format!("{name}: frequencies, single choice"), 21, None, || {
                 black_box(frequencies(dataset, q, BaseKind::Answered).unwrap());
-            }));
-            let freq = frequencies(dataset, q, BaseKind::Answered).unwrap();
-            timings.push(time(format!("{name}: chart to SVG"), 21, None, || {
-                let mut svg = String::new();
-                {
-                    let area = SVGBackend::with_string(&mut svg, (720, 400)).into_drawing_area();
-                    draw_frequencies(&area, &freq, &ChartStyle::svg()).unwrap();
-                }
-                black_box(svg);
             }));
         }
         if let Some(q) = first(|c| matches!(c, Column::Multi(_))) {
@@ -95,12 +92,69 @@ fn main() {
         timings.extend(table_timings(&name, dataset));
     }
 
+    print_and_save(&timings);
+}
+
+/// Each file to load: generic CSVs in the folder, and release folders holding a
+/// `responses.tsv` and its `codebook.json`.
+fn bench_files(entries: &[std::path::PathBuf]) -> Vec<(String, std::path::PathBuf, Option<std::path::PathBuf>)> {
+    let mut files = Vec::new();
+    for path in entries {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            let (responses, codebook) = (path.join("responses.tsv"), path.join("codebook.json"));
+            if responses.exists() {
+                files.push((name, responses, codebook.exists().then_some(codebook)));
+            }
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")) {
+            files.push((name, path.clone(), None));
+        }
+    }
+    files
+}
+
+/// Drawing a frequency chart to SVG for a question of about 10 categories and for the
+/// one with the most (75 countries in the generic shape): layout and painting grow
+/// with the bars, so both ends are timed.
+fn chart_cases(name: &str, dataset: &Dataset, timings: &mut Vec<Timing>) {
+    let categorical: Vec<(usize, usize)> = dataset
+        .questions()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| match &q.column {
+            Column::Categorical(c) => Some((i, c.levels().len())),
+            _ => None,
+        })
+        .collect();
+    let ten = categorical.iter().min_by_key(|&&(_, n)| n.abs_diff(10));
+    let most = categorical.iter().max_by_key(|&&(_, n)| n);
+    let mut picked: Vec<(usize, usize)> = ten.into_iter().chain(most).copied().collect();
+    picked.dedup();
+    for (q, n_levels) in picked {
+        let freq = frequencies(dataset, q, BaseKind::Answered).unwrap();
+        timings.push(time(
+            format!("{name}: chart to SVG, {n_levels} categories"),
+            21,
+            None,
+            || {
+                let mut svg = String::new();
+                {
+                    let area = SVGBackend::with_string(&mut svg, (720, 400)).into_drawing_area();
+                    draw_frequencies(&area, &freq, &ChartStyle::svg()).unwrap();
+                }
+                black_box(svg);
+            },
+        ));
+    }
+}
+
+fn print_and_save(timings: &[Timing]) {
     println!(
         "{:<55} {:>12} {:>22} {:>10}",
         "benchmark", "median ms", "min–max ms", "MB/s"
     );
     let mut json = Vec::new();
-    for t in &timings {
+    for t in timings {
         let (min, max) = t
             .runs
             .iter()

@@ -367,12 +367,11 @@ mod tests {
         }
         let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
         let spec = CrosstabSpec {
-            row_idx: 0,
-            col_idx: 1,
             options: TableOptions {
                 k,
                 ..TableOptions::default()
             },
+            ..CrosstabSpec::new(0, 1)
         };
         crosstab(&d, &spec).unwrap()
     }

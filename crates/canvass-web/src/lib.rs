@@ -16,7 +16,7 @@ use canvass_core::export::{crosstab_csv, frequencies_csv, shown_crosstab, CsvHea
 use canvass_core::filter::Filter;
 use canvass_core::freq::{BaseKind, FreqSpec, Frequencies};
 use canvass_core::view_state::PercentMode;
-use canvass_core::{load, Column, Dataset, LoadOptions, Loaded};
+use canvass_core::{load_with_progress, Column, Dataset, LoadOptions, Loaded};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
@@ -162,6 +162,40 @@ struct WarningsInfo<'a> {
     warnings: &'a [canvass_core::Warning],
 }
 
+/// A file's bytes in wasm memory, filled by the page through [`InputBuffer::view`]
+/// and then handed to [`Survey::load_buffer`]. Reading a dropped file straight into
+/// this buffer keeps one copy of it rather than a JS copy and a wasm copy.
+#[wasm_bindgen]
+pub struct InputBuffer {
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl InputBuffer {
+    /// A zeroed buffer of `len` bytes, or an error when this tab's memory cannot hold
+    /// the file.
+    #[wasm_bindgen(constructor)]
+    pub fn new(len: usize) -> Result<InputBuffer, JsError> {
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(len).map_err(|_| {
+            js_error(format!(
+                "the file's {len} bytes do not fit in this tab's memory; try a smaller file or the canvass command line"
+            ))
+        })?;
+        bytes.resize(len, 0);
+        Ok(InputBuffer { bytes })
+    }
+
+    /// A view of the buffer for the page to write the file into. It is valid only
+    /// until wasm memory next grows, so the page fills it without calling into wasm.
+    pub fn view(&mut self) -> js_sys::Uint8Array {
+        // SAFETY: the view aliases `bytes`, which lives as long as `self`; JS writes
+        // into it before handing `self` to `Survey::load_buffer`, and no Rust code
+        // reads or moves the buffer while JS holds the view.
+        unsafe { js_sys::Uint8Array::view_mut_raw(self.bytes.as_mut_ptr(), self.bytes.len()) }
+    }
+}
+
 /// A loaded survey, kept in wasm memory for the page's lifetime.
 #[wasm_bindgen]
 pub struct Survey {
@@ -170,11 +204,12 @@ pub struct Survey {
     sections: std::collections::HashMap<String, String>,
 }
 
-#[wasm_bindgen]
 impl Survey {
-    /// Parses the bytes of a survey export (a fetch or a dropped file), with the
-    /// bytes of a `canvass-codebook/1` JSON file when there is one.
-    pub fn load(bytes: &[u8], codebook: Option<Vec<u8>>) -> Result<Survey, JsError> {
+    fn open(
+        bytes: &[u8],
+        codebook: Option<Vec<u8>>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Survey, JsError> {
         let codebook = match codebook {
             Some(cb) => {
                 Some(canvass_core::codebook::parse_codebook(&cb).map_err(|e| js_error(format!("codebook: {e}")))?)
@@ -191,8 +226,33 @@ impl Survey {
             codebook,
             ..LoadOptions::default()
         };
-        let loaded = load(bytes, &opts).map_err(js_error)?;
+        let loaded = load_with_progress(bytes, &opts, progress).map_err(js_error)?;
         Ok(Survey { loaded, sections })
+    }
+}
+
+#[wasm_bindgen]
+impl Survey {
+    /// Parses the bytes of a survey export (a fetch or a dropped file), with the
+    /// bytes of a `canvass-codebook/1` JSON file when there is one.
+    pub fn load(bytes: &[u8], codebook: Option<Vec<u8>>) -> Result<Survey, JsError> {
+        Survey::open(bytes, codebook, &mut |_, _| {})
+    }
+
+    /// Parses a file the page has read into an [`InputBuffer`], calling
+    /// `progress(done, total)` (bytes of text) about every megabyte. The buffer is
+    /// consumed: the file's bytes exist once, in wasm memory, never also as a JS copy.
+    #[wasm_bindgen(js_name = loadBuffer)]
+    pub fn load_buffer(
+        input: InputBuffer,
+        codebook: Option<Vec<u8>>,
+        progress: &js_sys::Function,
+    ) -> Result<Survey, JsError> {
+        let mut report = |done: usize, total: usize| {
+            // The bar is a courtesy: a failing callback must not fail the load.
+            let _ = progress.call2(&JsValue::NULL, &(done as f64).into(), &(total as f64).into());
+        };
+        Survey::open(&input.bytes, codebook, &mut report)
     }
 
     pub fn respondents(&self) -> usize {

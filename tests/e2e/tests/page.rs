@@ -308,3 +308,71 @@ async fn the_numpy_release_is_the_default_and_its_cards_match_the_file() {
     assert!(problems.is_empty(), "console errors or warnings: {problems:#?}");
     browser.client.clone().close().await.unwrap();
 }
+
+/// A dropped file is read by the worker with a determinate progress bar, and the page
+/// ends up showing it. The file is 150,000 rows of two columns written here, so the
+/// expected respondent count is known without the code under test.
+#[tokio::test]
+async fn opening_a_file_shows_progress_then_the_survey() {
+    let dir = std::env::temp_dir().join(format!("canvass-e2e-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("progress.csv");
+    let mut csv = String::from("Favourite,Often\n");
+    for i in 0..150_000 {
+        csv.push_str(["Python,Daily\n", "Rust,Weekly\n", "Julia,Monthly\n"][i % 3]);
+    }
+    std::fs::write(&path, &csv).unwrap();
+
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser
+        .client
+        .goto(&format!("{}#d=sample@1", serving.url()))
+        .await
+        .unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 30)
+        .await;
+    browser
+        .eval(
+            "window.__bar = [];
+             const bar = document.getElementById('load-progress');
+             new MutationObserver(() => window.__bar.push(bar.value)).observe(bar, { attributes: true, attributeFilter: ['value'] });
+             return true;",
+        )
+        .await;
+    let input = browser.client.find(Locator::Css("#file-input")).await.unwrap();
+    input.send_keys(&path.display().to_string()).await.unwrap();
+    browser
+        .wait_until(
+            "return document.getElementById('dataset').textContent.includes('progress.csv');",
+            60,
+        )
+        .await;
+    let header = browser
+        .eval("return document.getElementById('dataset').textContent;")
+        .await;
+    assert!(header.as_str().unwrap().contains("150,000 respondents"), "{header}");
+    let hidden = browser
+        .eval("return document.getElementById('load-status').hidden;")
+        .await;
+    assert_eq!(hidden, Value::Bool(true));
+    let values: Vec<f64> = browser
+        .eval("return window.__bar;")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        values.iter().any(|&v| v > 0.0 && v < 100.0),
+        "no step between 0 and 100: {values:?}"
+    );
+    assert!(
+        values.windows(2).all(|w| w[0] <= w[1]),
+        "the bar went backwards: {values:?}"
+    );
+    browser.client.clone().close().await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -18,7 +18,7 @@ use super::header::{Header, Role};
 use super::infer::{encode, text_column, Built, Verdict, BLANK};
 use super::scales::{is_declined, normalize, parse_number};
 use super::{LoadError, Warnings};
-use crate::codebook::{Codebook, Kind, Question as CbQuestion};
+use crate::codebook::{Codebook, Condition, Kind, Question as CbQuestion, Test};
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Missing, MultiSelect, Numeric, NumericCell, Question, QuestionKind,
     Text,
@@ -152,6 +152,85 @@ fn plain(b: Built) -> Result<Column, LoadError> {
     }
 }
 
+/// A skip condition prepared for evaluation row by row. A test on one question whose
+/// column is dictionary-encoded depends only on that cell's code, so its answer is
+/// worked out once per distinct answer and looked up per row; the NumPy release has
+/// thousands of rows but only a handful of distinct answers per question.
+enum Plan<'c> {
+    All(Vec<Plan<'c>>),
+    Any(Vec<Plan<'c>>),
+    Not(Box<Plan<'c>>),
+    ByCode {
+        column: usize,
+        by_code: Vec<bool>,
+        blank: bool,
+    },
+    /// Tests on two cells, or on a column kept as text: evaluated on the row's cells.
+    Row(&'c Condition),
+}
+
+impl<'c> Plan<'c> {
+    fn new(codebook: &Codebook, condition: &'c Condition, column_of: &[Option<usize>], built: &[Built]) -> Self {
+        let plan_all = |c: &'c [Condition]| c.iter().map(|x| Plan::new(codebook, x, column_of, built)).collect();
+        match condition {
+            Condition::All(c) => Plan::All(plan_all(c)),
+            Condition::Any(c) => Plan::Any(plan_all(c)),
+            Condition::Not(c) => Plan::Not(Box::new(Plan::new(codebook, c, column_of, built))),
+            Condition::Test {
+                test: Test::NotAbove(_),
+                ..
+            } => Plan::Row(condition),
+            Condition::Test { question, .. } => {
+                let Some(pos) = codebook.position(question) else {
+                    return Plan::Row(condition);
+                };
+                let Some(column) = column_of[pos] else {
+                    return Plan::Row(condition);
+                };
+                let Built::Dict { values, .. } = &built[column] else {
+                    return Plan::Row(condition);
+                };
+                // The same evaluation the row path does, on a row holding only this cell.
+                let mut row: Vec<&str> = vec![""; pos + 1];
+                let blank = codebook.eval(condition, &row);
+                let by_code = values
+                    .iter()
+                    .map(|v| {
+                        row[pos] = v;
+                        codebook.eval(condition, &row)
+                    })
+                    .collect();
+                Plan::ByCode { column, by_code, blank }
+            }
+        }
+    }
+
+    fn needs_row(&self) -> bool {
+        match self {
+            Plan::All(p) | Plan::Any(p) => p.iter().any(Plan::needs_row),
+            Plan::Not(p) => p.needs_row(),
+            Plan::ByCode { .. } => false,
+            Plan::Row(_) => true,
+        }
+    }
+
+    fn eval(&self, codebook: &Codebook, built: &[Built], row_idx: usize, row: &[&str]) -> bool {
+        match self {
+            Plan::All(p) => p.iter().all(|x| x.eval(codebook, built, row_idx, row)),
+            Plan::Any(p) => p.iter().any(|x| x.eval(codebook, built, row_idx, row)),
+            Plan::Not(p) => !p.eval(codebook, built, row_idx, row),
+            Plan::ByCode { column, by_code, blank } => match &built[*column] {
+                Built::Dict { codes, .. } => match codes[row_idx] {
+                    BLANK => *blank,
+                    code => by_code[code as usize],
+                },
+                Built::Text(_) => unreachable!("planned only for dictionary columns"),
+            },
+            Plan::Row(condition) => codebook.eval(condition, row),
+        }
+    }
+}
+
 /// For each codebook question with skip logic, which rows were shown it.
 fn asked_masks(
     codebook: &Codebook,
@@ -159,31 +238,38 @@ fn asked_masks(
     built: &[Built],
     n_rows: usize,
 ) -> Vec<Option<Vec<bool>>> {
-    let conditions: Vec<Option<&crate::codebook::Condition>> =
-        codebook.questions.iter().map(|q| q.asked_if.as_ref()).collect();
-    let mut referenced: Vec<usize> = conditions
+    let plans: Vec<Option<Plan>> = codebook
+        .questions
         .iter()
-        .flatten()
+        .map(|q| q.asked_if.as_ref().map(|c| Plan::new(codebook, c, column_of, built)))
+        .collect();
+    if plans.iter().all(Option::is_none) {
+        return plans.iter().map(|_| None).collect();
+    }
+    // Cells are copied into `row` only for the questions a row-evaluated test reads.
+    let mut referenced: Vec<usize> = codebook
+        .questions
+        .iter()
+        .zip(&plans)
+        .filter(|(_, plan)| plan.as_ref().is_some_and(Plan::needs_row))
+        .filter_map(|(q, _)| q.asked_if.as_ref())
         .flat_map(|c| c.questions())
         .filter_map(|id| codebook.position(id))
         .collect();
     referenced.sort_unstable();
     referenced.dedup();
-    let mut masks: Vec<Option<Vec<bool>>> = conditions
+    let mut masks: Vec<Option<Vec<bool>>> = plans
         .iter()
-        .map(|c| c.map(|_| Vec::with_capacity(n_rows)))
+        .map(|p| p.as_ref().map(|_| Vec::with_capacity(n_rows)))
         .collect();
-    if masks.iter().all(Option::is_none) {
-        return masks;
-    }
     let mut row: Vec<&str> = vec![""; codebook.questions.len()];
     for row_idx in 0..n_rows {
         for &pos in &referenced {
             row[pos] = column_of[pos].map_or("", |c| cell(&built[c], row_idx));
         }
-        for (pos, condition) in conditions.iter().enumerate() {
-            if let (Some(condition), Some(mask)) = (condition, masks[pos].as_mut()) {
-                mask.push(codebook.eval(condition, &row));
+        for (plan, mask) in plans.iter().zip(masks.iter_mut()) {
+            if let (Some(plan), Some(mask)) = (plan, mask.as_mut()) {
+                mask.push(plan.eval(codebook, built, row_idx, &row));
             }
         }
     }

@@ -94,6 +94,13 @@ impl ColumnBuilder {
         }
     }
 
+    /// Makes room for `additional` more rows' codes at once.
+    pub fn reserve(&mut self, additional: usize) {
+        if self.text.is_none() {
+            self.codes.reserve_exact(additional);
+        }
+    }
+
     /// Adds the next row's cell. Surrounding spaces are not part of an answer.
     #[inline]
     pub fn push(&mut self, cell: &str) {
@@ -133,7 +140,8 @@ impl ColumnBuilder {
         self.codes = Vec::new();
     }
 
-    pub fn finish(self) -> Built {
+    pub fn finish(mut self) -> Built {
+        self.codes.shrink_to_fit();
         match self.text {
             Some(text) => Built::Text(text),
             None => {

@@ -54,8 +54,6 @@ pub(crate) struct Records<'t> {
     pos: usize,
     line: u64,
     delim: u8,
-    /// Bytes that end an unquoted field: the delimiter, CR and LF.
-    stops: [bool; 256],
     scratch: String,
     max_fields: usize,
     max_field_bytes: usize,
@@ -68,16 +66,11 @@ pub(crate) struct Records<'t> {
 
 impl<'t> Records<'t> {
     pub fn new(text: &'t str, delim: u8, caps: &Caps) -> Self {
-        let mut stops = [false; 256];
-        stops[delim as usize] = true;
-        stops[b'\n' as usize] = true;
-        stops[b'\r' as usize] = true;
         Records {
             text,
             pos: 0,
             line: 1,
             delim,
-            stops,
             scratch: String::new(),
             max_fields: caps.max_fields_per_record,
             max_field_bytes: caps.max_field_bytes,
@@ -122,11 +115,12 @@ impl<'t> Records<'t> {
         self.line = 2;
         let delim = given.unwrap_or(delim);
         self.delim = delim;
-        self.stops = [false; 256];
-        for b in [delim, b'\n', b'\r'] {
-            self.stops[b as usize] = true;
-        }
         Some(delim)
+    }
+
+    /// Bytes of text read so far.
+    pub fn pos(&self) -> usize {
+        self.pos
     }
 
     /// The line the next record would start on.
@@ -229,32 +223,10 @@ impl<'t> Records<'t> {
     }
 
     /// Where an unquoted field starting at `start` ends: at the next delimiter, CR or
-    /// LF, or at the end of the text. Eight bytes are tested at a time with the
-    /// classic "has a zero byte" bit trick, then the last few one by one.
+    /// LF, or at the end of the text.
     #[inline]
     fn unquoted_end(&self, start: usize) -> usize {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGHS: u64 = 0x8080_8080_8080_8080;
-        let bytes = self.text.as_bytes();
-        let splat = |b: u8| ONES * b as u64;
-        let (delim, lf, cr) = (splat(self.delim), splat(b'\n'), splat(b'\r'));
-        let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-        let mut i = start;
-        while i + 8 <= bytes.len() {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(&bytes[i..i + 8]);
-            let x = u64::from_le_bytes(word);
-            // Borrows only run upwards, so the lowest flagged byte is a true match.
-            let hits = zero_in(x ^ delim) | zero_in(x ^ lf) | zero_in(x ^ cr);
-            if hits != 0 {
-                return i + (hits.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
-        }
-        while i < bytes.len() && !self.stops[bytes[i] as usize] {
-            i += 1;
-        }
-        i
+        find_any(self.text.as_bytes(), start, [self.delim, b'\n', b'\r'])
     }
 
     fn field_too_long(&self, field_idx: usize) -> LoadError {
@@ -278,6 +250,16 @@ impl<'t> Records<'t> {
         let mut i = content_start;
         let mut doubled_quotes = false;
         let content_end = loop {
+            // Jump to the next byte that matters inside quotes; the cap is checked at
+            // each stop, and at the end of the text before calling the quote unclosed.
+            i = find_any(bytes, i, [b'"', b'\n', b'\r']);
+            if i - content_start > self.max_field_bytes {
+                return Err(LoadError::FieldTooLong {
+                    line: open_line,
+                    field: field_idx + 1,
+                    cap: self.max_field_bytes,
+                });
+            }
             match bytes.get(i) {
                 None => {
                     return Err(LoadError::UnterminatedQuote {
@@ -297,28 +279,18 @@ impl<'t> Records<'t> {
                     self.line += 1;
                     i += 1;
                 }
-                Some(b'\r') => {
+                Some(_) => {
+                    // A CR; a CRLF pair is one line end, counted at its LF.
                     if bytes.get(i + 1) != Some(&b'\n') {
                         self.line += 1;
                     }
                     i += 1;
                 }
-                Some(_) => i += 1,
-            }
-            if i - content_start > self.max_field_bytes {
-                return Err(LoadError::FieldTooLong {
-                    line: open_line,
-                    field: field_idx + 1,
-                    cap: self.max_field_bytes,
-                });
             }
         };
         let mut after = content_end + 1;
         // Text between the closing quote and the next separator: keep it, say so.
-        let mut trailing_end = after;
-        while trailing_end < bytes.len() && !self.stops[bytes[trailing_end] as usize] {
-            trailing_end += 1;
-        }
+        let trailing_end = self.unquoted_end(after);
         let has_trailing = trailing_end > after;
         if has_trailing {
             // `\"` is how some tools escape a quote; in CSV it ends the field.
@@ -344,7 +316,9 @@ impl<'t> Records<'t> {
         if doubled_quotes || has_trailing {
             self.scratch.clear();
             let mut rest = content;
-            while let Some(q) = rest.find("\"\"") {
+            // Every quote inside the content is the first of a doubled pair (the scan
+            // above consumed them two at a time), so a one-byte search finds the pairs.
+            while let Some(q) = rest.find('"') {
                 self.scratch.push_str(&rest[..q + 1]);
                 rest = &rest[q + 2..];
             }
@@ -358,6 +332,35 @@ impl<'t> Records<'t> {
         self.pos = after;
         Ok(())
     }
+}
+
+/// The first position at or after `start` holding one of `stops`, or the text's
+/// length. Eight bytes are tested at a time with the classic "has a zero byte" bit
+/// trick, then the last few one by one: fields are short, so a wider vector setup
+/// would not pay for itself.
+#[inline]
+fn find_any(bytes: &[u8], start: usize, stops: [u8; 3]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let splat = |b: u8| ONES * b as u64;
+    let [a, b, c] = stops.map(splat);
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut i = start;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let x = u64::from_le_bytes(word);
+        // Borrows only run upwards, so the lowest flagged byte is a true match.
+        let hits = zero_in(x ^ a) | zero_in(x ^ b) | zero_in(x ^ c);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !stops.contains(&bytes[i]) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -465,6 +468,43 @@ mod tests {
                 field: 1,
                 cap: 4
             }
+        );
+    }
+
+    #[test]
+    fn a_long_quoted_field_hits_the_cap_before_the_end_of_the_text() {
+        let caps = Caps {
+            max_field_bytes: 8,
+            ..Caps::default()
+        };
+        let mut w = Warnings::new(10);
+        // Never closed, but longer than the cap: the cap is the better explanation.
+        let mut r = Records::new("\"0123456789abcdef", b',', &caps);
+        assert_eq!(
+            r.next_record(&mut Discard, &mut w).unwrap_err(),
+            LoadError::FieldTooLong {
+                line: 1,
+                field: 1,
+                cap: 8
+            }
+        );
+        let mut r = Records::new("\"0123", b',', &caps);
+        assert_eq!(
+            r.next_record(&mut Discard, &mut w).unwrap_err(),
+            LoadError::UnterminatedQuote { line: 1, field: 1 }
+        );
+    }
+
+    #[test]
+    fn line_ends_inside_long_quoted_fields_are_counted() {
+        // Fields longer than a word, with CR, LF and CRLF inside, then a doubled quote.
+        let (records, _, _) = split("\"first line\rsecond line\r\nthird\nfourth \"\"q\"\"\",x\nnext,y\n").unwrap();
+        assert_eq!(
+            records,
+            [
+                rec(1, &["first line\rsecond line\r\nthird\nfourth \"q\"", "x"]),
+                rec(5, &["next", "y"])
+            ]
         );
     }
 }

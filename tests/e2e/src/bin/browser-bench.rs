@@ -3,11 +3,15 @@
 //!
 //! Usage: `browser-bench DATA_DIR OUT_JSON`. Measures, with medians over several runs
 //! (each navigation in a fresh browser, so the cache is cold): navigation → first chart,
-//! navigation → overview fully drawn, an interaction → redrawn, opening each generated
+//! navigation → overview fully drawn, an interaction → redrawn (changing the question,
+//! adding a filter, switching to a crosstab, the last two set through the URL hash in
+//! the view-state format), the release build's time to draw one chart on a canvas with
+//! 10 and with 75 bars, opening each generated
 //! file → first chart with the longest main-thread task meanwhile, the browser's peak
 //! memory during that load, and the page's transferred bytes. Nothing here fails on a
 //! slow result.
 
+use canvass_core::chart::input::{BarSeries, Chart, Footnote};
 use canvass_e2e::{server, Browser};
 use fantoccini::Locator;
 use serde_json::{json, Value};
@@ -133,6 +137,114 @@ async fn interaction(url: &str, runs: usize) -> Value {
     json!({ "change_question_ms": {"median": m, "min": lo, "max": hi}, "runs": runs - 1 })
 }
 
+/// A bar chart input of `n` categories with invented shares, as the worker would
+/// send it to the page.
+fn bars_json(n: usize) -> String {
+    let values: Vec<Option<f64>> = (0..n).map(|i| Some(100.0 / (i + 2) as f64)).collect();
+    let chart = Chart::Bars(BarSeries {
+        title: format!("A question with {n} answers"),
+        categories: (1..=n).map(|i| format!("Answer number {i}")).collect(),
+        counts: values.iter().map(|v| v.map(|p| (p * 12.0).round())).collect(),
+        intervals: values.iter().map(|v| v.map(|p| [p * 0.9, p * 1.1])).collect(),
+        values,
+        axis_label: "% of respondents who answered".into(),
+        ..BarSeries::default()
+    });
+    let footnote = Footnote {
+        base: "n = 1,200".into(),
+        ..Footnote::default()
+    };
+    json!({ "chart": chart, "footnote": footnote }).to_string()
+}
+
+/// Time to size and draw one chart on a canvas with the page's own module (the release
+/// build), median over `runs` draws after one warm-up.
+async fn draw_times(url: &str, runs: usize) -> Value {
+    let browser = Browser::launch().await;
+    browser.client.goto(&format!("{url}#d=sample@1")).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 60)
+        .await;
+    let mut out = json!({});
+    for n in [10, 75] {
+        let v = browser
+            .client
+            .execute_async(
+                "const [json, runs, done] = arguments;
+                 import('./pkg/canvass_web.js').then((m) => {
+                   const canvas = document.createElement('canvas');
+                   document.body.append(canvas);
+                   const times = [];
+                   for (let i = 0; i <= runs; i++) {
+                     const t0 = performance.now();
+                     const h = m.chartHeightJson(json, 720);
+                     canvas.style.width = '720px';
+                     canvas.width = 720 * devicePixelRatio;
+                     canvas.height = h * devicePixelRatio;
+                     m.drawChartJson(json, canvas, devicePixelRatio, false);
+                     if (i > 0) times.push(performance.now() - t0);
+                   }
+                   canvas.remove();
+                   done(times);
+                 });",
+                vec![json!(bars_json(n)), json!(runs)],
+            )
+            .await
+            .unwrap();
+        let times: Vec<f64> = v.as_array().unwrap().iter().filter_map(Value::as_f64).collect();
+        let (m, lo, hi) = median(times);
+        out[format!("{n}_categories_ms")] = json!({"median": m, "min": lo, "max": hi, "runs": runs});
+    }
+    browser.client.clone().close().await.unwrap();
+    out
+}
+
+/// Sets the URL hash to each of `hashes` in turn, alternating with `back` so every
+/// step changes the view, and times hash change → `canvass:rendered`. A view the page
+/// does not draw yet (no `canvass:rendered` within two seconds, or an error shown) is
+/// reported as skipped with a note, not timed.
+async fn hash_interaction(url: &str, name: &str, back: &str, target: &str, runs: usize) -> Value {
+    let browser = Browser::launch().await;
+    browser.client.goto(&format!("{url}#{back}")).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 60)
+        .await;
+    let mut times = Vec::new();
+    for i in 0..runs * 2 {
+        let hash = if i % 2 == 0 { target } else { back };
+        let v = browser
+            .client
+            .execute_async(
+                "const [hash, done] = arguments;
+                 const t0 = performance.now();
+                 const timer = setTimeout(() => done(null), 2000);
+                 document.addEventListener('canvass:rendered', () => { clearTimeout(timer); done(performance.now() - t0); }, { once: true });
+                 location.hash = hash;",
+                vec![json!(hash)],
+            )
+            .await
+            .unwrap();
+        let error = browser
+            .eval("return document.querySelector('#messages .error') ? document.getElementById('messages').textContent : null;")
+            .await;
+        if v.is_null() || !error.is_null() {
+            browser.client.clone().close().await.unwrap();
+            let note = error
+                .as_str()
+                .unwrap_or("the page did not redraw within 2 s")
+                .to_string();
+            eprintln!("browser: {name} skipped: {note}");
+            return json!({ "skipped": true, "note": note });
+        }
+        if i % 2 == 0 && i > 0 {
+            times.push(v.as_f64().unwrap());
+        }
+    }
+    browser.client.clone().close().await.unwrap();
+    let (m, lo, hi) = median(times);
+    json!({ "median": m, "min": lo, "max": hi, "runs": runs - 1, "hash": target })
+}
+
 async fn open_file(url: &str, file: &Path) -> Value {
     let browser = Browser::launch().await;
     browser.client.goto(url).await.unwrap();
@@ -199,6 +311,27 @@ async fn main() {
     report["navigation"] = navigation(&url, 5).await;
     eprintln!("browser: interaction");
     report["interaction"] = interaction(&url, 21).await;
+    // On the NumPy release: one question, then the same with a filter, or crossed by
+    // another question.
+    let base = "view=question&q=demographics.age";
+    report["interaction"]["add_filter_ms"] = hash_interaction(
+        &url,
+        "add a filter",
+        base,
+        &format!("{base}&f=demographics.gender%3DMale"),
+        21,
+    )
+    .await;
+    report["interaction"]["switch_to_crosstab_ms"] = hash_interaction(
+        &url,
+        "switch to a crosstab",
+        base,
+        &format!("{base}&by=demographics.gender"),
+        21,
+    )
+    .await;
+    eprintln!("browser: chart draw time");
+    report["draw"] = draw_times(&url, 25).await;
     let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir)
         .unwrap()
         .filter_map(Result::ok)
