@@ -29,8 +29,8 @@ const app = {
   current: null, // the question view on screen: { chartJson, spec, name }
 };
 
-/// Question kinds a crosstab can have on either side, and that filters list options of.
-const CROSSTAB_KINDS = new Set(["single", "ordinal", "multi"]);
+/// Question kinds a crosstab can have on either side (numbers in their histogram's bins).
+const CROSSTAB_KINDS = new Set(["single", "ordinal", "multi", "numeric"]);
 
 /// Survey text set into a sentence of the page's own: first-strong isolates keep a
 /// right-to-left override in the text from reversing the words after it. Where the

@@ -76,7 +76,10 @@ async fn a_failed_download_is_an_error_and_shows_nothing() {
             "sample@1",
             "/pkg/canvass_web_bg.wasm",
             Fault::ContentType("application/octet-stream"),
-            &["could not be started", "\"application/octet-stream\", not application/wasm"],
+            &[
+                "could not be started",
+                "\"application/octet-stream\", not application/wasm",
+            ],
         ),
     ];
     let browser = Browser::launch().await;
