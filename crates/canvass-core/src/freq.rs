@@ -497,18 +497,20 @@ fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) 
         .enumerate()
         .map(|(r, t)| layout.push(t.n, Role::Cell, key1(q, usize::MAX - 3 + r)))
         .collect();
-    let role_of = |is_base: bool| if is_base { Role::Fixed } else { Role::Hidden };
+    // A reader who switches bases sees each base's n in turn, so every table of the
+    // question is protected as if all of them were shown, and withholds the same
+    // cells whichever base is chosen. A base below k is refused, never shown.
+    let k = spec.options.k;
+    let role_of = |n: usize| {
+        if spec.percent_of == PercentOf::Respondents && n >= k {
+            Role::Fixed
+        } else {
+            Role::Hidden
+        }
+    };
     let by_respondents = spec.percent_of == PercentOf::Respondents;
-    let answered_entry = layout.push(
-        answered_n,
-        role_of(by_respondents && spec.base == BaseKind::Answered),
-        key1(q, usize::MAX - 4),
-    );
-    let asked_entry = layout.push(
-        asked_n,
-        role_of(by_respondents && spec.base == BaseKind::Asked),
-        key1(q, usize::MAX - 5),
-    );
+    let answered_entry = layout.push(answered_n, role_of(answered_n), key1(q, usize::MAX - 4));
+    let asked_entry = layout.push(asked_n, role_of(asked_n), key1(q, usize::MAX - 5));
     // The view's size is always shown (as `respondents`).
     let universe_entry = layout.push(universe_n, Role::Fixed, key1(q, usize::MAX - 6));
     layout.sum(
@@ -639,6 +641,30 @@ mod tests {
             text += &format!("({}) {}\n", m.reason.label(), m.count);
         }
         assert_eq!(text.trim(), expect.trim());
+    }
+
+    /// 20 Yes, 3 No and 12 no answer. With the answered base alone protected, n = 23
+    /// was shown there and Yes = 20 under the asked base, so No = 23 - 20 = 3.
+    #[test]
+    fn switching_base_does_not_reveal_a_withheld_option() {
+        let mut csv = String::from("ans,grp\n");
+        for (answer, times) in [("Yes", 20), ("No", 3), ("", 12)] {
+            csv += &format!("{answer},a\n").repeat(times);
+        }
+        let loaded = load(csv.as_bytes(), &LoadOptions::default()).unwrap();
+        let idx = loaded.dataset.find("ans").unwrap();
+        for base in [BaseKind::Answered, BaseKind::Asked, BaseKind::All] {
+            let table = freq_table(
+                &loaded.dataset,
+                &FreqSpec {
+                    base,
+                    ..FreqSpec::new(idx)
+                },
+            )
+            .unwrap();
+            let counts: Vec<Option<f64>> = table.rows.iter().map(|r| r.count).collect();
+            assert_eq!(counts, [None, None], "base {base:?}");
+        }
     }
 
     #[test]
