@@ -514,6 +514,11 @@ async fn complementary_filters_difference_out_no_small_count() {
                 targets += 1;
             }
         }
+        eprintln!("filters {:?} split by {:?}: refused {refused:?}", split.a, split.b);
+        // The attack has material: the wider view and the narrower one are both shown.
+        for p in ["a.", "ab."] {
+            assert!(known.keys().any(|q| q.starts_with(p)), "no {p} view shown: {refused:?}");
+        }
         let learned = solve_sums(&known, &sums);
         assert_eq!(
             small_learned(&learned, &raw),
@@ -564,6 +569,10 @@ async fn switching_base_differences_out_no_small_count() {
         (s("n all"), vec![s("resp")]),
     ];
     assert!(small(skipped) && options.iter().any(|o| small(raw[o])), "{raw:?}");
+    assert!(
+        known.contains_key("n answered") && known.contains_key("n asked"),
+        "{known:?}"
+    );
     let learned = solve_sums(&known, &sums);
     assert_eq!(small_learned(&learned, &raw), Vec::<String>::new(), "shown: {known:?}");
 }
