@@ -500,15 +500,14 @@ fn freq_layout(spec: &FreqSpec, is_scale: bool, c: &Counted, universe_n: usize) 
     // A reader who switches bases sees each base's n in turn, so every table of the
     // question is protected as if all of them were shown, and withholds the same
     // cells whichever base is chosen. A base below k is refused, never shown.
-    let k = spec.options.k;
+    let by_respondents = spec.percent_of == PercentOf::Respondents;
     let role_of = |n: usize| {
-        if spec.percent_of == PercentOf::Respondents && n >= k {
+        if by_respondents && n >= spec.options.k {
             Role::Fixed
         } else {
             Role::Hidden
         }
     };
-    let by_respondents = spec.percent_of == PercentOf::Respondents;
     let answered_entry = layout.push(answered_n, role_of(answered_n), key1(q, usize::MAX - 4));
     let asked_entry = layout.push(asked_n, role_of(asked_n), key1(q, usize::MAX - 5));
     // The view's size is always shown (as `respondents`).
