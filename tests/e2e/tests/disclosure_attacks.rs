@@ -1007,3 +1007,41 @@ async fn no_attribute_or_hidden_text_carries_a_withheld_count() {
     }
     assert_eq!(leaks, Vec::<String>::new());
 }
+
+/// The attackers themselves, on tables small enough to work out by hand: each must
+/// find what is there to find, or the page's tests above would prove nothing.
+#[test]
+fn the_attackers_find_a_cell_that_is_pinned() {
+    // 3 4 | 7
+    // 5 6 | 11
+    // 8 10| 18
+    let truth = vec![vec![3, 4, 7], vec![5, 6, 11], vec![8, 10, 18]];
+    let only = |cells: &[(usize, usize)]| -> Vec<Vec<bool>> {
+        (0..3)
+            .map(|r| (0..3).map(|c| cells.contains(&(r, c))).collect())
+            .collect()
+    };
+    // Alone in its row, a withheld cell is its margin less the rest.
+    assert!(!cell_can_move(&truth, &only(&[(0, 0)]), (0, 0)));
+    // Withheld with its margins, the row still pins it through the grand total.
+    assert!(!cell_can_move(&truth, &only(&[(0, 0), (0, 2)]), (0, 0)));
+    // Four interior cells withheld in a rectangle: 3 can become 2 or 4.
+    assert!(cell_can_move(&truth, &only(&[(0, 0), (0, 1), (1, 0), (1, 1)]), (0, 0)));
+    // A cell and its row and column margins with the grand total: a cycle through the
+    // margins moves it.
+    assert!(cell_can_move(&truth, &only(&[(0, 0), (0, 2), (2, 0), (2, 2)]), (0, 0)));
+    // Counts cannot go below zero: with the other three corners of the rectangle
+    // empty, moving the 3 either way would need a negative count somewhere.
+    let empty = vec![vec![3, 0, 3], vec![0, 0, 0], vec![3, 0, 3]];
+    assert!(!cell_can_move(&empty, &only(&[(0, 0), (0, 1), (1, 0), (1, 1)]), (0, 0)));
+    // Two withheld cells that share no row or column form no cycle.
+    assert!(!cell_can_move(&truth, &only(&[(0, 0), (1, 1)]), (0, 0)));
+
+    // Differencing: a view of 30 and a narrower one of 25 leave 5 apart.
+    let known = BTreeMap::from([("a".to_string(), 30), ("ab".to_string(), 25)]);
+    let sums = vec![("a".to_string(), vec!["ab".to_string(), "anb".to_string()])];
+    assert_eq!(solve_sums(&known, &sums), BTreeMap::from([("anb".to_string(), 5)]));
+    // With the narrower one unknown, nothing follows.
+    let known = BTreeMap::from([("a".to_string(), 30)]);
+    assert!(solve_sums(&known, &sums).is_empty());
+}
