@@ -7,7 +7,9 @@
 //!
 //! For the end-to-end tests it can also misbehave on purpose: [`start_with_faults`]
 //! answers chosen paths with a [`Fault`] (a 404, a cut or damaged body, a wrong
-//! `Content-Type`), so tests can show what the page does when a download goes wrong.
+//! `Content-Type`, a script of the test's own in place of the file, on every request or
+//! only the n-th), so tests can show what the page does when a download or a worker
+//! goes wrong.
 //! `cargo xtask serve` never injects faults.
 
 use std::collections::HashMap;
@@ -54,6 +56,12 @@ pub enum Fault {
     Corrupt(usize),
     /// This `Content-Type` instead of the file's own.
     ContentType(&'static str),
+    /// This text instead of the file, under the file's own `Content-Type`: a script
+    /// that fails in a way a test chooses.
+    Body(&'static str),
+    /// The inner fault on the n-th request for the path (counting from 1) and the
+    /// file itself on every other: a worker that fails once, then works.
+    Nth(usize, Box<Fault>),
 }
 
 /// Starts serving `root` on `127.0.0.1:port` (0 picks a free port) in a thread.
@@ -73,6 +81,7 @@ pub fn start_with_faults(root: PathBuf, port: u16, faults: HashMap<String, Fault
     let server = std::sync::Arc::new(server);
     let worker = server.clone();
     let faults = std::sync::Arc::new(faults);
+    let hits: std::sync::Arc<std::sync::Mutex<HashMap<String, usize>>> = Default::default();
     let thread = std::thread::spawn(move || {
         for request in worker.incoming_requests() {
             // One thread per request: a browser may leave one response unread while it
@@ -80,9 +89,19 @@ pub fn start_with_faults(root: PathBuf, port: u16, faults: HashMap<String, Fault
             // thread blocked on writing the first would stall the page.
             let root = root.clone();
             let faults = faults.clone();
+            let hits = hits.clone();
             std::thread::spawn(move || {
                 let path = request.url().split(['?', '#']).next().unwrap_or("/");
-                let response = respond(&root, request.url(), faults.get(path));
+                let fault = match faults.get(path) {
+                    Some(Fault::Nth(n, inner)) => {
+                        let mut hits = hits.lock().unwrap_or_else(|e| e.into_inner());
+                        let hit = hits.entry(path.to_string()).or_insert(0);
+                        *hit += 1;
+                        (*hit == *n).then_some(&**inner)
+                    }
+                    other => other,
+                };
+                let response = respond(&root, request.url(), fault);
                 let _ = request.respond(response);
             });
         }
@@ -116,7 +135,9 @@ fn respond(root: &Path, url: &str, fault: Option<&Fault>) -> Response<io::Cursor
                 }
             }
             Some(Fault::ContentType(wrong)) => content_type = wrong,
-            Some(Fault::NotFound) | None => {}
+            Some(Fault::Body(text)) => body = text.as_bytes().to_vec(),
+            // Resolved to its inner fault, or to none, before this point.
+            Some(Fault::Nth(..)) | Some(Fault::NotFound) | None => {}
         }
     }
     Response::from_data(body)
@@ -201,6 +222,29 @@ mod tests {
             .find(|h| h.field.equiv("Content-Type"))
             .unwrap();
         assert_eq!(content_type.value.as_str(), "text/plain");
+        assert_eq!(body(Some(&Fault::Body("throw 1;"))), (200, b"throw 1;".to_vec()));
+    }
+
+    #[test]
+    fn an_nth_fault_hits_only_its_request() {
+        let root = crate::root().join("www");
+        let file = std::fs::read(root.join("index.html")).unwrap();
+        let faults = HashMap::from([(
+            "/index.html".to_string(),
+            Fault::Nth(2, Box::new(Fault::Body("second"))),
+        )]);
+        let serving = start_with_faults(root, 0, faults).unwrap();
+        let get = || {
+            let mut stream = std::net::TcpStream::connect(serving.addr).unwrap();
+            io::Write::write_all(&mut stream, b"GET /index.html HTTP/1.0\r\n\r\n").unwrap();
+            let mut response = Vec::new();
+            io::Read::read_to_end(&mut stream, &mut response).unwrap();
+            let at = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+            response[at..].to_vec()
+        };
+        assert_eq!(get(), file);
+        assert_eq!(get(), b"second");
+        assert_eq!(get(), file);
     }
 
     #[test]

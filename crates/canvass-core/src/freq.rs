@@ -693,6 +693,30 @@ mod tests {
         assert_eq!(text.trim(), expect.trim());
     }
 
+    /// 20 Yes, 3 No and 12 no answer. With the answered base alone protected, n = 23
+    /// was shown there and Yes = 20 under the asked base, so No = 23 - 20 = 3.
+    #[test]
+    fn switching_base_does_not_reveal_a_withheld_option() {
+        let mut csv = String::from("ans,grp\n");
+        for (answer, times) in [("Yes", 20), ("No", 3), ("", 12)] {
+            csv += &format!("{answer},a\n").repeat(times);
+        }
+        let loaded = load(csv.as_bytes(), &LoadOptions::default()).unwrap();
+        let idx = loaded.dataset.find("ans").unwrap();
+        for base in [BaseKind::Answered, BaseKind::Asked, BaseKind::All] {
+            let table = freq_table(
+                &loaded.dataset,
+                &FreqSpec {
+                    base,
+                    ..FreqSpec::new(idx)
+                },
+            )
+            .unwrap();
+            let counts: Vec<Option<f64>> = table.rows.iter().map(|r| r.count).collect();
+            assert_eq!(counts, [None, None], "base {base:?}");
+        }
+    }
+
     #[test]
     fn counts_answers_and_keeps_blanks_apart() {
         check(

@@ -206,6 +206,18 @@ fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            what: "C1 control characters (NEL, CSI) inside answers, beside signs that share their lead byte",
+            input: File("battery-c1-control-characters.csv"),
+            outcome: Shown(
+                r#"
+                respondents 3
+                "lang" single ["Python", "Rust"] answered 3
+                "note" single ["next�line", "csi�31m", "fine © £ \u{a0}ok"] answered 3
+                line 2: 2 control characters (such as U+0085) were replaced with �; they are not text, and the file may be damaged
+                "#,
+            ),
+        },
+        Case {
             what: "one invalid UTF-8 byte between valid accented lines",
             input: File("battery-invalid-utf8-middle.csv"),
             outcome: Shown(
@@ -275,8 +287,8 @@ fn cases() -> Vec<Case> {
             what: "100,000 columns",
             input: Generated(hundred_thousand_columns),
             outcome: Refused(
-                "line 1: the record has more than 20000 fields, the most this loader accepts; check the \
-                 delimiter and the quoting",
+                "line 1: the header has more columns than the 10000 this loader accepts; export fewer columns \
+                 or check the delimiter",
             ),
         },
         Case {

@@ -63,23 +63,36 @@ fn is_stray(b: u8) -> bool {
     ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7F)
 }
 
+/// The first byte of U+0080–U+00BF in UTF-8, and so of every C1 control character
+/// (U+0080–U+009F, encoded `C2 80`–`C2 9F`).
+const C1_LEAD: u8 = 0xC2;
+
+/// A stray control character: a C0 one as [`is_stray`] says, or a C1 one.
+fn is_stray_char(c: char) -> bool {
+    if c.is_ascii() {
+        is_stray(c as u8)
+    } else {
+        ('\u{80}'..='\u{9F}').contains(&c)
+    }
+}
+
 /// A control character other than tab, line feed or carriage return (an escape, a
-/// bell, DEL) is no survey answer and, printed to a terminal by the command line,
-/// could drive it; a few of them become U+FFFD, like invalid bytes, with a warning
-/// at the first one's line.
+/// bell, DEL, or a C1 control such as U+009B, which some terminals read as an escape
+/// sequence on its own) is no survey answer and, printed to a terminal by the command
+/// line, could drive it; each becomes U+FFFD, like invalid bytes, with a warning at
+/// the first one's line.
 fn replace_stray_controls<'a>(decoded: Decoded<'a>, warnings: &mut Warnings) -> Decoded<'a> {
-    let bytes = decoded.text.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| is_stray(b)) else {
+    let Some((first, first_char)) = decoded.text.char_indices().find(|&(_, c)| is_stray_char(c)) else {
         return decoded;
     };
-    let count = bytes.iter().filter(|&&b| is_stray(b)).count();
+    let count = decoded.text.chars().filter(|&c| is_stray_char(c)).count();
     warnings.push(
-        line_of(bytes, first),
+        line_of(decoded.text.as_bytes(), first),
         format!(
             "{count} control character{} (such as U+{:04X}) {} replaced with \u{FFFD}; they are not text, \
              and the file may be damaged",
             if count == 1 { "" } else { "s" },
-            bytes[first],
+            u32::from(first_char),
             if count == 1 { "was" } else { "were" },
         ),
     );
@@ -87,7 +100,7 @@ fn replace_stray_controls<'a>(decoded: Decoded<'a>, warnings: &mut Warnings) -> 
         .text
         .chars()
         .map(|c| {
-            if c.is_ascii() && is_stray(c as u8) {
+            if is_stray_char(c) {
                 char::REPLACEMENT_CHARACTER
             } else {
                 c
@@ -120,15 +133,17 @@ fn refuse_known_binary(bytes: &[u8]) -> Result<(), LoadError> {
 
 /// After decoding, a NUL or a run of control characters means the bytes were never
 /// text (or were UTF-16 we could not recognise); loading them would give a table of
-/// garbage, so this is an error and not a warning. Returns whether any stray control
-/// character is left to replace.
+/// garbage, so this is an error and not a warning. Returns whether a stray control
+/// character may be left to replace (a C1 lead byte also begins common signs such as
+/// `©` and `£`, so `true` is a reason to look, not a finding).
 fn refuse_control_characters(text: &str) -> Result<bool, LoadError> {
     // Without an early exit per byte the compiler turns this into wide vector
     // compares; positions are needed only when something was found, which is rare.
-    let has_stray = text
-        .as_bytes()
-        .chunks(64 * 1024)
-        .any(|chunk| chunk.iter().fold(false, |found, &b| found | is_stray(b)));
+    let has_stray = text.as_bytes().chunks(64 * 1024).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | is_stray(b) | (b == C1_LEAD))
+    });
     if !has_stray {
         return Ok(false);
     }

@@ -167,8 +167,10 @@ pub enum LoadError {
         bytes: usize,
         cap: usize,
     },
+    /// `found` is `None` when the header stopped at the fields-per-record cap before
+    /// its end, so all that is known is that it has more than that many columns.
     TooManyColumns {
-        found: usize,
+        found: Option<usize>,
         cap: usize,
     },
     TooManyFields {
@@ -220,9 +222,17 @@ impl fmt::Display for LoadError {
                 "line 1: the file has {bytes} bytes, more than the {cap} this loader accepts; \
                  split it or drop columns you do not need"
             ),
-            LoadError::TooManyColumns { found, cap } => write!(
+            LoadError::TooManyColumns {
+                found: Some(found),
+                cap,
+            } => write!(
                 f,
                 "line 1: the header has {found} columns, more than the {cap} this loader accepts; \
+                 export fewer columns or check the delimiter"
+            ),
+            LoadError::TooManyColumns { found: None, cap } => write!(
+                f,
+                "line 1: the header has more columns than the {cap} this loader accepts; \
                  export fewer columns or check the delimiter"
             ),
             LoadError::TooManyFields { line, cap } => write!(
@@ -509,11 +519,22 @@ pub fn load_with_progress(
     let header_line = records.line();
     let mut first = Vec::new();
     let mut ignored = Warnings::new(0);
-    for _ in 0..LOOKAHEAD_RECORDS {
+    for record_idx in 0..LOOKAHEAD_RECORDS {
         let mut sink = Collect::default();
-        match records.next_record(&mut sink, &mut ignored)? {
-            Some(_) => first.push(sink.0),
-            None => break,
+        match records.next_record(&mut sink, &mut ignored) {
+            Ok(Some(_)) => first.push(sink.0),
+            Ok(None) => break,
+            // A header cut short by the fields cap is wider than the column cap (the
+            // smaller of the two), and columns are what the visitor can change.
+            Err(LoadError::TooManyFields { .. })
+                if record_idx == 0 && caps.max_columns < caps.max_fields_per_record =>
+            {
+                return Err(LoadError::TooManyColumns {
+                    found: None,
+                    cap: caps.max_columns,
+                });
+            }
+            Err(e) => return Err(e),
         }
     }
     if first.is_empty() {
@@ -521,7 +542,7 @@ pub fn load_with_progress(
     }
     if first[0].len() > caps.max_columns {
         return Err(LoadError::TooManyColumns {
-            found: first[0].len(),
+            found: Some(first[0].len()),
             cap: caps.max_columns,
         });
     }
@@ -753,7 +774,7 @@ mod tests {
             }),
         )
         .unwrap_err();
-        assert_eq!(err, LoadError::TooManyColumns { found: 3, cap: 2 });
+        assert_eq!(err, LoadError::TooManyColumns { found: Some(3), cap: 2 });
         let err = load(
             b"a,b\n1,2\n3,4\n5,6\n",
             &opts(Caps {
