@@ -626,15 +626,15 @@ fn crosstab_layout(
     // answer the other question. Every count that table may show (0, or k and more) is
     // taken as known; its small ones, which it always withholds, as unknown and
     // protected here too. That keeps the difference from pinning a margin or a cell.
+    // The difference itself is item nonresponse, which records no answer: it stays in
+    // the arithmetic but is not protected, or a few skipped answers in every group
+    // would withhold every base of the crosstab.
     for (freq, entries, q) in [(row_freq, &row_entries, qr), (col_freq, &col_entries, qc)] {
         for (option_idx, (&n, &margin)) in freq.iter().zip(entries.iter()).enumerate() {
             let role = if n == 0 || n >= k { Role::Known } else { Role::Hidden };
             let known = layout.push(n, role, key2((q, option_idx), (usize::MAX, 1)));
-            let other_missing = layout.push(
-                n - layout.entries[margin].n,
-                Role::Hidden,
-                key2((q, option_idx), (usize::MAX, 2)),
-            );
+            let other_missing =
+                layout.push_nonresponse(n - layout.entries[margin].n, key2((q, option_idx), (usize::MAX, 2)));
             layout.sum(known, vec![margin, other_missing]);
         }
     }

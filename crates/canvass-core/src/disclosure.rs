@@ -45,7 +45,13 @@
 //! the same question under another base (every base is taken as shown), and a
 //! histogram against the same question at another bin width (bins depend only on the
 //! question and the dataset, and under disclosure control each question is binned one
-//! way only). `tests/disclosure_attacks.rs` tries each of these.
+//! way only). `tests/disclosure_attacks.rs` tries each of these. The difference
+//! between a crosstab's margin and the frequency beside it is item nonresponse (those
+//! in a group who skipped the other question): it stays in the arithmetic, so no
+//! protected count can be worked out through it, but it is not protected itself. It
+//! records no answer, and protecting it withheld the bases, and so every percent, of
+//! most crosstabs of the NumPy release (any group losing one to nine respondents to the
+//! other question's nonresponse).
 //!
 //! What this module does not do: protect against differencing between views that
 //! are not nested by their conditions (two filters that describe the same respondents
@@ -318,6 +324,12 @@ pub struct Entry {
     /// Set by [`Layout::flag_differencing`]: this count differs by fewer than k from
     /// the same count in a wider view, so it is protected like a small count.
     pub flagged: bool,
+    /// Item nonresponse within a group (those who answered one question of a crosstab
+    /// but not the other): never shown and still part of the arithmetic, so nothing
+    /// that is protected can be worked out through it, but not protected itself. It
+    /// records no answer, and protecting it would withhold every base of a crosstab
+    /// whose groups lose a few respondents to the other question's nonresponse.
+    pub nonresponse: bool,
 }
 
 /// What the published numbers of a table satisfy, whatever their values.
@@ -343,8 +355,17 @@ impl Layout {
             role,
             key,
             flagged: false,
+            nonresponse: false,
         });
         self.entries.len() - 1
+    }
+
+    /// Adds an item-nonresponse count (see [`Entry::nonresponse`]): hidden, in the
+    /// arithmetic, not itself protected.
+    pub fn push_nonresponse(&mut self, n: usize, key: EntryKey) -> usize {
+        let idx = self.push(n, Role::Hidden, key);
+        self.entries[idx].nonresponse = true;
+        idx
     }
 
     pub fn sum(&mut self, whole: usize, parts: Vec<usize>) {
@@ -629,7 +650,7 @@ fn nearest_candidate<K: Ord>(
 /// Whether pinning this entry down would disclose something: a small non-zero count,
 /// or a count that differs from a wider view's by a small amount.
 fn is_sensitive(entry: &Entry, k: usize) -> bool {
-    (entry.n >= 1 && entry.n < k) || entry.flagged
+    !entry.nonresponse && ((entry.n >= 1 && entry.n < k) || entry.flagged)
 }
 
 fn constraint_members(c: &Constraint) -> Vec<usize> {

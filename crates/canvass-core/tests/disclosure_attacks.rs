@@ -48,6 +48,9 @@ struct Attacker {
     names: Vec<String>,
     by_name: HashMap<String, usize>,
     sums: Vec<(usize, Vec<usize>)>,
+    /// Unknowns that are not themselves protected (item nonresponse within a group):
+    /// the attacker may learn them, but must learn nothing protected through them.
+    not_targets: std::collections::HashSet<usize>,
 }
 
 const UNBOUNDED: i64 = 1 << 40;
@@ -117,6 +120,7 @@ impl Attacker {
     /// Every unknown whose truth is 1 to k − 1 and which the attacker pinned down.
     fn pinned_small(&self) -> Vec<String> {
         (0..self.bounds.len())
+            .filter(|&v| !self.not_targets.contains(&v))
             .filter(|&v| (1..K as i64).contains(&self.truth[v]) && self.bounds[v].0 == self.bounds[v].1)
             .map(|v| format!("{} = {}", self.names[v], self.truth[v]))
             .collect()
@@ -366,6 +370,9 @@ fn attack_by_linking_a_crosstab_with_the_frequency_tables_beside_it() {
                         .filter(|&r| own[r] == Some(i) && other[r].is_none())
                         .count(),
                 );
+                // Item nonresponse records no answer and is not protected itself; the
+                // margins and cells it links must still hold.
+                att.not_targets.insert(rest);
                 att.sum(freq_var, vec![margin, rest]);
             }
         }

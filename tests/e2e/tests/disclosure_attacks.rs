@@ -854,8 +854,9 @@ async fn exports_reveal_nothing_the_table_withholds() {
         }
     }
 
-    // The PNG: along the middle of every bar the chart lays out, the run of the bar's
-    // colour is as long as the bar, so as long as the shown percent of its column
+    // The PNG: a tenth of the way down every bar the chart lays out (clear of the
+    // interval whisker through its middle and of its caps, 0.3 of the bar high each way), the run of the bar's colour is as long as
+    // the bar, so as long as the shown percent of its column
     // (this chart plots each gender's share); a withheld cell's place is empty.
     browser
         .eval("document.getElementById('export-png').click(); return true;")
@@ -876,7 +877,7 @@ async fn exports_reveal_nothing_the_table_withholds() {
                  return '#' + [px[i], px[i + 1], px[i + 2]].map((v) => v.toString(16).padStart(2, '0')).join('');
                };
                done(layout.bars.map((b) => {
-                 const y = Math.round((b.y_px + b.h_px / 2) * scale);
+                 const y = Math.round((b.y_px + b.h_px / 10) * scale);
                  let x = Math.round(b.x_px * scale) + 1;
                  let run = 0;
                  while (x < image.width && hex(x, y) === b.fill) { run += 1; x += 1; }
@@ -985,8 +986,10 @@ async fn no_attribute_or_hidden_text_carries_a_withheld_count() {
         }
     }
     assert!(targets.len() >= 15);
+    // Whole numbers as written: "9.2%" is the token "9.2", never a count of 9.
     let tokens = |text: &str| -> BTreeSet<String> {
-        text.split(|ch: char| !(ch.is_ascii_digit() || ch == ','))
+        text.split(|ch: char| !(ch.is_ascii_digit() || ch == ',' || ch == '.'))
+            .map(|t| t.trim_matches('.'))
             .map(|t| t.trim_matches(',').replace(',', ""))
             .filter(|t| !t.is_empty())
             .collect()
