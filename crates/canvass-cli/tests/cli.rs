@@ -394,10 +394,9 @@ fn chart_by_shows_only_what_the_protected_crosstab_shows() {
     // ones; every other cell holds one respondent or none. At k = 2 the ones are
     // withheld, so of the raw column percents (Rust, C++: 1 of 6 daily = 17%; Julia,
     // C, C++ or Fortran: 1 of 2 monthly = 50%; Rust: 1 of 1 rarely = 100%) only
-    // Python's could appear. Python's 2 of 2 weekly does not either: the frequency
-    // table of @3 shows 3 weekly users (one of them named no language), so showing the
-    // crosstab's weekly total of 2 beside it would set that one respondent apart; the
-    // total is withheld, and a column percent without its base with it.
+    // Python's appear. (The frequency table of @3 counts 3 weekly users, one of whom
+    // named no language: that nonresponse is not itself protected, so the weekly
+    // total of 2 may stand beside it.)
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "@3", "--k", "2", "--svg", s]);
     assert!(ok, "{stderr}");
     let strings = svg_strings(&svg);
@@ -409,7 +408,10 @@ fn chart_by_shows_only_what_the_protected_crosstab_shows() {
     // The axis ticks come first, then the 20 cells of 5 answers × 4 groups.
     let cells = &cell_labels[cell_labels.len() - 20..];
     assert!(cell_labels[..cell_labels.len() - 20].iter().all(|t| *t != "–"));
-    assert_eq!(cells.iter().filter(|t| **t != "–").collect::<Vec<_>>(), [&"67%"]);
+    assert_eq!(
+        cells.iter().filter(|t| **t != "–").collect::<Vec<_>>(),
+        [&"100%", &"67%"]
+    );
     assert!(
         strings.iter().any(|t| t.contains("fewer than 2 respondents")),
         "{strings:?}"
