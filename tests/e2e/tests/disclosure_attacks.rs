@@ -879,8 +879,13 @@ async fn exports_reveal_nothing_the_table_withholds() {
                done(layout.bars.map((b) => {
                  const y = Math.round((b.y_px + b.h_px / 10) * scale);
                  let x = Math.round(b.x_px * scale) + 1;
-                 let run = 0;
-                 while (x < image.width && hex(x, y) === b.fill) { run += 1; x += 1; }
+                 // The bar's extent: its colour, across gaps of a few pixels where a
+                 // whisker's cap or a grid line is drawn over it.
+                 let run = 0, gap = 0;
+                 while (x < image.width && gap <= 2 * scale + 1) {
+                   if (hex(x, y) === b.fill) { run += gap + 1; gap = 0; } else { gap += 1; }
+                   x += 1;
+                 }
                  return { run, scale };
                }));
              });",
