@@ -13,7 +13,7 @@ const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 
 /// `canvass crosstab … --json` on the release, through cargo, so the CLI is the one
-/// built from this tree.
+/// built from this tree; an empty `filter` means none.
 fn cli_crosstab(row: &str, col: &str, filter: &str) -> Value {
     let root = xtask::root();
     let release = root.join(RELEASE);
@@ -24,7 +24,11 @@ fn cli_crosstab(row: &str, col: &str, filter: &str) -> Value {
         .arg(release.join("responses.tsv"))
         .args([row, col, "--codebook"])
         .arg(release.join("codebook.json"))
-        .args(["--filter", filter, "--json"])
+        .args(if filter.is_empty() {
+            vec!["--json"]
+        } else {
+            vec!["--filter", filter, "--json"]
+        })
         .output()
         .expect("cargo runs the canvass CLI");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -797,4 +801,51 @@ async fn a_number_range_filter_narrows_the_question_and_the_overview() {
     assert_eq!(on_card, wanted);
     assert_clean_console(&browser).await;
     browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_number_breaks_a_question_down_in_its_histogram_bins() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question", serving.url())).await;
+    select(&browser, "#question", "demographics.role").await;
+    browser
+        .wait_until("return location.hash.includes('q=demographics.role');", 10)
+        .await;
+    // Ages are offered as a "by" question, and split the roles into the age
+    // histogram's decades.
+    select(&browser, "#by", "demographics.age").await;
+    browser
+        .wait_until("return !document.getElementById('percent-choice').hidden;", 10)
+        .await;
+    click(&browser, "input[name='percent'][value='counts']").await;
+    browser
+        .wait_until(
+            "return location.hash.includes('by=demographics.age')
+                && document.querySelector('#chart-table thead th')?.textContent === 'Counts';",
+            15,
+        )
+        .await;
+    let cli = cli_crosstab("demographics.role", "demographics.age", "");
+    let table = read_table(&browser).await;
+    let head: Vec<String> = table["head"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let col_labels: Vec<String> = cli["col_labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(col_labels.iter().any(|l| l.starts_with("20")), "{col_labels:?}");
+    assert_eq!(head[1..head.len() - 1], col_labels[..]);
+    for (i, row) in table["body"].as_array().unwrap().iter().enumerate() {
+        let cells: Vec<&str> = row.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let shown: Vec<Option<f64>> = cells[1..cells.len() - 1].iter().map(|t| page_count(t)).collect();
+        assert_eq!(shown, cli_counts(&cli["counts"][i]), "row {}", cells[0]);
+    }
+    assert_clean_console(&browser).await;
 }
