@@ -16,7 +16,7 @@ use canvass_core::crosstab::Crosstab;
 use canvass_core::export::{crosstab_csv, frequencies_csv, shown_crosstab, CsvHeader, ShownTable};
 use canvass_core::filter::Filter;
 use canvass_core::freq::{BaseKind, FreqSpec, Frequencies};
-use canvass_core::view_state::PercentMode;
+use canvass_core::view_state::{BaseChoice, PercentMode, View, ViewState};
 use canvass_core::{load_with_progress, Column, Dataset, LoadOptions, Loaded};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use plotters_canvas::CanvasBackend;
@@ -522,6 +522,45 @@ pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
 /// Writes a view state (JSON of the shape `parseViewState` returns as `state`) as a hash.
 #[wasm_bindgen(js_name = viewStateHash)]
 pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
-    let state: canvass_core::view_state::ViewState = serde_json::from_str(state_json).map_err(js_error)?;
+    let state = view_state_from_json(state_json).map_err(js_error)?;
     Ok(canvass_core::view_state::to_hash(&state))
+}
+
+/// Reads the view state the page writes (absent or `null` fields take their
+/// defaults) by hand, for the same reason as [`ViewSpec::from_json`].
+fn view_state_from_json(text: &str) -> Result<ViewState, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("view state: {e}"))?;
+    let f = Fields::of(&value, "view state")?;
+    let choice = |key: &str, names: &[&str]| -> Result<usize, String> {
+        match f.get(key) {
+            None => Ok(usize::MAX),
+            Some(v) => v
+                .as_str()
+                .and_then(|name| names.iter().position(|n| *n == name))
+                .ok_or_else(|| f.wrong(key, &names.join(", "))),
+        }
+    };
+    Ok(ViewState {
+        dataset: f.opt_string("dataset")?,
+        view: match choice("view", &["overview", "question"])? {
+            1 => View::Question,
+            _ => View::Overview,
+        },
+        question: f.opt_string("question")?,
+        by: f.opt_string("by")?,
+        filters: f.list("filters", "strings", |v| v.as_str().map(str::to_string))?,
+        base: match choice("base", &["answered", "asked", "all"])? {
+            1 => BaseChoice::Asked,
+            2 => BaseChoice::All,
+            _ => BaseChoice::Answered,
+        },
+        percent: match choice("percent", &["counts", "row", "column", "total"])? {
+            0 => PercentMode::Counts,
+            2 => PercentMode::Column,
+            3 => PercentMode::Total,
+            _ => PercentMode::Row,
+        },
+        intervals: f.bool("intervals")?,
+        chart: f.opt_string("chart")?,
+    })
 }
