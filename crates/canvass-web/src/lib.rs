@@ -10,12 +10,13 @@
 
 use canvass_core::chart::adapt::{chart_for_view, group_title, ChartKind};
 use canvass_core::chart::crosstab_view::{chart_for_crosstab_view, CrosstabView, Release};
+use canvass_core::chart::input::{chart_input_from_json, Fields};
 use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
 use canvass_core::crosstab::Crosstab;
 use canvass_core::export::{crosstab_csv, frequencies_csv, shown_crosstab, CsvHeader, ShownTable};
 use canvass_core::filter::Filter;
 use canvass_core::freq::{BaseKind, FreqSpec, Frequencies};
-use canvass_core::view_state::PercentMode;
+use canvass_core::view_state::{BaseChoice, PercentMode, View, ViewState};
 use canvass_core::{load_with_progress, Column, Dataset, LoadOptions, Loaded};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use plotters_canvas::CanvasBackend;
@@ -61,41 +62,61 @@ struct QuestionInfo<'a> {
 /// What the page asks to see: one question, or one question by another, with its
 /// chart kind, base, filters (in the CLI's filter syntax), display options, disclosure
 /// threshold and the release it comes from (for footnotes and exports).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct ViewSpec {
     question: usize,
     /// The question whose answers split the respondents into groups (columns).
-    #[serde(default)]
     by: Option<usize>,
-    #[serde(default, alias = "chartKind")]
     kind: String,
-    #[serde(default)]
     base: Option<String>,
-    #[serde(default)]
     filters: Vec<String>,
     /// Crosstabs: `counts`, `row`, `col` (or `column`) or `total`; row by default.
-    #[serde(default)]
     percent: Option<String>,
     /// Exports of crosstabs: the intervals of the percents as columns of their own.
-    #[serde(default)]
     intervals: bool,
     /// Disclosure threshold; the core's default (10) when absent.
-    #[serde(default)]
     k: Option<usize>,
     /// Also answer the table as CSV text (`csv`), so the worker needs no request type
     /// of its own for exports.
-    #[serde(default)]
     csv: bool,
-    #[serde(default)]
     dataset: Option<String>,
-    #[serde(default)]
     version: Option<String>,
-    #[serde(default)]
     synthetic: bool,
 }
 
 impl ViewSpec {
+    /// Reads the page's request by hand rather than with a derived `Deserialize`, whose
+    /// generated reader costs several kilobytes of wasm for one small object.
+    fn from_json(text: &str) -> Result<ViewSpec, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("view request: {e}"))?;
+        let f = Fields::of(&value, "view request")?;
+        let index = |key: &str| -> Result<Option<usize>, String> {
+            f.get(key)
+                .map(|v| {
+                    v.as_u64()
+                        .map(|n| n as usize)
+                        .ok_or_else(|| f.wrong(key, "a whole number"))
+                })
+                .transpose()
+        };
+        Ok(ViewSpec {
+            question: index("question")?.ok_or("view request has no `question`")?,
+            by: index("by")?,
+            kind: match f.get("kind") {
+                Some(_) => f.string("kind")?,
+                None => f.string("chartKind")?,
+            },
+            base: f.opt_string("base")?,
+            filters: f.list("filters", "strings", |v| v.as_str().map(str::to_string))?,
+            percent: f.opt_string("percent")?,
+            intervals: f.bool("intervals")?,
+            k: index("k")?,
+            csv: f.bool("csv")?,
+            dataset: f.opt_string("dataset")?,
+            version: f.opt_string("version")?,
+            synthetic: f.bool("synthetic")?,
+        })
+    }
+
     fn release(&self) -> Release {
         Release {
             name: self.dataset.clone(),
@@ -128,12 +149,6 @@ enum Computed {
 struct ChartInput<'a> {
     chart: &'a Chart,
     footnote: &'a Footnote,
-}
-
-#[derive(serde::Deserialize)]
-struct OwnedChartInput {
-    chart: Chart,
-    footnote: Footnote,
 }
 
 #[derive(Serialize)]
@@ -316,7 +331,7 @@ impl Survey {
     /// percent?, intervals?, k?, csv?, dataset?, version?, synthetic?}`.
     #[wasm_bindgen(js_name = viewJson)]
     pub fn view_json(&self, spec_json: &str) -> Result<String, JsError> {
-        let spec: ViewSpec = serde_json::from_str(spec_json).map_err(js_error)?;
+        let spec = ViewSpec::from_json(spec_json).map_err(js_error)?;
         let dataset = &self.loaded.dataset;
         let text = |idx: usize| dataset.question(idx).map(|q| q.text.clone()).unwrap_or_default();
         match self.compute(&spec)? {
@@ -444,8 +459,8 @@ fn parse_base(base: Option<&str>) -> Result<BaseKind, JsError> {
 /// times `scale`, in the dark theme when `dark`. Returns the layout as JSON.
 #[wasm_bindgen(js_name = drawChartJson)]
 pub fn draw_chart_json(chart_json: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<String, JsError> {
-    let input: OwnedChartInput = serde_json::from_str(chart_json).map_err(js_error)?;
-    to_json(&draw_on_canvas(canvas, &input.chart, &input.footnote, scale, dark)?)
+    let (chart, footnote) = chart_input_from_json(chart_json).map_err(js_error)?;
+    to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
 }
 
 /// Renders a chart input (the `chart` of [`Survey::view_json`]) as an SVG document
@@ -453,15 +468,15 @@ pub fn draw_chart_json(chart_json: &str, canvas: HtmlCanvasElement, scale: f64, 
 /// same layout as the canvas, as text a visitor can download.
 #[wasm_bindgen(js_name = chartSvg)]
 pub fn chart_svg(chart_json: &str, css_width: u32, dark: bool) -> Result<String, JsError> {
-    let input: OwnedChartInput = serde_json::from_str(chart_json).map_err(js_error)?;
+    let (chart, footnote) = chart_input_from_json(chart_json).map_err(js_error)?;
     let width = css_width.clamp(160, 8000);
     let light = ChartStyle::svg();
     let style = if dark { light.dark() } else { light };
-    let height = chart::preferred_height_px(&input.chart, width as i32, &style).max(1) as u32;
+    let height = chart::preferred_height_px(&chart, width as i32, &style).max(1) as u32;
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        chart::draw(&area, &input.chart, &input.footnote, &style).map_err(js_error)?;
+        chart::draw(&area, &chart, &footnote, &style).map_err(js_error)?;
     }
     Ok(svg)
 }
@@ -469,8 +484,8 @@ pub fn chart_svg(chart_json: &str, css_width: u32, dark: bool) -> Result<String,
 /// The height in CSS pixels at which a chart input reads well `css_width` wide.
 #[wasm_bindgen(js_name = chartHeightJson)]
 pub fn chart_height_json(chart_json: &str, css_width: u32) -> Result<u32, JsError> {
-    let input: OwnedChartInput = serde_json::from_str(chart_json).map_err(js_error)?;
-    Ok(css_height(&input.chart, css_width))
+    let (chart, _) = chart_input_from_json(chart_json).map_err(js_error)?;
+    Ok(css_height(&chart, css_width))
 }
 
 fn css_height(chart: &Chart, css_width: u32) -> u32 {
@@ -507,6 +522,45 @@ pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
 /// Writes a view state (JSON of the shape `parseViewState` returns as `state`) as a hash.
 #[wasm_bindgen(js_name = viewStateHash)]
 pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
-    let state: canvass_core::view_state::ViewState = serde_json::from_str(state_json).map_err(js_error)?;
+    let state = view_state_from_json(state_json).map_err(js_error)?;
     Ok(canvass_core::view_state::to_hash(&state))
+}
+
+/// Reads the view state the page writes (absent or `null` fields take their
+/// defaults) by hand, for the same reason as [`ViewSpec::from_json`].
+fn view_state_from_json(text: &str) -> Result<ViewState, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("view state: {e}"))?;
+    let f = Fields::of(&value, "view state")?;
+    let choice = |key: &str, names: &[&str]| -> Result<usize, String> {
+        match f.get(key) {
+            None => Ok(usize::MAX),
+            Some(v) => v
+                .as_str()
+                .and_then(|name| names.iter().position(|n| *n == name))
+                .ok_or_else(|| f.wrong(key, &names.join(", "))),
+        }
+    };
+    Ok(ViewState {
+        dataset: f.opt_string("dataset")?,
+        view: match choice("view", &["overview", "question"])? {
+            1 => View::Question,
+            _ => View::Overview,
+        },
+        question: f.opt_string("question")?,
+        by: f.opt_string("by")?,
+        filters: f.list("filters", "strings", |v| v.as_str().map(str::to_string))?,
+        base: match choice("base", &["answered", "asked", "all"])? {
+            1 => BaseChoice::Asked,
+            2 => BaseChoice::All,
+            _ => BaseChoice::Answered,
+        },
+        percent: match choice("percent", &["counts", "row", "column", "total"])? {
+            0 => PercentMode::Counts,
+            2 => PercentMode::Column,
+            3 => PercentMode::Total,
+            _ => PercentMode::Row,
+        },
+        intervals: f.bool("intervals")?,
+        chart: f.opt_string("chart")?,
+    })
 }

@@ -248,3 +248,18 @@ fn a_crosstab_view_answers_its_shown_table_csv_and_svg() {
         .view_json(r#"{"question": 0, "by": 1, "kind": "bar", "k": 0}"#)
         .is_err());
 }
+
+/// The hash the page writes for a state, by the hash syntax of `view_state.rs`; the
+/// JSON is what `parseViewState` answers and `state.js` sends back.
+#[wasm_bindgen_test]
+fn a_view_state_reads_back_as_its_hash() {
+    let state = r#"{"dataset":"numpy-2020@1.0.0","view":"question","question":"Q2","by":"Q5",
+        "filters":["Q3=Yes"],"base":"asked","percent":"column","intervals":true,"chart":"heatmap"}"#;
+    assert_eq!(
+        canvass_web::view_state_hash(state).map_err(|_| "refused").unwrap(),
+        "#d=numpy-2020%401.0.0&view=question&q=Q2&by=Q5&f=Q3%3DYes&base=asked&pct=col&ci=1&kind=heatmap"
+    );
+    let defaults = canvass_web::view_state_hash(r#"{"view":"overview","by":null}"#);
+    assert_eq!(defaults.map_err(|_| "refused").unwrap(), "#");
+    assert!(canvass_web::view_state_hash(r#"{"base":"some"}"#).is_err());
+}

@@ -215,6 +215,208 @@ impl Chart {
     }
 }
 
+/// Reads a chart input as the page passes it between its two module instances,
+/// `{"chart": {"Bars": {...}}, "footnote": {...}}` in the shape `Serialize` writes.
+///
+/// The browser module reads chart inputs through this rather than the derived
+/// `Deserialize`: serde_json's derived reader is several kilobytes of wasm per struct,
+/// while walking a `serde_json::Value` reuses the generic reader the codebook already
+/// needs. A field that is absent or `null` takes its default, as the page clears
+/// titles and intervals before painting; a field of the wrong type is an error that
+/// names it.
+pub fn chart_input_from_json(text: &str) -> Result<(Chart, Footnote), String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("chart input: {e}"))?;
+    let input = Fields::of(&value, "chart input")?;
+    let chart = input.obj.get("chart").ok_or("chart input has no `chart`")?;
+    let footnote = input.obj.get("footnote").map(footnote_from_value).transpose()?;
+    Ok((chart_from_value(chart)?, footnote.unwrap_or_default()))
+}
+
+fn chart_from_value(value: &serde_json::Value) -> Result<Chart, String> {
+    let kinds = "Bars, Histogram, Grouped, Stacked, Heatmap, Diverging or Rank";
+    let (kind, body) = match value.as_object().map(|o| o.iter().collect::<Vec<_>>()).as_deref() {
+        Some([(kind, body)]) => (kind.as_str(), *body),
+        _ => {
+            return Err(format!(
+                "chart input: `chart` should be an object with one key, {kinds}"
+            ))
+        }
+    };
+    let f = Fields::of(body, kind)?;
+    let grouped = || -> Result<GroupedTable, String> {
+        Ok(GroupedTable {
+            title: f.string("title")?,
+            col_title: f.string("col_title")?,
+            row_labels: f.list("row_labels", "strings", as_string)?,
+            col_labels: f.list("col_labels", "strings", as_string)?,
+            cells: f.list("cells", "lists of numbers or nulls", |v| rows_of(v, as_opt_number))?,
+            significant: f.list("significant", "lists of true/false", |v| {
+                rows_of(v, serde_json::Value::as_bool)
+            })?,
+            col_bases: f.list("col_bases", "numbers or nulls", as_opt_number)?,
+            intervals: f.list("intervals", "lists of [low, high] or nulls", |v| {
+                rows_of(v, as_interval)
+            })?,
+            k: f.number("k")? as usize,
+        })
+    };
+    Ok(match kind {
+        "Bars" => Chart::Bars(BarSeries {
+            title: f.string("title")?,
+            categories: f.list("categories", "strings", as_string)?,
+            values: f.list("values", "numbers or nulls", as_opt_number)?,
+            counts: f.list("counts", "numbers or nulls", as_opt_number)?,
+            intervals: f.list("intervals", "[low, high] pairs or nulls", as_interval)?,
+            significant: f.list("significant", "true/false", serde_json::Value::as_bool)?,
+            value_labels: f.list("value_labels", "strings", as_string)?,
+            unit: match f.string("unit")?.as_str() {
+                "" | "Percent" => Unit::Percent,
+                "Count" => Unit::Count,
+                "Score" => Unit::Score,
+                _ => return Err(f.wrong("unit", "Percent, Count or Score")),
+            },
+            axis_label: f.string("axis_label")?,
+            order: match f.string("order")?.as_str() {
+                "" | "ByValue" => BarOrder::ByValue,
+                "AsGiven" => BarOrder::AsGiven,
+                _ => return Err(f.wrong("order", "ByValue or AsGiven")),
+            },
+        }),
+        "Histogram" => Chart::Histogram(Histogram {
+            title: f.string("title")?,
+            edges: f.list("edges", "numbers", serde_json::Value::as_f64)?,
+            counts: f.list("counts", "numbers or nulls", as_opt_number)?,
+            axis_label: f.string("axis_label")?,
+        }),
+        "Grouped" => Chart::Grouped(grouped()?),
+        "Stacked" => Chart::Stacked(grouped()?),
+        "Heatmap" => Chart::Heatmap(grouped()?),
+        "Diverging" => Chart::Diverging(LikertRows {
+            title: f.string("title")?,
+            items: f.list("items", "strings", as_string)?,
+            levels: f.list("levels", "strings", as_string)?,
+            cells: f.list("cells", "lists of numbers or nulls", |v| rows_of(v, as_opt_number))?,
+        }),
+        "Rank" => Chart::Rank(RankScores {
+            title: f.string("title")?,
+            items: f.list("items", "strings", as_string)?,
+            borda: f.list("borda", "numbers or nulls", as_opt_number)?,
+            first_place: f.list("first_place", "numbers or nulls", as_opt_number)?,
+            max_score: f.number("max_score")?,
+        }),
+        other => return Err(format!("chart input: unknown chart kind {other:?}; use {kinds}")),
+    })
+}
+
+fn footnote_from_value(value: &serde_json::Value) -> Result<Footnote, String> {
+    let f = Fields::of(value, "footnote")?;
+    Ok(Footnote {
+        base: f.string("base")?,
+        filters: f.list("filters", "strings", as_string)?,
+        weight: f.opt_string("weight")?,
+        suppression: f.opt_string("suppression")?,
+        dataset: f.opt_string("dataset")?,
+        version: f.opt_string("version")?,
+        notes: f.list("notes", "strings", as_string)?,
+        synthetic: f.bool("synthetic")?,
+    })
+}
+
+/// The fields of one JSON object, read by name with defaults for absent or `null`
+/// fields, and errors that name the object and the field.
+pub struct Fields<'a> {
+    pub obj: &'a serde_json::Map<String, serde_json::Value>,
+    at: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    /// `at` names the object in errors, such as "view request".
+    pub fn of(value: &'a serde_json::Value, at: &'a str) -> Result<Fields<'a>, String> {
+        match value.as_object() {
+            Some(obj) => Ok(Fields { obj, at }),
+            None => Err(format!("{at} should be a JSON object")),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a serde_json::Value> {
+        self.obj.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn wrong(&self, key: &str, what: &str) -> String {
+        format!("{}: `{key}` should be {what}", self.at)
+    }
+
+    pub fn opt_string(&self, key: &str) -> Result<Option<String>, String> {
+        self.get(key)
+            .map(|v| as_string(v).ok_or_else(|| self.wrong(key, "a string")))
+            .transpose()
+    }
+
+    pub fn string(&self, key: &str) -> Result<String, String> {
+        Ok(self.opt_string(key)?.unwrap_or_default())
+    }
+
+    pub fn bool(&self, key: &str) -> Result<bool, String> {
+        let value = self
+            .get(key)
+            .map(|v| v.as_bool().ok_or_else(|| self.wrong(key, "true or false")));
+        Ok(value.transpose()?.unwrap_or(false))
+    }
+
+    pub fn opt_number(&self, key: &str) -> Result<Option<f64>, String> {
+        self.get(key)
+            .map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number")))
+            .transpose()
+    }
+
+    pub fn number(&self, key: &str) -> Result<f64, String> {
+        Ok(self.opt_number(key)?.unwrap_or(0.0))
+    }
+
+    /// A list whose every entry `item` reads; `what` says what the entries should be.
+    pub fn list<T>(
+        &self,
+        key: &str,
+        what: &str,
+        item: impl Fn(&serde_json::Value) -> Option<T>,
+    ) -> Result<Vec<T>, String> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(v) => v
+                .as_array()
+                .and_then(|a| a.iter().map(item).collect())
+                .ok_or_else(|| self.wrong(key, &format!("a list of {what}"))),
+        }
+    }
+}
+
+fn as_string(v: &serde_json::Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+/// `null` is "nothing to show", as serde_json writes a `None` or a non-finite number.
+fn as_opt_number(v: &serde_json::Value) -> Option<Option<f64>> {
+    if v.is_null() {
+        Some(None)
+    } else {
+        v.as_f64().map(Some)
+    }
+}
+
+fn as_interval(v: &serde_json::Value) -> Option<Option<[f64; 2]>> {
+    if v.is_null() {
+        return Some(None);
+    }
+    match v.as_array()?.as_slice() {
+        [low, high] => Some(Some([low.as_f64()?, high.as_f64()?])),
+        _ => None,
+    }
+}
+
+fn rows_of<T>(v: &serde_json::Value, item: fn(&serde_json::Value) -> Option<T>) -> Option<Vec<T>> {
+    v.as_array()?.iter().map(item).collect()
+}
+
 /// Reads entry `idx` of an optional-value list, treating a missing entry and a
 /// non-finite number as nothing to show.
 pub(crate) fn value_at(values: &[Option<f64>], idx: usize) -> Option<f64> {
@@ -327,5 +529,92 @@ mod tests {
             ]
         );
         assert!(Footnote::default().sentences().is_empty());
+    }
+
+    /// What the worker writes (the derived `Serialize`) reads back as the same chart,
+    /// for every kind and every field that can hold something.
+    #[test]
+    fn chart_input_reads_back_what_the_worker_writes() {
+        let bars = BarSeries {
+            title: "Languages".into(),
+            categories: vec!["Python".into(), "C".into()],
+            values: vec![Some(54.5), None],
+            counts: vec![Some(12.0), None],
+            intervals: vec![Some([40.25, 60.0]), None],
+            significant: vec![true, false],
+            value_labels: vec!["54%".into(), "".into()],
+            unit: Unit::Score,
+            axis_label: "% of respondents".into(),
+            order: BarOrder::AsGiven,
+        };
+        let grouped = GroupedTable {
+            title: "Role by country".into(),
+            col_title: "Country".into(),
+            row_labels: vec!["Dev".into(), "Sci".into()],
+            col_labels: vec!["Kenya".into()],
+            cells: vec![vec![Some(25.0)], vec![None]],
+            significant: vec![vec![false], vec![true]],
+            col_bases: vec![Some(40.0)],
+            intervals: vec![vec![Some([1.5, 2.5])], vec![None]],
+            k: 10,
+        };
+        let charts = [
+            Chart::Bars(bars),
+            Chart::Histogram(Histogram {
+                title: "Age".into(),
+                edges: vec![18.0, 30.0, 42.0],
+                counts: vec![Some(3.0), None],
+                axis_label: "Age (years)".into(),
+            }),
+            Chart::Grouped(grouped.clone()),
+            Chart::Stacked(grouped.clone()),
+            Chart::Heatmap(grouped),
+            Chart::Diverging(LikertRows {
+                title: "Docs".into(),
+                items: vec!["Clear".into()],
+                levels: vec!["Disagree".into(), "Agree".into()],
+                cells: vec![vec![Some(30.0), None]],
+            }),
+            Chart::Rank(RankScores {
+                title: "Priorities".into(),
+                items: vec!["Speed".into(), "Docs".into()],
+                borda: vec![Some(1.5), None],
+                first_place: vec![Some(60.0), None],
+                max_score: 2.0,
+            }),
+        ];
+        let footnote = Footnote {
+            base: "Base: 11 respondents".into(),
+            filters: vec!["Country = Kenya".into()],
+            weight: Some("w".into()),
+            suppression: None,
+            dataset: Some("NumPy".into()),
+            version: None,
+            notes: vec!["Whiskers: 95% interval".into()],
+            synthetic: true,
+        };
+        for chart in charts {
+            let text = serde_json::json!({ "chart": chart, "footnote": footnote }).to_string();
+            assert_eq!(
+                chart_input_from_json(&text),
+                Ok((chart.clone(), footnote.clone())),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn chart_input_errors_name_the_place() {
+        let err = chart_input_from_json("{\"chart\": {\"Bars\": {}},\n \"footnote\": }").unwrap_err();
+        assert!(err.contains("line 2 column"), "{err}");
+        let err = chart_input_from_json(r#"{"chart": {"Bars": {"values": [1, "2"]}}}"#).unwrap_err();
+        assert_eq!(err, "Bars: `values` should be a list of numbers or nulls");
+        let err = chart_input_from_json(r#"{"chart": {"Pie": {}}}"#).unwrap_err();
+        assert!(err.starts_with("chart input: unknown chart kind \"Pie\""), "{err}");
+        // The page blanks titles and empties intervals before painting; both read as absent.
+        let (chart, footnote) =
+            chart_input_from_json(r#"{"chart": {"Histogram": {"title": null, "edges": [0, 1]}}}"#).unwrap();
+        assert_eq!(chart.title(), "");
+        assert_eq!(footnote, Footnote::default());
     }
 }
