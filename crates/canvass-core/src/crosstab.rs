@@ -27,7 +27,7 @@ use crate::disclosure::{key1, key2, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
 use crate::numeric::{bin_labels, bin_option, table_bins};
-use crate::view::{protect_table, TableOptions, View};
+use crate::view::{protect_table, Rows, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -488,11 +488,34 @@ fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
         // each question's own frequencies are its sums.
         let (w_r, w_c) = (n_r + 1, n_c + 1);
         let mut flat = vec![0usize; w_r * w_c];
-        view.for_each_row(|r| {
-            let i = (row_codes[r] as usize).min(n_r);
-            let j = (col_codes[r] as usize).min(n_c);
+        let mut add = |row_code: u16, col_code: u16| {
+            let i = usize::from(row_code).min(n_r);
+            let j = usize::from(col_code).min(n_c);
             flat[i * w_c + j] += 1;
-        });
+        };
+        match &view.rows {
+            Rows::Mask(mask) => {
+                for (word_idx, &word) in mask.words().iter().enumerate() {
+                    let start = word_idx * 64;
+                    if word == u64::MAX {
+                        // A full word: 64 consecutive rows, read as two slices so the
+                        // loop neither scans bits nor checks bounds per row.
+                        let (rows, cols) = (&row_codes[start..start + 64], &col_codes[start..start + 64]);
+                        rows.iter().zip(cols).for_each(|(&a, &b)| add(a, b));
+                        continue;
+                    }
+                    let mut rest = word;
+                    while rest != 0 {
+                        let r = start + rest.trailing_zeros() as usize;
+                        add(row_codes[r], col_codes[r]);
+                        rest &= rest - 1;
+                    }
+                }
+            }
+            Rows::List(list) => list
+                .iter()
+                .for_each(|&r| add(row_codes[r as usize], col_codes[r as usize])),
+        }
         let at = |i: usize, j: usize| flat[i * w_c + j];
         let cells: Vec<Vec<Tally>> = (0..n_r)
             .map(|i| (0..n_c).map(|j| Tally::unit(at(i, j))).collect())

@@ -71,6 +71,7 @@
 use crate::dataset::{Bitset, Dataset};
 use crate::error::StatsError;
 use crate::filter::Filter;
+use crate::view::Rows;
 use std::collections::HashMap;
 
 /// The release threshold used when a dataset does not say otherwise.
@@ -95,6 +96,61 @@ pub const MAX_CONDITIONS_RAW: usize = 31;
 /// respondents apart in very many different combinations.
 const MAX_SUBSET_WORK: usize = 1 << 22;
 
+/// Up to this many conditions, [`Lattice::new`] groups the respondents outside the
+/// view a 64-row word at a time, one word mask per failure pattern (2^m of them),
+/// instead of gathering each respondent's failure bits one condition at a time.
+const WORD_PATTERN_CONDITIONS: usize = 4;
+
+/// The bits of word `word_idx` that stand for respondents (all but the last word's
+/// padding).
+fn valid_bits(n_rows: usize, word_idx: usize) -> u64 {
+    let n_bits = (n_rows - word_idx * 64).min(64);
+    if n_bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << n_bits) - 1
+    }
+}
+
+/// The groups around `view` for a few conditions: for each 64-row word and each
+/// failure pattern, the word's respondents failing exactly that pattern are a word
+/// mask built from the condition masks, stored as that group's word. No respondent is
+/// visited one at a time, and tables count each group with the same word loop as the
+/// view.
+fn groups_by_pattern(masks: &[Bitset], view: &Bitset) -> Vec<Group> {
+    let n_rows = view.len();
+    let n_words = view.words().len();
+    let n_patterns = 1usize << masks.len();
+    let mut by_pattern: Vec<Vec<u64>> = vec![Vec::new(); n_patterns];
+    let mut failing = [0u64; WORD_PATTERN_CONDITIONS];
+    for (word_idx, &kept) in view.words().iter().enumerate() {
+        let outside = !kept & valid_bits(n_rows, word_idx);
+        if outside == 0 {
+            continue;
+        }
+        for (f, m) in failing.iter_mut().zip(masks) {
+            *f = !m.words()[word_idx];
+        }
+        for (failed, words) in by_pattern.iter_mut().enumerate().skip(1) {
+            let rows = failing[..masks.len()].iter().enumerate().fold(outside, |acc, (c, &f)| {
+                acc & if failed & (1 << c) != 0 { f } else { !f }
+            });
+            if rows != 0 {
+                if words.is_empty() {
+                    *words = vec![0; n_words];
+                }
+                words[word_idx] = rows;
+            }
+        }
+    }
+    by_pattern
+        .into_iter()
+        .enumerate()
+        .filter(|(_, words)| !words.is_empty())
+        .map(|(failed, words)| Group::new(failed as u32, Rows::Mask(Bitset::from_words(words, n_rows))))
+        .collect()
+}
+
 /// A view holds fewer than k respondents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BelowK;
@@ -104,7 +160,27 @@ pub struct BelowK;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub failed: u32,
-    pub rows: Vec<u32>,
+    /// A bitset for a few conditions (see `WORD_PATTERN_CONDITIONS`), a list beyond,
+    /// where there may be very many small groups.
+    pub rows: Rows,
+    pub n_respondents: usize,
+    /// The group's lowest row index.
+    pub first_row: usize,
+}
+
+impl Group {
+    fn new(failed: u32, rows: Rows) -> Group {
+        let (n_respondents, first_row) = match &rows {
+            Rows::Mask(mask) => (mask.count_ones(), mask.ones().next().unwrap_or(usize::MAX)),
+            Rows::List(list) => (list.len(), list.first().map_or(usize::MAX, |&r| r as usize)),
+        };
+        Group {
+            failed,
+            rows,
+            n_respondents,
+            first_row,
+        }
+    }
 }
 
 /// A filter's view and the respondents around it, grouped by which conditions they
@@ -128,15 +204,16 @@ impl Lattice {
         let masks: Vec<Bitset> = filter.conditions.iter().map(|c| c.mask(dataset)).collect();
         let view = masks.iter().fold(Bitset::full(n_rows), |acc, m| acc.and(m));
         let mut groups = Vec::new();
-        if k > 0 && !masks.is_empty() && masks.len() <= MAX_CONDITIONS {
+        if k > 0 && !masks.is_empty() && masks.len() <= WORD_PATTERN_CONDITIONS {
+            groups = groups_by_pattern(&masks, &view);
+        } else if k > 0 && !masks.is_empty() && masks.len() <= MAX_CONDITIONS {
             // Group index by failure bits: a flat table, since m is at most 16 here
             // (with control off there are no groups).
             let mut index = vec![u32::MAX; 1usize << masks.len().min(MAX_CONDITIONS)];
+            let mut lists: Vec<(u32, Vec<u32>)> = Vec::new();
             let in_view = view.words();
             for (word_idx, &kept) in in_view.iter().enumerate() {
-                let n_bits = (n_rows - word_idx * 64).min(64);
-                let valid = if n_bits == 64 { u64::MAX } else { (1u64 << n_bits) - 1 };
-                let mut outside = !kept & valid;
+                let mut outside = !kept & valid_bits(n_rows, word_idx);
                 if outside == 0 {
                     continue;
                 }
@@ -154,16 +231,17 @@ impl Lattice {
                         .fold(0u32, |bits, (c, f)| bits | (((f >> bit) & 1) as u32) << c);
                     let slot = &mut index[failed as usize];
                     if *slot == u32::MAX {
-                        *slot = groups.len() as u32;
-                        groups.push(Group {
-                            failed,
-                            rows: Vec::new(),
-                        });
+                        *slot = lists.len() as u32;
+                        lists.push((failed, Vec::new()));
                     }
-                    groups[*slot as usize].rows.push((word_idx * 64) as u32 + bit);
+                    lists[*slot as usize].1.push((word_idx * 64) as u32 + bit);
                 }
             }
-            groups.sort_by_key(|g| g.failed);
+            lists.sort_by_key(|&(failed, _)| failed);
+            groups = lists
+                .into_iter()
+                .map(|(failed, list)| Group::new(failed, Rows::List(list)))
+                .collect();
         }
         Lattice {
             n_rows,
@@ -242,7 +320,7 @@ impl Lattice {
         if self.view.count_ones() < k {
             return Err(BelowK);
         }
-        let sizes: Vec<Vec<usize>> = self.groups.iter().map(|g| vec![g.rows.len()]).collect();
+        let sizes: Vec<Vec<usize>> = self.groups.iter().map(|g| vec![g.n_respondents]).collect();
         // Dropping conditions that remove nobody shows nothing new; dropping ones that
         // remove a few would let the two tables be subtracted.
         let smallest = self
@@ -771,7 +849,7 @@ mod tests {
         let ds = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
         let filter = Filter::parse(&ds, &["x=1", "y=1", "z=1"]).unwrap();
         let lattice = Lattice::new(&ds, &filter, 1);
-        let groups: Vec<(u32, Vec<u32>)> = lattice.groups.iter().map(|g| (g.failed, g.rows.clone())).collect();
+        let groups: Vec<(u32, Vec<u32>)> = lattice.groups.iter().map(|g| (g.failed, g.rows.to_list())).collect();
         assert_eq!(
             groups,
             [
@@ -784,7 +862,7 @@ mod tests {
         );
         // Dropping exactly a group's conditions adds the groups inside it:
         // {a} 2, {b} 1, {a,b} 2+1+1, {c} 1, {a,b,c} all five groups, 6.
-        let sizes: Vec<Vec<usize>> = lattice.groups.iter().map(|g| vec![g.rows.len()]).collect();
+        let sizes: Vec<Vec<usize>> = lattice.groups.iter().map(|g| vec![g.n_respondents]).collect();
         let sums: Vec<usize> = lattice.subset_sums(&sizes).iter().map(|v| v[0]).collect();
         assert_eq!(sums, [2, 1, 4, 1, 6]);
         // With k = 2, dropping b alone adds one respondent: refused, naming b.

@@ -100,23 +100,27 @@ impl Condition {
         match (self, &question.column) {
             (Condition::AnyOf { options, missing, .. }, Column::Categorical(col)) => {
                 // A flag for every possible code (levels and missing codes alike), so
-                // that each row is one table lookup without a branch.
-                let mut accept = vec![false; 1 << 16];
+                // that each row is one table lookup without a branch. The table has a
+                // slot for every u16, so indexing it by a code needs no bounds check.
+                let mut accept: Box<[u8; 1 << 16]> = Box::new([0; 1 << 16]);
                 for &o in options.iter().filter(|&&o| o < col.levels().len()) {
-                    accept[o] = true;
+                    accept[o] = 1;
                 }
                 for &m in missing {
-                    accept[Categorical::code_for(CategoricalCell::Missing(m)) as usize] = true;
+                    accept[Categorical::code_for(CategoricalCell::Missing(m)) as usize] = 1;
                 }
-                let codes = col.codes();
-                let words = codes
-                    .chunks(64)
-                    .map(|chunk| {
-                        chunk.iter().enumerate().fold(0u64, |word, (bit, &code)| {
-                            word | u64::from(accept[code as usize]) << bit
-                        })
+                let pack = |chunk: &[u16]| {
+                    chunk.iter().enumerate().fold(0u64, |word, (bit, &code)| {
+                        word | u64::from(accept[usize::from(code)]) << bit
                     })
-                    .collect();
+                };
+                let chunks = col.codes().chunks_exact(64);
+                let tail = chunks.remainder();
+                let mut words: Vec<u64> = Vec::with_capacity(n_rows.div_ceil(64));
+                words.extend(chunks.map(pack));
+                if !tail.is_empty() {
+                    words.push(pack(tail));
+                }
                 Bitset::from_words(words, n_rows)
             }
             (Condition::AnyOf { options, missing, .. }, Column::Multi(col)) => {

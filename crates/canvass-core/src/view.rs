@@ -5,7 +5,8 @@
 //!
 //! A view's rows are a bitset (64 respondents a word), so tables count with word
 //! operations where they can; the groups around a view (respondents who fail some of
-//! its conditions) are lists of rows. This module does not count anything itself.
+//! its conditions) are bitsets too for a few conditions, lists of rows beyond. This
+//! module does not count anything itself.
 
 use crate::dataset::{Bitset, Dataset};
 use crate::disclosure::{
@@ -52,8 +53,18 @@ impl TableOptions {
 pub enum Rows {
     /// A filtered view: one bit per respondent of the dataset.
     Mask(Bitset),
-    /// A group of respondents around a view, in increasing order.
+    /// Respondents as row indices, in increasing order.
     List(Vec<u32>),
+}
+
+impl Rows {
+    /// The respondents as a list of row indices, in increasing order.
+    pub fn to_list(&self) -> Vec<u32> {
+        match self {
+            Rows::Mask(mask) => mask.ones().map(|r| r as u32).collect(),
+            Rows::List(list) => list.clone(),
+        }
+    }
 }
 
 /// The checked view: who is in it and what each respondent weighs.
@@ -94,10 +105,10 @@ impl View {
     }
 
     /// An unweighted view of a group of respondents.
-    fn group(rows: &[u32], k: usize) -> View {
+    fn group(group: &Group, k: usize) -> View {
         View {
-            universe: Tally::unit(rows.len()),
-            rows: Rows::List(rows.to_vec()),
+            universe: Tally::unit(group.n_respondents),
+            rows: group.rows.clone(),
             weights: None,
             k,
             lattice: None,
@@ -135,7 +146,8 @@ impl View {
         }
     }
 
-    /// The view's bitset, when it has one (a filtered view, not a group).
+    /// The view's bitset, when it has one (a filtered view, or a group of a filter
+    /// with few conditions).
     pub fn mask(&self) -> Option<&Bitset> {
         match &self.rows {
             Rows::Mask(mask) => Some(mask),
@@ -195,7 +207,7 @@ pub fn protect_table(
     let lattice = view.lattice.as_ref().expect("a filtered view has its lattice");
     let group_counts: Vec<Vec<usize>> = groups
         .iter()
-        .map(|g| build(&View::group(&g.rows, k)).map(|l| l.counts()))
+        .map(|g| build(&View::group(g, k)).map(|l| l.counts()))
         .collect::<Result<_, _>>()?;
     if lattice.n_conditions <= EXACT_CONDITIONS {
         let exact = Exact {
@@ -227,7 +239,7 @@ pub fn protect_table(
     let singles: Vec<(usize, Layout, Layout)> = groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.failed.count_ones() == 1 && !g.rows.is_empty())
+        .filter(|(_, g)| g.failed.count_ones() == 1 && g.n_respondents > 0)
         .map(|(i, g)| {
             let mut complement = own.clone();
             for (e, &n) in complement.entries.iter_mut().zip(&group_counts[i]) {
@@ -239,7 +251,7 @@ pub fn protect_table(
                 e.n += n;
                 e.flagged = false;
             }
-            (g.rows[0] as usize, complement, wider)
+            (g.first_row, complement, wider)
         })
         .collect();
     for (first_in_group, complement, wider) in &singles {
@@ -329,12 +341,12 @@ impl Exact<'_> {
     }
 
     fn size(&self, bits: u32) -> usize {
-        self.view_size + self.members(bits).map(|g| self.groups[g].rows.len()).sum::<usize>()
+        self.view_size + self.members(bits).map(|g| self.groups[g].n_respondents).sum::<usize>()
     }
 
     fn first_row(&self, bits: u32) -> usize {
         self.members(bits)
-            .map(|g| self.groups[g].rows[0] as usize)
+            .map(|g| self.groups[g].first_row)
             .fold(self.view_first, usize::min)
     }
 
