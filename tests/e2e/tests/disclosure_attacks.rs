@@ -16,7 +16,7 @@
 //! either pins a cell or exhibits a second table, consistent with everything shown,
 //! in which the cell differs.
 
-use canvass_e2e::{server, Browser};
+use canvass_e2e::{parse_csv, server, Browser};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::process::Command;
@@ -755,34 +755,6 @@ async fn download_text(browser: &Browser, button: &str, count: usize) -> String 
         .as_str()
         .unwrap()
         .to_string()
-}
-
-/// Splits CSV text into records of fields (RFC 4180).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    records
 }
 
 /// The texts of an SVG document's `<text>` elements, unescaped.

@@ -2,7 +2,7 @@
 //! visitor drives them (clicks, and keys alone), checked against `canvass crosstab`
 //! run on the same file, and at a phone's width.
 
-use canvass_e2e::{server, Browser};
+use canvass_e2e::{parse_csv, server, Browser};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Locator;
 use serde_json::{json, Value};
@@ -136,35 +136,6 @@ async fn next_download(browser: &Browser, count: usize) -> Value {
         .wait_until(&format!("return window.exported.length >= {count};"), 10)
         .await;
     browser.eval(&format!("return window.exported[{}];", count - 1)).await
-}
-
-/// Splits CSV text into records of fields (RFC 4180: quoted fields may hold commas,
-/// doubled quotes and line breaks).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    records
 }
 
 const ROW: &str = "demographics.primary_use";
