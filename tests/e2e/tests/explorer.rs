@@ -418,7 +418,9 @@ async fn tab_to(browser: &Browser, id: &str, limit: usize) {
             .unwrap();
     }
     let at = browser
-        .eval("return document.activeElement?.outerHTML.slice(0, 120);")
+        .eval(
+            "const e = document.activeElement; return e ? `${e.tagName.toLowerCase()}#${e.id}.${e.className}` : null;",
+        )
         .await;
     panic!("{limit} presses of Tab did not reach #{id}; focus is on {at}");
 }
