@@ -4,7 +4,7 @@
 use super::frame::{frame, text, LegendItem, Metrics};
 use super::geom::{BarGeom, ChartLayout, HAlign, LineGeom, TextRole, VAlign};
 use super::input::{order_by_value, value_at, BarOrder, BarSeries, Footnote, RankScores, Unit};
-use super::rows::{h_axis, lay_rows};
+use super::rows::{h_axis, lay_rows, whisker_lines};
 use super::style::ChartStyle;
 use super::text::{fmt_count, fmt_number, fmt_percent, text_width_px};
 
@@ -158,17 +158,7 @@ fn bar_layout_kind(
                 let (xl, xu) = (axis.x(lo.clamp(axis.lo, axis.hi)), axis.x(up.clamp(axis.lo, axis.hi)));
                 let cap = (bar_h * 0.25).round();
                 let my = mid.round() as i32;
-                let whisker = |x0: f64, y0: i32, x1: f64, y1: i32| LineGeom {
-                    x0_px: x0.round() as i32,
-                    y0_px: y0,
-                    x1_px: x1.round() as i32,
-                    y1_px: y1,
-                    colour: style.text,
-                    width_px: (m.s.round() as u32).max(1),
-                };
-                lines.push(whisker(xl, my, xu, my));
-                lines.push(whisker(xl, my - cap as i32, xl, my + cap as i32));
-                lines.push(whisker(xu, my - cap as i32, xu, my + cap as i32));
+                lines.extend(whisker_lines(xl, xu, my, cap as i32, style, &m));
                 label_x = label_x.max(xu);
             }
         }

@@ -19,7 +19,7 @@ use super::bars::SIGNIFICANT_NOTE;
 use super::frame::{frame, text, LegendItem, Metrics};
 use super::geom::{BarGeom, ChartLayout, HAlign, LineGeom, Pattern, TextRole, VAlign};
 use super::input::{value_at, Footnote, GroupedTable};
-use super::rows::{h_axis, lay_rows};
+use super::rows::{h_axis, lay_rows, whisker_lines};
 use super::style::{ChartStyle, Rgb, OKABE_ITO};
 use super::text::{elide, fmt_count, fmt_number, fmt_percent, text_width_px, wrap};
 
@@ -278,17 +278,7 @@ pub fn grouped_layout(
                 let (xl, xu) = (axis.x(lo.clamp(axis.lo, axis.hi)), axis.x(up.clamp(axis.lo, axis.hi)));
                 let my = (y + (h_px / 2.0).floor()) as i32;
                 let cap = ((h_px * 0.3).round() as i32).max(1);
-                let whisker = |x0: f64, y0: i32, x1: f64, y1: i32| LineGeom {
-                    x0_px: x0.round() as i32,
-                    y0_px: y0,
-                    x1_px: x1.round() as i32,
-                    y1_px: y1,
-                    colour: style.text,
-                    width_px: (m.s.round() as u32).max(1),
-                };
-                lines.push(whisker(xl, my, xu, my));
-                lines.push(whisker(xl, my - cap, xl, my + cap));
-                lines.push(whisker(xu, my - cap, xu, my + cap));
+                lines.extend(whisker_lines(xl, xu, my, cap, style, &m));
                 label_x = label_x.max(xu.round());
             }
             if show_values {

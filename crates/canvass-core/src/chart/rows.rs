@@ -199,3 +199,29 @@ pub(crate) fn h_axis(
     }
     axis
 }
+
+/// The three lines of a 95% interval's whisker across a horizontal bar: the span from
+/// `x_lo_px` to `x_hi_px` at `mid_px`, and a cap `cap_px` above and below each end,
+/// in the text colour so it reads over any bar fill.
+pub(crate) fn whisker_lines(
+    x_lo_px: f64,
+    x_hi_px: f64,
+    mid_px: i32,
+    cap_px: i32,
+    style: &ChartStyle,
+    m: &Metrics,
+) -> [LineGeom; 3] {
+    let line = |x0: f64, y0: i32, x1: f64, y1: i32| LineGeom {
+        x0_px: x0.round() as i32,
+        y0_px: y0,
+        x1_px: x1.round() as i32,
+        y1_px: y1,
+        colour: style.text,
+        width_px: (m.s.round() as u32).max(1),
+    };
+    [
+        line(x_lo_px, mid_px, x_hi_px, mid_px),
+        line(x_lo_px, mid_px - cap_px, x_lo_px, mid_px + cap_px),
+        line(x_hi_px, mid_px - cap_px, x_hi_px, mid_px + cap_px),
+    ]
+}
