@@ -38,6 +38,33 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     }
 }
 
+/// A folder under the target directory that is removed, with everything in it, when
+/// this value is dropped.
+///
+/// Browser steps run with `TMPDIR` pointing here: Chromium leaves a profile of about
+/// 35 MB in the temporary folder for every session that chromedriver starts without a
+/// `--user-data-dir` (wasm-bindgen-test-runner's do), and a few hundred test runs
+/// filled a disk that way.
+pub struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    pub fn new(name: &str) -> Result<ScratchDir> {
+        let path = target_dir().join(format!("{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        Ok(ScratchDir(path))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn output_of(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
     out.status

@@ -10,6 +10,7 @@
 use std::process::{Command, ExitCode};
 use xtask::{
     build_wasm, ensure_chromium, ensure_wasm_bindgen_cli, ensure_wasm_target, root, run, server, step, Result,
+    ScratchDir,
     CHROMEDRIVER, WASM_TARGET,
 };
 
@@ -86,16 +87,22 @@ fn test() -> Result<()> {
     ensure_wasm_bindgen_cli()?;
     ensure_chromium()?;
     let root = root();
+    // Tests, browsers and chromedriver write their temporary files here, and all of
+    // it goes when the run ends, passed or failed.
+    let scratch = ScratchDir::new("test-tmp")?;
 
     step("native tests: core, CLI, tooling");
-    run(Command::new("cargo").current_dir(&root).args([
-        "test",
-        "--workspace",
-        "--exclude",
-        "canvass-web",
-        "--exclude",
-        "canvass-e2e",
-    ]))?;
+    run(Command::new("cargo")
+        .current_dir(&root)
+        .args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "canvass-web",
+            "--exclude",
+            "canvass-e2e",
+        ])
+        .env("TMPDIR", scratch.path()))?;
 
     step("web crate tests in headless Chromium (wasm-bindgen-test)");
     run(Command::new("cargo")
@@ -104,14 +111,16 @@ fn test() -> Result<()> {
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env_remove("GECKODRIVER")
-        .env_remove("SAFARIDRIVER"))?;
+        .env_remove("SAFARIDRIVER")
+        .env("TMPDIR", scratch.path()))?;
 
     let (wasm, js) = build_wasm()?;
     bundle_sizes(&wasm, &js);
     step("end-to-end tests: the served page in headless Chromium");
     run(Command::new("cargo")
         .current_dir(&root)
-        .args(["test", "--package", "canvass-e2e"]))?;
+        .args(["test", "--package", "canvass-e2e"])
+        .env("TMPDIR", scratch.path()))?;
     step("all tests passed");
     Ok(())
 }

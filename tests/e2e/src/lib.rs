@@ -36,8 +36,14 @@ impl Browser {
     /// whole overview at once).
     pub async fn launch_with_window(width: u32, height: u32) -> Browser {
         let port = free_port();
+        // Everything the browser writes (profile and temporary files) goes under one
+        // folder that `Drop` removes: Chromium killed mid-session cleans up nothing.
+        let profile_dir = std::env::temp_dir().join(format!("canvass-e2e-{}-{port}", std::process::id()));
+        let browser_tmp = profile_dir.join("tmp");
+        std::fs::create_dir_all(&browser_tmp).expect("a folder for the browser's files");
         let driver = Command::new(xtask::CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .env("TMPDIR", &browser_tmp)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -50,7 +56,6 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        let profile_dir = std::env::temp_dir().join(format!("canvass-e2e-{}-{port}", std::process::id()));
         let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -59,7 +64,7 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-quic", "--no-first-run", format!("--window-size={width},{height}"),
-                    format!("--user-data-dir={}", profile_dir.display()),
+                    format!("--user-data-dir={}", profile_dir.join("profile").display()),
                 ],
             },
             "goog:loggingPrefs": { "browser": "ALL", "performance": "ALL" },
