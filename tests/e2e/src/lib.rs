@@ -136,6 +136,15 @@ impl Browser {
         }
     }
 
+    /// Sends a DevTools protocol command to the page (chromedriver's `goog/cdp/execute`)
+    /// and returns its result: how benchmarks reach the profiler.
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
+        self.client
+            .issue_cmd(CdpExecute(cmd, params))
+            .await
+            .unwrap_or_else(|e| panic!("DevTools command {cmd} failed: {e}"))
+    }
+
     /// Every URL requested since the last call by documents and workers of `origin`
     /// (a request's DevTools `documentURL` names who made it), from network events.
     /// Requests of other documents (Chromium's own new-tab page, say) are not the
@@ -274,6 +283,23 @@ impl WebDriverCompatibleCommand for GetLog {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(json!({ "type": self.0 }).to_string()))
+    }
+}
+
+/// chromedriver's DevTools passthrough, which fantoccini has no method for either.
+#[derive(Debug)]
+struct CdpExecute(&'static str, Value);
+
+impl WebDriverCompatibleCommand for CdpExecute {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.0, "params": self.1 }).to_string()),
+        )
     }
 }
 
