@@ -1,12 +1,15 @@
 // The explorer page. The survey itself lives in a Web Worker (survey-worker.js); this
 // thread asks it for tables and paints them with the same Rust chart code, compiled to
 // wasm. Survey text is only ever inserted with textContent, never as HTML.
-import init, { chartHeightJson, chartSvg, drawChartJson } from "./pkg/canvass_web.js";
+import init, { Survey, chartHeightJson, chartSvg, drawChartJson } from "./pkg/canvass_web.js";
 import { SurveyWorker } from "./survey-worker.js";
 import { defaults, parseHash, toHash } from "./state.js";
 
 const DEFAULT_DATASET = "numpy-2020";
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
+/// A bundled dataset up to this size moves to the page's own thread once its overview
+/// is drawn (see PageSurvey).
+const IN_PAGE_MAX_BYTES = 4 * 1024 ** 2;
 
 const $ = (id) => document.getElementById(id);
 const fmtInt = new Intl.NumberFormat("en");
@@ -23,6 +26,8 @@ const app = {
   cardsSettled: 0,
   firstChartMarked: false,
   cardsTotal: 0,
+  cardQueue: [], // cards scrolled into view, waiting to be drawn in order
+  cardWidth: 0, // the CSS width of every card's canvas (one grid), measured once per pass
   cardsKey: "", // the filters and intervals setting the overview's cards were drawn with
   drawToken: 0, // the latest question-view request; older answers are dropped
   lastGoodHash: null, // the last view drawn without error, restored after a refusal
@@ -163,12 +168,34 @@ function tableSkeleton() {
 
 const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
 
+/// The CSS width of each painted canvas, as the layout last reported it. Reading
+/// `clientWidth` after the page has changed forces a layout of the whole page on the
+/// spot (7–38 ms of a question change, more than drawing the chart); the observer
+/// reports widths after the browser's own layout instead. A width that changes redraws.
+const canvasWidths = new WeakMap();
+let redrawSoon = () => {};
+const widthObserver = new ResizeObserver((entries) => {
+  let changed = false;
+  for (const entry of entries) {
+    const width = entry.contentRect.width;
+    const before = canvasWidths.get(entry.target);
+    canvasWidths.set(entry.target, width);
+    if (before !== undefined && width > 0 && Math.abs(before - width) >= 1) changed = true;
+  }
+  if (changed) redrawSoon();
+});
+
+function canvasWidth(canvas) {
+  if (!canvasWidths.has(canvas)) widthObserver.observe(canvas);
+  return canvasWidths.get(canvas) || canvas.clientWidth;
+}
+
 /// Sizes the canvas for the device's pixel ratio, so text and lines are crisp, and
 /// paints the chart into it in the page's colour scheme; `description` becomes its
 /// text alternative.
-function paint(canvas, chartJson, description, minCssHeight) {
+function paint(canvas, chartJson, description, minCssHeight, knownWidth = 0) {
   const dpr = window.devicePixelRatio || 1;
-  const cssWidth = canvas.clientWidth || 640;
+  const cssWidth = knownWidth || canvasWidth(canvas) || 640;
   const cssHeight = Math.max(minCssHeight, chartHeightJson(chartJson, cssWidth));
   canvas.style.setProperty("height", `${cssHeight}px`);
   canvas.width = Math.round(cssWidth * dpr);
@@ -300,23 +327,69 @@ function showViewN(respondents) {
 
 // ---- Overview ---------------------------------------------------------------------
 
-async function drawCard(card) {
+/// Queues a card that scrolled into view. The worker is asked for its numbers at
+/// once, so it counts while earlier cards are painted.
+function queueCard(card) {
   if (card.dataset.drawn) return;
   card.dataset.drawn = "pending";
-  const index = Number(card.dataset.index);
-  const filterKey = app.cardsKey;
+  card.filterKey = app.cardsKey;
+  card.answer = requestCard(card);
+  card.answer.catch(() => {}); // handled when the card's turn comes
+  app.cardQueue.push(card);
+  pumpCards();
+}
+
+function requestCard(card) {
+  // A card's footnote stays short: the page's header names the release.
+  const spec = { filters: app.state.filters, k: app.survey.k, question: Number(card.dataset.index), base: "answered" };
+  return app.worker.request("view", spec);
+}
+
+/// Yields to the browser, so input and rendering are not held up by a long pass.
+const yieldToPage = () =>
+  globalThis.scheduler && scheduler.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+
+/// Paints queued cards in order, giving the page back its thread every few
+/// milliseconds: the whole overview is one queue, not one long task.
+async function pumpCards() {
+  if (app.pumping) return;
+  app.pumping = true;
   try {
-    const answer = JSON.parse(
-      // A card's footnote stays short: the page's header names the release.
-      await app.worker.request("view", { filters: app.state.filters, k: app.survey.k, question: index, base: "answered" }),
-    );
+    let sliceStart = performance.now();
+    app.cardWidth = 0;
+    while (app.cardQueue.length) {
+      const card = app.cardQueue.shift();
+      // A card replaced by a new overview, or queued twice, is skipped.
+      if (!card.isConnected || card.dataset.drawn !== "pending") continue;
+      await drawCard(card);
+      if (performance.now() - sliceStart > 8) {
+        await yieldToPage();
+        sliceStart = performance.now();
+        app.cardWidth = 0; // the window may have changed meanwhile
+      }
+    }
+  } finally {
+    app.pumping = false;
+  }
+}
+
+async function drawCard(card) {
+  const filterKey = card.filterKey;
+  const request = card.answer || requestCard(card);
+  card.answer = null;
+  try {
+    const answer = JSON.parse(await request);
     if (filterKey !== app.cardsKey) return; // the filters changed while counting
     const freq = answer.table;
     showViewN(freq.respondents);
     // The card's heading already is the question; the chart need not repeat it.
     for (const chart of Object.values(answer.chart.chart)) chart.title = "";
     applyIntervals(answer.chart);
-    paint(card.querySelector("canvas"), JSON.stringify(answer.chart), describeFreqChart(freq, answer.chart), 140);
+    const canvas = card.querySelector("canvas");
+    // Every card's canvas is as wide as the others (one grid); measuring it once a
+    // pass, not once a card, spares a layout of the whole page per card.
+    app.cardWidth ||= canvasWidth(canvas);
+    paint(canvas, JSON.stringify(answer.chart), describeFreqChart(freq, answer.chart), 140, app.cardWidth);
     card.querySelector(".base").textContent = describeBase(freq);
     const table = card.querySelector("table");
     table.caption.replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
@@ -336,6 +409,7 @@ async function drawCard(card) {
 /// Draws every card again (as it scrolls into view) with the current filters.
 function refreshCards() {
   app.cardsKey = cardsKey();
+  app.cardQueue = [];
   app.cardsSettled = 0;
   for (const card of document.querySelectorAll(".card")) {
     delete card.dataset.drawn;
@@ -353,7 +427,10 @@ function noteCardSettled(drawn) {
     app.firstChartMarked = true;
     performance.mark(app.survey.local ? "canvass:file-first-chart" : "canvass:first-chart");
   }
-  if (app.cardsSettled === app.cardsTotal) performance.mark("canvass:overview-drawn");
+  if (app.cardsSettled === app.cardsTotal) {
+    performance.mark("canvass:overview-drawn");
+    if (app.onOverviewDrawn) app.onOverviewDrawn();
+  }
 }
 
 function buildOverview() {
@@ -361,6 +438,7 @@ function buildOverview() {
   app.firstChartMarked = false;
   app.cardsKey = cardsKey();
   app.cardsTotal = chartable().length;
+  app.cardQueue = [];
   if (app.observer) app.observer.disconnect();
   const root = $("overview");
   root.replaceChildren();
@@ -375,7 +453,7 @@ function buildOverview() {
       for (const entry of entries) {
         if (entry.isIntersecting) {
           app.observer.unobserve(entry.target);
-          drawCard(entry.target);
+          queueCard(entry.target);
         }
       }
     },
@@ -428,6 +506,10 @@ function fillQuestionPicker() {
 /// The questions a crosstab can break the current one down by.
 function fillByPicker() {
   const current = app.state.question;
+  // Rebuilding a hundred options restyles the page: only a new question or survey
+  // changes the candidates.
+  if (app.byPickerFor && app.byPickerFor.survey === app.survey && app.byPickerFor.question === current) return;
+  app.byPickerFor = { survey: app.survey, question: current };
   const none = el("option", "Nothing: one question on its own", { value: "" });
   const candidates = app.survey.questions.filter((q) => CROSSTAB_KINDS.has(q.kind) && q.id !== current);
   fillGroupedSelect($("by"), candidates, [none]);
@@ -872,12 +954,60 @@ const wasmModule = (() => {
   return compiled;
 })();
 
+/// A survey held on this thread, answering the same requests as a `SurveyWorker`.
+/// A small bundled dataset moves here once its overview is drawn: every later change
+/// of view then costs no hop to the worker's thread, which on a busy machine took
+/// 10–24 ms of a 16 ms frame. The worker loaded it first, so the module's loading code
+/// is already optimised when this thread reads its copy.
+class PageSurvey {
+  constructor(survey) {
+    this.survey = survey;
+    this.dead = null;
+  }
+
+  request(type, args = {}) {
+    if (this.dead) return Promise.reject(new Error(this.dead));
+    if (type !== "view") return Promise.reject(new Error(`unknown request ${type}`));
+    try {
+      return Promise.resolve(this.survey.viewJson(JSON.stringify(args)));
+    } catch (err) {
+      return Promise.reject(new Error(err && err.message ? err.message : String(err)));
+    }
+  }
+
+  terminate(reason = "closed") {
+    if (this.dead) return;
+    this.dead = reason;
+    this.survey.free();
+  }
+}
+
+/// Moves the open survey from its worker to this thread, when the visitor is idle and
+/// the same survey is still open; the worker ends once it has answered what it was asked.
+function moveToPage(worker, bytes, codebook) {
+  const move = () => {
+    if (app.worker !== worker) return;
+    let survey;
+    try {
+      survey = Survey.load(new Uint8Array(bytes), codebook ? new Uint8Array(codebook) : undefined);
+    } catch {
+      return; // the worker read these very bytes; it keeps answering
+    }
+    app.worker = new PageSurvey(survey);
+    document.body.dataset.engine = "page";
+    worker.retire();
+  };
+  if (window.requestIdleCallback) requestIdleCallback(move, { timeout: 2000 });
+  else setTimeout(move, 0);
+}
+
 /// Loads the bytes of a bundled dataset, or a dropped file, in `worker`. A file is
 /// sent as the `File` itself (a handle, not its bytes): the worker reads it, so this
 /// thread never holds or copies its contents, and its progress comes back through
 /// `onProgress`.
-async function loadInto(worker, { bytes = null, file = null, codebook = null }, onProgress = null) {
-  const transfer = [bytes, codebook].filter(Boolean);
+async function loadInto(worker, { bytes = null, file = null, codebook = null }, onProgress = null, keep = false) {
+  // Bytes kept for this thread are copied to the worker, not handed over.
+  const transfer = keep ? [] : [bytes, codebook].filter(Boolean);
   const result = await worker.request("load", { bytes, file, codebook }, transfer, onProgress);
   return {
     respondents: result.respondents,
@@ -934,6 +1064,7 @@ async function openFile(file) {
     if (app.loading !== worker) return;
     if (app.worker) app.worker.terminate("replaced");
     app.worker = worker;
+    document.body.dataset.engine = "worker";
     showWarnings(loaded.report);
     history.pushState(null, "", toHash(defaults()));
     // A visitor's own file gets the same protection as the bundled data by default:
@@ -1038,15 +1169,16 @@ function wireEvents() {
     if (!app.survey) return;
     for (const card of document.querySelectorAll(".card[data-drawn='1']")) {
       delete card.dataset.drawn;
-      drawCard(card);
+      queueCard(card);
     }
     render();
   };
   let resizeTimer;
-  window.addEventListener("resize", () => {
+  redrawSoon = () => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(redraw, 150);
-  });
+  };
+  window.addEventListener("resize", redrawSoon);
   darkScheme.addEventListener("change", redraw);
 }
 
@@ -1079,9 +1211,21 @@ async function main() {
   wireEvents();
   const { manifest, bytes, codebookBytes } = await fetching;
   performance.mark("canvass:data-fetched");
-  const loaded = await loadInto(worker, { bytes, codebook: codebookBytes });
+  const small = bytes.byteLength + (codebookBytes ? codebookBytes.byteLength : 0) <= IN_PAGE_MAX_BYTES;
+  const loaded = await loadInto(worker, { bytes, codebook: codebookBytes }, null, small);
   performance.mark("canvass:data-loaded");
   app.worker = worker;
+  document.body.dataset.engine = "worker";
+  if (small) {
+    // Once the overview is drawn, or soon anyway when it is not on screen.
+    const move = () => {
+      app.onOverviewDrawn = null;
+      clearTimeout(fallback);
+      moveToPage(worker, bytes, codebookBytes);
+    };
+    app.onOverviewDrawn = move;
+    const fallback = setTimeout(move, 3000);
+  }
   showWarnings(loaded.report);
   if (version && version !== manifest.version) {
     showMessage(`This link was made for version ${version} of the data; this is version ${manifest.version}, so its numbers may differ.`, "info");

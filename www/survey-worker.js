@@ -29,6 +29,7 @@ export class SurveyWorker {
       this.pending.delete(id);
       if (ok) waiter.resolve(result);
       else waiter.reject(new Error(error));
+      if (this.retiring && this.pending.size === 0) this.terminate("retired");
     };
     this.worker.onerror = (event) => {
       event.preventDefault();
@@ -53,6 +54,12 @@ export class SurveyWorker {
       this.pending.set(id, { resolve, reject, onProgress });
       this.queue.then(() => this.worker.postMessage({ id, type, args }, transfer));
     });
+  }
+
+  /// Ends the worker once every request sent so far is answered.
+  retire() {
+    if (this.pending.size === 0) return this.terminate("retired");
+    this.retiring = true;
   }
 
   terminate(reason = "cancelled") {

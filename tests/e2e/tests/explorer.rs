@@ -822,3 +822,53 @@ async fn a_number_breaks_a_question_down_in_its_histogram_bins() {
     }
     assert_clean_console(&browser).await;
 }
+
+/// The release is read in a worker first and moves to the page's own thread once the
+/// page is idle; the same view gives the same table either way.
+#[tokio::test]
+async fn the_release_answers_alike_before_and_after_moving_to_the_page() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let view = format!("q={ROW}&by={BY}&pct=col&f=demographics.gender%3DMale");
+    open(&browser, &format!("{}#view=question&{view}", serving.url())).await;
+    let first = browser.eval("return document.body.dataset.engine;").await;
+    let before = read_table(&browser).await;
+    browser
+        .wait_until("return document.body.dataset.engine === 'page';", 30)
+        .await;
+    // Another view and back, both counted on the page's thread.
+    browser
+        .eval(&format!(
+            "location.hash = '#view=question&{}'; return true;",
+            view.replace("pct=col", "pct=row")
+        ))
+        .await;
+    browser
+        .wait_until(
+            "return location.hash.includes('pct=row') && document.body.dataset.state === 'ready';",
+            10,
+        )
+        .await;
+    browser
+        .eval(&format!("location.hash = '#view=question&{view}'; return true;"))
+        .await;
+    browser
+        .wait_until(
+            "return location.hash.includes('pct=col') && document.querySelector('#chart-table thead th')?.textContent !== '';",
+            10,
+        )
+        .await;
+    let after = read_table(&browser).await;
+    assert!(
+        before["body"].as_array().is_some_and(|rows| rows.len() == 3),
+        "{before}"
+    );
+    assert!(
+        before["body"][0][1]
+            .as_str()
+            .is_some_and(|cell| cell.ends_with('%') || cell.contains("% ")),
+        "{before}"
+    );
+    assert_eq!(before, after, "first read with the {first} engine");
+    assert_clean_console(&browser).await;
+}
