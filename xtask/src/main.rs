@@ -10,8 +10,7 @@
 use std::process::{Command, ExitCode};
 use xtask::{
     build_wasm, ensure_chromium, ensure_wasm_bindgen_cli, ensure_wasm_target, root, run, server, step, Result,
-    ScratchDir,
-    CHROMEDRIVER, WASM_TARGET,
+    ScratchDir, CHROMEDRIVER, WASM_TARGET,
 };
 
 const USAGE: &str =
