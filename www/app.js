@@ -8,8 +8,9 @@ import { defaults, parseHash, toHash } from "./state.js";
 const DEFAULT_DATASET = "numpy-2020";
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
 /// A bundled dataset up to this size moves to the page's own thread once its overview
-/// is drawn (see PageSurvey).
-const IN_PAGE_MAX_BYTES = 4 * 1024 ** 2;
+/// is drawn (see PageSurvey). Reading it there is one task of the page's thread: the
+/// release (1 MB) takes 30-90 ms, so much larger would hold the page too long.
+const IN_PAGE_MAX_BYTES = 2 * 1024 ** 2;
 
 const $ = (id) => document.getElementById(id);
 const fmtInt = new Intl.NumberFormat("en");
