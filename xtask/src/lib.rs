@@ -38,18 +38,19 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     }
 }
 
-/// A folder under the target directory that is removed, with everything in it, when
-/// this value is dropped.
+/// A folder in the system's temporary folder that is removed, with everything in it,
+/// when this value is dropped.
 ///
 /// Browser steps run with `TMPDIR` pointing here: Chromium leaves a profile of about
 /// 35 MB in the temporary folder for every session that chromedriver starts without a
 /// `--user-data-dir` (wasm-bindgen-test-runner's do), and a few hundred test runs
-/// filled a disk that way.
+/// filled a disk that way. Its path stays short: Chromium puts a Unix socket in it,
+/// and a socket's path may not pass 107 bytes.
 pub struct ScratchDir(PathBuf);
 
 impl ScratchDir {
     pub fn new(name: &str) -> Result<ScratchDir> {
-        let path = target_dir().join(format!("{name}-{}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
         std::fs::create_dir_all(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         Ok(ScratchDir(path))
     }

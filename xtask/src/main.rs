@@ -88,7 +88,7 @@ fn test() -> Result<()> {
     let root = root();
     // Tests, browsers and chromedriver write their temporary files here, and all of
     // it goes when the run ends, passed or failed.
-    let scratch = ScratchDir::new("test-tmp")?;
+    let scratch = ScratchDir::new("canvass")?;
 
     step("native tests: core, CLI, tooling");
     run(Command::new("cargo")

@@ -37,8 +37,9 @@ impl Browser {
     pub async fn launch_with_window(width: u32, height: u32) -> Browser {
         let port = free_port();
         // Everything the browser writes (profile and temporary files) goes under one
-        // folder that `Drop` removes: Chromium killed mid-session cleans up nothing.
-        let profile_dir = std::env::temp_dir().join(format!("canvass-e2e-{}-{port}", std::process::id()));
+        // folder that `Drop` removes: Chromium killed mid-session cleans up nothing. The
+        // name stays short, as Chromium's socket in it must (107 bytes at most).
+        let profile_dir = std::env::temp_dir().join(format!("e2e-{}-{port}", std::process::id()));
         let browser_tmp = profile_dir.join("tmp");
         std::fs::create_dir_all(&browser_tmp).expect("a folder for the browser's files");
         let driver = Command::new(xtask::CHROMEDRIVER)
