@@ -443,14 +443,18 @@ fn list<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Rea
         .collect()
 }
 
-/// An object read as a map from its keys to values of one type.
+/// An object read as a map from its keys to values of one type. Entries are inserted
+/// one by one: collecting into a `BTreeMap` sorts first, and each sort instance adds
+/// kilobytes to the browser module.
 fn map<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<BTreeMap<String, T>> {
     let obj = v
         .as_object()
         .ok_or_else(|| invalid(path, "must be a JSON object, { ... }"))?;
-    obj.iter()
-        .map(|(k, x)| Ok((k.clone(), read(x, &format!("{path}.{k}"))?)))
-        .collect()
+    let mut out = BTreeMap::new();
+    for (k, x) in obj {
+        out.insert(k.clone(), read(x, &format!("{path}.{k}"))?);
+    }
+    Ok(out)
 }
 
 fn string(v: &Value, path: &str) -> Read<String> {
