@@ -315,7 +315,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
     let withheld = protect_table(
         &view,
         &layout,
-        |other| {
+        &|other| {
             let c = tally(&row_side, &col_side, other);
             Ok(crosstab_layout(
                 &row_side,
@@ -330,7 +330,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
             )
             .0)
         },
-        || format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
+        &|| format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
     )?;
     // Empty rows and columns drop out of the tests, so only withheld counts of
     // somebody decide whether a test may be shown.
