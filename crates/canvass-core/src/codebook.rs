@@ -25,7 +25,7 @@
 //! ```
 
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 mod read;
@@ -486,6 +486,16 @@ impl Condition {
     }
 }
 
+/// The entries of a JSON object of the model, in key order, each key once. A list
+/// rather than a `BTreeMap`: each map type cost the browser module about 4.5 KB, and
+/// these maps are a few entries long.
+pub type Entries<T> = Vec<(String, T)>;
+
+/// The value of `key` among `entries`.
+pub fn entry<'a, T>(entries: &'a [(String, T)], key: &str) -> Option<&'a T> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
 /// The synthesis model read by the generator (ignored by the loader).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -550,7 +560,7 @@ pub struct Quota {
     pub question: String,
     pub when: Option<Condition>,
     pub answered: Option<u64>,
-    pub counts: BTreeMap<String, u64>,
+    pub counts: Entries<u64>,
     pub why: String,
 }
 
@@ -577,7 +587,7 @@ pub struct Rule {
 pub struct Affinity {
     pub question: String,
     pub when: Condition,
-    pub weights: BTreeMap<String, f64>,
+    pub weights: Entries<f64>,
     pub why: String,
 }
 
@@ -593,7 +603,7 @@ pub struct Nonresponse {
 pub struct MetadataModel {
     pub field_start: String,
     pub field_end: String,
-    pub columns: BTreeMap<String, MetadataColumn>,
+    pub columns: Entries<MetadataColumn>,
     pub why: String,
 }
 
@@ -604,7 +614,7 @@ pub struct MetadataColumn {
     pub role: Option<String>,
     pub from: Option<String>,
     pub default: Option<String>,
-    pub map: BTreeMap<String, String>,
+    pub map: Entries<String>,
 }
 
 /// Metadata roles the generator knows.
@@ -1004,7 +1014,7 @@ impl Codebook {
         for (i, qu) in m.quotas.iter().enumerate() {
             let path = format!("model.quotas[{i}]");
             let q = known(&qu.question, &path)?;
-            for o in qu.counts.keys() {
+            for (o, _) in &qu.counts {
                 if !q.options.contains(o) {
                     return Err(invalid(&path, format!("'{o}' is not an option of '{}'", qu.question)));
                 }

@@ -11,13 +11,12 @@
 //! for the page's own requests.
 
 use super::{
-    invalid, Affinity, AnsweredAssumption, Base, Bin, Codebook, CodebookError, Condition, Fact, Kind, Layout,
+    invalid, Affinity, AnsweredAssumption, Base, Bin, Codebook, CodebookError, Condition, Entries, Fact, Kind, Layout,
     MetadataColumn, MetadataModel, Model, Nonresponse, NumericModel, NumericSpec, Pair, Published, Question, Quota,
     ReleaseInfo, Rule, Source, TopCode, TopCodeCount,
 };
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
-use std::collections::BTreeMap;
 use std::fmt;
 
 type Read<T> = Result<T, CodebookError>;
@@ -443,16 +442,14 @@ fn list<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Rea
         .collect()
 }
 
-/// An object read as a map from its keys to values of one type. Entries are inserted
-/// one by one: collecting into a `BTreeMap` sorts first, and each sort instance adds
-/// kilobytes to the browser module.
-fn map<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<BTreeMap<String, T>> {
+/// An object read as its entries in key order (serde_json's objects iterate so).
+fn map<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<Entries<T>> {
     let obj = v
         .as_object()
         .ok_or_else(|| invalid(path, "must be a JSON object, { ... }"))?;
-    let mut out = BTreeMap::new();
+    let mut out = Vec::with_capacity(obj.len());
     for (k, x) in obj {
-        out.insert(k.clone(), read(x, &format!("{path}.{k}"))?);
+        out.push((k.clone(), read(x, &format!("{path}.{k}"))?));
     }
     Ok(out)
 }
