@@ -24,10 +24,11 @@
 //! assert_eq!(cb.questions[1].selected(row[1]), vec!["Code", "Docs, tutorials"]);
 //! ```
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+
+mod read;
 
 /// The only format tag this version reads.
 pub const FORMAT: &str = "canvass-codebook/1";
@@ -69,35 +70,24 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> CodebookError
 }
 
 /// A whole codebook.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Codebook {
     pub format: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Value>,
-    #[serde(default)]
     pub layout: Layout,
     pub questions: Vec<Question>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<Fact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<Model>,
-    #[serde(skip)]
     index: HashMap<String, usize>,
 }
 
 /// How the data file is laid out.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
-    #[serde(default = "default_delimiter")]
     pub delimiter: String,
-    #[serde(default = "default_header_rows")]
     pub header_rows: usize,
-    #[serde(default = "default_encoding")]
     pub encoding: String,
 }
 
@@ -122,8 +112,7 @@ impl Default for Layout {
 }
 
 /// What a column holds.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Single,
     Multi,
@@ -152,41 +141,24 @@ impl Kind {
 }
 
 /// One column.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     pub id: String,
     pub text: String,
     pub kind: Kind,
     pub section: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub separator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asked_if: Option<Condition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numeric: Option<NumericSpec>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank_group: Option<String>,
-    #[serde(default, skip_serializing_if = "is_false")]
     pub withheld: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
     pub no_data: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub published: Vec<Published>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
 }
 
 impl Question {
@@ -246,24 +218,17 @@ impl Question {
 }
 
 /// Numeric answers: range, special literal codes and published bins.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumericSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
-    #[serde(default)]
     pub integer: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub top_codes: Vec<TopCode>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bins: Vec<Bin>,
 }
 
 /// A literal cell value standing for an open-ended range (e.g. `> 40`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopCode {
     pub code: String,
     /// The value used in numeric comparisons (the lower end of the range).
@@ -271,8 +236,7 @@ pub struct TopCode {
 }
 
 /// A closed numeric interval with a label, as used in published histograms.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bin {
     pub label: String,
     pub min: f64,
@@ -280,8 +244,7 @@ pub struct Bin {
 }
 
 /// Where a published number comes from.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     /// Printed in the report.
     Pdf,
@@ -292,8 +255,7 @@ pub enum Source {
 }
 
 /// Who a published percentage is "of".
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Base {
     /// Respondents with a non-blank answer.
     Answered,
@@ -306,32 +268,21 @@ pub enum Base {
 }
 
 /// One published percentage.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Published {
     pub option: String,
     pub percent: f64,
-    #[serde(default)]
     pub precision: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<f64>,
     pub source: Source,
     pub base: Base,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_n: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub among: Option<Condition>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deviation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verifiable: Option<bool>,
 }
 
@@ -355,24 +306,18 @@ impl Published {
 }
 
 /// A published statement linking several questions.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
     pub id: String,
     pub text: String,
     pub numerator: Condition,
     pub denominator: Condition,
     pub percent: f64,
-    #[serde(default)]
     pub precision: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<f64>,
     pub source: Source,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_n: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
 }
 
@@ -541,52 +486,36 @@ impl Condition {
     }
 }
 
-impl Serialize for Condition {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.to_value().serialize(s)
-    }
-}
+/// The entries of a JSON object of the model, in key order, each key once. A list
+/// rather than a `BTreeMap`: each map type cost the browser module about 4.5 KB, and
+/// these maps are a few entries long.
+pub type Entries<T> = Vec<(String, T)>;
 
-impl<'de> Deserialize<'de> for Condition {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        Condition::from_value(&v).map_err(serde::de::Error::custom)
-    }
+/// The value of `key` among `entries`.
+pub fn entry<'a, T>(entries: &'a [(String, T)], key: &str) -> Option<&'a T> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// The synthesis model read by the generator (ignored by the loader).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     /// Number of respondents the published figures describe.
     pub rows: usize,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answered: Vec<AnsweredAssumption>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub top_codes: Vec<TopCodeCount>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub numeric: Vec<NumericModel>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quotas: Vec<Quota>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pairs: Vec<Pair>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affinities: Vec<Affinity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonresponse: Option<Nonresponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<MetadataModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<ReleaseInfo>,
 }
 
 /// What the release manifest states about the published data set.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseInfo {
     pub version: String,
     pub source_report: String,
@@ -594,15 +523,12 @@ pub struct ReleaseInfo {
     /// Smallest group size the survey team would publish (k-anonymity style threshold).
     pub disclosure_threshold: u64,
     /// Quasi-identifying questions whose combinations the checker sizes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_questions: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
 /// An assumed number of non-blank answers.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnsweredAssumption {
     pub question: String,
     pub answered: u64,
@@ -610,8 +536,7 @@ pub struct AnsweredAssumption {
 }
 
 /// How many rows carry a numeric top code.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopCodeCount {
     pub question: String,
     pub code: String,
@@ -620,8 +545,7 @@ pub struct TopCodeCount {
 }
 
 /// Distribution of single values inside published bins.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumericModel {
     pub question: String,
     pub distribution: String,
@@ -631,22 +555,17 @@ pub struct NumericModel {
 }
 
 /// Exact counts inside a subgroup (`when`) or for the whole question.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Quota {
     pub question: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered: Option<u64>,
-    #[serde(default)]
-    pub counts: BTreeMap<String, u64>,
+    pub counts: Entries<u64>,
     pub why: String,
 }
 
 /// How many respondents select both options of a multi-select question.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
     pub question: String,
     pub options: [String; 2],
@@ -655,58 +574,47 @@ pub struct Pair {
 }
 
 /// A hard consistency rule.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub id: String,
-    #[serde(rename = "if")]
     pub if_: Condition,
     pub then: Condition,
     pub why: String,
 }
 
 /// A soft dependency: relative odds of options for rows matching `when`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Affinity {
     pub question: String,
     pub when: Condition,
-    pub weights: BTreeMap<String, f64>,
+    pub weights: Entries<f64>,
     pub why: String,
 }
 
 /// How strongly blanks cluster in less engaged respondents.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Nonresponse {
     pub strength: f64,
     pub why: String,
 }
 
 /// How the survey-platform columns are filled.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetadataModel {
     pub field_start: String,
     pub field_end: String,
-    pub columns: BTreeMap<String, MetadataColumn>,
+    pub columns: Entries<MetadataColumn>,
     pub why: String,
 }
 
 /// One platform column: a constant or a computed role.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetadataColumn {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constant: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub map: BTreeMap<String, String>,
+    pub map: Entries<String>,
 }
 
 /// Metadata roles the generator knows.
@@ -733,11 +641,12 @@ pub fn parse_codebook(bytes: &[u8]) -> Result<Codebook, CodebookError> {
             message: "the file is not UTF-8".into(),
         }
     })?;
-    let mut cb: Codebook = serde_json::from_str(text).map_err(|e| CodebookError::Json {
+    let value = read::json_value(text).map_err(|e| CodebookError::Json {
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
     })?;
+    let mut cb = read::codebook(&value)?;
     cb.validate()?;
     Ok(cb)
 }
@@ -1105,7 +1014,7 @@ impl Codebook {
         for (i, qu) in m.quotas.iter().enumerate() {
             let path = format!("model.quotas[{i}]");
             let q = known(&qu.question, &path)?;
-            for o in qu.counts.keys() {
+            for (o, _) in &qu.counts {
                 if !q.options.contains(o) {
                     return Err(invalid(&path, format!("'{o}' is not an option of '{}'", qu.question)));
                 }
@@ -1291,8 +1200,139 @@ mod tests {
     fn rejects_unknown_keys() {
         let q = r#"{"id":"a","text":"A?","kind":"single","section":"s","options":["Yes"],"optoins":[]}"#;
         let err = parse_codebook(minimal(q).as_bytes()).unwrap_err();
-        assert!(matches!(err, CodebookError::Json { .. }), "{err}");
-        assert!(err.to_string().contains("optoins"));
+        assert!(
+            matches!(&err, CodebookError::Invalid { path, .. } if path == "questions[0].optoins"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("check its spelling against id, text, kind"),
+            "{err}"
+        );
+    }
+
+    fn invalid_at(json: &str) -> (String, String) {
+        match parse_codebook(json.as_bytes()).unwrap_err() {
+            CodebookError::Invalid { path, message } => (path, message),
+            other => panic!("expected a path, got {other}"),
+        }
+    }
+
+    #[test]
+    fn shape_errors_name_the_path() {
+        let q = |extra: &str| {
+            minimal(&format!(
+                r#"{Q1},{{"id":"b","text":"B","kind":"single","section":"s"{extra}}}"#
+            ))
+        };
+        let cases = [
+            (
+                q(r#","options":["x",3]"#),
+                "questions[1].options[1]",
+                "must be a string",
+            ),
+            (q(r#","options":"x""#), "questions[1].options", "must be a list"),
+            (
+                q(r#","withheld":"yes""#),
+                "questions[1].withheld",
+                "must be true or false",
+            ),
+            (
+                minimal(r#"{"id":"a","text":"A","section":"s"}"#),
+                "questions[0].kind",
+                "is missing; this key is required",
+            ),
+            (
+                minimal(r#"{"id":"a","text":"A","kind":"choice","section":"s"}"#),
+                "questions[0].kind",
+                "'choice' is not one of single, multi, ordinal",
+            ),
+            (
+                q(r#","options":["x"],"published":[{"option":"x","percent":"5","source":"pdf","base":"all"}]"#),
+                "questions[1].published[0].percent",
+                "must be a number",
+            ),
+            (
+                q(
+                    r#","options":["x"],"published":[{"option":"x","percent":5,"precision":-1,"source":"pdf","base":"all"}]"#,
+                ),
+                "questions[1].published[0].precision",
+                "must be a whole number, 0 or more",
+            ),
+            (
+                q(
+                    r#","options":["x"],"published":[{"option":"x","percent":5,"page":4294967296,"source":"pdf","base":"all"}]"#,
+                ),
+                "questions[1].published[0].page",
+                "4294967296 is too large",
+            ),
+            (
+                q(r#","asked_if":{"question":"a","is":"Yes"}"#),
+                "questions[1].asked_if",
+                "unknown condition key 'is'",
+            ),
+            (
+                minimal(Q1).replace(r#""title":"T""#, r#""title":["T"]"#),
+                "title",
+                "must be a string",
+            ),
+            ("[]".to_string(), "the top level", "must be a JSON object"),
+            (
+                minimal(Q1).replace(
+                    r#""title":"T""#,
+                    r#""title":"T","layout":{"delimiter":","," header_rows":1}"#,
+                ),
+                "layout. header_rows",
+                "unknown key",
+            ),
+        ];
+        for (json, want_path, want_message) in cases {
+            let (path, message) = invalid_at(&json);
+            assert_eq!(path, want_path, "{json}");
+            assert!(message.contains(want_message), "{message} for {json}");
+        }
+    }
+
+    #[test]
+    fn model_shape_errors_name_the_path() {
+        let with_model =
+            |model: &str| minimal(Q1).replace(r#""title":"T""#, &format!(r#""title":"T","model":{model}"#));
+        let (path, message) = invalid_at(&with_model(
+            r#"{"rows":5,"pairs":[{"question":"a","options":["Yes"],"both":1,"why":"w"}]}"#,
+        ));
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            ("model.pairs[0].options", "must list exactly two options")
+        );
+        let (path, message) = invalid_at(&with_model(
+            r#"{"rows":5,"quotas":[{"question":"a","counts":{"Yes":1.5},"why":"w"}]}"#,
+        ));
+        assert_eq!(path, "model.quotas[0].counts.Yes");
+        assert!(message.contains("whole number"), "{message}");
+        let (path, _) = invalid_at(&with_model(r#"{"rows":5,"nonresponse":{"strength":1}}"#));
+        assert_eq!(path, "model.nonresponse.why");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_with_its_position() {
+        let json = "{\"format\":\"canvass-codebook/1\",\"title\":\"T\",\n\"title\":\"U\",\"questions\":[]}";
+        match parse_codebook(json.as_bytes()).unwrap_err() {
+            CodebookError::Json { line, message, .. } => {
+                assert_eq!(line, 2);
+                assert!(message.contains("key 'title' appears twice"), "{message}");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[test]
+    fn null_means_left_out() {
+        let q =
+            r#"{"id":"a","text":"A?","kind":"single","section":"s","options":["Yes"],"label":null,"withheld":null}"#;
+        let cb = parse_codebook(minimal(q).as_bytes()).unwrap();
+        assert_eq!(
+            (cb.questions[0].label.as_deref(), cb.questions[0].withheld),
+            (None, false)
+        );
     }
 
     #[test]

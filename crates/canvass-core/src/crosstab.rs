@@ -27,6 +27,7 @@ use crate::disclosure::{key1, key2, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
 use crate::numeric::{bin_labels, bin_option, table_bins};
+use crate::sort::sorted_positions;
 use crate::view::{protect_table, Rows, TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
@@ -265,8 +266,7 @@ pub fn pearson(observed: &[Vec<f64>]) -> Option<(f64, usize, f64, f64, f64, Vec<
 /// Holm's step-down adjustment of p-values, in the order given.
 pub fn holm(p_values: &[f64]) -> Vec<f64> {
     let m = p_values.len();
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]).then(a.cmp(&b)));
+    let order = sorted_positions(m, &|a, b| p_values[a].total_cmp(&p_values[b]));
     let mut adjusted = vec![0.0; m];
     let mut running = 0.0f64;
     for (rank, &i) in order.iter().enumerate() {
@@ -315,7 +315,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
     let withheld = protect_table(
         &view,
         &layout,
-        |other| {
+        &|other| {
             let c = tally(&row_side, &col_side, other);
             Ok(crosstab_layout(
                 &row_side,
@@ -330,7 +330,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
             )
             .0)
         },
-        || format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
+        &|| format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
     )?;
     // Empty rows and columns drop out of the tests, so only withheld counts of
     // somebody decide whether a test may be shown.

@@ -237,10 +237,15 @@ impl Lattice {
                     lists[*slot as usize].1.push((word_idx * 64) as u32 + bit);
                 }
             }
-            lists.sort_by_key(|&(failed, _)| failed);
-            groups = lists
-                .into_iter()
-                .map(|(failed, list)| Group::new(failed, Rows::List(list)))
+            // `index` runs through the failure patterns in ascending order, so reading
+            // the lists through it sorts them without a sort.
+            groups = index
+                .iter()
+                .filter(|&&slot| slot != u32::MAX)
+                .map(|&slot| {
+                    let (failed, list) = std::mem::take(&mut lists[slot as usize]);
+                    Group::new(failed, Rows::List(list))
+                })
                 .collect();
         }
         Lattice {

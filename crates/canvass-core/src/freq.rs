@@ -441,11 +441,11 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
     let withheld = protect_table(
         &view,
         &layout,
-        |other| {
+        &|other| {
             let counted = count(dataset, spec, other)?;
             Ok(freq_layout(spec, is_scale, &counted, other.universe.n, k).0)
         },
-        || format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
+        &|| format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
     )?;
     let FreqEntries {
         options: option_entries,

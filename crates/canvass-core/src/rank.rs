@@ -81,11 +81,11 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
     let withheld = protect_table(
         &view,
         &layout,
-        |other| {
+        &|other| {
             let c = rank_counts(dataset, &items, other)?;
             Ok(rank_layout(&items, &c.firsts, &c.ranked_any).0)
         },
-        || format!("the ranking {group:?}"),
+        &|| format!("the ranking {group:?}"),
     )?;
     let summary_items = items
         .iter()

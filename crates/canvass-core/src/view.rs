@@ -188,12 +188,13 @@ impl View {
 /// and an attacker knowing the latter exactly is what step 3 checks against.
 ///
 /// `build` lays out the same table over any group of respondents; `what` names the
-/// table for the refusal message.
+/// table for the refusal message. Both are `dyn` so that the page's module holds one
+/// copy of this function rather than one per kind of table.
 pub fn protect_table(
     view: &View,
     own: &Layout,
-    build: impl Fn(&View) -> Result<Layout, StatsError>,
-    what: impl Fn() -> String,
+    build: &dyn Fn(&View) -> Result<Layout, StatsError>,
+    what: &dyn Fn() -> String,
 ) -> Result<Vec<bool>, StatsError> {
     let k = view.k;
     let refuse = || StatsError::Unprotectable { what: what(), k };

@@ -6,6 +6,7 @@
 //! show", whatever the reason: an empty cell and a cell withheld for disclosure control
 //! are drawn the same way, so a chart never reveals which one it was.
 
+use crate::sort::sorted_positions;
 use serde::{Deserialize, Serialize};
 
 /// What the numbers of a bar series are.
@@ -451,8 +452,7 @@ pub fn is_non_substantive(label: &str) -> bool {
 /// Indices of `values` with the largest first, "Other…" and non-answers last; ties
 /// keep their given order.
 pub fn order_by_value(labels: &[String], values: &[Option<f64>]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..labels.len()).collect();
-    idx.sort_by(|&a, &b| {
+    sorted_positions(labels.len(), &|a, b| {
         let ta = tail_rank(&labels[a]);
         let tb = tail_rank(&labels[b]);
         match (ta, tb) {
@@ -465,8 +465,7 @@ pub fn order_by_value(labels: &[String], values: &[Option<f64>]) -> Vec<usize> {
             (Some(_), None) => std::cmp::Ordering::Greater,
             (Some(x), Some(y)) => x.cmp(&y),
         }
-    });
-    idx
+    })
 }
 
 #[cfg(test)]
@@ -503,6 +502,20 @@ mod tests {
         assert!(is_non_substantive("Don’t know"));
         assert!(!is_non_substantive("Other"));
         assert!(!is_non_substantive("Agree"));
+    }
+
+    #[test]
+    fn equal_values_keep_their_given_order() {
+        let labels: Vec<String> = ["C", "A", "Other", "B", "D", "Don’t know"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let values = vec![Some(10.0), Some(10.0), Some(50.0), Some(20.0), Some(10.0), Some(50.0)];
+        let order: Vec<&str> = order_by_value(&labels, &values)
+            .into_iter()
+            .map(|i| labels[i].as_str())
+            .collect();
+        assert_eq!(order, ["B", "C", "A", "D", "Other", "Don’t know"]);
     }
 
     #[test]

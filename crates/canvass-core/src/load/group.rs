@@ -23,6 +23,7 @@ use super::{LoadError, Warnings};
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Missing, MultiSelect, Question, QuestionKind, Text,
 };
+use crate::sort::{reordered, sorted_positions};
 
 /// Most distinct answers the items of one grid may share.
 const MAX_GRID_LEVELS: usize = 30;
@@ -357,7 +358,8 @@ fn shape_of(
         if levels.len() > MAX_GRID_LEVELS {
             return Shape::Separate;
         }
-        own_set.sort();
+        let order = sorted_positions(own_set.len(), &|a, b| own_set[a].cmp(&own_set[b]));
+        let own_set = reordered(own_set, &order);
         match &first_set {
             None => first_set = Some(own_set),
             Some(first) => same_sets &= *first == own_set,
@@ -375,14 +377,14 @@ fn shape_of(
         return Shape::Separate;
     }
     if let Some(positions) = on_scale {
-        let mut order: Vec<(usize, String)> = positions.into_iter().zip(levels).collect();
-        order.sort_by_key(|(p, _)| *p);
-        levels = order.into_iter().map(|(_, l)| l).collect();
+        let order = sorted_positions(levels.len(), &|a, b| positions[a].cmp(&positions[b]));
+        levels = reordered(levels, &order);
     } else if let Some(keys) = levels.iter().map(|l| range_key(l)).collect::<Option<Vec<_>>>() {
         if keys.iter().any(|k| k.marker != super::scales::Marker::Plain) {
-            let mut order: Vec<_> = keys.into_iter().zip(levels).collect();
-            order.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-            levels = order.into_iter().map(|(_, l)| l).collect();
+            let order = sorted_positions(levels.len(), &|a, b| {
+                keys[a].partial_cmp(&keys[b]).unwrap_or(std::cmp::Ordering::Equal)
+            });
+            levels = reordered(levels, &order);
         }
     }
     Shape::Grid { levels }

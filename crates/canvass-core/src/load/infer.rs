@@ -24,6 +24,7 @@ use super::LoadError;
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Missing, MultiSelect, Numeric, NumericCell, QuestionKind, Text,
 };
+use crate::sort::sorted_positions;
 use std::collections::{HashMap, HashSet};
 
 /// The code of a blank cell inside a builder.
@@ -260,9 +261,10 @@ fn is_numeric<'v>(answers: impl Iterator<Item = &'v str>, parse: fn(&str) -> Opt
 fn scale_order(answers: &[usize], normalized: &[String]) -> Option<Vec<usize>> {
     let points: Vec<&str> = answers.iter().map(|&i| normalized[i].as_str()).collect();
     let positions = common_scale(&points)?;
-    let mut order: Vec<(usize, usize)> = positions.into_iter().zip(answers.iter().copied()).collect();
-    order.sort();
-    Some(order.into_iter().map(|(_, i)| i).collect())
+    let order = sorted_positions(answers.len(), &|a, b| {
+        (positions[a], answers[a]).cmp(&(positions[b], answers[b]))
+    });
+    Some(order.into_iter().map(|i| answers[i]).collect())
 }
 
 fn range_order(answers: &[usize], values: &[&str]) -> Option<Vec<usize>> {
@@ -273,9 +275,10 @@ fn range_order(answers: &[usize], values: &[&str]) -> Option<Vec<usize>> {
     if keys.iter().all(|k| k.marker == scales::Marker::Plain) {
         return None;
     }
-    let mut order: Vec<(scales::RangeKey, usize)> = keys.into_iter().zip(answers.iter().copied()).collect();
-    order.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-    Some(order.into_iter().map(|(_, i)| i).collect())
+    let order = sorted_positions(keys.len(), &|a, b| {
+        keys[a].partial_cmp(&keys[b]).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Some(order.into_iter().map(|i| answers[i]).collect())
 }
 
 /// Most options a multi-select cell's pieces may name. Each option costs a bitset of
@@ -640,6 +643,13 @@ pub fn infer_cells(cells: &[&str]) -> Result<(QuestionKind, Column), LoadError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_with_equal_bounds_keep_their_given_order() {
+        let values = ["3-5 years", "Less than 1 year", "3 to 5 years", "1-2 years"];
+        assert_eq!(range_order(&[0, 1, 2, 3], &values), Some(vec![1, 3, 0, 2]));
+        assert_eq!(range_order(&[2, 3, 1, 0], &values), Some(vec![1, 3, 2, 0]));
+    }
 
     /// Kind and options (levels, multi options or numeric top codes) of `cells`.
     fn check(cells: &[&str]) -> (QuestionKind, Vec<String>) {

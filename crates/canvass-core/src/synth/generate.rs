@@ -15,7 +15,7 @@
 use super::alloc::{count_range, solve_sum, Target};
 use super::rng::Rng;
 use super::SynthError;
-use crate::codebook::{civil_from_days, parse_date, Base, Codebook, Kind, Model, Question, Quota, Rule, Source};
+use crate::codebook::{civil_from_days, entry, parse_date, Base, Codebook, Kind, Model, Question, Quota, Rule, Source};
 use std::collections::BTreeSet;
 
 /// Generate `rows` synthetic respondents; returns the cells, row-major, in
@@ -152,7 +152,7 @@ impl<'a> Gen<'a> {
             .affinities
             .iter()
             .filter(|a| a.question == q.id && self.cb.eval(&a.when, &self.cells[row]))
-            .map(|a| a.weights.get(option).copied().unwrap_or(1.0))
+            .map(|a| entry(&a.weights, option).copied().unwrap_or(1.0))
             .product()
     }
 
@@ -361,7 +361,11 @@ impl<'a> Gen<'a> {
             }
         }
         for (s, m) in strata.iter().zip(members) {
-            let mut counts: Vec<Option<u64>> = q.options.iter().map(|o| s.counts.get(o).map(|&c| self.sc(c))).collect();
+            let mut counts: Vec<Option<u64>> = q
+                .options
+                .iter()
+                .map(|o| entry(&s.counts, o).map(|&c| self.sc(c)))
+                .collect();
             if !self.exact && q.kind != Kind::Multi {
                 // Rounding at a scaled size may ask for more answers than the subgroup has.
                 while counts.iter().flatten().sum::<u64>() as usize > m.len() {
@@ -421,7 +425,7 @@ impl<'a> Gen<'a> {
             return Ok(q
                 .options
                 .iter()
-                .map(|o| self.sc(w.counts.get(o).copied().unwrap_or(0)))
+                .map(|o| self.sc(entry(&w.counts, o).copied().unwrap_or(0)))
                 .collect());
         }
         let targets = self.targets(q, &q.options, answered, eligible)?;
@@ -1092,8 +1096,7 @@ impl<'a> Gen<'a> {
                                 .as_ref()
                                 .map(|f| self.cells[i][self.pos(f)].clone())
                                 .unwrap_or_default();
-                            spec.map
-                                .get(&from)
+                            entry(&spec.map, &from)
                                 .or(spec.default.as_ref())
                                 .cloned()
                                 .unwrap_or_default()
