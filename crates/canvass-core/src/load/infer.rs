@@ -40,6 +40,7 @@ pub(crate) struct TextStore {
 }
 
 impl TextStore {
+    #[inline(always)]
     fn push(&mut self, value: &str) {
         self.data.push_str(value);
         self.ends.push(self.data.len());
@@ -57,7 +58,7 @@ impl TextStore {
 
 /// `str::trim` with a fast path for the usual cell, which starts and ends with a
 /// visible ASCII character and so has nothing to trim.
-#[inline]
+#[inline(always)]
 fn trim(cell: &str) -> &str {
     match cell.as_bytes() {
         [] => cell,
@@ -102,7 +103,7 @@ impl ColumnBuilder {
     }
 
     /// Adds the next row's cell. Surrounding spaces are not part of an answer.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, cell: &str) {
         let value = trim(cell);
         if let Some(text) = &mut self.text {
