@@ -412,9 +412,9 @@ mod tests {
             for odd in 0..=255u8 {
                 let mut bytes = text;
                 bytes[at] = odd;
-                let expected = bytes.iter().any(|&b| {
-                    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2
-                });
+                let expected = bytes
+                    .iter()
+                    .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2);
                 assert_eq!(may_hold_stray(&bytes), expected, "byte {odd:#04x} at {at}");
             }
         }

@@ -67,7 +67,7 @@ fn hash(b: &[u8]) -> u64 {
     h ^ (h >> 32)
 }
 
-/// Byte equality without a library call for the short answers surveys are made of.
+/// Byte equality a word at a time, without a library call.
 #[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
@@ -76,8 +76,18 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     }
     match n {
         0..=7 => short_word(a) == short_word(b),
-        8..=16 => load_u64(a, 0) == load_u64(b, 0) && load_u64(a, n - 8) == load_u64(b, n - 8),
-        _ => a == b,
+        _ => {
+            // Word by word, the last word overlapping the one before: the browser
+            // build's `memcmp` goes a byte at a time, and multi-select answers are long.
+            let mut at = 0;
+            while at + 8 < n {
+                if load_u64(a, at) != load_u64(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            load_u64(a, n - 8) == load_u64(b, n - 8)
+        }
     }
 }
 
@@ -197,6 +207,22 @@ mod tests {
         }
         let values = d.into_values();
         assert_eq!(&*values[1234], "Option 01234 of the list");
+    }
+
+    /// `same` against slice equality for every length up to five words, with one byte
+    /// changed at every position: the word loads must cover every byte.
+    #[test]
+    fn same_sees_a_difference_in_any_byte() {
+        for n in 0..40 {
+            let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+            assert!(same(&a, &a.clone()), "length {n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same(&a, &b), "length {n}, byte {at}");
+            }
+            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
     }
 
     #[test]
