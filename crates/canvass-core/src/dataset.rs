@@ -175,9 +175,11 @@ impl Bitset {
         }
     }
 
+    // Always inline: loading sets one bit per selected option per row.
+    #[inline(always)]
     pub fn insert(&mut self, idx: usize) {
         assert!(idx < self.n_bits, "bit {idx} out of {}", self.n_bits);
-        self.words[idx / 64] |= 1 << (idx % 64);
+        self.words.as_mut_slice()[idx / 64] |= 1 << (idx % 64);
     }
 
     pub fn contains(&self, idx: usize) -> bool {

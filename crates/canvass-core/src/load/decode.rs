@@ -166,7 +166,10 @@ fn refuse_control_characters(text: &str) -> Result<bool, LoadError> {
 /// every file, so it tests a word at a time; only a word that holds a byte below 0x20
 /// (each line end is one), DEL or the lead byte is looked at byte by byte.
 fn may_hold_stray(bytes: &[u8]) -> bool {
-    let is_suspect = |b: u8| is_stray(b) | (b == C1_LEAD);
+    #[inline(always)]
+    fn is_suspect(b: u8) -> bool {
+        is_stray(b) | (b == C1_LEAD)
+    }
     let mut i = 0;
     while i + 8 <= bytes.len() {
         let x = load_u64(bytes, i);

@@ -148,9 +148,12 @@ impl ColumnBuilder {
             None => {
                 // Counted here in one sequential pass rather than per cell while reading.
                 let mut counts = vec![0u32; self.dict.len()];
+                // Per-cell indexing goes through slices here and below: indexing a
+                // `Vec` is a call in the size-optimised browser build.
+                let tally = counts.as_mut_slice();
                 for &code in &self.codes {
                     if code != BLANK {
-                        counts[code as usize] += 1;
+                        tally[code as usize] += 1;
                     }
                 }
                 Built::Dict {
@@ -486,6 +489,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
                 map[value_idx] = level_idx as u16;
             }
             let no_answer = Categorical::code_for(CategoricalCell::Missing(Missing::NoAnswer));
+            let map = map.as_slice();
             let cells = codes
                 .iter()
                 .map(|&c| if c == BLANK { no_answer } else { map[c as usize] })
@@ -515,6 +519,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
                     }
                 })
                 .collect();
+            let per_value = per_value.as_slice();
             let cells = codes
                 .iter()
                 .map(|&c| {
@@ -536,6 +541,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
             let n_rows = codes.len();
             let mut selected: Vec<Bitset> = options.iter().map(|_| Bitset::new(n_rows)).collect();
             let mut missing = Vec::with_capacity(n_rows);
+            let (bitsets, selections) = (selected.as_mut_slice(), selections.as_slice());
             for (row_idx, &c) in codes.iter().enumerate() {
                 if c == BLANK {
                     missing.push(Some(Missing::NoAnswer));
@@ -543,7 +549,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
                     missing.push(Some(Missing::Declined));
                 } else {
                     for &o in &selections[c as usize] {
-                        selected[o as usize].insert(row_idx);
+                        bitsets[o as usize].insert(row_idx);
                     }
                     missing.push(None);
                 }
