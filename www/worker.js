@@ -10,6 +10,9 @@ let survey = null;
 /// clock, so the page can place this thread's stages on its own timeline.
 const stamp = () => performance.timeOrigin + performance.now();
 
+/// Bytes read between two progress messages.
+const PROGRESS_STEP_BYTES = 1 << 20;
+
 /// Reads a dropped file straight into wasm memory, chunk by chunk, so its bytes exist
 /// once: no ArrayBuffer of the whole file is made in JS, and nothing on the page's
 /// thread touches them.
@@ -19,13 +22,19 @@ async function readIntoWasm(file, progress) {
   const view = input.view();
   const reader = file.stream().getReader();
   let at = 0;
+  let reported = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     if (at + value.length > view.length) throw new Error("the file changed while it was being read; open it again");
     view.set(value, at);
     at += value.length;
-    progress("reading", at, file.size);
+    // Chunks are small (64 KB in Chromium); a message per megabyte, as while parsing,
+    // moves the bar as smoothly without a message for every chunk.
+    if (at - reported >= PROGRESS_STEP_BYTES || at === file.size) {
+      reported = at;
+      progress("reading", at, file.size);
+    }
   }
   if (at !== view.length) throw new Error("the file changed while it was being read; open it again");
   return input;
