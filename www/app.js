@@ -1014,7 +1014,25 @@ async function loadInto(worker, { bytes = null, file = null, codebook = null }, 
     respondents: result.respondents,
     questions: JSON.parse(result.questions),
     report: JSON.parse(result.report),
+    stamps: result.stamps,
   };
+}
+
+/// Places the worker's stages of loading a file on this page's performance timeline,
+/// as measures the browser benchmark reads: `canvass:file-read` (into wasm memory),
+/// `-records` (parsed), `-columns` (typed), `-answer` (the list of questions made).
+function measureFileStages(stamps) {
+  if (!stamps) return;
+  const at = (t) => t - performance.timeOrigin;
+  const stages = [
+    ["read", "start", "read"],
+    ["records", "read", "records"],
+    ["columns", "records", "typed"],
+    ["answer", "typed", "answered"],
+  ];
+  for (const [name, from, to] of stages) {
+    if (stamps[from] && stamps[to]) performance.measure(`canvass:file-${name}`, { start: at(stamps[from]), end: at(stamps[to]) });
+  }
 }
 
 /// Starts the worker for the next file before the visitor hands one over (when the
@@ -1063,6 +1081,8 @@ async function openFile(file) {
   try {
     const loaded = await loadInto(worker, { file }, onProgress);
     if (app.loading !== worker) return;
+    performance.mark("canvass:file-loaded");
+    measureFileStages(loaded.stamps);
     if (app.worker) app.worker.terminate("replaced");
     app.worker = worker;
     document.body.dataset.engine = "worker";

@@ -6,6 +6,13 @@ import init, { InputBuffer, Survey } from "./pkg/canvass_web.js";
 let ready = null;
 let survey = null;
 
+/// Milliseconds since the epoch: unlike `performance.now()`, comparable with the page's
+/// clock, so the page can place this thread's stages on its own timeline.
+const stamp = () => performance.timeOrigin + performance.now();
+
+/// Bytes read between two progress messages.
+const PROGRESS_STEP_BYTES = 1 << 20;
+
 /// Reads a dropped file straight into wasm memory, chunk by chunk, so its bytes exist
 /// once: no ArrayBuffer of the whole file is made in JS, and nothing on the page's
 /// thread touches them.
@@ -15,13 +22,19 @@ async function readIntoWasm(file, progress) {
   const view = input.view();
   const reader = file.stream().getReader();
   let at = 0;
+  let reported = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     if (at + value.length > view.length) throw new Error("the file changed while it was being read; open it again");
     view.set(value, at);
     at += value.length;
-    progress("reading", at, file.size);
+    // Chunks are small (64 KB in Chromium); a message per megabyte, as while parsing,
+    // moves the bar as smoothly without a message for every chunk.
+    if (at - reported >= PROGRESS_STEP_BYTES || at === file.size) {
+      reported = at;
+      progress("reading", at, file.size);
+    }
   }
   if (at !== view.length) throw new Error("the file changed while it was being read; open it again");
   return input;
@@ -41,8 +54,18 @@ const handlers = {
   async load({ file, bytes, codebook }, progress) {
     const codebookBytes = codebook ? new Uint8Array(codebook) : undefined;
     if (!file) return answer(Survey.load(new Uint8Array(bytes), codebookBytes));
+    // When each stage ended: read into wasm, records read, columns typed, answer made.
+    const stamps = { start: stamp() };
     const input = await readIntoWasm(file, progress);
-    return answer(Survey.loadBuffer(input, codebookBytes, (done, total) => progress("parsing", done, total)));
+    stamps.read = stamp();
+    const loaded = Survey.loadBuffer(input, codebookBytes, (done, total) => {
+      if (done === total) stamps.records = stamp();
+      progress("parsing", done, total);
+    });
+    stamps.typed = stamp();
+    const result = answer(loaded);
+    stamps.answered = stamp();
+    return { ...result, stamps };
   },
   view(spec) {
     if (!survey) throw new Error("no survey is loaded");

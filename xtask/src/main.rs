@@ -4,8 +4,10 @@
 //! - `build`: build the bundle into `www/pkg` only, for rerunning one end-to-end test.
 //! - `test`: native tests, the web crate's tests in headless Chromium, and the
 //!   end-to-end tests of the served page.
-//! - `bench [--rows N,N,...] [--native-only]`: native and browser benchmarks on
-//!   generated files; prints tables and writes JSON under `target/bench/`.
+//! - `bench [--rows N,N,...] [--native-only | --open-file-only]`: native and browser
+//!   benchmarks on generated files; prints tables and writes JSON under
+//!   `target/bench/`. `--open-file-only` times only opening the generic files in the
+//!   browser, the quick loop for work on that path.
 
 use std::process::{Command, ExitCode};
 use xtask::{
@@ -14,7 +16,7 @@ use xtask::{
 };
 
 const USAGE: &str =
-    "usage: cargo xtask serve [--port N] | cargo xtask build | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only]";
+    "usage: cargo xtask serve [--port N] | cargo xtask build | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only | --open-file-only]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,7 +24,7 @@ fn main() -> ExitCode {
         Some("serve") => port_arg(&args[1..]).and_then(serve),
         Some("build") if args.len() == 1 => build(),
         Some("test") if args.len() == 1 => test(),
-        Some("bench") => bench_args(&args[1..]).and_then(|(rows, native_only)| bench(&rows, native_only)),
+        Some("bench") => bench_args(&args[1..]).and_then(|(rows, only)| bench(&rows, only)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -124,13 +126,23 @@ fn test() -> Result<()> {
     Ok(())
 }
 
-fn bench_args(args: &[String]) -> Result<(Vec<usize>, bool)> {
+/// Which part of the benchmarks to run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BenchPart {
+    All,
+    NativeOnly,
+    /// Opening the generic files in the browser, and nothing else.
+    OpenFileOnly,
+}
+
+fn bench_args(args: &[String]) -> Result<(Vec<usize>, BenchPart)> {
     let mut rows = vec![1_236, 100_000, 1_000_000];
-    let mut native_only = false;
+    let mut part = BenchPart::All;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--native-only" => native_only = true,
+            "--native-only" if part == BenchPart::All => part = BenchPart::NativeOnly,
+            "--open-file-only" if part == BenchPart::All => part = BenchPart::OpenFileOnly,
             "--rows" => {
                 let list = it.next().ok_or("--rows takes a list such as 1236,100000")?;
                 rows = list
@@ -145,12 +157,12 @@ fn bench_args(args: &[String]) -> Result<(Vec<usize>, bool)> {
             _ => return Err(USAGE.to_string()),
         }
     }
-    Ok((rows, native_only))
+    Ok((rows, part))
 }
 
 /// Generates the benchmark files (once; they are deterministic), then runs the native
 /// and browser benchmarks. Never part of `test`: timings on a shared machine are noisy.
-fn bench(rows: &[usize], native_only: bool) -> Result<()> {
+fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
     let root = root();
     let data_dir = xtask::target_dir().join("bench-data");
     let out_dir = xtask::target_dir().join("bench");
@@ -164,7 +176,8 @@ fn bench(rows: &[usize], native_only: bool) -> Result<()> {
             xtask::bench_data::write_generic(&path, n, 2020).map_err(|e| format!("writing {}: {e}", path.display()))?;
         }
     }
-    for &n in rows {
+    // Opening files in the browser uses the generic files only.
+    for &n in rows.iter().filter(|_| part != BenchPart::OpenFileOnly) {
         // The NumPy release scaled up: the same codebook, quotas and skip logic, n rows.
         let dir = data_dir.join(format!("numpy-{n}"));
         if !dir.join("responses.tsv").exists() {
@@ -186,13 +199,15 @@ fn bench(rows: &[usize], native_only: bool) -> Result<()> {
                 .arg(&dir))?;
         }
     }
-    step("native benchmarks (release build)");
-    run(Command::new("cargo")
-        .current_dir(&root)
-        .args(["bench", "--package", "canvass-core", "--bench", "core"])
-        .env("CANVASS_BENCH_DATA", &data_dir)
-        .env("CANVASS_BENCH_OUT", out_dir.join("native.json")))?;
-    if native_only {
+    if part != BenchPart::OpenFileOnly {
+        step("native benchmarks (release build)");
+        run(Command::new("cargo")
+            .current_dir(&root)
+            .args(["bench", "--package", "canvass-core", "--bench", "core"])
+            .env("CANVASS_BENCH_DATA", &data_dir)
+            .env("CANVASS_BENCH_OUT", out_dir.join("native.json")))?;
+    }
+    if part == BenchPart::NativeOnly {
         return Ok(());
     }
     ensure_wasm_target()?;
@@ -214,7 +229,10 @@ fn bench(rows: &[usize], native_only: bool) -> Result<()> {
             "--",
         ])
         .arg(&data_dir)
-        .arg(out_dir.join("browser.json")))?;
+        .arg(out_dir.join("browser.json"))
+        .arg("--rows")
+        .arg(rows.iter().map(usize::to_string).collect::<Vec<_>>().join(","))
+        .args((part == BenchPart::OpenFileOnly).then_some("--open-file-only")))?;
     step(&format!("results: {}", out_dir.display()));
     Ok(())
 }

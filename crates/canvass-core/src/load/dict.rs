@@ -8,6 +8,8 @@
 //! answers are compared with two word loads. Hostile input cannot make probing quadratic beyond
 //! the category cap, because the table never holds more entries than that.
 
+use super::words::{load_u32, load_u64};
+
 /// Distinct answers in first-appearance order, with their codes.
 #[derive(Debug, Default)]
 pub(crate) struct Dictionary {
@@ -31,25 +33,14 @@ struct Slot {
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
-#[inline]
-fn load_u64(b: &[u8], at: usize) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(word)
-}
-
 /// The bytes of an answer shorter than eight bytes as one word, from at most three
 /// loads rather than a loop: two overlapping 4-byte loads for 4 to 7 bytes, the
 /// first, middle and last byte for 1 to 3. Equal lengths and equal words mean equal
 /// bytes, so the word serves both to hash and to compare.
-#[inline]
+#[inline(always)]
 fn short_word(b: &[u8]) -> u64 {
     let n = b.len();
-    let u32_at = |at: usize| {
-        let mut word = [0u8; 4];
-        word.copy_from_slice(&b[at..at + 4]);
-        u32::from_le_bytes(word) as u64
-    };
+    let u32_at = |at: usize| load_u32(b, at) as u64;
     match n {
         0 => 0,
         1..=3 => b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16,
@@ -58,7 +49,7 @@ fn short_word(b: &[u8]) -> u64 {
 }
 
 /// A fast hash over every byte: two overlapping word loads cover up to 16 bytes.
-#[inline]
+#[inline(always)]
 fn hash(b: &[u8]) -> u64 {
     let n = b.len();
     let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
@@ -76,8 +67,8 @@ fn hash(b: &[u8]) -> u64 {
     h ^ (h >> 32)
 }
 
-/// Byte equality without a library call for the short answers surveys are made of.
-#[inline]
+/// Byte equality a word at a time, without a library call.
+#[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
@@ -85,8 +76,18 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     }
     match n {
         0..=7 => short_word(a) == short_word(b),
-        8..=16 => load_u64(a, 0) == load_u64(b, 0) && load_u64(a, n - 8) == load_u64(b, n - 8),
-        _ => a == b,
+        _ => {
+            // Word by word, the last word overlapping the one before: the browser
+            // build's `memcmp` goes a byte at a time, and multi-select answers are long.
+            let mut at = 0;
+            while at + 8 < n {
+                if load_u64(a, at) != load_u64(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            load_u64(a, n - 8) == load_u64(b, n - 8)
+        }
     }
 }
 
@@ -102,15 +103,17 @@ impl Dictionary {
 
     /// The code of `value`, adding it if there is room for fewer than `limit`
     /// answers; `None` when it is new and the dictionary is full.
-    #[inline]
+    #[inline(always)]
     pub fn code_of(&mut self, value: &str, limit: usize) -> Option<u16> {
         let h = hash(value.as_bytes());
         let tag = (h >> 32) as u32;
         if !self.slots.is_empty() {
             let mask = self.slots.len() - 1;
             let mut idx = (h as usize) & mask;
+            // A slice, not the `Vec`: indexing a `Vec` is a call in the size-optimised build.
+            let slots = self.slots.as_slice();
             loop {
-                let slot = self.slots[idx];
+                let slot = slots[idx];
                 if slot.code == 0 {
                     break;
                 }
@@ -204,6 +207,22 @@ mod tests {
         }
         let values = d.into_values();
         assert_eq!(&*values[1234], "Option 01234 of the list");
+    }
+
+    /// `same` against slice equality for every length up to five words, with one byte
+    /// changed at every position: the word loads must cover every byte.
+    #[test]
+    fn same_sees_a_difference_in_any_byte() {
+        for n in 0..40 {
+            let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+            assert!(same(&a, &a.clone()), "length {n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same(&a, &b), "length {n}, byte {at}");
+            }
+            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub(crate) struct TextStore {
 }
 
 impl TextStore {
+    #[inline(always)]
     fn push(&mut self, value: &str) {
         self.data.push_str(value);
         self.ends.push(self.data.len());
@@ -58,7 +59,7 @@ impl TextStore {
 
 /// `str::trim` with a fast path for the usual cell, which starts and ends with a
 /// visible ASCII character and so has nothing to trim.
-#[inline]
+#[inline(always)]
 fn trim(cell: &str) -> &str {
     match cell.as_bytes() {
         [] => cell,
@@ -103,7 +104,7 @@ impl ColumnBuilder {
     }
 
     /// Adds the next row's cell. Surrounding spaces are not part of an answer.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, cell: &str) {
         let value = trim(cell);
         if let Some(text) = &mut self.text {
@@ -148,9 +149,12 @@ impl ColumnBuilder {
             None => {
                 // Counted here in one sequential pass rather than per cell while reading.
                 let mut counts = vec![0u32; self.dict.len()];
+                // Per-cell indexing goes through slices here and below: indexing a
+                // `Vec` is a call in the size-optimised browser build.
+                let tally = counts.as_mut_slice();
                 for &code in &self.codes {
                     if code != BLANK {
-                        counts[code as usize] += 1;
+                        tally[code as usize] += 1;
                     }
                 }
                 Built::Dict {
@@ -488,6 +492,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
                 map[value_idx] = level_idx as u16;
             }
             let no_answer = Categorical::code_for(CategoricalCell::Missing(Missing::NoAnswer));
+            let map = map.as_slice();
             let cells = codes
                 .iter()
                 .map(|&c| if c == BLANK { no_answer } else { map[c as usize] })
@@ -517,6 +522,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
                     }
                 })
                 .collect();
+            let per_value = per_value.as_slice();
             let cells = codes
                 .iter()
                 .map(|&c| {
@@ -538,6 +544,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
             let n_rows = codes.len();
             let mut selected: Vec<Bitset> = options.iter().map(|_| Bitset::new(n_rows)).collect();
             let mut missing = Vec::with_capacity(n_rows);
+            let (bitsets, selections) = (selected.as_mut_slice(), selections.as_slice());
             for (row_idx, &c) in codes.iter().enumerate() {
                 if c == BLANK {
                     missing.push(Some(Missing::NoAnswer));
@@ -545,7 +552,7 @@ pub(crate) fn encode(built: Built, verdict: &Verdict) -> Result<(QuestionKind, C
                     missing.push(Some(Missing::Declined));
                 } else {
                     for &o in &selections[c as usize] {
-                        selected[o as usize].insert(row_idx);
+                        bitsets[o as usize].insert(row_idx);
                     }
                     missing.push(None);
                 }

@@ -26,6 +26,7 @@ pub mod infer;
 mod records;
 mod scales;
 mod sniff;
+mod words;
 
 use crate::codebook::Codebook;
 use crate::dataset::{Dataset, InvariantError};

@@ -10,6 +10,7 @@
 //! character, and text after a closing quote is kept and reported. Caps on fields per
 //! record and bytes per field are checked before anything is copied.
 
+use super::words::{load_u64, zero_in, ONES};
 use super::{Caps, LoadError, Warnings};
 
 /// Receives the fields of one record in order.
@@ -224,7 +225,7 @@ impl<'t> Records<'t> {
 
     /// Where an unquoted field starting at `start` ends: at the next delimiter, CR or
     /// LF, or at the end of the text.
-    #[inline]
+    #[inline(always)]
     fn unquoted_end(&self, start: usize) -> usize {
         find_any(self.text.as_bytes(), start, [self.delim, b'\n', b'\r'])
     }
@@ -338,18 +339,13 @@ impl<'t> Records<'t> {
 /// length. Eight bytes are tested at a time with the classic "has a zero byte" bit
 /// trick, then the last few one by one: fields are short, so a wider vector setup
 /// would not pay for itself.
-#[inline]
+#[inline(always)]
 fn find_any(bytes: &[u8], start: usize, stops: [u8; 3]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let splat = |b: u8| ONES * b as u64;
-    let [a, b, c] = stops.map(splat);
-    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    // Not `stops.map`: the size-optimised browser build would call it for every field.
+    let [a, b, c] = [ONES * stops[0] as u64, ONES * stops[1] as u64, ONES * stops[2] as u64];
     let mut i = start;
     while i + 8 <= bytes.len() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&bytes[i..i + 8]);
-        let x = u64::from_le_bytes(word);
+        let x = load_u64(bytes, i);
         // Borrows only run upwards, so the lowest flagged byte is a true match.
         let hits = zero_in(x ^ a) | zero_in(x ^ b) | zero_in(x ^ c);
         if hits != 0 {
@@ -357,7 +353,11 @@ fn find_any(bytes: &[u8], start: usize, stops: [u8; 3]) -> usize {
         }
         i += 8;
     }
-    while i < bytes.len() && !stops.contains(&bytes[i]) {
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte == stops[0] || byte == stops[1] || byte == stops[2] {
+            break;
+        }
         i += 1;
     }
     i

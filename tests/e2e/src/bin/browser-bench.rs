@@ -1,15 +1,18 @@
 //! Browser benchmarks of the explorer page in headless Chromium, run by
 //! `cargo xtask bench` after it has built `www/pkg/` and generated the data files.
 //!
-//! Usage: `browser-bench DATA_DIR OUT_JSON`. Measures, with medians over several runs
+//! Usage: `browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only]`;
+//! `--rows` opens only `generic-N.csv` of those sizes, `--open-file-only` skips
+//! everything but opening files. Measures, with medians over several runs
 //! (each navigation in a fresh browser, so the cache is cold): navigation → first chart,
 //! navigation → overview fully drawn, an interaction → redrawn (changing the question,
 //! adding a filter, switching to a crosstab, the last two set through the URL hash in
 //! the view-state format), the release build's time to draw one chart on a canvas with
 //! 10 and with 75 bars, opening each generated
-//! file → first chart with the longest main-thread task meanwhile, the browser's peak
-//! memory during that load, and the page's transferred bytes. Nothing here fails on a
-//! slow result.
+//! file → first chart with the longest main-thread task meanwhile, where that time
+//! went (the page's `canvass:file-*` measures: reading into wasm memory, records,
+//! typing the columns, the answer), the browser's peak memory during that load, and
+//! the page's transferred bytes. Nothing here fails on a slow result.
 
 use canvass_core::chart::input::{BarSeries, Chart, Footnote};
 use canvass_e2e::{server, Browser};
@@ -245,7 +248,28 @@ async fn hash_interaction(url: &str, name: &str, back: &str, target: &str, runs:
     json!({ "median": m, "min": lo, "max": hi, "runs": runs - 1, "hash": target })
 }
 
-async fn open_file(url: &str, file: &Path) -> Value {
+/// The page's performance entries of a file load, in milliseconds: the worker's stages
+/// (`canvass:file-read`, `-records`, `-columns`, `-answer`, measures placed by the page)
+/// and, from `canvass:file-start`, when the page had the answer and the first chart.
+async fn file_stages(browser: &Browser) -> Value {
+    browser
+        .eval(
+            "const start = performance.getEntriesByName('canvass:file-start')[0].startTime;
+             const out = {};
+             for (const e of performance.getEntries())
+                 if (e.name.startsWith('canvass:file-') && e.entryType === 'measure') out[e.name.slice(13)] = e.duration;
+             for (const e of performance.getEntries())
+                 if (e.name.startsWith('canvass:file-') && e.entryType === 'mark' && e.name !== 'canvass:file-start')
+                     out['at_' + e.name.slice(13)] = e.startTime - start;
+             return out;",
+        )
+        .await
+}
+
+/// One cold open of `file` through the file input: time to the first chart, the
+/// stages, the longest main-thread task from the start of the load, and the browser's
+/// resident memory (sampled every 25 ms) over its baseline.
+async fn open_file_once(url: &str, file: &Path) -> Value {
     let browser = Browser::launch().await;
     browser.client.goto(url).await.unwrap();
     browser
@@ -281,32 +305,130 @@ async fn open_file(url: &str, file: &Path) -> Value {
     stop.store(true, Ordering::Relaxed);
     sampler.join().unwrap();
     let longest = browser.eval("return window.__longest;").await.as_f64().unwrap_or(0.0);
-    let file_bytes = std::fs::metadata(file).unwrap().len();
+    let stages = file_stages(&browser).await;
     browser.client.clone().close().await.unwrap();
-    let ms = first - start;
+    json!({
+        "to_first_chart_ms": first - start,
+        "longest_main_thread_task_ms": longest,
+        "rss_baseline_bytes": baseline,
+        "rss_over_baseline_bytes": peak.load(Ordering::Relaxed).saturating_sub(baseline),
+        "stages_ms": stages,
+    })
+}
+
+/// Opens `file` `runs` times, each in a fresh browser, and reports medians (min–max)
+/// of the time to the first chart, of each stage, and of the memory the load added.
+async fn open_file(url: &str, file: &Path, runs: usize) -> Value {
+    let file_bytes = std::fs::metadata(file).unwrap().len();
+    let mut each = Vec::new();
+    for run in 0..runs {
+        let one = open_file_once(url, file).await;
+        eprintln!(
+            "browser:   run {}: first chart {:.0} ms, {}",
+            run + 1,
+            one["to_first_chart_ms"].as_f64().unwrap(),
+            one["stages_ms"]
+        );
+        each.push(one);
+    }
+    let stat = |get: &dyn Fn(&Value) -> Option<f64>| -> Value {
+        let values: Vec<f64> = each.iter().filter_map(get).collect();
+        if values.is_empty() {
+            return Value::Null;
+        }
+        let (m, lo, hi) = median(values);
+        json!({"median": m, "min": lo, "max": hi})
+    };
+    let mut stages = json!({});
+    if let Some(names) = each[0]["stages_ms"].as_object() {
+        for name in names.keys() {
+            stages[name] = stat(&|v: &Value| v["stages_ms"][name].as_f64());
+        }
+    }
+    let first = stat(&|v: &Value| v["to_first_chart_ms"].as_f64());
+    let over = stat(&|v: &Value| v["rss_over_baseline_bytes"].as_f64());
     json!({
         "file": file.file_name().unwrap().to_string_lossy(),
         "bytes": file_bytes,
-        "to_first_chart_ms": ms,
-        "mb_per_s": file_bytes as f64 / 1e6 / (ms / 1e3),
-        "longest_main_thread_task_ms": longest,
-        "browser_rss_baseline_bytes": baseline,
-        "browser_rss_peak_bytes": peak.load(Ordering::Relaxed),
-        "peak_over_file_size": peak.load(Ordering::Relaxed) as f64 / file_bytes as f64,
+        "runs": runs,
+        "mb_per_s": file_bytes as f64 / 1e6 / (first["median"].as_f64().unwrap() / 1e3),
+        "peak_over_file_size": over["median"].as_f64().unwrap() / file_bytes as f64,
+        "to_first_chart_ms": first,
+        "stages_ms": stages,
+        "longest_main_thread_task_ms": stat(&|v: &Value| v["longest_main_thread_task_ms"].as_f64()),
+        "browser_rss_over_baseline_bytes": over,
+        "each": each,
     })
+}
+
+/// Runs per file: three under 100 MB, one beyond (a 1,000,000-row open takes seconds
+/// and most of the machine's memory).
+fn open_runs(bytes: u64) -> usize {
+    if bytes < 100_000_000 {
+        3
+    } else {
+        1
+    }
 }
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let [data_dir, out] = args.as_slice() else {
-        eprintln!("usage: browser-bench DATA_DIR OUT_JSON");
+    let usage = || -> ! {
+        eprintln!("usage: browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only]");
         std::process::exit(2);
     };
+    let mut paths = Vec::new();
+    let (mut rows, mut open_file_only): (Option<Vec<String>>, bool) = (None, false);
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--open-file-only") => open_file_only = true,
+            Some("--rows") => {
+                let list = args
+                    .next()
+                    .and_then(|l| l.into_string().ok())
+                    .unwrap_or_else(|| usage());
+                rows = Some(list.split(',').map(|n| n.trim().to_string()).collect());
+            }
+            _ => paths.push(PathBuf::from(arg)),
+        }
+    }
+    let [data_dir, out] = paths.as_slice() else { usage() };
     let www = xtask::root().join("www");
     let serving = server::start(www.clone(), 0).expect("serve www/");
     let url = serving.url();
     let mut report = json!({ "payload": payload(&www) });
+    if !open_file_only {
+        page_benches(&url, &mut report).await;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")))
+        // With `--rows`, only the generic files of those sizes, not every file left
+        // in the folder by earlier runs.
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            rows.as_ref()
+                .is_none_or(|rows| rows.iter().any(|n| name == format!("generic-{n}.csv")))
+        })
+        .collect();
+    files.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+    let mut loads = Vec::new();
+    for file in &files {
+        eprintln!("browser: opening {}", file.display());
+        let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        loads.push(open_file(&url, file, open_runs(bytes)).await);
+    }
+    report["open_file"] = Value::Array(loads);
+    std::fs::write(out, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+}
+
+/// Everything but opening files: navigation, interactions and drawing.
+async fn page_benches(url: &str, report: &mut Value) {
+    let url = url.to_string();
     eprintln!("browser: navigation");
     report["navigation"] = navigation(&url, 5).await;
     eprintln!("browser: interaction");
@@ -332,19 +454,4 @@ async fn main() {
     .await;
     eprintln!("browser: chart draw time");
     report["draw"] = draw_times(&url, 25).await;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")))
-        .collect();
-    files.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
-    let mut loads = Vec::new();
-    for file in &files {
-        eprintln!("browser: opening {}", file.display());
-        loads.push(open_file(&url, file).await);
-    }
-    report["open_file"] = Value::Array(loads);
-    std::fs::write(out, serde_json::to_string_pretty(&report).unwrap()).unwrap();
-    println!("{}", serde_json::to_string_pretty(&report).unwrap());
 }
