@@ -23,14 +23,7 @@ async fn main() {
     let serving = server::start(www, 0).expect("serve the page");
     if runs > 0 {
         for _ in 0..runs {
-            let browser = Browser::launch_with_window(1100, 20000).await;
-            browser.client.goto(&serving.url()).await.unwrap();
-            browser
-                .wait_until(
-                    "return performance.getEntriesByName('canvass:overview-drawn').length > 0;",
-                    60,
-                )
-                .await;
+            let browser = cold_load(&serving.url()).await;
             let mut line = String::new();
             for mark in MARKS {
                 let t = browser
@@ -45,14 +38,7 @@ async fn main() {
         }
         return;
     }
-    let browser = Browser::launch_with_window(1100, 20000).await;
-    browser.client.goto(&serving.url()).await.unwrap();
-    browser
-        .wait_until(
-            "return performance.getEntriesByName('canvass:overview-drawn').length > 0;",
-            60,
-        )
-        .await;
+    let browser = cold_load(&serving.url()).await;
     let entries = browser
         .eval(
             "return performance.getEntries().filter(e => e.entryType !== 'longtask' && e.entryType !== 'long-animation-frame').map(e => [e.entryType, e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.responseEnd || e.startTime + e.duration)]);",
@@ -83,4 +69,18 @@ async fn main() {
         );
     }
     browser.client.clone().close().await.unwrap();
+}
+
+/// A fresh browser (cold cache) tall enough to show every card, once `url` has drawn
+/// its whole overview.
+async fn cold_load(url: &str) -> Browser {
+    let browser = Browser::launch_with_window(1100, 20000).await;
+    browser.client.goto(url).await.unwrap();
+    browser
+        .wait_until(
+            "return performance.getEntriesByName('canvass:overview-drawn').length > 0;",
+            60,
+        )
+        .await;
+    browser
 }

@@ -10,32 +10,12 @@
 //! composited over it. Disabled controls are left out, as WCAG exempts them.
 
 use canvass_e2e::{server, Browser};
-use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{json, Value};
-
-/// A DevTools command sent through chromedriver.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "cmd": self.0, "params": self.1 }).to_string()),
-        )
-    }
-}
 
 async fn emulate(browser: &Browser, features: Value) {
     browser
-        .client
-        .issue_cmd(Cdp("Emulation.setEmulatedMedia", json!({ "features": features })))
-        .await
-        .expect("Emulation.setEmulatedMedia");
+        .cdp("Emulation.setEmulatedMedia", json!({ "features": features }))
+        .await;
 }
 
 /// Loads `url` afresh: a link that differs only in its hash would otherwise keep the

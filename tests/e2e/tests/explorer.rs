@@ -3,7 +3,6 @@
 //! run on the same file, and at a phone's width.
 
 use canvass_e2e::{parse_csv, server, Browser};
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Locator;
 use serde_json::{json, Value};
 use std::process::Command;
@@ -508,36 +507,17 @@ async fn the_by_picker_and_a_filter_work_from_the_keyboard() {
     browser.client.clone().close().await.unwrap();
 }
 
-/// A DevTools command through chromedriver, which fantoccini has no method for.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "cmd": self.0, "params": self.1 }).to_string()),
-        )
-    }
-}
-
 #[tokio::test]
 async fn a_phone_wide_window_has_no_horizontal_scroll() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     // Chromium's windows are at least 500 px wide; a phone's viewport is emulated.
     browser
-        .client
-        .issue_cmd(Cdp(
+        .cdp(
             "Emulation.setDeviceMetricsOverride",
             json!({ "width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": true }),
-        ))
-        .await
-        .expect("a 375 px viewport");
+        )
+        .await;
     let no_overflow = "return document.documentElement.scrollWidth <= window.innerWidth;";
     open(&browser, &serving.url()).await;
     browser
