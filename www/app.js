@@ -328,6 +328,10 @@ function showViewN(respondents) {
 
 // ---- Overview ---------------------------------------------------------------------
 
+/// How many of the overview's first cards are asked for before the observer reports
+/// them: two rows of a desktop window's grid, one screen on a phone.
+const EAGER_CARDS = 4;
+
 /// Queues a card that scrolled into view. The worker is asked for its numbers at
 /// once, so it counts while earlier cards are painted.
 function queueCard(card) {
@@ -477,6 +481,12 @@ function buildOverview() {
     }
     section.append(grid);
     root.append(section);
+  }
+  // The first cards are on screen in any window: ask for their numbers now, so they
+  // are counted while the browser lays out the overview, rather than once the
+  // observer has seen them after that layout.
+  if (app.state.view === "overview") {
+    for (const card of [...root.querySelectorAll(".card")].slice(0, EAGER_CARDS)) queueCard(card);
   }
 }
 
