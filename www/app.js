@@ -9,7 +9,8 @@ const DEFAULT_DATASET = "numpy-2020";
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
 /// A bundled dataset up to this size moves to the page's own thread once its overview
 /// is drawn (see PageSurvey). Reading it there is one task of the page's thread: the
-/// release (1 MB) takes 30-90 ms, so much larger would hold the page too long.
+/// release (1 MB) took 94 ms at a load average of 5, so much larger would hold the
+/// page too long.
 const IN_PAGE_MAX_BYTES = 2 * 1024 ** 2;
 
 const $ = (id) => document.getElementById(id);
@@ -28,11 +29,14 @@ const app = {
   firstChartMarked: false,
   cardsTotal: 0,
   cardQueue: [], // cards scrolled into view, waiting to be drawn in order
+  pumping: false, // whether the queue is being painted
   cardWidth: 0, // the CSS width of every card's canvas (one grid), measured once per pass
   cardsKey: "", // the filters and intervals setting the overview's cards were drawn with
   drawToken: 0, // the latest question-view request; older answers are dropped
   lastGoodHash: null, // the last view drawn without error, restored after a refusal
   current: null, // the question view on screen: { chartJson, spec, name }
+  byPickerFor: null, // the survey and question the by-picker was filled for
+  onOverviewDrawn: null, // called once when every card has settled
 };
 
 /// Question kinds a crosstab can have on either side (numbers in their histogram's bins).
@@ -968,8 +972,8 @@ const wasmModule = (() => {
 /// A survey held on this thread, answering the same requests as a `SurveyWorker`.
 /// A small bundled dataset moves here once its overview is drawn: every later change
 /// of view then costs no hop to the worker's thread, which on a busy machine took
-/// 10–24 ms of a 16 ms frame. The worker loaded it first, so the module's loading code
-/// is already optimised when this thread reads its copy.
+/// 10–24 ms of a 16 ms frame. The worker loads it first, so the first chart never
+/// waits for this thread to read it.
 class PageSurvey {
   constructor(survey) {
     this.survey = survey;
