@@ -192,6 +192,16 @@ impl Browser {
             .collect()
     }
 
+    /// Opens the small bundled sample survey (`#d=sample@1`) served by `serving` and
+    /// waits until the page is ready with it.
+    pub async fn open_sample(&self, serving: &server::Serving) {
+        self.client
+            .goto(&format!("{}#d=sample@1", serving.url()))
+            .await
+            .unwrap();
+        assert_eq!(self.settled_state(30).await, "ready", "{}", self.messages().await);
+    }
+
     /// Waits until the page says it is ready or has failed, and returns which.
     pub async fn settled_state(&self, secs: u64) -> String {
         self.wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", secs)

@@ -60,12 +60,7 @@ async fn open(browser: &Browser, name: &str) {
 async fn qualtrics_and_google_forms_exports_are_charted_from_the_file_input() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    browser
-        .client
-        .goto(&format!("{}#d=sample@1", serving.url()))
-        .await
-        .unwrap();
-    assert_eq!(browser.settled_state(30).await, "ready");
+    browser.open_sample(&serving).await;
 
     open(&browser, "export-qualtrics-60.csv").await;
     let header = browser
@@ -172,12 +167,7 @@ fn hostile_csv() -> String {
 async fn hostile_labels_are_shown_as_text() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    browser
-        .client
-        .goto(&format!("{}#d=sample@1", serving.url()))
-        .await
-        .unwrap();
-    assert_eq!(browser.settled_state(30).await, "ready");
+    browser.open_sample(&serving).await;
     browser.log("browser").await;
     browser
         .eval(&format!(

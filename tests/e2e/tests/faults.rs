@@ -129,12 +129,7 @@ fn large_file(rows: usize) -> std::path::PathBuf {
 async fn a_failed_or_cancelled_file_keeps_the_open_survey_and_the_next_one_loads() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    browser
-        .client
-        .goto(&format!("{}#d=sample@1", serving.url()))
-        .await
-        .unwrap();
-    assert_eq!(browser.settled_state(30).await, "ready");
+    browser.open_sample(&serving).await;
     browser.eval("window.notReloaded = true; return true;").await;
     let sample = shown(&browser).await;
     assert_eq!(sample.0, 3);

@@ -325,14 +325,7 @@ async fn opening_a_file_shows_progress_then_the_survey() {
 
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    browser
-        .client
-        .goto(&format!("{}#d=sample@1", serving.url()))
-        .await
-        .unwrap();
-    browser
-        .wait_until("return document.body.dataset.state === 'ready';", 30)
-        .await;
+    browser.open_sample(&serving).await;
     browser
         .eval(
             "window.__bar = [];

@@ -52,20 +52,11 @@ async fn header(browser: &Browser) -> String {
         .to_string()
 }
 
-async fn open_sample(browser: &Browser, serving: &server::Serving) {
-    browser
-        .client
-        .goto(&format!("{}#d=sample@1", serving.url()))
-        .await
-        .unwrap();
-    assert_eq!(browser.settled_state(30).await, "ready");
-}
-
 #[tokio::test]
 async fn a_dropped_file_makes_no_request_and_leaves_no_trace() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    open_sample(&browser, &serving).await;
+    browser.open_sample(&serving).await;
     let origin = serving.url();
     browser.requests(&origin).await;
     browser.log("browser").await;
@@ -168,7 +159,7 @@ async fn a_dropped_file_makes_no_request_and_leaves_no_trace() {
 async fn a_second_file_dropped_while_the_first_loads_replaces_it() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    open_sample(&browser, &serving).await;
+    browser.open_sample(&serving).await;
     // About 100 MB, so the first is still being read when the second arrives.
     let big = "Array.from({ length: 1500000 }, (_, i) => `Yes,No,Daily,Weekly,Python,Rust,Agree,${i % 90},free text ${i}\\n`).join('')";
     drop_file(
@@ -202,7 +193,7 @@ async fn a_second_file_dropped_while_the_first_loads_replaces_it() {
 async fn a_worker_that_dies_leaves_the_page_working_with_a_message() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    open_sample(&browser, &serving).await;
+    browser.open_sample(&serving).await;
     let sample = header(&browser).await;
     // The worker that reads the next file dies as the browser reports a worker killed
     // by running out of memory: it stops, and an `error` event reaches the page.
