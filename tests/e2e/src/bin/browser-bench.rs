@@ -11,8 +11,9 @@
 //! 10 and with 75 bars, opening each generated
 //! file → first chart with the longest main-thread task meanwhile, where that time
 //! went (the page's `canvass:file-*` measures: reading into wasm memory, records,
-//! typing the columns, the answer), the browser's peak memory during that load, and
-//! the page's transferred bytes. Nothing here fails on a slow result.
+//! typing the columns, the answer), the browser's peak memory during that load, then
+//! on that opened file a crosstab with a three-condition filter → redrawn, and the
+//! page's transferred bytes. Nothing here fails on a slow result.
 
 use canvass_core::chart::input::{BarSeries, Chart, Footnote};
 use canvass_e2e::{server, Browser};
@@ -223,6 +224,15 @@ async fn hash_interaction(url: &str, name: &str, back: &str, target: &str, runs:
     let browser = Browser::launch().await;
     browser.client.goto(&format!("{url}#{back}")).await.unwrap();
     settled(&browser).await;
+    let timed = time_hashes(&browser, name, back, target, runs).await;
+    browser.client.clone().close().await.unwrap();
+    timed
+}
+
+/// On a page already showing a survey: alternates the hash between `back` and
+/// `target` and times each change to `target` until the page reports it redrawn
+/// (`canvass:rendered`), dropping the first as a warm-up.
+async fn time_hashes(browser: &Browser, name: &str, back: &str, target: &str, runs: usize) -> Value {
     let mut times = Vec::new();
     for i in 0..runs * 2 {
         let hash = if i % 2 == 0 { target } else { back };
@@ -242,7 +252,6 @@ async fn hash_interaction(url: &str, name: &str, back: &str, target: &str, runs:
             .eval("return document.querySelector('#messages .error') ? document.getElementById('messages').textContent : null;")
             .await;
         if v.is_null() || !error.is_null() {
-            browser.client.clone().close().await.unwrap();
             let note = error
                 .as_str()
                 .unwrap_or("the page did not redraw within 2 s")
@@ -254,7 +263,6 @@ async fn hash_interaction(url: &str, name: &str, back: &str, target: &str, runs:
             times.push(v.as_f64().unwrap());
         }
     }
-    browser.client.clone().close().await.unwrap();
     let (m, lo, hi) = median(times);
     json!({ "median": m, "min": lo, "max": hi, "runs": runs - 1, "hash": target })
 }
@@ -317,6 +325,25 @@ async fn open_file_once(url: &str, file: &Path) -> Value {
     sampler.join().unwrap();
     let longest = browser.eval("return window.__longest;").await.as_f64().unwrap_or(0.0);
     let stages = file_stages(&browser).await;
+    let generic = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("generic-"));
+    let filtered_crosstab = if generic {
+        browser
+            .wait_until("return document.body.dataset.state === 'ready';", 60)
+            .await;
+        time_hashes(
+            &browser,
+            "filtered crosstab",
+            GENERIC_BACK,
+            &generic_filtered_crosstab(),
+            11,
+        )
+        .await
+    } else {
+        Value::Null
+    };
     browser.client.clone().close().await.unwrap();
     json!({
         "to_first_chart_ms": first - start,
@@ -324,7 +351,39 @@ async fn open_file_once(url: &str, file: &Path) -> Value {
         "rss_baseline_bytes": baseline,
         "rss_over_baseline_bytes": peak.load(Ordering::Relaxed).saturating_sub(baseline),
         "stages_ms": stages,
+        "filtered_crosstab_redrawn_ms": filtered_crosstab,
     })
+}
+
+/// One question of the generic shape on its own: the view a filtered crosstab is
+/// timed against.
+const GENERIC_BACK: &str = "view=question&q=Single%20choice%20question%201";
+
+/// The generic shape's first single-choice question by its second, among respondents
+/// who gave one of three answers to each of the next three (the native bench's
+/// "crosstab, three-condition filter"), at k = 10: worker's table, transfer and the
+/// page's redraw, as a visitor waits for them.
+fn generic_filtered_crosstab() -> String {
+    let condition = |q: usize| {
+        let expr = format!("Single choice question {q}=Option 1|Option 2|Option 3");
+        format!("&f={}", urlencoding(&expr))
+    };
+    format!(
+        "{GENERIC_BACK}&by=Single%20choice%20question%202{}{}{}",
+        condition(3),
+        condition(4),
+        condition(5)
+    )
+}
+
+/// Percent-encodes everything but unreserved characters, as `encodeURIComponent` does.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Opens `file` `runs` times, each in a fresh browser, and reports medians (min–max)
@@ -358,6 +417,7 @@ async fn open_file(url: &str, file: &Path, runs: usize) -> Value {
     }
     let first = stat(&|v: &Value| v["to_first_chart_ms"].as_f64());
     let over = stat(&|v: &Value| v["rss_over_baseline_bytes"].as_f64());
+    let crosstab = stat(&|v: &Value| v["filtered_crosstab_redrawn_ms"]["median"].as_f64());
     json!({
         "file": file.file_name().unwrap().to_string_lossy(),
         "bytes": file_bytes,
@@ -367,6 +427,7 @@ async fn open_file(url: &str, file: &Path, runs: usize) -> Value {
         "to_first_chart_ms": first,
         "stages_ms": stages,
         "longest_main_thread_task_ms": stat(&|v: &Value| v["longest_main_thread_task_ms"].as_f64()),
+        "filtered_crosstab_redrawn_ms": crosstab,
         "browser_rss_over_baseline_bytes": over,
         "each": each,
     })
