@@ -7,10 +7,10 @@ import { defaults, parseHash, toHash } from "./state.js";
 
 const DEFAULT_DATASET = "numpy-2020";
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
-/// A bundled dataset up to this size moves to the page's own thread once its overview
-/// is drawn (see PageSurvey). Reading it there is one task of the page's thread: the
-/// release (1 MB) took 94 ms at a load average of 5, so much larger would hold the
-/// page too long.
+/// A bundled dataset without a snapshot, up to this size, moves to the page's own
+/// thread once its overview is drawn (see PageSurvey). Parsing it there is one task of
+/// the page's thread: the release's published files (1 MB) took 94 ms at a load
+/// average of 5, so much larger would hold the page too long.
 const IN_PAGE_MAX_BYTES = 2 * 1024 ** 2;
 
 const $ = (id) => document.getElementById(id);
@@ -102,19 +102,38 @@ async function fetchChecked(name, entry, manifestUrl) {
   return bytes;
 }
 
-/// Fetches a bundled dataset (its responses and, if any, its codebook) and checks each
-/// file against the size and sha256 its manifest records before anything is shown.
+/// Fetches a bundled dataset. `data` is its snapshot when the site has one (the
+/// survey as loaded, written by the build next to the published files as
+/// `survey.snapshot`, and fetched alongside the manifest; the worker reads it only if
+/// it was made from files with the digests the manifest gives), else its published
+/// files, each checked against the size and sha256 the manifest records before
+/// anything is shown. `published()` fetches those files, for when a snapshot turns out
+/// unusable.
 async function fetchBundled(manifestUrl) {
+  const snapshotFetch = fetch(new URL("survey.snapshot", new URL(manifestUrl, location.href)))
+    .then((r) => (r.ok ? r.arrayBuffer() : null))
+    .catch(() => null);
   const manifest = await (await fetchOk(manifestUrl)).json();
   const files = manifest.files || {};
   const responses = Object.keys(files).find((name) => /\.(tsv|csv|txt)$/i.test(name));
   if (!responses) throw new Error(`${manifestUrl} names no responses file`);
   const codebook = Object.keys(files).find((name) => /codebook\.json$/i.test(name));
-  const [bytes, codebookBytes] = await Promise.all([
-    fetchChecked(responses, files[responses], manifestUrl),
-    codebook ? fetchChecked(codebook, files[codebook], manifestUrl) : null,
-  ]);
-  return { manifest, bytes, codebookBytes };
+  const published = async () => {
+    const [bytes, codebookBytes] = await Promise.all([
+      fetchChecked(responses, files[responses], manifestUrl),
+      codebook ? fetchChecked(codebook, files[codebook], manifestUrl) : null,
+    ]);
+    return { bytes, codebook: codebookBytes };
+  };
+  const sources = { responses: files[responses].sha256, codebook: codebook ? files[codebook].sha256 : undefined };
+  // Without digests to hold it to, a snapshot cannot be trusted to be these files.
+  const snapshot = sources.responses && (!codebook || sources.codebook) ? await snapshotFetch : null;
+  return { manifest, data: snapshot ? { snapshot, sources } : await published(), published };
+}
+
+/// The bytes `data` (a snapshot or published files, see fetchBundled) holds.
+function dataBytes({ snapshot, bytes, codebook }) {
+  return [snapshot, bytes, codebook].reduce((sum, b) => sum + (b ? b.byteLength : 0), 0);
 }
 
 function describeBase(freq) {
@@ -969,11 +988,12 @@ const wasmModule = (() => {
   return compiled;
 })();
 
-/// A survey held on this thread, answering the same requests as a `SurveyWorker`.
-/// A small bundled dataset moves here once its overview is drawn: every later change
-/// of view then costs no hop to the worker's thread, which on a busy machine took
-/// 10–24 ms of a 16 ms frame. The worker loads it first, so the first chart never
-/// waits for this thread to read it.
+/// A survey held on this thread, answering the same requests as a `SurveyWorker`:
+/// a change of view then costs no hop to a worker's thread, which on a busy machine
+/// took 10–24 ms of a 16 ms frame. A bundled dataset's snapshot is read here from the
+/// start (openSnapshot). Without one, a small bundled dataset is parsed by a worker,
+/// so the first chart never waits for this thread to parse it, and moves here once
+/// its overview is drawn.
 class PageSurvey {
   constructor(survey) {
     this.survey = survey;
@@ -999,7 +1019,7 @@ class PageSurvey {
 
 /// Moves the open survey from its worker to this thread, when the visitor is idle and
 /// the same survey is still open; the worker ends once it has answered what it was asked.
-function moveToPage(worker, bytes, codebook) {
+function moveToPage(worker, { bytes, codebook }) {
   const move = () => {
     if (app.worker !== worker) return;
     let survey;
@@ -1257,13 +1277,58 @@ function warmUpPainting() {
   }
 }
 
+/// Reads a bundled dataset's snapshot on this thread: a few bulk copies, 10–30 ms for
+/// the release, so the survey is answered here from the start with no worker to start
+/// or message. Throws when the snapshot is not of these files or of this build.
+function openSnapshot({ snapshot, sources }) {
+  const survey = Survey.fromSnapshot(new Uint8Array(snapshot), sources.responses, sources.codebook);
+  try {
+    return {
+      engine: new PageSurvey(survey),
+      source: "snapshot",
+      loaded: {
+        respondents: survey.respondents(),
+        questions: JSON.parse(survey.questionsJson()),
+        report: JSON.parse(survey.loadReportJson()),
+      },
+    };
+  } catch (err) {
+    survey.free();
+    throw err;
+  }
+}
+
+/// Reads a bundled dataset's published files in a worker, so parsing them never holds
+/// this thread; one small enough moves here once the overview is drawn (PageSurvey).
+async function openPublished(data) {
+  const worker = new SurveyWorker(wasmModule);
+  const small = dataBytes(data) <= IN_PAGE_MAX_BYTES;
+  let loaded;
+  try {
+    loaded = await loadInto(worker, data, null, small);
+  } catch (err) {
+    worker.terminate();
+    throw err;
+  }
+  if (small) {
+    // Once the overview is drawn, or soon anyway when it is not on screen.
+    const move = () => {
+      app.onOverviewDrawn = null;
+      clearTimeout(fallback);
+      moveToPage(worker, data);
+    };
+    app.onOverviewDrawn = move;
+    const fallback = setTimeout(move, 3000);
+  }
+  return { engine: worker, source: "published", loaded };
+}
+
 async function main() {
-  // Everything on the way to the first chart starts at once: the data download, this
-  // thread's wasm (for drawing) and the worker's (for counting).
+  // Everything on the way to the first chart starts at once: the data download and
+  // this thread's wasm.
   const { folder, version } = requestedDataset();
   const fetching = fetchBundled(`data/${folder}/manifest.json`);
   fetching.catch(() => {}); // awaited below; a failure is reported there, once
-  const worker = new SurveyWorker(wasmModule);
   try {
     await init({ module_or_path: await wasmModule });
   } catch (err) {
@@ -1273,26 +1338,26 @@ async function main() {
     );
   }
   performance.mark("canvass:wasm-ready");
-  warmUpPainting();
   app.state = parseHash(location.hash).state;
   wireEvents();
-  const { manifest, bytes, codebookBytes } = await fetching;
+  warmUpPainting();
+  const { manifest, data, published } = await fetching;
   performance.mark("canvass:data-fetched");
-  const small = bytes.byteLength + (codebookBytes ? codebookBytes.byteLength : 0) <= IN_PAGE_MAX_BYTES;
-  const loaded = await loadInto(worker, { bytes, codebook: codebookBytes }, null, small);
-  performance.mark("canvass:data-loaded");
-  app.worker = worker;
-  document.body.dataset.engine = "worker";
-  if (small) {
-    // Once the overview is drawn, or soon anyway when it is not on screen.
-    const move = () => {
-      app.onOverviewDrawn = null;
-      clearTimeout(fallback);
-      moveToPage(worker, bytes, codebookBytes);
-    };
-    app.onOverviewDrawn = move;
-    const fallback = setTimeout(move, 3000);
+  let opened = null;
+  if (data.snapshot) {
+    try {
+      opened = openSnapshot(data);
+    } catch (err) {
+      // A snapshot of other files or another build: the published files are the data.
+      console.info(`Reading the published files instead of their snapshot: ${err.message || err}`);
+    }
   }
+  opened ??= await openPublished(data.snapshot ? await published() : data);
+  const { engine, source, loaded } = opened;
+  performance.mark("canvass:data-loaded");
+  app.worker = engine;
+  document.body.dataset.engine = engine instanceof PageSurvey ? "page" : "worker";
+  document.body.dataset.source = source;
   showWarnings(loaded.report);
   if (version && version !== manifest.version) {
     showMessage(`This link was made for version ${version} of the data; this is version ${manifest.version}, so its numbers may differ.`, "info");

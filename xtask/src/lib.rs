@@ -162,12 +162,58 @@ pub fn build_wasm() -> Result<(PathBuf, PathBuf)> {
         .join(WASM_PROFILE)
         .join("canvass_web.wasm");
     let out_dir = root.join("www").join("pkg");
-    step("generating the JS bindings into www/pkg/");
+    step("generating the JS bindings into www/pkg/ and a snapshot of each bundled dataset");
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&out_dir)
         .arg(&wasm))?;
+    write_snapshots(&root.join("www").join("data"))?;
     Ok((out_dir.join("canvass_web_bg.wasm"), out_dir.join("canvass_web.js")))
+}
+
+/// Writes `survey.snapshot` into each bundled dataset's folder: the survey its responses
+/// file (and `codebook.json`, when there is one) load into, which the page reads
+/// instead of parsing the published files on every visit. It records the files'
+/// digests; the page uses it only while they match the manifest's.
+pub fn write_snapshots(data_dir: &Path) -> Result<()> {
+    use canvass_core::codebook::parse_codebook;
+    use canvass_core::snapshot::{write, Sources};
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(data_dir)
+        .map_err(|e| format!("cannot list {}: {e}", data_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.join("manifest.json").is_file())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let mut responses: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map_err(|e| format!("cannot list {}: {e}", folder.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("tsv" | "csv" | "txt")))
+            .collect();
+        let [responses] = responses.as_mut_slice() else {
+            return Err(format!("{} should hold one responses file", folder.display()));
+        };
+        let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+        let bytes = read(responses)?;
+        let codebook_path = folder.join("codebook.json");
+        let codebook_bytes = codebook_path.is_file().then(|| read(&codebook_path)).transpose()?;
+        let codebook = codebook_bytes
+            .as_deref()
+            .map(parse_codebook)
+            .transpose()
+            .map_err(|e| format!("{}: {e}", codebook_path.display()))?;
+        let sections = codebook.as_ref().map(|cb| cb.sections()).unwrap_or_default();
+        let opts = canvass_core::LoadOptions {
+            codebook,
+            ..Default::default()
+        };
+        let loaded = canvass_core::load(&bytes, &opts).map_err(|e| format!("{}: {e}", responses.display()))?;
+        let sources = Sources::of(&bytes, codebook_bytes.as_deref());
+        let snapshot = write(&loaded, &sections, &sources).map_err(|e| format!("{}: {e}", responses.display()))?;
+        let out = folder.join("survey.snapshot");
+        std::fs::write(&out, snapshot).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
+    Ok(())
 }
 
 pub fn target_dir() -> PathBuf {

@@ -59,6 +59,8 @@ pub enum Fault {
     /// This text instead of the file, under the file's own `Content-Type`: a script
     /// that fails in a way a test chooses.
     Body(&'static str),
+    /// These bytes instead of the file: another file's contents in its place.
+    Bytes(Vec<u8>),
     /// The inner fault on the n-th request for the path (counting from 1) and the
     /// file itself on every other: a worker that fails once, then works.
     Nth(usize, Box<Fault>),
@@ -136,6 +138,7 @@ fn respond(root: &Path, url: &str, fault: Option<&Fault>) -> Response<io::Cursor
             }
             Some(Fault::ContentType(wrong)) => content_type = wrong,
             Some(Fault::Body(text)) => body = text.as_bytes().to_vec(),
+            Some(Fault::Bytes(bytes)) => body = bytes.clone(),
             // Resolved to its inner fault, or to none, before this point.
             Some(Fault::Nth(..)) | Some(Fault::NotFound) | None => {}
         }
@@ -223,6 +226,7 @@ mod tests {
             .unwrap();
         assert_eq!(content_type.value.as_str(), "text/plain");
         assert_eq!(body(Some(&Fault::Body("throw 1;"))), (200, b"throw 1;".to_vec()));
+        assert_eq!(body(Some(&Fault::Bytes(vec![0, 255]))), (200, vec![0, 255]));
     }
 
     #[test]

@@ -659,6 +659,16 @@ fn strip_position(msg: &str) -> String {
 }
 
 impl Codebook {
+    /// `(question id, section)` of each question filed under a section, in file order:
+    /// how the explorer groups its questions.
+    pub fn sections(&self) -> Vec<(String, String)> {
+        self.questions
+            .iter()
+            .filter(|q| !q.section.is_empty())
+            .map(|q| (q.id.clone(), q.section.clone()))
+            .collect()
+    }
+
     /// Position of a question in file order.
     pub fn position(&self, id: &str) -> Option<usize> {
         if self.index.is_empty() {

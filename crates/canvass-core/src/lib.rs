@@ -23,6 +23,7 @@ pub mod freq;
 pub mod load;
 pub mod numeric;
 pub mod rank;
+pub mod snapshot;
 mod sort;
 pub mod synth;
 pub mod view;

@@ -238,12 +238,7 @@ impl Survey {
             }
             None => None,
         };
-        let sections = codebook
-            .iter()
-            .flat_map(|cb| cb.questions.iter())
-            .map(|q| (q.id.clone(), q.section.clone()))
-            .filter(|(_, section)| !section.is_empty())
-            .collect();
+        let sections = codebook.iter().flat_map(|cb| cb.sections()).collect();
         let opts = LoadOptions {
             codebook,
             ..LoadOptions::default()
@@ -275,6 +270,27 @@ impl Survey {
             let _ = progress.call2(&JsValue::NULL, &(done as f64).into(), &(total as f64).into());
         };
         Survey::open(&input.bytes, codebook, &mut report)
+    }
+
+    /// Reads a snapshot of a bundled dataset (see the core's `snapshot` module), made
+    /// from the files whose sha256 digests the dataset's manifest gives. A snapshot of
+    /// other files, of another format or damaged is refused with the reason; the page
+    /// then loads the published files themselves.
+    #[wasm_bindgen(js_name = fromSnapshot)]
+    pub fn from_snapshot(
+        bytes: &[u8],
+        responses_sha256: &str,
+        codebook_sha256: Option<String>,
+    ) -> Result<Survey, JsError> {
+        let snapshot = canvass_core::snapshot::read(bytes).map_err(js_error)?;
+        let sources = &snapshot.sources;
+        if sources.responses_sha256 != responses_sha256 || sources.codebook_sha256 != codebook_sha256 {
+            return Err(js_error(canvass_core::snapshot::SnapshotError::Stale));
+        }
+        Ok(Survey {
+            loaded: snapshot.loaded,
+            sections: snapshot.sections.into_iter().collect(),
+        })
     }
 
     pub fn respondents(&self) -> usize {

@@ -2,9 +2,11 @@
 //! visitor drives them (clicks, and keys alone), checked against `canvass crosstab`
 //! run on the same file, and at a phone's width.
 
+use canvass_e2e::server::Fault;
 use canvass_e2e::{parse_csv, server, Browser};
 use fantoccini::Locator;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::process::Command;
 
 const RELEASE: &str = "www/data/numpy-2020";
@@ -803,25 +805,38 @@ async fn a_number_breaks_a_question_down_in_its_histogram_bins() {
     assert_clean_console(&browser).await;
 }
 
-/// The release is read in a worker first and moves to the page's own thread once the
-/// page is idle; the same view gives the same table either way.
+/// The release gives the same table read from its snapshot on the page's thread, read
+/// from its published files in a worker, and after moving from that worker to the
+/// page's thread once the page is idle.
 #[tokio::test]
-async fn the_release_answers_alike_before_and_after_moving_to_the_page() {
-    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
-    let browser = Browser::launch().await;
+async fn the_release_answers_alike_from_its_snapshot_its_files_and_after_moving() {
     let view = format!("q={ROW}&by={BY}&pct=col&f=demographics.gender%3DMale");
+    let other_view = view.replace("pct=col", "pct=row");
+    let browser = Browser::launch().await;
+
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     open(&browser, &format!("{}#view=question&{view}", serving.url())).await;
-    let first = browser.eval("return document.body.dataset.engine;").await;
+    let engine = browser
+        .eval("return [document.body.dataset.source, document.body.dataset.engine];")
+        .await;
+    assert_eq!(engine, json!(["snapshot", "page"]));
+    let from_snapshot = read_table(&browser).await;
+    assert_clean_console(&browser).await;
+
+    // Without the snapshot: the published files, parsed in a worker.
+    let faults = HashMap::from([("/data/numpy-2020/survey.snapshot".to_string(), Fault::NotFound)]);
+    let serving = server::start_with_faults(xtask::root().join("www"), 0, faults).expect("serve www/");
+    open(&browser, &format!("{}#view=question&{view}", serving.url())).await;
+    let first = browser
+        .eval("return [document.body.dataset.source, document.body.dataset.engine];")
+        .await;
     let before = read_table(&browser).await;
     browser
         .wait_until("return document.body.dataset.engine === 'page';", 30)
         .await;
     // Another view and back, both counted on the page's thread.
     browser
-        .eval(&format!(
-            "location.hash = '#view=question&{}'; return true;",
-            view.replace("pct=col", "pct=row")
-        ))
+        .eval(&format!("location.hash = '#view=question&{other_view}'; return true;"))
         .await;
     browser
         .wait_until(
@@ -849,6 +864,10 @@ async fn the_release_answers_alike_before_and_after_moving_to_the_page() {
             .is_some_and(|cell| cell.ends_with('%') || cell.contains("% ")),
         "{before}"
     );
-    assert_eq!(before, after, "first read with the {first} engine");
-    assert_clean_console(&browser).await;
+    assert_eq!(first, json!(["published", "worker"]));
+    assert_eq!(
+        before, from_snapshot,
+        "published files in a worker against the snapshot"
+    );
+    assert_eq!(before, after, "before and after moving to the page");
 }

@@ -85,9 +85,17 @@ async fn a_failed_download_is_an_error_and_shows_nothing() {
     let browser = Browser::launch().await;
     for (dataset, path, fault, sentences) in cases {
         let what = format!("{path} {fault:?}");
-        let serving =
-            server::start_with_faults(xtask::root().join("www"), 0, HashMap::from([(path.to_string(), fault)]))
-                .expect("serve www/");
+        // Without its snapshot the page reads the published files, where the fault is.
+        let folder = if dataset.starts_with("sample") {
+            "sample"
+        } else {
+            "numpy-2020"
+        };
+        let faults = HashMap::from([
+            (path.to_string(), fault),
+            (format!("/data/{folder}/survey.snapshot"), Fault::NotFound),
+        ]);
+        let serving = server::start_with_faults(xtask::root().join("www"), 0, faults).expect("serve www/");
         browser
             .client
             .goto(&format!("{}#d={dataset}", serving.url()))
@@ -104,6 +112,61 @@ async fn a_failed_download_is_an_error_and_shows_nothing() {
             (0, 0, "The survey could not be shown.".to_string()),
             "{what}"
         );
+        browser.log("browser").await;
+        browser.log("performance").await;
+    }
+    browser.client.clone().close().await.unwrap();
+}
+
+/// A bundled dataset's snapshot stands in for its published files only while it is
+/// whole and of those files: a missing, cut or damaged snapshot, or one of other files,
+/// leaves the page reading the published files, with the same survey shown.
+#[tokio::test]
+async fn an_unusable_snapshot_falls_back_to_the_published_files() {
+    let snapshot = "/data/numpy-2020/survey.snapshot";
+    let other_files = std::fs::read(xtask::root().join("www/data/sample/survey.snapshot")).unwrap();
+    let cases: [(Option<Fault>, &str); 5] = [
+        (None, "snapshot"),
+        (Some(Fault::NotFound), "published"),
+        (Some(Fault::Truncate(100_000)), "published"),
+        (Some(Fault::Corrupt(200_000)), "published"),
+        // The sample's snapshot in the release's place: whole, but of other files.
+        (Some(Fault::Bytes(other_files)), "published"),
+    ];
+    let browser = Browser::launch().await;
+    for (fault, source) in cases {
+        let what = format!("{fault:?}");
+        let faults = fault
+            .map(|f| HashMap::from([(snapshot.to_string(), f)]))
+            .unwrap_or_default();
+        let serving = server::start_with_faults(xtask::root().join("www"), 0, faults).expect("serve www/");
+        browser
+            .client
+            .goto(&format!("{}#view=question&q=demographics.role", serving.url()))
+            .await
+            .unwrap();
+        assert_eq!(
+            browser.settled_state(60).await,
+            "ready",
+            "{what}: {}",
+            browser.messages().await
+        );
+        let (state, table) = (
+            browser.eval("return document.body.dataset.source;").await,
+            browser
+                .eval("return [...document.querySelectorAll('#chart-table tbody tr')].map(tr => tr.textContent);")
+                .await,
+        );
+        assert_eq!(state, source, "{what}");
+        assert!(
+            table
+                .as_array()
+                .is_some_and(|rows| rows.iter().any(|r| r.as_str().unwrap_or("").contains("Data scientist"))),
+            "{what}: {table}"
+        );
+        let header = shown(&browser).await.2;
+        assert!(header.starts_with("NumPy Community Survey 2020"), "{what}: {header}");
+        assert!(header.contains("1,236"), "{what}: {header}");
         browser.log("browser").await;
         browser.log("performance").await;
     }

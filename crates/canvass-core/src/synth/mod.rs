@@ -14,6 +14,7 @@ mod rng;
 pub mod tsv;
 
 pub use check::{check_release, CheckReport, Finding, GroupSizes, Status};
+pub use doc::sha256_hex;
 pub use generate::generate;
 
 use crate::codebook::{parse_codebook, Codebook};
