@@ -30,7 +30,7 @@ const app = {
   cardsTotal: 0,
   cardQueue: [], // cards scrolled into view, waiting to be drawn in order
   pumping: false, // whether the queue is being painted
-  cardWidth: 0, // the CSS width of every card's canvas (one grid), measured once per pass
+  cardWidth: 0, // the CSS width of every card's canvas (one grid); 0 until measured, and after a resize
   cardsKey: "", // the filters and intervals setting the overview's cards were drawn with
   drawToken: 0, // the latest question-view request; older answers are dropped
   lastGoodHash: null, // the last view drawn without error, restored after a refusal
@@ -384,7 +384,6 @@ async function pumpCards() {
   app.pumping = true;
   try {
     let sliceStart = performance.now();
-    app.cardWidth = 0;
     while (app.cardQueue.length) {
       const card = app.cardQueue.shift();
       // A card replaced by a new overview, or queued twice, is skipped.
@@ -393,7 +392,6 @@ async function pumpCards() {
       if (performance.now() - sliceStart > 8) {
         await yieldToPage();
         sliceStart = performance.now();
-        app.cardWidth = 0; // the window may have changed meanwhile
       }
     }
   } finally {
@@ -414,8 +412,9 @@ async function drawCard(card) {
     for (const chart of Object.values(answer.chart.chart)) chart.title = "";
     applyIntervals(answer.chart);
     const canvas = card.querySelector("canvas");
-    // Every card's canvas is as wide as the others (one grid); measuring it once a
-    // pass, not once a card, spares a layout of the whole page per card.
+    // Every card's canvas is as wide as the others (one grid); measuring it once, not
+    // once a card or a slice, spares a layout of the whole page each time. A changed
+    // width, reported by the observer, clears it.
     app.cardWidth ||= canvasWidth(canvas);
     paint(canvas, JSON.stringify(answer.chart), describeFreqChart(freq, answer.chart), 140, app.cardWidth);
     card.querySelector(".base").textContent = describeBase(freq);
@@ -1222,6 +1221,7 @@ function wireEvents() {
   });
   const redraw = () => {
     if (!app.survey) return;
+    app.cardWidth = 0; // the grid may be another width now
     for (const card of document.querySelectorAll(".card[data-drawn='1']")) {
       delete card.dataset.drawn;
       queueCard(card);

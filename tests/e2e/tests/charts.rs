@@ -5,7 +5,7 @@
 
 use canvass_e2e::{server, Browser};
 use fantoccini::Locator;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 async fn open(browser: &Browser, url: &str) {
     browser.client.goto(url).await.unwrap();
@@ -326,5 +326,25 @@ async fn the_intervals_toggle_governs_every_chart_and_the_link() {
         .await
         .as_bool()
         .unwrap());
+    browser.client.clone().close().await.unwrap();
+}
+
+/// The overview's cards share one width, measured once; when the window changes it,
+/// every drawn card is painted again at the new width, pixel for pixel.
+#[tokio::test]
+async fn cards_are_repainted_at_the_new_width_when_the_window_changes() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let window = |width: u32| json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": false });
+    browser.cdp("Emulation.setDeviceMetricsOverride", window(1200)).await;
+    open(&browser, &serving.url()).await;
+    // Every drawn card's bitmap is as wide as its canvas is on screen.
+    let sharp = "const drawn = [...document.querySelectorAll('.card[data-drawn=\"1\"] canvas')];
+                 return drawn.length >= 2 && drawn.every((c) => c.width === Math.round(c.getBoundingClientRect().width * devicePixelRatio))";
+    browser.wait_until(&format!("{sharp};"), 15).await;
+    let first = "document.querySelector('.card[data-drawn=\"1\"] canvas').width";
+    let wide = browser.eval(&format!("return {first};")).await.as_u64().unwrap();
+    browser.cdp("Emulation.setDeviceMetricsOverride", window(700)).await;
+    browser.wait_until(&format!("{sharp} && {first} !== {wide};"), 15).await;
     browser.client.clone().close().await.unwrap();
 }
