@@ -36,7 +36,8 @@ const app = {
   lastGoodHash: null, // the last view drawn without error, restored after a refusal
   current: null, // the question view on screen: { chartJson, spec, name }
   byPickerFor: null, // the survey and question the by-picker was filled for
-  onOverviewDrawn: null, // called once when every card has settled
+  afterFirstScreen: [], // run once the overview is drawn (see afterFirstScreen)
+  firstScreenDone: false,
 };
 
 /// Question kinds a crosstab can have on either side (numbers in their histogram's bins).
@@ -456,8 +457,22 @@ function noteCardSettled(drawn) {
   }
   if (app.cardsSettled === app.cardsTotal) {
     performance.mark("canvass:overview-drawn");
-    if (app.onOverviewDrawn) app.onOverviewDrawn();
+    firstScreenDone();
   }
+}
+
+/// Runs `work` once the first screen is drawn (the overview, or 3 s after the page
+/// started showing a survey when it opened on another view), or at once after that:
+/// work that is worth doing early but must not compete with the first charts.
+function afterFirstScreen(work) {
+  if (app.firstScreenDone) work();
+  else app.afterFirstScreen.push(work);
+}
+
+function firstScreenDone() {
+  if (app.firstScreenDone) return;
+  app.firstScreenDone = true;
+  for (const work of app.afterFirstScreen.splice(0)) work();
 }
 
 function buildOverview() {
@@ -1073,12 +1088,26 @@ function measureFileStages(stamps) {
 /// worker fetches its code; done ahead, a dropped file causes no request at all, and
 /// its parsing starts at once.
 function prepareSpare() {
-  if (!app.spare) app.spare = new SurveyWorker(wasmModule);
+  if (app.spare) return;
+  const spare = new SurveyWorker(wasmModule);
+  app.spare = spare;
+  // A head start only: the worker reads a made-up survey so that the browser has
+  // optimised the reading code when a visitor's file arrives (see worker.js).
+  // `body[data-spare]` says when it is done, for the benchmark.
+  afterFirstScreen(() =>
+    spare
+      .request("warmUp")
+      .then(() => {
+        if (app.spare === spare) document.body.dataset.spare = "warm";
+      })
+      .catch(() => {}),
+  );
 }
 
 function takeWorker() {
   const worker = app.spare || new SurveyWorker(wasmModule);
   app.spare = null;
+  delete document.body.dataset.spare;
   return worker;
 }
 
@@ -1310,16 +1339,7 @@ async function openPublished(data) {
     worker.terminate();
     throw err;
   }
-  if (small) {
-    // Once the overview is drawn, or soon anyway when it is not on screen.
-    const move = () => {
-      app.onOverviewDrawn = null;
-      clearTimeout(fallback);
-      moveToPage(worker, data);
-    };
-    app.onOverviewDrawn = move;
-    const fallback = setTimeout(move, 3000);
-  }
+  if (small) afterFirstScreen(() => moveToPage(worker, data));
   return { engine: worker, source: "published", loaded };
 }
 
@@ -1372,6 +1392,7 @@ async function main() {
     ...loaded,
   });
   prepareSpare();
+  setTimeout(firstScreenDone, 3000);
 }
 
 main().catch((err) => {

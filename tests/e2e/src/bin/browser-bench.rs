@@ -294,6 +294,12 @@ async fn open_file_once(url: &str, file: &Path) -> Value {
     browser
         .wait_until("return document.body.dataset.state === 'ready';", 60)
         .await;
+    // As a visitor meets it: the first screen drawn and the worker that will read the
+    // file started and warmed up (see `prepareSpare` in app.js), which takes a second
+    // or two, less than it takes to pick a file.
+    browser
+        .wait_until("return document.body.dataset.spare === 'warm';", 30)
+        .await;
     browser
         .eval(
             "window.__longest = 0;
