@@ -2,7 +2,8 @@
 //! the files and runs this with `CANVASS_BENCH_DATA` naming their folder.
 //!
 //! Two shapes of file: the generic 40-column survey (`generic-N.csv`) and the NumPy
-//! release scaled up (`numpy-N/`, a `responses.tsv` read with its `codebook.json`).
+//! release scaled up (`numpy-N/`, a `responses.tsv` read with its `codebook.json`,
+//! and the snapshot the page reads instead, made from them).
 //!
 //! Each operation runs several times and reports the median with min–max, because
 //! the machines this runs on are shared and noisy. Results go to stdout as a table and
@@ -13,6 +14,7 @@ use canvass_core::codebook::parse_codebook;
 use canvass_core::crosstab::{crosstab, CrosstabSpec};
 use canvass_core::filter::{Condition, Filter};
 use canvass_core::freq::{freq_table, frequencies, BaseKind, FreqSpec};
+use canvass_core::snapshot::{read, write, Sources};
 use canvass_core::view::TableOptions;
 use canvass_core::{load, Column, Dataset, LoadOptions};
 use plotters::prelude::*;
@@ -75,6 +77,19 @@ fn main() {
             black_box(load(black_box(&bytes), &opts).expect("bench data loads"));
         }));
         let loaded = load(&bytes, &opts).expect("bench data loads");
+        if let Some(codebook) = &opts.codebook {
+            // How the page opens a bundled dataset: its snapshot, not its files.
+            let sources = Sources::of(&bytes, None);
+            let snapshot = write(&loaded, &codebook.sections(), &sources).expect("a snapshot");
+            timings.push(time(
+                format!("{name}: read its snapshot"),
+                runs,
+                Some(snapshot.len()),
+                || {
+                    black_box(read(black_box(&snapshot)).expect("the snapshot reads"));
+                },
+            ));
+        }
         drop(bytes);
         let dataset = &loaded.dataset;
         chart_cases(&name, dataset, &mut timings);
