@@ -37,6 +37,7 @@ const app = {
   current: null, // the question view on screen: { chartJson, spec, name }
   byPickerFor: null, // the survey and question the by-picker was filled for
   afterFirstScreen: [], // run once the overview is drawn (see afterFirstScreen)
+  warming: null, // the first spare worker's warm-up, once asked for (see prepareSpare)
   firstScreenDone: false,
 };
 
@@ -1091,17 +1092,27 @@ function prepareSpare() {
   if (app.spare) return;
   const spare = new SurveyWorker(wasmModule);
   app.spare = spare;
-  // A head start only: the worker reads a made-up survey so that the browser has
-  // optimised the reading code when a visitor's file arrives (see worker.js).
-  // `body[data-spare]` says when it is done, for the benchmark.
-  afterFirstScreen(() =>
-    spare
-      .request("warmUp")
-      .then(() => {
-        if (app.spare === spare) document.body.dataset.spare = "warm";
-      })
-      .catch(() => {}),
+  // A head start only: the first spare reads a made-up survey so that the browser has
+  // optimised the reading code when a visitor's file arrives (see worker.js). Every
+  // worker runs the one compiled module, optimised code included, so later spares need
+  // no warming, and none competes with the views of a file just opened.
+  // `body[data-spare]` says when the spare is ready, for the benchmark.
+  const ready = () => {
+    if (app.spare === spare) document.body.dataset.spare = "warm";
+  };
+  if (app.warming) {
+    app.warming.then(ready);
+    return;
+  }
+  // By then a visitor may have opened a file with this very worker, which warms the
+  // code as well; the spare of that moment is the one warmed, if any.
+  app.warming = new Promise((resolve) =>
+    afterFirstScreen(() => {
+      const warming = app.spare ? app.spare.request("warmUp").catch(() => {}) : Promise.resolve();
+      warming.then(resolve);
+    }),
   );
+  app.warming.then(ready);
 }
 
 function takeWorker() {
