@@ -106,11 +106,11 @@ async function fetchChecked(name, entry, manifestUrl) {
 
 /// Fetches a bundled dataset. `data` is its snapshot when the site has one (the
 /// survey as loaded, written by the build next to the published files as
-/// `survey.snapshot`, and fetched alongside the manifest; the worker reads it only if
-/// it was made from files with the digests the manifest gives), else its published
-/// files, each checked against the size and sha256 the manifest records before
-/// anything is shown. `published()` fetches those files, for when a snapshot turns out
-/// unusable.
+/// `survey.snapshot`, and fetched alongside the manifest; it is read only if it was
+/// made from files with the digests the manifest gives, see openSnapshot), else its
+/// published files, each checked against the size and sha256 the manifest records
+/// before anything is shown. `published()` fetches those files, for when a snapshot
+/// turns out unusable.
 async function fetchBundled(manifestUrl) {
   const snapshotFetch = fetch(new URL("survey.snapshot", new URL(manifestUrl, location.href)))
     .then((r) => (r.ok ? r.arrayBuffer() : null))
@@ -133,9 +133,9 @@ async function fetchBundled(manifestUrl) {
   return { manifest, data: snapshot ? { snapshot, sources } : await published(), published };
 }
 
-/// The bytes `data` (a snapshot or published files, see fetchBundled) holds.
-function dataBytes({ snapshot, bytes, codebook }) {
-  return [snapshot, bytes, codebook].reduce((sum, b) => sum + (b ? b.byteLength : 0), 0);
+/// The bytes of a bundled dataset's published files (see fetchBundled).
+function dataBytes({ bytes, codebook }) {
+  return bytes.byteLength + (codebook ? codebook.byteLength : 0);
 }
 
 function describeBase(freq) {

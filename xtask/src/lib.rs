@@ -185,12 +185,12 @@ pub fn write_snapshots(data_dir: &Path) -> Result<()> {
         .collect();
     folders.sort();
     for folder in folders {
-        let mut responses: Vec<PathBuf> = std::fs::read_dir(&folder)
+        let responses: Vec<PathBuf> = std::fs::read_dir(&folder)
             .map_err(|e| format!("cannot list {}: {e}", folder.display()))?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("tsv" | "csv" | "txt")))
             .collect();
-        let [responses] = responses.as_mut_slice() else {
+        let [responses] = responses.as_slice() else {
             return Err(format!("{} should hold one responses file", folder.display()));
         };
         let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
