@@ -175,7 +175,8 @@ fn write_reply(stream: &mut TcpStream, head_only: bool, reply: &Reply) -> io::Re
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
-        _ => "Request Header Fields Too Large",
+        431 => "Request Header Fields Too Large",
+        _ => "Error",
     };
     let mut out = format!("HTTP/1.1 {} {reason}\r\n", reply.status).into_bytes();
     for (name, value) in [
