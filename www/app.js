@@ -1,16 +1,18 @@
-// The explorer page. The survey itself lives in a Web Worker (survey-worker.js); this
-// thread asks it for tables and paints them with the same Rust chart code, compiled to
-// wasm. Survey text is only ever inserted with textContent, never as HTML.
+// The explorer page. Two wasm modules are built from the Rust code: this thread's
+// (canvass_web) reads a bundled survey's snapshot, answers its views and paints every
+// chart; the workers' (canvass_loader, see survey-worker.js) reads survey files, so a
+// file a visitor opens is parsed and answered off this thread. Survey text is only
+// ever inserted with textContent, never as HTML.
 import init, { Survey, chartHeightJson, chartSvg, drawChartJson } from "./pkg/canvass_web.js";
 import { SurveyWorker } from "./survey-worker.js";
 import { defaults, parseHash, toHash } from "./state.js";
 
 const DEFAULT_DATASET = "numpy-2020";
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
-/// A bundled dataset without a snapshot, up to this size, moves to the page's own
-/// thread once its overview is drawn (see PageSurvey). Parsing it there is one task of
-/// the page's thread: the release's published files (1 MB) took 94 ms at a load
-/// average of 5, so much larger would hold the page too long.
+/// A bundled dataset without a usable snapshot, up to this size, moves to the page's
+/// own thread once its overview is drawn (see moveToPage). Reading the snapshot its
+/// worker writes is one task of the page's thread (the release's, 1 MB of files: 8–13
+/// ms cold), and the survey is held twice while it moves, so much larger stays put.
 const IN_PAGE_MAX_BYTES = 2 * 1024 ** 2;
 
 const $ = (id) => document.getElementById(id);
@@ -125,7 +127,7 @@ async function fetchBundled(manifestUrl) {
       fetchChecked(responses, files[responses], manifestUrl),
       codebook ? fetchChecked(codebook, files[codebook], manifestUrl) : null,
     ]);
-    return { bytes, codebook: codebookBytes };
+    return { bytes, codebook: codebookBytes, sources };
   };
   const sources = { responses: files[responses].sha256, codebook: codebook ? files[codebook].sha256 : undefined };
   // Without digests to hold it to, a snapshot cannot be trusted to be these files.
@@ -982,17 +984,17 @@ function showSurvey(survey) {
 
 // ---- Loading ----------------------------------------------------------------------
 
-/// The canvass module, fetched and compiled once for this thread and every worker.
-/// Compiling while it downloads, and only once, is most of what the first chart waits for.
-/// A server that sends the module under another type than application/wasm is
-/// misconfigured; the page says so rather than compile bytes of uncertain origin.
-const wasmModule = (() => {
-  const url = new URL("./pkg/canvass_web_bg.wasm", import.meta.url);
+/// Fetches and compiles one of the page's wasm modules (`name` in pkg/), compiling
+/// while it downloads. A server that sends a module under another type than
+/// application/wasm is misconfigured; the page says so rather than compile bytes of
+/// uncertain origin.
+function compileModule(name) {
+  const url = new URL(`./pkg/${name}`, import.meta.url);
   const response = fetch(url).then((r) => {
-    if (!r.ok) throw new Error(`the server answered ${r.status} for canvass_web_bg.wasm`);
+    if (!r.ok) throw new Error(`the server answered ${r.status} for ${name}`);
     const type = (r.headers.get("content-type") || "").split(";")[0].trim();
     if (type !== "application/wasm") {
-      throw new Error(`the server sent canvass_web_bg.wasm as ${JSON.stringify(type || "no type")}, not application/wasm`);
+      throw new Error(`the server sent ${name} as ${JSON.stringify(type || "no type")}, not application/wasm`);
     }
     return r;
   });
@@ -1001,7 +1003,21 @@ const wasmModule = (() => {
     : response.then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b));
   compiled.catch(() => {});
   return compiled;
-})();
+}
+
+/// This thread's module (canvass_web): reads snapshots, answers views, paints. Fetched
+/// at once: compiling it is most of what the first chart waits for.
+const wasmModule = compileModule("canvass_web_bg.wasm");
+
+/// The workers' module (canvass_loader): reads survey files. Fetched and compiled
+/// once, when a visitor first reaches for a file (see prepareSpare) or a bundled
+/// dataset has no usable snapshot, and handed to every worker; a visitor who only
+/// looks at the bundled survey never downloads it.
+let loaderCompile = null;
+function loaderModule() {
+  loaderCompile ??= compileModule("canvass_loader_bg.wasm");
+  return loaderCompile;
+}
 
 /// A survey held on this thread, answering the same requests as a `SurveyWorker`:
 /// a change of view then costs no hop to a worker's thread, which on a busy machine
@@ -1033,15 +1049,21 @@ class PageSurvey {
 }
 
 /// Moves the open survey from its worker to this thread, when the visitor is idle and
-/// the same survey is still open; the worker ends once it has answered what it was asked.
-function moveToPage(worker, { bytes, codebook }) {
-  const move = () => {
+/// the same survey is still open: the worker writes it as a snapshot, labelled with the
+/// digests its files have in the manifest, and this thread reads that, with no parsing.
+/// The worker ends once it has answered what it was asked.
+function moveToPage(worker, sources) {
+  // Without digests in the manifest, the label only pairs this snapshot with this read.
+  const label = { responses: sources.responses || "", codebook: sources.codebook };
+  const move = async () => {
     if (app.worker !== worker) return;
     let survey;
     try {
-      survey = Survey.load(new Uint8Array(bytes), codebook ? new Uint8Array(codebook) : undefined);
+      const snapshot = await worker.request("snapshot", label);
+      if (app.worker !== worker) return;
+      survey = Survey.fromSnapshot(snapshot, label.responses, label.codebook);
     } catch {
-      return; // the worker read these very bytes; it keeps answering
+      return; // the worker keeps answering
     }
     app.worker = new PageSurvey(survey);
     document.body.dataset.engine = "page";
@@ -1055,9 +1077,8 @@ function moveToPage(worker, { bytes, codebook }) {
 /// sent as the `File` itself (a handle, not its bytes): the worker reads it, so this
 /// thread never holds or copies its contents, and its progress comes back through
 /// `onProgress`.
-async function loadInto(worker, { bytes = null, file = null, codebook = null }, onProgress = null, keep = false) {
-  // Bytes kept for this thread are copied to the worker, not handed over.
-  const transfer = keep ? [] : [bytes, codebook].filter(Boolean);
+async function loadInto(worker, { bytes = null, file = null, codebook = null }, onProgress = null) {
+  const transfer = [bytes, codebook].filter(Boolean);
   const result = await worker.request("load", { bytes, file, codebook }, transfer, onProgress);
   return {
     respondents: result.respondents,
@@ -1084,13 +1105,14 @@ function measureFileStages(stamps) {
   }
 }
 
-/// Starts the worker for the next file before the visitor hands one over (when the
-/// page is shown, and again when a drag enters or the file button is pressed). A fresh
-/// worker fetches its code; done ahead, a dropped file causes no request at all, and
-/// its parsing starts at once.
+/// Starts the worker for the next file as soon as a visitor reaches for one: a drag
+/// enters the window, or the pointer or keyboard focus reaches the file button. Its
+/// module is fetched and compiled then, not on every visit (see loaderModule); a drop
+/// or a pick from the file dialog comes later than that takes, and parsing starts at
+/// once.
 function prepareSpare() {
   if (app.spare) return;
-  const spare = new SurveyWorker(wasmModule);
+  const spare = new SurveyWorker(loaderModule());
   app.spare = spare;
   // A head start only: the first spare reads a made-up survey so that the browser has
   // optimised the reading code when a visitor's file arrives (see worker.js). Every
@@ -1116,7 +1138,7 @@ function prepareSpare() {
 }
 
 function takeWorker() {
-  const worker = app.spare || new SurveyWorker(wasmModule);
+  const worker = app.spare || new SurveyWorker(loaderModule());
   app.spare = null;
   delete document.body.dataset.spare;
   return worker;
@@ -1231,6 +1253,7 @@ function wireEvents() {
   $("export-png").addEventListener("click", () => app.current && exportPng());
   $("export-svg").addEventListener("click", () => app.current && exportSvg());
   $("export-csv").addEventListener("click", () => app.current && exportCsv());
+  for (const reach of ["pointerenter", "focus"]) $("open-file").addEventListener(reach, prepareSpare);
   $("open-file").addEventListener("click", () => {
     prepareSpare();
     $("file-input").click();
@@ -1341,16 +1364,16 @@ function openSnapshot({ snapshot, sources }) {
 /// Reads a bundled dataset's published files in a worker, so parsing them never holds
 /// this thread; one small enough moves here once the overview is drawn (PageSurvey).
 async function openPublished(data) {
-  const worker = new SurveyWorker(wasmModule);
+  const worker = new SurveyWorker(loaderModule());
   const small = dataBytes(data) <= IN_PAGE_MAX_BYTES;
   let loaded;
   try {
-    loaded = await loadInto(worker, data, null, small);
+    loaded = await loadInto(worker, data);
   } catch (err) {
     worker.terminate();
     throw err;
   }
-  if (small) afterFirstScreen(() => moveToPage(worker, data));
+  if (small) afterFirstScreen(() => moveToPage(worker, data.sources));
   return { engine: worker, source: "published", loaded };
 }
 
@@ -1402,7 +1425,6 @@ async function main() {
     local: false,
     ...loaded,
   });
-  prepareSpare();
   setTimeout(firstScreenDone, 3000);
 }
 

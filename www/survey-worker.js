@@ -2,7 +2,7 @@
 // file uses a fresh worker, so a failed or cancelled load leaves the current one intact.
 
 export class SurveyWorker {
-  /// `module`, when given, is the compiled canvass module (a promise of a
+  /// `module`, when given, is the compiled loader module (a promise of a
   /// `WebAssembly.Module`), shared so the worker does not fetch and compile it again.
   constructor(module = null) {
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });

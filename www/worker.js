@@ -1,7 +1,7 @@
 // The survey lives here, off the main thread: parsing a large file never freezes the
 // page, and a file too large for memory kills this worker, not the page. Progress of a
 // long load is posted back as it happens; the final answer is posted once.
-import init, { InputBuffer, Survey } from "./pkg/canvass_web.js";
+import init, { InputBuffer, Survey } from "./pkg/canvass_loader.js";
 
 let ready = null;
 let survey = null;
@@ -98,6 +98,12 @@ const handlers = {
   warmUp() {
     Survey.load(madeUpSurvey(WARM_UP_ROWS)).free();
     return true;
+  },
+  /// The survey as a snapshot for the page to read on its own thread (see moveToPage
+  /// in app.js), labelled with the digests the page gives.
+  snapshot({ responses, codebook }) {
+    if (!survey) throw new Error("no survey is loaded");
+    return survey.snapshot(responses, codebook);
   },
   view(spec) {
     if (!survey) throw new Error("no survey is loaded");

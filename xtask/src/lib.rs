@@ -143,32 +143,75 @@ pub fn ensure_chromium() -> Result<()> {
     ]))
 }
 
-/// Builds the browser bundle into `www/pkg/` and returns the paths of the wasm and JS.
-pub fn build_wasm() -> Result<(PathBuf, PathBuf)> {
+/// One of the page's two wasm modules, both built from canvass-web: the crate features
+/// it is built with and the name of its files in `www/pkg/`.
+pub struct Module {
+    pub name: &'static str,
+    pub features: &'static str,
+}
+
+/// The page's module reads snapshots, answers views and paints; every visitor downloads
+/// it. The workers' module reads survey files and answers views; only a visitor who
+/// opens a file downloads it (see `loaderModule` in app.js).
+pub const MODULES: [Module; 2] = [
+    Module {
+        name: "canvass_web",
+        features: "paint",
+    },
+    Module {
+        name: "canvass_loader",
+        features: "files",
+    },
+];
+
+/// Builds the browser bundle into `www/pkg/` (each of [`MODULES`] as `<name>_bg.wasm`
+/// and `<name>.js`) and a snapshot of each bundled dataset, and returns the paths of
+/// the files written into `www/pkg/`.
+pub fn build_wasm() -> Result<Vec<PathBuf>> {
     let root = root();
-    step("building the wasm module (profile wasm-release)");
-    run(Command::new("cargo").current_dir(&root).args([
-        "build",
-        "--package",
-        "canvass-web",
-        "--lib",
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        WASM_PROFILE,
-    ]))?;
-    let wasm = target_dir()
-        .join(WASM_TARGET)
-        .join(WASM_PROFILE)
-        .join("canvass_web.wasm");
     let out_dir = root.join("www").join("pkg");
-    step("generating the JS bindings into www/pkg/ and a snapshot of each bundled dataset");
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&out_dir)
-        .arg(&wasm))?;
+    let mut written = Vec::new();
+    for module in &MODULES {
+        step(&format!(
+            "building {} (features {}, profile {WASM_PROFILE}) and its JS bindings into www/pkg/",
+            module.name, module.features
+        ));
+        // Both builds write target/…/canvass_web.wasm; each is bound right after it is
+        // built, before the other overwrites it.
+        run(Command::new("cargo").current_dir(&root).args([
+            "build",
+            "--package",
+            "canvass-web",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            WASM_PROFILE,
+            "--no-default-features",
+            "--features",
+            module.features,
+        ]))?;
+        let wasm = target_dir()
+            .join(WASM_TARGET)
+            .join(WASM_PROFILE)
+            .join("canvass_web.wasm");
+        run(Command::new("wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                module.name,
+                "--out-dir",
+            ])
+            .arg(&out_dir)
+            .arg(&wasm))?;
+        written.push(out_dir.join(format!("{}_bg.wasm", module.name)));
+        written.push(out_dir.join(format!("{}.js", module.name)));
+    }
+    step("writing a snapshot of each bundled dataset");
     write_snapshots(&root.join("www").join("data"))?;
-    Ok((out_dir.join("canvass_web_bg.wasm"), out_dir.join("canvass_web.js")))
+    Ok(written)
 }
 
 /// Writes `survey.snapshot` into each bundled dataset's folder: the survey its responses

@@ -51,20 +51,18 @@ fn port_arg(args: &[String]) -> Result<u16> {
     }
 }
 
-fn bundle_sizes(wasm: &std::path::Path, js: &std::path::Path) {
-    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-    step(&format!(
-        "bundle: {} bytes of wasm, {} bytes of JS glue",
-        size(wasm),
-        size(js)
-    ));
+fn bundle_sizes(files: &[std::path::PathBuf]) {
+    for file in files {
+        let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        step(&format!("bundle: {name}, {size} bytes"));
+    }
 }
 
 fn serve(port: u16) -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen_cli()?;
-    let (wasm, js) = build_wasm()?;
-    bundle_sizes(&wasm, &js);
+    bundle_sizes(&build_wasm()?);
     let serving = server::start(root().join("www"), port)
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}; pick another with --port"))?;
     println!("canvass is being served at {}  (Ctrl-C stops it)", serving.url());
@@ -78,8 +76,7 @@ fn serve(port: u16) -> Result<()> {
 fn build() -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen_cli()?;
-    let (wasm, js) = build_wasm()?;
-    bundle_sizes(&wasm, &js);
+    bundle_sizes(&build_wasm()?);
     Ok(())
 }
 
@@ -115,8 +112,7 @@ fn test() -> Result<()> {
         .env_remove("SAFARIDRIVER")
         .env("TMPDIR", scratch.path()))?;
 
-    let (wasm, js) = build_wasm()?;
-    bundle_sizes(&wasm, &js);
+    bundle_sizes(&build_wasm()?);
     step("end-to-end tests: the served page in headless Chromium");
     run(Command::new("cargo")
         .current_dir(&root)
@@ -213,8 +209,7 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen_cli()?;
     ensure_chromium()?;
-    let (wasm, js) = build_wasm()?;
-    bundle_sizes(&wasm, &js);
+    bundle_sizes(&build_wasm()?);
     step("browser benchmarks (headless Chromium)");
     run(Command::new("cargo")
         .current_dir(&root)

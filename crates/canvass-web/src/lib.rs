@@ -10,18 +10,29 @@
 
 use canvass_core::chart::adapt::{chart_for_view, group_title, ChartKind};
 use canvass_core::chart::crosstab_view::{chart_for_crosstab_view, CrosstabView, Release};
-use canvass_core::chart::input::{chart_input_from_json, Fields};
-use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
+#[cfg(feature = "paint")]
+use canvass_core::chart::input::chart_input_from_json;
+use canvass_core::chart::input::Fields;
+#[cfg(feature = "paint")]
+use canvass_core::chart::{self, ChartLayout, ChartStyle};
+use canvass_core::chart::{Chart, Footnote};
 use canvass_core::crosstab::Crosstab;
 use canvass_core::export::{crosstab_csv, frequencies_csv, shown_crosstab, CsvHeader, ShownTable};
 use canvass_core::filter::Filter;
 use canvass_core::freq::{BaseKind, FreqSpec, Frequencies};
-use canvass_core::view_state::{BaseChoice, PercentMode, View, ViewState};
-use canvass_core::{load_with_progress, Column, Dataset, LoadOptions, Loaded};
+use canvass_core::view_state::PercentMode;
+#[cfg(feature = "paint")]
+use canvass_core::view_state::{BaseChoice, View, ViewState};
+#[cfg(feature = "files")]
+use canvass_core::{load_with_progress, LoadOptions};
+use canvass_core::{Column, Dataset, Loaded};
+#[cfg(feature = "paint")]
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
+#[cfg(feature = "paint")]
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "paint")]
 use web_sys::HtmlCanvasElement;
 
 /// Installs the panic hook once, when the module is instantiated.
@@ -177,6 +188,7 @@ struct WarningsInfo<'a> {
     warnings: &'a [canvass_core::Warning],
 }
 
+#[cfg(feature = "files")]
 /// A file's bytes in wasm memory, filled by the page through [`InputBuffer::view`]
 /// and then handed to [`Survey::load_buffer`]. Reading a dropped file straight into
 /// this buffer keeps one copy of it rather than a JS copy and a wasm copy.
@@ -185,6 +197,7 @@ pub struct InputBuffer {
     bytes: Vec<u8>,
 }
 
+#[cfg(feature = "files")]
 #[wasm_bindgen]
 impl InputBuffer {
     /// A zeroed buffer of `len` bytes, or an error when this tab's memory cannot hold
@@ -226,6 +239,7 @@ pub struct Survey {
     sections: std::collections::HashMap<String, String>,
 }
 
+#[cfg(feature = "files")]
 impl Survey {
     fn open(
         bytes: &[u8],
@@ -248,6 +262,7 @@ impl Survey {
     }
 }
 
+#[cfg(feature = "files")]
 #[wasm_bindgen]
 impl Survey {
     /// Parses the bytes of a survey export (a fetch or a dropped file), with the
@@ -272,10 +287,29 @@ impl Survey {
         Survey::open(&input.bytes, codebook, &mut report)
     }
 
+    /// Writes this survey as a snapshot (see the core's `snapshot` module) that says it
+    /// was read from files with these sha256 digests, for the page to read on its own
+    /// thread with [`Survey::from_snapshot`]: the page hands over a bundled dataset's
+    /// files, with their digests from its manifest, when it has no usable snapshot of
+    /// them.
+    pub fn snapshot(&self, responses_sha256: String, codebook_sha256: Option<String>) -> Result<Vec<u8>, JsError> {
+        let mut sections: Vec<(String, String)> = self.sections.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        sections.sort();
+        let sources = canvass_core::snapshot::Sources {
+            responses_sha256,
+            codebook_sha256,
+        };
+        canvass_core::snapshot::write(&self.loaded, &sections, &sources).map_err(js_error)
+    }
+}
+
+#[wasm_bindgen]
+impl Survey {
     /// Reads a snapshot of a bundled dataset (see the core's `snapshot` module), made
     /// from the files whose sha256 digests the dataset's manifest gives. A snapshot of
     /// other files, of another format or damaged is refused with the reason; the page
     /// then loads the published files themselves.
+    #[cfg(feature = "paint")]
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(
         bytes: &[u8],
@@ -477,6 +511,7 @@ fn parse_base(base: Option<&str>) -> Result<BaseKind, JsError> {
     }
 }
 
+#[cfg(feature = "paint")]
 /// Paints a chart input (the `chart` of [`Survey::view_json`], computed in another wasm
 /// instance) into `canvas`, whose backing store the page has sized to its CSS size
 /// times `scale`, in the dark theme when `dark`. Returns the layout as JSON.
@@ -486,6 +521,7 @@ pub fn draw_chart_json(chart_json: &str, canvas: HtmlCanvasElement, scale: f64, 
     to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
 }
 
+#[cfg(feature = "paint")]
 /// Renders a chart input (the `chart` of [`Survey::view_json`]) as an SVG document
 /// `css_width` pixels wide, at the height that suits it, with the core's painter: the
 /// same layout as the canvas, as text a visitor can download.
@@ -504,6 +540,7 @@ pub fn chart_svg(chart_json: &str, css_width: u32, dark: bool) -> Result<String,
     Ok(svg)
 }
 
+#[cfg(feature = "paint")]
 /// The height in CSS pixels at which a chart input reads well `css_width` wide.
 #[wasm_bindgen(js_name = chartHeightJson)]
 pub fn chart_height_json(chart_json: &str, css_width: u32) -> Result<u32, JsError> {
@@ -511,11 +548,13 @@ pub fn chart_height_json(chart_json: &str, css_width: u32) -> Result<u32, JsErro
     Ok(css_height(&chart, css_width))
 }
 
+#[cfg(feature = "paint")]
 fn css_height(chart: &Chart, css_width: u32) -> u32 {
     let width = css_width.min(i32::MAX as u32) as i32;
     chart::preferred_height_px(chart, width, &ChartStyle::default()).max(0) as u32
 }
 
+#[cfg(feature = "paint")]
 /// Draws `chart` into `canvas` at `scale` device pixels per CSS pixel and returns the
 /// layout it drew.
 pub fn draw_on_canvas(
@@ -535,6 +574,7 @@ pub fn draw_on_canvas(
     chart::draw(&area, chart, footnote, &style).map_err(js_error)
 }
 
+#[cfg(feature = "paint")]
 /// Reads a URL hash into the explorer's view state: `{state, problems}` as JSON. Never
 /// fails: a crafted link falls back to defaults and says what it ignored.
 #[wasm_bindgen(js_name = parseViewState)]
@@ -542,6 +582,7 @@ pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
     to_json(&canvass_core::view_state::parse_hash(hash))
 }
 
+#[cfg(feature = "paint")]
 /// Writes a view state (JSON of the shape `parseViewState` returns as `state`) as a hash.
 #[wasm_bindgen(js_name = viewStateHash)]
 pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
@@ -549,6 +590,7 @@ pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
     Ok(canvass_core::view_state::to_hash(&state))
 }
 
+#[cfg(feature = "paint")]
 /// Reads the view state the page writes (absent or `null` fields take their
 /// defaults) by hand, for the same reason as [`ViewSpec::from_json`].
 fn view_state_from_json(text: &str) -> Result<ViewState, String> {

@@ -189,7 +189,6 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
     for wanted in [
         "canvass_web_bg.wasm",
         "app.js",
-        "worker.js",
         "manifest.json",
         // The sample is read from the snapshot the build writes; the published file is
         // fetched only when that snapshot is missing or stale (see faults.rs).
@@ -198,6 +197,14 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
         assert!(
             urls.iter().any(|u| u.ends_with(wanted)),
             "{wanted} was never requested: {urls:#?}"
+        );
+    }
+    // A visitor who only looks never downloads the code that reads files: it is
+    // fetched when they reach for a file (see `prepareSpare` in app.js).
+    for unwanted in ["/pkg/canvass_loader_bg.wasm", "/pkg/canvass_loader.js", "/worker.js"] {
+        assert!(
+            !urls.iter().any(|u| u.ends_with(unwanted)),
+            "{unwanted} was requested without a file in sight: {urls:#?}"
         );
     }
     let origin = serving.url();

@@ -1,5 +1,5 @@
 //! A visitor's own file stays on their machine: dropped on the page and explored, it
-//! causes no request, and none of its answers reach storage, cookies, the console or
+//! causes no request (the code that reads it was fetched as the drag reached the page), and none of its answers reach storage, cookies, the console or
 //! the URL. Also: a second file dropped while the first is read replaces it cleanly,
 //! and a survey engine (worker) that dies leaves the page working with a message.
 
@@ -30,6 +30,24 @@ fn private_csv() -> String {
     text
 }
 
+/// A visitor's drag reaching the page, left again: the page starts the worker that
+/// will read a file, fetching its code (see `prepareSpare` in app.js); this waits until
+/// that worker is ready.
+async fn reach_for_a_file(browser: &Browser) {
+    browser
+        .eval(
+            "const dt = new DataTransfer();
+             dt.items.add(new File(['x'], 'x.csv', { type: 'text/csv' }));
+             window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+             window.dispatchEvent(new DragEvent('dragleave', { dataTransfer: dt, bubbles: true }));
+             return true;",
+        )
+        .await;
+    browser
+        .wait_until("return document.body.dataset.spare === 'warm';", 30)
+        .await;
+}
+
 /// Drops a file with `text` (a JS expression) named `name` on the page, as a
 /// visitor's drag and drop does.
 async fn drop_file(browser: &Browser, name: &str, text_expr: &str) {
@@ -57,6 +75,9 @@ async fn a_dropped_file_makes_no_request_and_leaves_no_trace() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     browser.open_sample(&serving).await;
+    // The engine that reads files is fetched when a visitor reaches for one, before
+    // any file is handed over.
+    reach_for_a_file(&browser).await;
     let origin = serving.url();
     browser.requests(&origin).await;
     browser.log("browser").await;
