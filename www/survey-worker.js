@@ -10,10 +10,18 @@ export class SurveyWorker {
     this.nextId = 1;
     this.dead = null;
     if (module) {
-      // Messages are queued in order, so the module arrives before any request.
+      // Messages are queued in order, so the module arrives before any request. A
+      // module that cannot be had (missing, damaged, served as another type) ends this
+      // worker with the reason, as the page's own module does the page.
       this.queue = module.then(
         (compiled) => this.worker.postMessage({ type: "init", module: compiled }),
-        () => this.worker.postMessage({ type: "init" }),
+        (err) => {
+          this.fail(
+            `The engine that reads files (canvass_loader_bg.wasm) could not be started: ${err.message || err}. ` +
+              "Reload the page; if this persists, the site is not serving its files correctly.",
+          );
+          this.worker.terminate();
+        },
       );
     } else {
       this.queue = Promise.resolve();

@@ -253,3 +253,48 @@ async fn a_failed_or_cancelled_file_keeps_the_open_survey_and_the_next_one_loads
     assert_eq!(browser.settled_state(5).await, "ready");
     browser.client.clone().close().await.unwrap();
 }
+
+/// The engine that reads files is fetched only when a visitor reaches for one; when it
+/// cannot be had, opening a file says so and the survey already shown stays.
+#[tokio::test]
+async fn a_missing_or_mistyped_file_engine_is_an_error_and_keeps_the_open_survey() {
+    let browser = Browser::launch().await;
+    let file = xtask::root().join("tests/data/layout-google-forms.csv");
+    for (fault, said) in [
+        (Fault::NotFound, "the server answered 404 for canvass_loader_bg.wasm"),
+        (Fault::Corrupt(0), "could not be started"),
+        (
+            Fault::ContentType("application/octet-stream"),
+            "canvass_loader_bg.wasm as \"application/octet-stream\", not application/wasm",
+        ),
+    ] {
+        let what = format!("{fault:?}");
+        let faults = HashMap::from([("/pkg/canvass_loader_bg.wasm".to_string(), fault)]);
+        let serving = server::start_with_faults(xtask::root().join("www"), 0, faults).expect("serve www/");
+        browser.open_sample(&serving).await;
+        let sample = shown(&browser).await;
+        assert_eq!(sample.0, 3, "{what}");
+        browser.choose_file(&file).await;
+        browser
+            .wait_until(
+                "return document.getElementById('messages').textContent.includes('could not be started');",
+                20,
+            )
+            .await;
+        let messages = browser.messages().await;
+        assert!(
+            messages.starts_with(
+                "layout-google-forms.csv: The engine that reads files (canvass_loader_bg.wasm) could not be started"
+            ),
+            "{what}: {messages}"
+        );
+        assert!(messages.contains(said), "{what}: {messages}");
+        assert!(
+            messages.ends_with("The survey you had open is still here."),
+            "{what}: {messages}"
+        );
+        assert_eq!(shown(&browser).await, sample, "{what}");
+        assert_eq!(browser.settled_state(5).await, "ready", "{what}");
+    }
+    browser.client.clone().close().await.unwrap();
+}
