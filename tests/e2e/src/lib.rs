@@ -222,6 +222,16 @@ impl Browser {
             .to_string()
     }
 
+    /// The pointer reaching "Open your own file…": the page starts the worker that will
+    /// read a file, fetching its code (see `prepareSpare` in app.js); this waits until
+    /// that worker is ready and warmed up.
+    pub async fn reach_for_the_file_button(&self) {
+        self.eval("document.getElementById('open-file').dispatchEvent(new PointerEvent('pointerenter')); return true;")
+            .await;
+        self.wait_until("return document.body.dataset.spare === 'warm';", 30)
+            .await;
+    }
+
     /// Opens `path` through the page's file input, as "Open your own file…" does.
     pub async fn choose_file(&self, path: &std::path::Path) {
         let input = self

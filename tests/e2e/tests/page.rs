@@ -207,6 +207,14 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
             "{unwanted} was requested without a file in sight: {urls:#?}"
         );
     }
+    browser.reach_for_the_file_button().await;
+    let reached = browser.requested_urls(&serving.url()).await;
+    for wanted in ["/pkg/canvass_loader_bg.wasm", "/worker.js"] {
+        assert!(
+            reached.iter().any(|u| u.ends_with(wanted)),
+            "reaching for a file did not fetch {wanted}: {reached:#?}"
+        );
+    }
     let origin = serving.url();
     let foreign: Vec<&String> = urls
         .iter()

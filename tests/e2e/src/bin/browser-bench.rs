@@ -79,12 +79,7 @@ async fn payload(url: &str, www: &Path) -> Value {
     mark_time(&browser, "canvass:overview-drawn", 60).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mut page = files_of(www, url, &browser.requested_urls(url).await);
-    browser
-        .eval("document.getElementById('open-file').dispatchEvent(new PointerEvent('pointerenter')); return true;")
-        .await;
-    browser
-        .wait_until("return document.body.dataset.spare === 'warm';", 30)
-        .await;
+    browser.reach_for_the_file_button().await;
     page["on_reaching_for_a_file"] = files_of(www, url, &browser.requested_urls(url).await);
     browser.client.clone().close().await.unwrap();
     page
@@ -321,12 +316,7 @@ async fn open_file_once(url: &str, file: &Path) -> Value {
     // As a visitor meets it: the first screen drawn, the pointer on the file button,
     // and the worker that will read the file started and warmed up (see `prepareSpare`
     // in app.js), which takes about as long as picking a file.
-    browser
-        .eval("document.getElementById('open-file').dispatchEvent(new PointerEvent('pointerenter')); return true;")
-        .await;
-    browser
-        .wait_until("return document.body.dataset.spare === 'warm';", 30)
-        .await;
+    browser.reach_for_the_file_button().await;
     browser
         .eval(
             "window.__longest = 0;
