@@ -2,11 +2,14 @@
 //!
 //! One exported handle, [`Survey`], owns a loaded dataset in wasm memory; the page asks
 //! it small questions (the list of questions, one view's table and chart input) and
-//! gets small answers back as JSON text. The page keeps the `Survey` in a Web Worker so
-//! that parsing a large file never blocks it, and paints on the main thread with
-//! [`draw_chart_json`], which draws a chart input the worker computed. This is the only
-//! crate that knows about JS, the DOM or canvas; it holds no statistics or layout logic
-//! of its own.
+//! gets small answers back as JSON text. The crate is built twice, by feature. With
+//! `paint`, it is the page's module: [`Survey::from_snapshot`] reads a bundled
+//! dataset's snapshot on the page's thread, and [`draw_chart_json`] paints a chart
+//! input, whichever instance computed it. With `files`, it is the workers' module:
+//! [`Survey::load`] and [`Survey::load_buffer`] read a survey file in a Web Worker, so
+//! that parsing a large file never blocks the page, and [`Survey::snapshot`] hands a
+//! small one over to the page. This is the only crate that knows about JS, the DOM or
+//! canvas; it holds no statistics or layout logic of its own.
 
 use canvass_core::chart::adapt::{chart_for_view, group_title, ChartKind};
 use canvass_core::chart::crosstab_view::{chart_for_crosstab_view, CrosstabView, Release};
@@ -188,10 +191,10 @@ struct WarningsInfo<'a> {
     warnings: &'a [canvass_core::Warning],
 }
 
-#[cfg(feature = "files")]
 /// A file's bytes in wasm memory, filled by the page through [`InputBuffer::view`]
 /// and then handed to [`Survey::load_buffer`]. Reading a dropped file straight into
 /// this buffer keeps one copy of it rather than a JS copy and a wasm copy.
+#[cfg(feature = "files")]
 #[wasm_bindgen]
 pub struct InputBuffer {
     bytes: Vec<u8>,
@@ -511,20 +514,20 @@ fn parse_base(base: Option<&str>) -> Result<BaseKind, JsError> {
     }
 }
 
-#[cfg(feature = "paint")]
 /// Paints a chart input (the `chart` of [`Survey::view_json`], computed in another wasm
 /// instance) into `canvas`, whose backing store the page has sized to its CSS size
 /// times `scale`, in the dark theme when `dark`. Returns the layout as JSON.
+#[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = drawChartJson)]
 pub fn draw_chart_json(chart_json: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<String, JsError> {
     let (chart, footnote) = chart_input_from_json(chart_json).map_err(js_error)?;
     to_json(&draw_on_canvas(canvas, &chart, &footnote, scale, dark)?)
 }
 
-#[cfg(feature = "paint")]
 /// Renders a chart input (the `chart` of [`Survey::view_json`]) as an SVG document
 /// `css_width` pixels wide, at the height that suits it, with the core's painter: the
 /// same layout as the canvas, as text a visitor can download.
+#[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = chartSvg)]
 pub fn chart_svg(chart_json: &str, css_width: u32, dark: bool) -> Result<String, JsError> {
     let (chart, footnote) = chart_input_from_json(chart_json).map_err(js_error)?;
@@ -540,8 +543,8 @@ pub fn chart_svg(chart_json: &str, css_width: u32, dark: bool) -> Result<String,
     Ok(svg)
 }
 
-#[cfg(feature = "paint")]
 /// The height in CSS pixels at which a chart input reads well `css_width` wide.
+#[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = chartHeightJson)]
 pub fn chart_height_json(chart_json: &str, css_width: u32) -> Result<u32, JsError> {
     let (chart, _) = chart_input_from_json(chart_json).map_err(js_error)?;
@@ -554,9 +557,9 @@ fn css_height(chart: &Chart, css_width: u32) -> u32 {
     chart::preferred_height_px(chart, width, &ChartStyle::default()).max(0) as u32
 }
 
-#[cfg(feature = "paint")]
 /// Draws `chart` into `canvas` at `scale` device pixels per CSS pixel and returns the
 /// layout it drew.
+#[cfg(feature = "paint")]
 pub fn draw_on_canvas(
     canvas: HtmlCanvasElement,
     chart: &Chart,
@@ -574,25 +577,25 @@ pub fn draw_on_canvas(
     chart::draw(&area, chart, footnote, &style).map_err(js_error)
 }
 
-#[cfg(feature = "paint")]
 /// Reads a URL hash into the explorer's view state: `{state, problems}` as JSON. Never
 /// fails: a crafted link falls back to defaults and says what it ignored.
+#[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = parseViewState)]
 pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
     to_json(&canvass_core::view_state::parse_hash(hash))
 }
 
-#[cfg(feature = "paint")]
 /// Writes a view state (JSON of the shape `parseViewState` returns as `state`) as a hash.
+#[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = viewStateHash)]
 pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
     let state = view_state_from_json(state_json).map_err(js_error)?;
     Ok(canvass_core::view_state::to_hash(&state))
 }
 
-#[cfg(feature = "paint")]
 /// Reads the view state the page writes (absent or `null` fields take their
 /// defaults) by hand, for the same reason as [`ViewSpec::from_json`].
+#[cfg(feature = "paint")]
 fn view_state_from_json(text: &str) -> Result<ViewState, String> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("view state: {e}"))?;
     let f = Fields::of(&value, "view state")?;
