@@ -18,6 +18,15 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
     canvas
 }
 
+/// The message of an error as JS sees it.
+fn message_of(err: wasm_bindgen::JsError) -> String {
+    let value: wasm_bindgen::JsValue = err.into();
+    js_sys::Reflect::get(&value, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
 #[wasm_bindgen_test]
 fn loads_bytes_and_answers_with_json() {
     let survey = Survey::load(SAMPLE, None).unwrap();
@@ -63,11 +72,7 @@ fn a_codebook_sets_sections_and_a_broken_one_is_refused() {
     let err = Survey::load(SAMPLE, Some(b"{not json".to_vec()))
         .err()
         .expect("a broken codebook is an error");
-    let value: wasm_bindgen::JsValue = err.into();
-    let message = js_sys::Reflect::get(&value, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let message = message_of(err);
     assert!(message.starts_with("codebook: "), "{message}");
 }
 
@@ -94,11 +99,7 @@ fn a_survey_handed_over_as_a_snapshot_answers_alike() {
     let stale = Survey::from_snapshot(&snapshot, &"aa".repeat(32), None)
         .err()
         .expect("a snapshot of other files is refused");
-    let value: wasm_bindgen::JsValue = stale.into();
-    let message = js_sys::Reflect::get(&value, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let message = message_of(stale);
     assert!(message.contains("snapshot"), "{message}");
 }
 
@@ -108,11 +109,7 @@ fn load_errors_reach_js_as_sentences() {
     let err = Survey::load(b"only,a,header\n", None)
         .err()
         .expect("a header-only file is an error");
-    let value: wasm_bindgen::JsValue = err.into();
-    let message = js_sys::Reflect::get(&value, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let message = message_of(err);
     assert!(message.contains("no responses"), "{message}");
 }
 
@@ -189,11 +186,7 @@ fn preferred_height_grows_with_the_number_of_answers() {
     let err = few
         .view_json(r#"{"question": 0, "kind": "pie", "k": 0}"#)
         .expect_err("no pie charts");
-    let value: wasm_bindgen::JsValue = err.into();
-    let message = js_sys::Reflect::get(&value, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let message = message_of(err);
     assert!(message.contains("pie"), "{message}");
 }
 
