@@ -144,23 +144,27 @@ pub fn ensure_chromium() -> Result<()> {
 }
 
 /// One of the page's two wasm modules, both built from canvass-web: the crate features
-/// it is built with and the name of its files in `www/pkg/`.
+/// and the cargo profile it is built with, and the name of its files in `www/pkg/`.
 pub struct Module {
     pub name: &'static str,
     pub features: &'static str,
+    pub profile: &'static str,
 }
 
 /// The page's module reads snapshots, answers views and paints; every visitor downloads
-/// it. The workers' module reads survey files and answers views; only a visitor who
-/// opens a file downloads it (see `loaderModule` in app.js).
+/// it, so it is built for size. The workers' module reads survey files and answers
+/// views; only a visitor who opens a file downloads it (see `loaderModule` in app.js),
+/// so it is built for speed (see the profiles in Cargo.toml).
 pub const MODULES: [Module; 2] = [
     Module {
         name: "canvass_web",
         features: "paint",
+        profile: WASM_PROFILE,
     },
     Module {
         name: "canvass_loader",
         features: "files",
+        profile: "wasm-loader",
     },
 ];
 
@@ -173,11 +177,9 @@ pub fn build_wasm() -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for module in &MODULES {
         step(&format!(
-            "building {} (features {}, profile {WASM_PROFILE}) and its JS bindings into www/pkg/",
-            module.name, module.features
+            "building {} (features {}, profile {}) and its JS bindings into www/pkg/",
+            module.name, module.features, module.profile
         ));
-        // Both builds write target/…/canvass_web.wasm; each is bound right after it is
-        // built, before the other overwrites it.
         run(Command::new("cargo").current_dir(&root).args([
             "build",
             "--package",
@@ -186,14 +188,14 @@ pub fn build_wasm() -> Result<Vec<PathBuf>> {
             "--target",
             WASM_TARGET,
             "--profile",
-            WASM_PROFILE,
+            module.profile,
             "--no-default-features",
             "--features",
             module.features,
         ]))?;
         let wasm = target_dir()
             .join(WASM_TARGET)
-            .join(WASM_PROFILE)
+            .join(module.profile)
             .join("canvass_web.wasm");
         run(Command::new("wasm-bindgen")
             .args([
