@@ -9,6 +9,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const SAMPLE: &[u8] = b"lang,years\nPython,3\nRust,5\nPython,\nPython,10\n";
 
+/// A codebook for SAMPLE: wording, sections and the options' order.
+const SAMPLE_CODEBOOK: &[u8] = br#"{"format": "canvass-codebook/1", "title": "t", "questions": [
+    {"id": "lang", "text": "Which language?", "kind": "single", "section": "usage", "options": ["Rust", "Python"]},
+    {"id": "years", "text": "Years", "kind": "numeric", "section": "demographics", "numeric": {"min": 0, "max": 80}}]}"#;
+
 fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
@@ -61,10 +66,7 @@ fn loads_bytes_and_answers_with_json() {
 
 #[wasm_bindgen_test]
 fn a_codebook_sets_sections_and_a_broken_one_is_refused() {
-    let codebook = br#"{"format": "canvass-codebook/1", "title": "t", "questions": [
-        {"id": "lang", "text": "Which language?", "kind": "single", "section": "usage", "options": ["Rust", "Python"]},
-        {"id": "years", "text": "Years", "kind": "numeric", "section": "demographics", "numeric": {"min": 0, "max": 80}}]}"#;
-    let survey = Survey::load(SAMPLE, Some(codebook.to_vec())).unwrap();
+    let survey = Survey::load(SAMPLE, Some(SAMPLE_CODEBOOK.to_vec())).unwrap();
     let questions: serde_json::Value = serde_json::from_str(&survey.questions_json().unwrap()).unwrap();
     assert_eq!(questions[0]["section"], "usage");
     assert_eq!(questions[0]["text"], "Which language?");
@@ -81,10 +83,7 @@ fn a_codebook_sets_sections_and_a_broken_one_is_refused() {
 /// included; with other digests it is refused as stale.
 #[wasm_bindgen_test]
 fn a_survey_handed_over_as_a_snapshot_answers_alike() {
-    let codebook = br#"{"format": "canvass-codebook/1", "title": "t", "questions": [
-        {"id": "lang", "text": "Which language?", "kind": "single", "section": "usage", "options": ["Rust", "Python"]},
-        {"id": "years", "text": "Years", "kind": "numeric", "section": "demographics", "numeric": {"min": 0, "max": 80}}]}"#;
-    let read = Survey::load(SAMPLE, Some(codebook.to_vec())).unwrap();
+    let read = Survey::load(SAMPLE, Some(SAMPLE_CODEBOOK.to_vec())).unwrap();
     let snapshot = read.snapshot("aa".repeat(32), Some("bb".repeat(32))).unwrap();
     let moved = Survey::from_snapshot(&snapshot, &"aa".repeat(32), Some("bb".repeat(32))).unwrap();
     assert_eq!(moved.respondents(), read.respondents());
