@@ -185,6 +185,11 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
         .collect();
     assert!(problems.is_empty(), "console errors or warnings: {problems:#?}");
 
+    // Tabbing onto the file button is not reaching for a file (see `prepareSpare`).
+    browser
+        .eval("document.getElementById('open-file').focus(); return true;")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let urls = browser.requested_urls(&serving.url()).await;
     for wanted in [
         "canvass_web_bg.wasm",
@@ -199,8 +204,9 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
             "{wanted} was never requested: {urls:#?}"
         );
     }
-    // A visitor who only looks never downloads the code that reads files: it is
-    // fetched when they reach for a file (see `prepareSpare` in app.js).
+    // A visitor who only looks never downloads the code that reads files, focus on the
+    // file button included: it is fetched when they reach for a file (see
+    // `prepareSpare` in app.js).
     for unwanted in ["/pkg/canvass_loader_bg.wasm", "/pkg/canvass_loader.js", "/worker.js"] {
         assert!(
             !urls.iter().any(|u| u.ends_with(unwanted)),
