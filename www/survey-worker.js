@@ -2,30 +2,26 @@
 // file uses a fresh worker, so a failed or cancelled load leaves the current one intact.
 
 export class SurveyWorker {
-  /// `module`, when given, is the compiled loader module (a promise of a
-  /// `WebAssembly.Module`), shared so the worker does not fetch and compile it again.
-  constructor(module = null) {
+  /// `module` is the compiled loader module (a promise of a `WebAssembly.Module`),
+  /// shared so the worker does not fetch and compile it again.
+  constructor(module) {
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.pending = new Map();
     this.nextId = 1;
     this.dead = null;
-    if (module) {
-      // Messages are queued in order, so the module arrives before any request. A
-      // module that cannot be had (missing, damaged, served as another type) ends this
-      // worker with the reason, as the page's own module does the page.
-      this.queue = module.then(
-        (compiled) => this.worker.postMessage({ type: "init", module: compiled }),
-        (err) => {
-          this.fail(
-            `The engine that reads files (canvass_loader_bg.wasm) could not be started: ${err.message || err}. ` +
-              "Reload the page; if this persists, the site is not serving its files correctly.",
-          );
-          this.worker.terminate();
-        },
-      );
-    } else {
-      this.queue = Promise.resolve();
-    }
+    // Messages are queued in order, so the module arrives before any request. A module
+    // that cannot be had (missing, damaged, served as another type) ends this worker
+    // with the reason, as the page's own module does the page.
+    this.queue = module.then(
+      (compiled) => this.worker.postMessage({ type: "init", module: compiled }),
+      (err) => {
+        this.fail(
+          `The engine that reads files (canvass_loader_bg.wasm) could not be started: ${err.message || err}. ` +
+            "Reload the page; if this persists, the site is not serving its files correctly.",
+        );
+        this.worker.terminate();
+      },
+    );
     this.worker.onmessage = (event) => {
       const { id, ok, result, error, progress } = event.data;
       const waiter = this.pending.get(id);

@@ -114,12 +114,11 @@ const handlers = {
 self.onmessage = async (event) => {
   const { id, type, args, module } = event.data;
   if (type === "init") {
-    // The page compiled the module once and sends it here, so it is not fetched or
-    // compiled a second time; a page that sends nothing gets the module fetched.
-    ready = init(module ? { module_or_path: module } : undefined);
+    // The page compiles the loader once and sends it here before any request (see
+    // survey-worker.js), so no worker fetches or compiles it a second time.
+    ready = init({ module_or_path: module });
     return;
   }
-  ready ??= init();
   const progress = (phase, done, total) => self.postMessage({ id, progress: { phase, done, total } });
   try {
     await ready;
