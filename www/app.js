@@ -227,7 +227,14 @@ const widthObserver = new ResizeObserver((entries) => {
 });
 
 function canvasWidth(canvas) {
-  if (!canvasWidths.has(canvas)) widthObserver.observe(canvas);
+  if (!canvasWidths.has(canvas)) {
+    widthObserver.observe(canvas);
+    // Kept as the width painted at, so that a change before the observer's first
+    // report counts as one.
+    const width = canvas.clientWidth;
+    if (width > 0) canvasWidths.set(canvas, width);
+    return width;
+  }
   return canvasWidths.get(canvas) || canvas.clientWidth;
 }
 
@@ -430,8 +437,9 @@ async function drawCard(card) {
     applyIntervals(answer.chart);
     const canvas = card.querySelector("canvas");
     // Every card's canvas is as wide as the others (one grid); measuring it once, not
-    // once a card or a slice, spares a layout of the whole page each time. A changed
-    // width, reported by the observer, clears it.
+    // once a card or a slice, spares a layout of the whole page each time. It is
+    // measured as the overview is built (0 when built hidden); a changed width,
+    // reported by the observer, clears it.
     app.cardWidth ||= canvasWidth(canvas);
     paint(canvas, JSON.stringify(answer.chart), describeFreqChart(freq, answer.chart), 140, app.cardWidth);
     card.querySelector(".base").textContent = describeBase(freq);
@@ -517,10 +525,13 @@ function buildOverview() {
     },
     { rootMargin: "300px" },
   );
+  let measure = !app.cardWidth;
   for (const [name, questions] of sections) {
     const section = el("section", undefined, { class: "overview-section" });
     section.append(el("h2", name));
     const grid = el("div", undefined, { class: "cards" });
+    section.append(grid);
+    root.append(section);
     for (const q of questions) {
       const card = el("article", undefined, { class: "card", "data-index": String(q.index), "data-id": q.id });
       const link = el("a", q.text, { href: toHash({ ...defaults(), dataset: app.state.dataset, view: "question", question: q.id }) });
@@ -528,12 +539,19 @@ function buildOverview() {
       heading.append(link);
       const details = el("details");
       details.append(el("summary", "Table"), tableSkeleton());
-      card.append(heading, el("canvas", undefined, { role: "img" }), el("p", "", { class: "base" }), details);
+      const canvas = el("canvas", undefined, { role: "img" });
+      card.append(heading, canvas, el("p", "", { class: "base" }), details);
       grid.append(card);
       app.observer.observe(card);
+      // Every card's canvas is as wide as the first (one grid; the page keeps room for
+      // a scrollbar, see style.css). Measured now, with one card in the page, the
+      // layout this forces is a small one; measured when the first card is painted,
+      // it laid out all of them (16 ms of the way to the first chart).
+      if (measure) {
+        app.cardWidth = canvasWidth(canvas);
+        measure = false;
+      }
     }
-    section.append(grid);
-    root.append(section);
   }
   // The first cards are on screen in any window: ask for their numbers now, so they
   // are counted while the browser lays out the overview, rather than once the

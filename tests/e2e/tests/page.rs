@@ -392,3 +392,73 @@ async fn opening_a_file_shows_progress_then_the_survey() {
     browser.client.clone().close().await.unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The overview measures its cards' width once, on the first card, before the others
+/// exist. Each card must still be painted once, at the width it is shown: here in a
+/// window narrow enough that the scrollbar takes from the cards and tall enough that
+/// the first card alone does not make the page scroll; the whole overview does.
+#[tokio::test]
+async fn overview_cards_are_painted_once_at_the_width_they_are_shown() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch_with_window(700, 1300).await;
+    // Before any of the page's scripts: record every size given to a card's canvas.
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": "
+                const width = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, 'width');
+                window.canvasWidthsSet = [];
+                Object.defineProperty(HTMLCanvasElement.prototype, 'width', {
+                    configurable: true,
+                    get() { return width.get.call(this); },
+                    set(v) {
+                        const card = this.closest('.card');
+                        if (card) window.canvasWidthsSet.push([card.dataset.id, v]);
+                        width.set.call(this, v);
+                    },
+                });" }),
+        )
+        .await;
+    browser.client.goto(&serving.url()).await.unwrap();
+    browser
+        .wait_until(
+            "return performance.getEntriesByName('canvass:first-chart').length > 0;",
+            30,
+        )
+        .await;
+    let scrollbar = browser
+        .eval("return window.innerWidth - document.documentElement.clientWidth;")
+        .await;
+    assert!(
+        scrollbar.as_f64().unwrap() > 0.0,
+        "the window shows a scrollbar that takes room: {scrollbar}"
+    );
+    browser
+        .wait_until(
+            "return document.querySelectorAll('.card[data-drawn=\"1\"]').length >= 2;",
+            30,
+        )
+        .await;
+    // Longer than the page waits before it redraws cards whose width changed.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let cards = browser
+        .eval(
+            "return [...document.querySelectorAll('.card[data-drawn=\"1\"]')].map(card => {
+                 const c = card.querySelector('canvas');
+                 return [card.dataset.id, c.width, Math.round(c.clientWidth * devicePixelRatio),
+                         window.canvasWidthsSet.filter(([id]) => id === card.dataset.id).length];
+             });",
+        )
+        .await;
+    let cards = cards.as_array().unwrap();
+    assert!(cards.len() >= 2, "{cards:?}");
+    for card in cards {
+        assert_eq!(
+            card[1], card[2],
+            "card {} is painted {} wide but shown {} wide",
+            card[0], card[1], card[2]
+        );
+        assert_eq!(card[3], 1, "card {} was painted {} times", card[0], card[3]);
+    }
+    browser.client.clone().close().await.unwrap();
+}
