@@ -4,8 +4,10 @@
 //! Usage: `browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only]`;
 //! `--rows` opens only `generic-N.csv` of those sizes, `--open-file-only` skips
 //! everything but opening files. Measures, with medians over several runs
-//! (each navigation in a fresh browser, so the cache is cold): navigation → first chart,
-//! navigation → overview fully drawn, an interaction → redrawn (changing the question,
+//! (each navigation in a fresh browser, so the cache is cold): navigation → first chart
+//! (in a window that shows every card and in one of a common size, beside the first
+//! paint of a page of one word, the browser's own floor), navigation → overview fully
+//! drawn, an interaction → redrawn (changing the question,
 //! adding a filter, switching to a crosstab, the last two set through the URL hash in
 //! the view-state format; timed once the page has settled, see `settled`), the release build's time to draw one chart on a canvas with
 //! 10 and with 75 bars, opening each generated
@@ -99,6 +101,8 @@ fn tree_rss(root_pid: u32) -> u64 {
         .sum()
 }
 
+/// When the performance entry `mark` (a mark of the page's, or a paint such as
+/// `first-contentful-paint`) happened, in ms after navigation; waits up to `secs` for it.
 async fn mark_time(browser: &Browser, mark: &str, secs: u64) -> f64 {
     browser
         .wait_until(
@@ -113,19 +117,49 @@ async fn mark_time(browser: &Browser, mark: &str, secs: u64) -> f64 {
         .unwrap()
 }
 
+/// A page of one word and nothing else: no stylesheet, no script, no image. How soon
+/// a fresh browser paints it bounds how soon any page can show its first chart.
+const ONE_WORD_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>floor</title><link rel=\"icon\" href=\"data:,\"></head><body><p>Survey</p></body></html>\n";
+
+/// Navigation → first chart and → overview drawn, each in a fresh browser (cold cache):
+/// in a window tall enough for every card, as the overview needs, and in a window of
+/// a common size (1100 × 900), where the browser paints the page's frame before its
+/// scripts run. Beside them, the first paint of a page of one word ([`ONE_WORD_PAGE`])
+/// in the same browser and window: the floor under every page-side figure. The three
+/// alternate run by run, so the machine's mood falls on all alike.
 async fn navigation(url: &str, runs: usize) -> Value {
-    let (mut first, mut overview) = (Vec::new(), Vec::new());
+    let floor_dir = xtask::ScratchDir::new("canvass-one-word").expect("a scratch folder");
+    std::fs::write(floor_dir.path().join("index.html"), ONE_WORD_PAGE).expect("write the one-word page");
+    let floor = server::start(floor_dir.path().to_path_buf(), 0).expect("serve the one-word page");
+    let (mut first, mut overview, mut first_common, mut floor_paint) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let browser = Browser::launch_with_window(1100, 20000).await;
         browser.client.goto(url).await.unwrap();
         first.push(mark_time(&browser, "canvass:first-chart", 60).await);
         overview.push(mark_time(&browser, "canvass:overview-drawn", 60).await);
         browser.client.clone().close().await.unwrap();
+
+        let browser = Browser::launch_with_window(1100, 900).await;
+        browser.client.goto(url).await.unwrap();
+        first_common.push(mark_time(&browser, "canvass:first-chart", 60).await);
+        browser.client.clone().close().await.unwrap();
+
+        let browser = Browser::launch_with_window(1100, 900).await;
+        browser.client.goto(&floor.url()).await.unwrap();
+        floor_paint.push(mark_time(&browser, "first-contentful-paint", 60).await);
+        browser.client.clone().close().await.unwrap();
     }
-    let (m1, lo1, hi1) = median(first);
-    let (m2, lo2, hi2) = median(overview);
-    json!({ "first_chart_ms": {"median": m1, "min": lo1, "max": hi1},
-            "overview_drawn_ms": {"median": m2, "min": lo2, "max": hi2}, "runs": runs })
+    let stats = |v: Vec<f64>| {
+        let (median, min, max) = median(v);
+        json!({ "median": median, "min": min, "max": max })
+    };
+    json!({
+        "first_chart_ms": stats(first),
+        "overview_drawn_ms": stats(overview),
+        "first_chart_in_1100x900_ms": stats(first_common),
+        "one_word_page_first_paint_ms": stats(floor_paint),
+        "runs": runs,
+    })
 }
 
 /// Waits until the page is ready and has settled: a small bundled dataset moves from
