@@ -322,6 +322,24 @@ async fn the_numpy_release_is_the_default_and_its_cards_match_the_file() {
         base.as_str().unwrap().contains(&format!("{declined} declined")),
         "{base}"
     );
+    // The line under the card gives the base, the header the threshold and the
+    // release: the card's chart repeats neither, but keeps what only it can say.
+    let footnote = |id: &str| {
+        format!("return JSON.parse(document.querySelector('.card[data-id=\"{id}\"] canvas').dataset.layout).footnote.join(' ');")
+    };
+    let gender_footnote = browser.eval(&footnote("demographics.gender")).await;
+    assert_eq!(gender_footnote, "", "the gender card's chart has a footnote");
+    let multi = "document.querySelector('.card[data-id=\"demographics.prog_lang\"]')";
+    browser.eval(&format!("{multi}.scrollIntoView(); return true;")).await;
+    browser
+        .wait_until(&format!("return {multi}.dataset.drawn === '1';"), 10)
+        .await;
+    let multi_footnote = browser.eval(&footnote("demographics.prog_lang")).await;
+    let multi_footnote = multi_footnote.as_str().unwrap();
+    assert!(
+        multi_footnote.contains("more than one answer") && !multi_footnote.contains("Base"),
+        "{multi_footnote}"
+    );
 
     let console = browser.log("browser").await;
     let problems: Vec<&Value> = console
