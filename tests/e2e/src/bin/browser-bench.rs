@@ -560,7 +560,7 @@ async fn main() {
 async fn page_benches(url: &str, report: &mut Value) {
     let url = url.to_string();
     eprintln!("browser: navigation");
-    report["navigation"] = navigation(&url, 5).await;
+    report["navigation"] = navigation(&url, 9).await;
     eprintln!("browser: interaction");
     report["interaction"] = interaction(&url, 21).await;
     // On the NumPy release: one question, then the same with a filter, or crossed by
