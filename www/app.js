@@ -433,13 +433,13 @@ async function drawCard(card) {
     const freq = answer.table;
     showViewN(freq.respondents);
     // The card's heading already is the question; the chart need not repeat it. Nor
-    // its footnote: the line under the card gives the base, and the page's header the
-    // release, whether it is synthetic and the disclosure threshold, as the chips do
-    // the filters. Without it a card draws a third less text (the overview's fillText
-    // time in the DevTools profile: 81/62 -> 55/34 ms). A note on what the whiskers
-    // show stays.
+    // most of its footnote: the line under the card gives the base, and the page's
+    // header the release, whether it is synthetic and the disclosure threshold, as the
+    // chips do the filters. Only its notes stay (such as that a multi-select adds up
+    // to more than 100%). A card draws a third less text so (the overview's fillText
+    // time in the DevTools profile: 81/62 -> 55/34 ms).
     for (const chart of Object.values(answer.chart.chart)) chart.title = "";
-    answer.chart.footnote = { ...answer.chart.footnote, base: "", filters: [], weight: null, suppression: null, dataset: null, version: null, synthetic: false };
+    answer.chart.footnote = { notes: answer.chart.footnote.notes };
     applyIntervals(answer.chart);
     const canvas = card.querySelector("canvas");
     // Every card's canvas is as wide as the others (one grid); measuring it once, not

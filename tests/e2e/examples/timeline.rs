@@ -73,18 +73,21 @@ async fn main() {
     browser.client.clone().close().await.unwrap();
 }
 
-/// A fresh browser (cold cache) tall enough to show every card, once `url` has drawn
-/// its whole overview.
+/// The default window height: every card of the release's overview is in view.
+const EVERY_CARD: u32 = 20_000;
+
+/// A fresh browser (cold cache) once `url` has drawn its whole overview, in a window
+/// tall enough to show every card; with `TIMELINE_HEIGHT` set lower, in a window of
+/// that height, where the later cards wait to be scrolled to, once the first chart
+/// is drawn.
 async fn cold_load(url: &str) -> Browser {
-    // TIMELINE_HEIGHT=900 loads into a window of a common height instead, where the
-    // overview's later cards wait to be scrolled to: the load ends at the first chart.
     let height: u32 = std::env::var("TIMELINE_HEIGHT")
         .ok()
         .and_then(|h| h.parse().ok())
-        .unwrap_or(20000);
+        .unwrap_or(EVERY_CARD);
     let browser = Browser::launch_with_window(1100, height).await;
     browser.client.goto(url).await.unwrap();
-    let mark = if height >= 5000 {
+    let mark = if height >= EVERY_CARD {
         "canvass:overview-drawn"
     } else {
         "canvass:first-chart"
