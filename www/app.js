@@ -24,14 +24,12 @@ const $ = (id) => document.getElementById(id);
 /// An integer with its digits grouped in threes, as English writes it ("1,236"). Not
 /// `Intl.NumberFormat`: making the first one loads the browser's locale data, 15–31 ms
 /// of a cold start spent before the engine had even begun compiling.
-const fmtInt = {
-  format: (n) => {
-    const digits = String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+$)/g, ",");
-    return n < 0 ? `-${digits}` : digits;
-  },
-};
+function fmtInt(n) {
+  const digits = String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+$)/g, ",");
+  return n < 0 ? `-${digits}` : digits;
+}
 const fmtPct = (p) => (p === null || p === undefined ? "–" : `${p.toFixed(1)}%`);
-const fmtCount = (c) => (c === null || c === undefined ? "–" : fmtInt.format(c));
+const fmtCount = (c) => (c === null || c === undefined ? "–" : fmtInt(c));
 
 const app = {
   worker: null,
@@ -85,10 +83,10 @@ function showWarnings(report) {
   box.replaceChildren();
   if (!report.warnings.length) return;
   const details = el("details", undefined, { class: "warnings" });
-  details.append(el("summary", `${fmtInt.format(report.warnings.length)} warnings while reading the file`));
+  details.append(el("summary", `${fmtInt(report.warnings.length)} warnings while reading the file`));
   const list = el("ul");
-  for (const w of report.warnings.slice(0, 100)) list.append(el("li", `line ${fmtInt.format(w.line)}: ${w.message}`));
-  if (report.warnings.length > 100) list.append(el("li", `… and ${fmtInt.format(report.warnings.length - 100)} more`));
+  for (const w of report.warnings.slice(0, 100)) list.append(el("li", `line ${fmtInt(w.line)}: ${w.message}`));
+  if (report.warnings.length > 100) list.append(el("li", `… and ${fmtInt(report.warnings.length - 100)} more`));
   details.append(list);
   box.append(details);
 }
@@ -109,7 +107,7 @@ async function fetchChecked(name, entry, manifestUrl) {
   const bytes = await (await fetchOk(url)).arrayBuffer();
   if (entry.bytes !== undefined && bytes.byteLength !== entry.bytes) {
     throw new Error(
-      `${name} arrived with ${fmtInt.format(bytes.byteLength)} of its ${fmtInt.format(entry.bytes)} bytes: ` +
+      `${name} arrived with ${fmtInt(bytes.byteLength)} of its ${fmtInt(entry.bytes)} bytes: ` +
         "the download was cut short. Reload the page.",
     );
   }
@@ -154,8 +152,8 @@ function dataBytes({ bytes, codebook }) {
 }
 
 function describeBase(freq) {
-  const parts = [`n = ${fmtInt.format(freq.base.n)} of ${fmtInt.format(freq.respondents)}`];
-  for (const m of freq.missing) parts.push(`${fmtInt.format(m.count)} ${m.reason.replaceAll("_", " ")}`);
+  const parts = [`n = ${fmtInt(freq.base.n)} of ${fmtInt(freq.respondents)}`];
+  for (const m of freq.missing) parts.push(`${fmtInt(m.count)} ${m.reason.replaceAll("_", " ")}`);
   return parts.join("; ");
 }
 
@@ -369,7 +367,7 @@ function searchSelect(select, words) {
 }
 
 function showViewN(respondents) {
-  const n = `n = ${fmtInt.format(respondents)} respondents`;
+  const n = `n = ${fmtInt(respondents)} respondents`;
   $("view-n").textContent = app.state.filters.length ? `${n} match the filters` : n;
 }
 
@@ -442,10 +440,8 @@ async function drawCard(card) {
     answer.chart.footnote = { notes: answer.chart.footnote.notes };
     applyIntervals(answer.chart);
     const canvas = card.querySelector("canvas");
-    // Every card's canvas is as wide as the others (one grid); measuring it once, not
-    // once a card or a slice, spares a layout of the whole page each time. It is
-    // measured as the overview is built (0 when built hidden); a changed width,
-    // reported by the observer, clears it.
+    // One width for every card, measured as the overview is built (see buildOverview);
+    // measured here only if it was built hidden or the observer reported a change.
     app.cardWidth ||= canvasWidth(canvas);
     paint(canvas, JSON.stringify(answer.chart), describeFreqChart(freq, answer.chart), 140, app.cardWidth);
     card.querySelector(".base").textContent = describeBase(freq);
@@ -1006,7 +1002,7 @@ function showSurvey(survey) {
   app.lastGoodHash = null;
   const parts = [];
   if (survey.version) parts.push(`version ${survey.version}`);
-  parts.push(`${fmtInt.format(survey.respondents)} respondents`, `${fmtInt.format(chartable().length)} questions`);
+  parts.push(`${fmtInt(survey.respondents)} respondents`, `${fmtInt(chartable().length)} questions`);
   $("dataset").replaceChildren(el("bdi", survey.title), ` · ${parts.join(" · ")}`);
   const notes = [];
   if (survey.synthetic) notes.push("Synthetic data: generated to match the published results, not real responses.");
@@ -1184,7 +1180,7 @@ async function openFile(file) {
   if (file.size > MAX_FILE_BYTES) {
     showMessage([
       el("bdi", file.name),
-      ` is ${fmtInt.format(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`,
+      ` is ${fmtInt(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line for larger files.`,
     ]);
     return;
   }
@@ -1194,7 +1190,7 @@ async function openFile(file) {
   const bar = $("load-progress");
   $("load-status").hidden = false;
   bar.removeAttribute("value");
-  $("load-text").replaceChildren("Reading ", el("bdi", file.name), ` (${fmtInt.format(file.size)} bytes)…`);
+  $("load-text").replaceChildren("Reading ", el("bdi", file.name), ` (${fmtInt(file.size)} bytes)…`);
   const verbs = { reading: "Reading", parsing: "Reading the answers of" };
   let shownPercent = -1;
   const onProgress = ({ phase, done, total }) => {
