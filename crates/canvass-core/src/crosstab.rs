@@ -31,9 +31,23 @@ use crate::numeric::{bin_labels, bin_option, table_bins};
 use crate::sort::sorted_positions;
 use crate::view::{TableOptions, View};
 use crate::weights::Tally;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use std::borrow::Cow;
+
+/// What the numbers of a crosstab are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PercentMode {
+    Counts,
+    /// The share of each row answer falling in each column group.
+    #[default]
+    Row,
+    /// The share of each column group giving each answer; `col` in links.
+    #[serde(alias = "col")]
+    Column,
+    Total,
+}
 
 /// Which two questions, over which view.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,6 +22,7 @@ pub mod filter;
 pub mod freq;
 pub mod load;
 pub mod numeric;
+pub mod query;
 pub mod rank;
 pub mod snapshot;
 mod sort;

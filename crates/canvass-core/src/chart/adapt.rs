@@ -260,8 +260,9 @@ impl RankScores {
     }
 }
 
-/// The chart kinds a person can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The chart kinds a person can ask for, spelt as the CLI, the page and links spell them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ChartKind {
     Bar,
     Stacked,

@@ -20,58 +20,34 @@ use super::adapt::{ChartError, ChartKind};
 use super::input::{Chart, Footnote, GroupedTable};
 use super::style::OKABE_ITO;
 use super::text::fmt_count;
+use crate::crosstab::PercentMode;
 use crate::crosstab::{crosstab, CellStats, Crosstab, CrosstabSpec};
 use crate::dataset::Dataset;
-use crate::view::TableOptions;
-use crate::view_state::PercentMode;
 
 /// Adjusted residuals beyond this mark a cell that differs at the 5% level.
 const Z_95: f64 = 1.959_963_984_540_054;
 
-/// Where the data came from, for the footnote every chart and export carries.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Release {
-    pub name: Option<String>,
-    pub version: Option<String>,
-    pub synthetic: bool,
-}
-
-/// One crosstab view: `row_idx`'s answers (rows) by `col_idx`'s (columns).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CrosstabView {
-    pub row_idx: usize,
-    pub col_idx: usize,
-    pub options: TableOptions,
-    /// Which percentages the chart draws: `Row` draws the share of each row answer
-    /// falling in each column group (the table transposed); every other mode draws
-    /// column percentages, the share of each column group giving each answer.
-    pub percent: PercentMode,
-    /// Grouped, stacked or heatmap; `None` is grouped up to seven groups, a heatmap
-    /// beyond.
-    pub kind: Option<ChartKind>,
-    pub release: Release,
-}
-
-/// The protected crosstab `view` describes with its chart and footnote.
+/// The protected crosstab `spec` describes (its row question's answers by its column
+/// question's), with its chart and the footnote's base and notes. `percent` picks what
+/// the chart draws: `Row` the share of each row answer falling in each column group
+/// (the table transposed), every other mode column percentages, the share of each
+/// column group giving each answer. `kind` is grouped, stacked or heatmap; `None` is
+/// grouped up to seven groups, a heatmap beyond.
 pub fn chart_for_crosstab_view(
     dataset: &Dataset,
-    view: &CrosstabView,
+    spec: &CrosstabSpec,
+    percent: PercentMode,
+    kind: Option<ChartKind>,
 ) -> Result<(Chart, Footnote, Crosstab), ChartError> {
-    if let Some(kind) = view.kind {
+    if let Some(kind) = kind {
         if !matches!(kind, ChartKind::Grouped | ChartKind::Stacked | ChartKind::Heatmap) {
             return Err(ChartError::OneQuestionKind(kind.name()));
         }
     }
-    let table = crosstab(
-        dataset,
-        &CrosstabSpec {
-            options: view.options.clone(),
-            ..CrosstabSpec::new(view.row_idx, view.col_idx)
-        },
-    )?;
-    let row_q = &dataset.questions()[view.row_idx];
-    let col_q = &dataset.questions()[view.col_idx];
-    let grouped = match view.percent {
+    let table = crosstab(dataset, spec)?;
+    let row_q = &dataset.questions()[spec.row_idx];
+    let col_q = &dataset.questions()[spec.col_idx];
+    let grouped = match percent {
         PercentMode::Row => GroupedTable {
             title: col_q.text.clone(),
             col_title: row_q.text.clone(),
@@ -95,7 +71,7 @@ pub fn chart_for_crosstab_view(
             k: table.k,
         },
     };
-    let kind = view.kind.unwrap_or(if grouped.col_labels.len() > OKABE_ITO.len() {
+    let kind = kind.unwrap_or(if grouped.col_labels.len() > OKABE_ITO.len() {
         ChartKind::Heatmap
     } else {
         ChartKind::Grouped
@@ -105,7 +81,7 @@ pub fn chart_for_crosstab_view(
         ChartKind::Heatmap => Chart::Heatmap(grouped),
         _ => Chart::Grouped(grouped),
     };
-    let footnote = crosstab_footnote(dataset, view, &table);
+    let footnote = crosstab_footnote(&table);
     Ok((chart, footnote, table))
 }
 
@@ -125,9 +101,9 @@ fn transpose<T>(cells: &[Vec<CellStats>], f: impl Fn(&CellStats) -> T) -> Vec<Ve
         .collect()
 }
 
-/// The footnote of a crosstab: who is counted, the filters and weight, what is
-/// withheld, the tests' caveats and where the data came from.
-pub fn crosstab_footnote(dataset: &Dataset, view: &CrosstabView, table: &Crosstab) -> Footnote {
+/// The footnote of a crosstab: who is counted and the tests' caveats. The view adds
+/// its filter, weight, suppression and release (see `query`).
+pub fn crosstab_footnote(table: &Crosstab) -> Footnote {
     let mut notes = Vec::new();
     if table.row_multi || table.col_multi {
         notes
@@ -141,28 +117,8 @@ pub fn crosstab_footnote(dataset: &Dataset, view: &CrosstabView, table: &Crossta
             "Base: {} respondents who answered both questions",
             fmt_count(table.total)
         ),
-        filters: view
-            .options
-            .filter
-            .conditions
-            .iter()
-            .map(|c| c.describe(dataset))
-            .collect(),
-        weight: view
-            .options
-            .weight_idx
-            .and_then(|w| dataset.question(w))
-            .map(|q| q.id.clone()),
-        suppression: (table.k > 0).then(|| {
-            format!(
-                "Cells based on fewer than {} respondents, and cells that would reveal them, are not shown",
-                table.k
-            )
-        }),
-        dataset: view.release.name.clone(),
-        version: view.release.version.clone(),
         notes,
-        synthetic: view.release.synthetic,
+        ..Footnote::default()
     }
 }
 
@@ -177,8 +133,8 @@ fn capitalised(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::Filter;
     use crate::load::{load, LoadOptions};
+    use crate::query::{answer, AnswerTable, Release, ViewRequest};
 
     /// A CSV with `n` copies of each (use, role, daily) combination given.
     fn survey(groups: &[(&str, &str, &str, usize)]) -> Dataset {
@@ -191,22 +147,32 @@ mod tests {
         load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset
     }
 
-    fn view(dataset: &Dataset, k: usize, percent: PercentMode, filters: &[&str]) -> CrosstabView {
-        CrosstabView {
-            row_idx: dataset.find("use").unwrap(),
-            col_idx: dataset.find("role").unwrap(),
-            options: TableOptions {
-                filter: Filter::parse(dataset, filters).unwrap(),
-                weight_idx: None,
-                k,
-            },
+    /// "use" by "role", with intervals, as the page asks for it.
+    fn view(_dataset: &Dataset, k: usize, percent: PercentMode, filters: &[&str]) -> ViewRequest {
+        ViewRequest {
+            by: Some("role".into()),
+            filters: filters.iter().map(|f| f.to_string()).collect(),
+            k: Some(k),
             percent,
-            kind: None,
+            intervals: true,
             release: Release {
                 name: Some("Test survey".into()),
                 version: Some("2.1".into()),
                 synthetic: true,
             },
+            ..ViewRequest::question("use")
+        }
+    }
+
+    /// The chart, footnote and table `answer` gives for `request`.
+    fn chart_for_crosstab_view(
+        dataset: &Dataset,
+        request: &ViewRequest,
+    ) -> Result<(Chart, Footnote, Crosstab), ChartError> {
+        let answer = answer(dataset, request)?;
+        match answer.table {
+            AnswerTable::Crosstab { crosstab, .. } => Ok((answer.chart.chart, answer.chart.footnote, crosstab)),
+            AnswerTable::Frequencies { .. } => panic!("a crosstab request answered with frequencies"),
         }
     }
 
@@ -299,7 +265,7 @@ mod tests {
         let by_hand = [[50.0, 62.5, 15.0], [50.0, 37.5, 85.0]];
         for kind in [ChartKind::Grouped, ChartKind::Stacked, ChartKind::Heatmap] {
             let mut v = view(&d, 5, PercentMode::Column, &[]);
-            v.kind = Some(kind);
+            v.chart = Some(kind);
             let (chart, footnote, table) = chart_for_crosstab_view(&d, &v).unwrap();
             assert_eq!(chart.kind_name(), kind.name());
             let g = grouped(&chart);
@@ -332,7 +298,7 @@ mod tests {
         let err = chart_for_crosstab_view(&d, &view(&d, 80, PercentMode::Column, &[])).unwrap_err();
         assert!(err.to_string().contains("fewer than 80"), "{err}");
         let mut v = view(&d, 5, PercentMode::Column, &[]);
-        v.kind = Some(ChartKind::Bar);
+        v.chart = Some(ChartKind::Bar);
         let err = chart_for_crosstab_view(&d, &v).unwrap_err();
         assert!(err.to_string().contains("grouped, stacked or heatmap"), "{err}");
     }
@@ -394,7 +360,7 @@ mod tests {
         assert_eq!(chart.kind_name(), "grouped");
         // Asked for by name, grouped bars stay grouped bars.
         let mut v = view(&eight, 5, PercentMode::Column, &[]);
-        v.kind = Some(ChartKind::Grouped);
+        v.chart = Some(ChartKind::Grouped);
         let (chart, _, _) = chart_for_crosstab_view(&eight, &v).unwrap();
         assert_eq!(chart.kind_name(), "grouped");
     }
