@@ -253,7 +253,10 @@ pub fn write_snapshots(data_dir: &Path) -> Result<()> {
             ..Default::default()
         };
         let loaded = canvass_core::load(&bytes, &opts).map_err(|e| format!("{}: {e}", responses.display()))?;
-        let sources = Sources::of(&bytes, codebook_bytes.as_deref());
+        let sources = Sources {
+            responses_sha256: canvass_core::synth::sha256_hex(&bytes),
+            codebook_sha256: codebook_bytes.as_deref().map(canvass_core::synth::sha256_hex),
+        };
         let snapshot = write(&loaded, &sections, &sources).map_err(|e| format!("{}: {e}", responses.display()))?;
         let out = folder.join("survey.snapshot");
         std::fs::write(&out, snapshot).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
