@@ -254,8 +254,8 @@ pub fn write_snapshots(data_dir: &Path) -> Result<()> {
         };
         let loaded = canvass_core::load(&bytes, &opts).map_err(|e| format!("{}: {e}", responses.display()))?;
         let sources = Sources {
-            responses_sha256: canvass_core::synth::sha256_hex(&bytes),
-            codebook_sha256: codebook_bytes.as_deref().map(canvass_core::synth::sha256_hex),
+            responses_sha256: canvass_synth::sha256_hex(&bytes),
+            codebook_sha256: codebook_bytes.as_deref().map(canvass_synth::sha256_hex),
         };
         let snapshot = write(&loaded, &sections, &sources).map_err(|e| format!("{}: {e}", responses.display()))?;
         let out = folder.join("survey.snapshot");

@@ -1,5 +1,8 @@
 //! Seeded randomness for the generator: ChaCha8, so a seed gives the same
-//! stream on every platform (native and WebAssembly).
+//! stream on every platform.
+//!
+//! Only the drawing primitives live here; what to draw, and in which order, is the
+//! generator's.
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
