@@ -4,7 +4,6 @@
 //! Every step checks before it acts and prints what it does, so a newcomer can read
 //! the log and redo any step by hand.
 
-pub mod bench_data;
 pub mod server;
 
 use std::path::{Path, PathBuf};

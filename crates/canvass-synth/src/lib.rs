@@ -2,6 +2,8 @@
 //! a survey's published figures ([`generate`]) from the codebook's model
 //! ([`model`]), packages them as a release with a manifest of checksums
 //! ([`build_release`]) and audits a release against its codebook ([`check_release`]).
+//! It also makes up survey-shaped files of any size ([`made_up`]) for benchmarks and
+//! the page's warm-up.
 //!
 //! Everything here is pure: bytes in, bytes or reports out; `canvass synth` reads and
 //! writes the files. Reading and answering a survey is canvass-core's job, and the
@@ -12,6 +14,7 @@ pub mod calendar;
 mod check;
 mod doc;
 mod generate;
+pub mod made_up;
 pub mod model;
 mod rng;
 pub mod tsv;
