@@ -232,4 +232,6 @@ fn csv_header(request: &ViewRequest, footnote: &Footnote, question: String, by: 
 }
 
 #[cfg(test)]
+mod crosstab_tests;
+#[cfg(test)]
 mod tests;
