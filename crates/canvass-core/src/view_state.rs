@@ -8,6 +8,7 @@
 //! applied, not here.
 
 use crate::chart::adapt::ChartKind;
+use crate::chart::input::Fields;
 use crate::crosstab::PercentMode;
 use crate::freq::BaseKind;
 use crate::query::ViewRequest;
@@ -30,14 +31,33 @@ pub enum View {
 /// the request, the link keeps what a person chooses (question, breakdown, filters,
 /// weight, base, percent, intervals, chart kind); the threshold and the release come
 /// from the dataset, and `card`/`csv` from what the page is drawing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ViewState {
     /// Dataset id and version, `numpy-2020@1.0.0`; `None` for a file the user opened.
     pub dataset: Option<String>,
     pub view: View,
     #[serde(flatten)]
     pub request: ViewRequest,
+}
+
+impl ViewState {
+    /// Reads a state in the shape `Serialize` writes (as `parse_hash` answers it); absent
+    /// or `null` fields take their defaults. By hand, for the reason given at
+    /// [`ViewRequest::from_json`].
+    pub fn from_json(text: &str) -> Result<ViewState, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("view state: {e}"))?;
+        let f = Fields::of(&value, "view state")?;
+        let view = match f.opt_string("view")?.as_deref() {
+            None | Some("overview") => View::Overview,
+            Some("question") => View::Question,
+            Some(_) => return Err(f.wrong("view", "overview or question")),
+        };
+        Ok(ViewState {
+            dataset: f.opt_string("dataset")?,
+            view,
+            request: ViewRequest::from_value(&value, "view state")?,
+        })
+    }
 }
 
 /// A parsed hash and what in it was not understood.
@@ -237,6 +257,15 @@ mod tests {
                 problems: vec![]
             }
         );
+    }
+
+    #[test]
+    fn a_state_reads_back_from_the_json_it_is_written_as() {
+        let parsed = parse_hash("#d=x%401&view=question&q=Q2&by=Q5&f=Q3%3DYes&base=asked&pct=col&ci=1&kind=heatmap");
+        assert!(parsed.problems.is_empty());
+        let json = serde_json::to_string(&parsed.state).unwrap();
+        assert_eq!(ViewState::from_json(&json).unwrap(), parsed.state);
+        assert!(ViewState::from_json(r#"{"view": "graph"}"#).is_err());
     }
 
     #[test]

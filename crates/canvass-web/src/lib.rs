@@ -268,8 +268,7 @@ impl Survey {
     /// out (see the core's `query` module), the same answer the command line gives.
     #[wasm_bindgen(js_name = viewJson)]
     pub fn view_json(&self, request_json: &str) -> Result<String, JsError> {
-        let request: ViewRequest =
-            serde_json::from_str(request_json).map_err(|e| js_error(format!("view request: {e}")))?;
+        let request = ViewRequest::from_json(request_json).map_err(js_error)?;
         to_json(&answer(&self.loaded.dataset, &request).map_err(js_error)?)
     }
 }
@@ -349,6 +348,6 @@ pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
 #[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = viewStateHash)]
 pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
-    let state: ViewState = serde_json::from_str(state_json).map_err(|e| js_error(format!("view state: {e}")))?;
+    let state = ViewState::from_json(state_json).map_err(js_error)?;
     Ok(canvass_core::view_state::to_hash(&state))
 }
