@@ -19,6 +19,7 @@
 
 pub mod lattice;
 pub mod layout;
+pub mod lp;
 pub mod suppress;
 pub mod table;
 #[cfg(test)]

@@ -1,8 +1,9 @@
-//! Choosing the withheld cells of a table: primary suppression of small counts,
-//! complementary suppression until an attacker can pin none of them down, and the
-//! attacker itself (interval propagation through the table's sums and bounds).
+//! Choosing the withheld cells of a table: primary suppression of small counts, and
+//! complementary suppression, cheapest first, until the exact attacker ([`lp`]) finds
+//! every sensitive count free to move by the protection interval.
 
 use super::layout::{Constraint, Entry, Layout, Role};
+use super::lp;
 
 /// No suppression pattern protects every small count of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +19,15 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
 }
 
 /// [`protect`], starting from entries already withheld (`true` in `already`): adds
-/// to them until nothing small can be pinned down.
+/// to them, cheapest first, until every sensitive count is protected.
+///
+/// The audit is exact ([`lp::range`]): a sensitive withheld count is protected when
+/// everything shown still allows it to lie [`protection`] below and above its true
+/// value (down to zero, and within what the always-shown numbers allow). Until each is, the sensitive count that is least protected (lowest in key
+/// order among ties) gets a complement: the smallest shown count linked to it whose
+/// withholding protects it, or, when no single one does, the one that widens its range
+/// most for the respondents it hides, or failing that the smallest linked one. Zeros forced by the view are shown (`Role::Known`
+/// at the callers) and so are no cover.
 pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<bool>, Unprotectable> {
     let entries = &layout.entries;
     let mut withheld: Vec<bool> = entries
@@ -37,81 +46,112 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
         return Err(Unprotectable);
     }
     let order = |i: usize| (entries[i].n, entries[i].key, i);
-    // Which constraints each entry takes part in.
-    let mut by_entry: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
+    let margin = protection(k);
+    let sensitive: Vec<usize> = (0..entries.len()).filter(|&i| is_sensitive(&entries[i], k)).collect();
+    // What each sensitive count must be free to range over: its protection interval,
+    // within what the numbers always shown allow (a frequency of 11 beside the table
+    // caps a column of 9 at 11 whatever is withheld). A count those numbers pin down
+    // cannot be protected.
+    let everything: Vec<bool> = entries
+        .iter()
+        .map(|e| matches!(e.role, Role::Cell | Role::Hidden))
+        .collect();
+    let mut required = vec![(0.0, 0.0); entries.len()];
+    for &i in &sensitive {
+        let n = entries[i].n as f64;
+        let (floor, ceiling) = lp::range(layout, &everything, i);
+        if ceiling - floor < 0.5 {
+            return Err(Unprotectable);
+        }
+        required[i] = ((n - margin).max(floor), (n + margin).min(ceiling));
+    }
+    // How far short of its required interval entry `i`'s range falls (0 when it is
+    // protected).
+    let shortfall = |i: usize, withheld: &[bool]| -> f64 {
+        let (lo, hi) = lp::range(layout, withheld, i);
+        let (lo_req, hi_req) = required[i];
+        (lo - lo_req).max(0.0) + (hi_req - hi).max(0.0)
+    };
+    // Every sensitive entry is withheld by the rule above, or fixed and refused.
+    loop {
+        let exposed = sensitive
+            .iter()
+            .copied()
+            .filter(|&i| withheld[i])
+            .map(|i| (shortfall(i, &withheld), i))
+            .filter(|&(s, _)| s > 1e-9)
+            .min_by(|a, b| b.0.total_cmp(&a.0).then_with(|| order(a.1).cmp(&order(b.1))));
+        let Some((short, target)) = exposed else {
+            return Ok(withheld);
+        };
+        let mut candidates = linked_candidates(layout, &withheld, target);
+        candidates.sort_by_key(|&i| order(i));
+        let mut best: Option<(f64, usize)> = None;
+        let mut chosen = None;
+        for &c in &candidates {
+            withheld[c] = true;
+            let after = shortfall(target, &withheld);
+            withheld[c] = false;
+            if after <= 1e-9 {
+                chosen = Some(c);
+                break;
+            }
+            // Widening per respondent hidden; the cheapest wins ties (candidates are
+            // in cost order and only a strictly better gain replaces).
+            let gain = (short - after) / (entries[c].n.max(1) as f64);
+            if gain > 1e-12 && best.is_none_or(|(g, _)| gain > g + 1e-12) {
+                best = Some((gain, c));
+            }
+        }
+        // When no single cell helps, the cheapest linked one is withheld anyway: some
+        // patterns need two more cells at once (a 2 × 2 block inside shown margins).
+        match chosen.or(best.map(|(_, c)| c)).or(candidates.first().copied()) {
+            Some(c) => withheld[c] = true,
+            None => return Err(Unprotectable),
+        }
+    }
+}
+
+/// The protection interval's half-width for threshold `k`: a withheld count must be
+/// able to lie this far on either side of its true value (or down to zero), given
+/// everything shown.
+pub fn protection(k: usize) -> f64 {
+    (k as f64 / 2.0).ceil()
+}
+
+/// Shown cells that can bound entry `target`: members of the constraints reachable
+/// from it through withheld entries.
+fn linked_candidates(layout: &Layout, withheld: &[bool], target: usize) -> Vec<usize> {
+    let n = layout.entries.len();
+    let mut by_entry: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (c_idx, c) in layout.constraints.iter().enumerate() {
         for m in constraint_members(c) {
             by_entry[m].push(c_idx);
         }
     }
-    let candidate_in = |members: &[usize], withheld: &[bool]| -> Option<usize> {
-        members
-            .iter()
-            .copied()
-            .filter(|&i| !withheld[i] && entries[i].role == Role::Cell)
-            .min_by_key(|&i| order(i))
-    };
-    loop {
-        // Rule of two: a sum with exactly one unknown gives it away, so every sum
-        // that has one withheld member gets a second. All sums are handled in one
-        // round before any choice is applied, so the result does not depend on the
-        // order in which sums are listed.
-        loop {
-            let mut additions = Vec::new();
-            for c in &layout.constraints {
-                if let Constraint::Sum { whole, parts } = c {
-                    let members: Vec<usize> = std::iter::once(*whole).chain(parts.iter().copied()).collect();
-                    // A sum with a hidden member is left to the audit below: the
-                    // hidden number may or may not be derivable from elsewhere.
-                    let has_hidden = members.iter().any(|&i| entries[i].role == Role::Hidden);
-                    // A lone withheld zero needs no partner: working it out
-                    // describes nobody. The audit below still checks zeros whose
-                    // value would give something else away.
-                    let lone: Vec<usize> = members.iter().copied().filter(|&i| withheld[i]).collect();
-                    let needs_partner = lone.len() == 1 && (entries[lone[0]].n >= 1 || entries[lone[0]].flagged);
-                    if !has_hidden && needs_partner {
-                        if let Some(i) = candidate_in(&members, &withheld) {
-                            additions.push(i);
-                        }
-                    }
+    let mut seen = vec![false; n];
+    let mut used = vec![false; layout.constraints.len()];
+    seen[target] = true;
+    let mut frontier = vec![target];
+    let mut out = Vec::new();
+    while let Some(e) = frontier.pop() {
+        for &c in &by_entry[e] {
+            if std::mem::replace(&mut used[c], true) {
+                continue;
+            }
+            for m in constraint_members(&layout.constraints[c]) {
+                if std::mem::replace(&mut seen[m], true) {
+                    continue;
+                }
+                if withheld[m] {
+                    frontier.push(m);
+                } else if layout.entries[m].role == Role::Cell {
+                    out.push(m);
                 }
             }
-            if additions.is_empty() {
-                break;
-            }
-            for i in additions {
-                withheld[i] = true;
-            }
-        }
-        // Audit: what could an attacker still pin down exactly?
-        let bounds = attack(layout, &withheld);
-        let exposed: Vec<usize> = (0..entries.len())
-            .filter(|&i| withheld[i] && is_sensitive(&entries[i], k) && bounds[i].0 == bounds[i].1)
-            .collect();
-        if exposed.is_empty() {
-            return Ok(withheld);
-        }
-        let mut additions: Vec<usize> = exposed
-            .iter()
-            .filter_map(|&i| nearest_candidate(layout, &by_entry, &withheld, i, &order))
-            .collect();
-        additions.sort_unstable();
-        additions.dedup();
-        if additions.is_empty() {
-            // Nothing shown is linked to an exposed count: fall back to withholding
-            // the smallest shown cell anywhere, which always makes progress.
-            match (0..entries.len())
-                .filter(|&i| !withheld[i] && entries[i].role == Role::Cell)
-                .min_by_key(|&i| order(i))
-            {
-                Some(i) => additions.push(i),
-                None => return Err(Unprotectable),
-            }
-        }
-        for i in additions {
-            withheld[i] = true;
         }
     }
+    out
 }
 
 /// The layout of two tables that split a wider view between them (the table of a
@@ -182,47 +222,6 @@ pub fn protect_split(
     Ok((withheld[..n].to_vec(), withheld[n..2 * n].to_vec()))
 }
 
-/// The shown cell to withhold so that an exposed entry is no longer pinned: the
-/// smallest one sharing a sum or bound with it, or failing that one linked to it
-/// through withheld entries, nearest first.
-fn nearest_candidate<K: Ord>(
-    layout: &Layout,
-    by_entry: &[Vec<usize>],
-    withheld: &[bool],
-    start: usize,
-    order: &impl Fn(usize) -> K,
-) -> Option<usize> {
-    let mut seen = vec![false; layout.entries.len()];
-    seen[start] = true;
-    let mut frontier = vec![start];
-    for _ in 0..4 {
-        let mut best: Option<usize> = None;
-        let mut next = Vec::new();
-        for &e in &frontier {
-            for &c in &by_entry[e] {
-                for m in constraint_members(&layout.constraints[c]) {
-                    if seen[m] {
-                        continue;
-                    }
-                    seen[m] = true;
-                    if !withheld[m] && layout.entries[m].role == Role::Cell {
-                        if best.is_none_or(|b| order(m) < order(b)) {
-                            best = Some(m);
-                        }
-                    } else if withheld[m] {
-                        next.push(m);
-                    }
-                }
-            }
-        }
-        if best.is_some() {
-            return best;
-        }
-        frontier = next;
-    }
-    None
-}
-
 /// Whether pinning this entry down would disclose something: a small non-zero count,
 /// or a count that differs from a wider view's by a small amount.
 fn is_sensitive(entry: &Entry, k: usize) -> bool {
@@ -236,59 +235,20 @@ fn constraint_members(c: &Constraint) -> Vec<usize> {
     }
 }
 
-/// Stands in for "no upper bound known".
-const UNBOUNDED: i64 = i64::MAX / 4;
-
-/// The attacker: the tightest interval for every entry that interval propagation can
-/// derive from the shown entries, non-negativity and the table's constraints. A shown
-/// entry's interval is its value.
+/// The attacker: for every entry, the tightest whole-number interval that linear
+/// programming derives from the shown entries, non-negativity and the table's
+/// constraints ([`lp::range`]); `i64::MAX` stands for no upper bound. A shown entry's
+/// interval is its value.
 pub fn attack(layout: &Layout, withheld: &[bool]) -> Vec<(i64, i64)> {
-    let mut bounds: Vec<(i64, i64)> = layout
-        .entries
-        .iter()
-        .zip(withheld)
-        .map(|(e, &w)| if w { (0, UNBOUNDED) } else { (e.n as i64, e.n as i64) })
-        .collect();
-    let add = |a: i64, b: i64| a.saturating_add(b).min(UNBOUNDED);
-    let sub = |a: i64, b: i64| if a >= UNBOUNDED { UNBOUNDED } else { a.saturating_sub(b) };
-    // Every pass only narrows integer intervals, so this terminates; the cap guards
-    // against slow convergence on large unbounded cycles.
-    for _ in 0..1000 {
-        let mut changed = false;
-        let mut tighten = |i: usize, lo: i64, hi: i64, bounds: &mut Vec<(i64, i64)>| {
-            let (old_lo, old_hi) = bounds[i];
-            let new = (old_lo.max(lo).max(0), old_hi.min(hi));
-            if new != (old_lo, old_hi) {
-                bounds[i] = new;
-                changed = true;
-            }
-        };
-        for c in &layout.constraints {
-            match c {
-                Constraint::Sum { whole, parts } => {
-                    let lo_sum = parts.iter().fold(0, |acc, &p| add(acc, bounds[p].0));
-                    let hi_sum = parts.iter().fold(0, |acc, &p| add(acc, bounds[p].1));
-                    tighten(*whole, lo_sum, hi_sum, &mut bounds);
-                    let (w_lo, w_hi) = bounds[*whole];
-                    for &p in parts {
-                        let others_hi = sub(hi_sum, bounds[p].1);
-                        let others_lo = lo_sum - bounds[p].0;
-                        let lo = if others_hi >= UNBOUNDED { 0 } else { w_lo - others_hi };
-                        let hi = sub(w_hi, others_lo);
-                        tighten(p, lo, hi, &mut bounds);
-                    }
-                }
-                Constraint::AtMost { part, whole } => {
-                    let (p_lo, _) = bounds[*part];
-                    let (_, w_hi) = bounds[*whole];
-                    tighten(*part, 0, w_hi, &mut bounds);
-                    tighten(*whole, p_lo, UNBOUNDED, &mut bounds);
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    bounds
+    (0..layout.entries.len())
+        .map(|i| {
+            let (lo, hi) = lp::range(layout, withheld, i);
+            let hi = if hi.is_finite() {
+                (hi + 1e-6).floor() as i64
+            } else {
+                i64::MAX
+            };
+            ((lo - 1e-6).ceil() as i64, hi)
+        })
+        .collect()
 }

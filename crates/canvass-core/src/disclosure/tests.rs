@@ -28,8 +28,12 @@ fn a_lone_small_count_gets_the_smallest_other_as_complement() {
 }
 
 #[test]
-fn two_small_counts_protect_each_other_and_a_lone_zero_needs_no_partner() {
+fn two_small_counts_that_sum_below_k_take_a_third_and_a_lone_zero_needs_no_partner() {
+    // 3 and 4 alone would share 7, itself a group of fewer than k: 25 joins them.
     let withheld = protect(&one_way(&[40, 3, 4, 25]), 10).unwrap();
+    assert_eq!(withheld, [false, true, true, true, false]);
+    // 6 and 9 share 15: each can lie 5 either side of its count.
+    let withheld = protect(&one_way(&[40, 6, 9, 25]), 10).unwrap();
     assert_eq!(withheld, [false, true, true, false, false]);
     // A zero is withheld (it looks like any small count) but describes nobody, so
     // it needs no partner.
