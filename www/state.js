@@ -70,7 +70,8 @@ export function viewShown() {
 export function viewRefused() {
   if (current.lastGoodHash === null || current.lastGoodHash === location.hash) return null;
   const refused = current.view;
-  history.replaceState(null, "", current.lastGoodHash);
+  // The whole address: an empty hash given alone would leave the refused one.
+  history.replaceState(null, "", `${location.pathname}${location.search}${current.lastGoodHash}`);
   current.view = parseHash(current.lastGoodHash).state;
   return refused;
 }
