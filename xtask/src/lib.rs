@@ -4,7 +4,6 @@
 //! Every step checks before it acts and prints what it does, so a newcomer can read
 //! the log and redo any step by hand.
 
-pub mod bench_data;
 pub mod server;
 
 use std::path::{Path, PathBuf};
@@ -169,8 +168,8 @@ pub const MODULES: [Module; 2] = [
 ];
 
 /// Builds the browser bundle into `www/pkg/` (each of [`MODULES`] as `<name>_bg.wasm`
-/// and `<name>.js`) and a snapshot of each bundled dataset, and returns the paths of
-/// the files written into `www/pkg/`.
+/// and `<name>.js`, and the workers' [`WARM_UP_FILE`]) and a snapshot of each bundled
+/// dataset, and returns the paths of the files written into `www/pkg/`.
 pub fn build_wasm() -> Result<Vec<PathBuf>> {
     let root = root();
     let out_dir = root.join("www").join("pkg");
@@ -211,9 +210,26 @@ pub fn build_wasm() -> Result<Vec<PathBuf>> {
         written.push(out_dir.join(format!("{}_bg.wasm", module.name)));
         written.push(out_dir.join(format!("{}.js", module.name)));
     }
+    step("writing the workers' warm-up survey");
+    written.push(write_warm_up(&out_dir)?);
     step("writing a snapshot of each bundled dataset");
     write_snapshots(&root.join("www").join("data"))?;
     Ok(written)
+}
+
+/// The made-up survey a spare worker reads while the page is idle, so that the
+/// browser has optimised the reading code before a visitor's file needs it.
+pub const WARM_UP_FILE: &str = "warm-up.csv";
+/// Enough rows to get the reading code optimised, few enough to read in a moment.
+pub const WARM_UP_ROWS: usize = 2000;
+
+/// Writes [`WARM_UP_FILE`] into `out_dir` and returns its path.
+pub fn write_warm_up(out_dir: &Path) -> Result<PathBuf> {
+    use canvass_synth::made_up::{survey_csv, Shape};
+    let path = out_dir.join(WARM_UP_FILE);
+    std::fs::write(&path, survey_csv(&Shape::WARM_UP, WARM_UP_ROWS, 1))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 /// Writes `survey.snapshot` into each bundled dataset's folder: the survey its responses
@@ -253,7 +269,10 @@ pub fn write_snapshots(data_dir: &Path) -> Result<()> {
             ..Default::default()
         };
         let loaded = canvass_core::load(&bytes, &opts).map_err(|e| format!("{}: {e}", responses.display()))?;
-        let sources = Sources::of(&bytes, codebook_bytes.as_deref());
+        let sources = Sources {
+            responses_sha256: canvass_synth::sha256_hex(&bytes),
+            codebook_sha256: codebook_bytes.as_deref().map(canvass_synth::sha256_hex),
+        };
         let snapshot = write(&loaded, &sections, &sources).map_err(|e| format!("{}: {e}", responses.display()))?;
         let out = folder.join("survey.snapshot");
         std::fs::write(&out, snapshot).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -280,5 +299,13 @@ mod tests {
             "Cargo.lock has {version}"
         );
         assert!(locked_version("no-such-crate").is_err());
+    }
+
+    #[test]
+    fn the_warm_up_survey_loads_with_all_its_rows() {
+        let dir = ScratchDir::new("canvass-warm-up").unwrap();
+        let path = write_warm_up(dir.path()).unwrap();
+        let loaded = canvass_core::load(&std::fs::read(path).unwrap(), &Default::default()).unwrap();
+        assert_eq!(loaded.dataset.n_rows(), WARM_UP_ROWS);
     }
 }

@@ -164,6 +164,16 @@ fn bench_args(args: &[String]) -> Result<(Vec<usize>, BenchPart)> {
     Ok((rows, part))
 }
 
+/// Writes `rows` made-up respondents of the generic benchmark shape to `path`, streamed:
+/// the largest files do not fit comfortably in memory.
+fn write_generic(path: &std::path::Path, rows: usize) -> std::io::Result<()> {
+    use canvass_synth::made_up::{write_survey_csv, Shape};
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    write_survey_csv(&mut out, &Shape::GENERIC, rows, 2020)?;
+    out.flush()
+}
+
 /// Generates the benchmark files (once; they are deterministic), then runs the native
 /// and browser benchmarks. Never part of `test`: timings on a shared machine are noisy.
 fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
@@ -177,7 +187,7 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
         let path = data_dir.join(format!("generic-{n}.csv"));
         if !path.exists() {
             step(&format!("generating {}", path.display()));
-            xtask::bench_data::write_generic(&path, n, 2020).map_err(|e| format!("writing {}: {e}", path.display()))?;
+            write_generic(&path, n).map_err(|e| format!("writing {}: {e}", path.display()))?;
         }
     }
     // Opening files in the browser uses the generic files only.

@@ -1,18 +1,16 @@
 //! `canvass chart`: one question (or a question by another) drawn to SVG or PNG.
 //!
-//! The chart and its numbers come from the core, over the same filter, weight and
-//! disclosure threshold as the page and the table subcommands (`chart_for_view` for
-//! one question, `chart_for_crosstab_view` with `--by`), so a chart written here shows
-//! exactly the cells the page shows. This file only reads the file and its release
+//! The chart and its numbers come from the core's one query (`query::answer`), over the
+//! same filter, weight and disclosure threshold as the page and the table subcommands,
+//! so a chart written here shows exactly the cells and footnote the page shows. This file only reads the file and its release
 //! manifest, and picks the output backend. PNG text is drawn with the DejaVu Sans
 //! embedded below, so a PNG looks the same on every machine whatever fonts it has.
 
 use crate::filter_args::{find_question, TableArgs};
-use canvass_core::chart::adapt::{chart_for_view, ChartKind};
-use canvass_core::chart::crosstab_view::{chart_for_crosstab_view, CrosstabView, Release};
+use canvass_core::chart::adapt::ChartKind;
 use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
-use canvass_core::freq::FreqSpec;
-use canvass_core::view_state::PercentMode;
+use canvass_core::crosstab::PercentMode;
+use canvass_core::query::{answer, ChartInput, Release, ViewRequest};
 use clap::{ArgGroup, Args, ValueEnum};
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use plotters::style::FontStyle;
@@ -124,51 +122,25 @@ pub fn run(args: ChartArgs) -> Result<(), String> {
     };
     let loaded = table_args.read_survey(&args.file)?;
     let dataset = &loaded.dataset;
-    let options = table_args.table_options(dataset, &args.file)?;
-    let question_idx = find_question(dataset, &args.question, &args.file)?;
-    let kind = args.kind.map(ChartKind::from);
     let mut release = release_of(&args.file)?;
     release.synthetic |= args.synthetic;
-    let (chart, footnote) = match &args.by {
-        None => {
-            let spec = FreqSpec {
-                options,
-                ..FreqSpec::new(question_idx)
-            };
-            let (chart, mut footnote, _) = chart_for_view(dataset, &spec, kind).map_err(|e| e.to_string())?;
-            footnote.filters = spec
-                .options
-                .filter
-                .conditions
-                .iter()
-                .map(|c| c.describe(dataset))
-                .collect();
-            footnote.dataset = release.name;
-            footnote.version = release.version;
-            footnote.synthetic = release.synthetic;
-            (chart, footnote)
-        }
-        Some(by) => {
-            let view = CrosstabView {
-                row_idx: question_idx,
-                col_idx: find_question(dataset, by, &args.file)?,
-                options,
-                percent: match args.percent {
-                    Percent::Row => PercentMode::Row,
-                    Percent::Col => PercentMode::Column,
-                },
-                kind,
-                release,
-            };
-            let (chart, footnote, _) = chart_for_crosstab_view(dataset, &view).map_err(|e| e.to_string())?;
-            (chart, footnote)
-        }
+    let by = args
+        .by
+        .as_deref()
+        .map(|by| find_question(dataset, by, &args.file).map(|i| dataset.questions()[i].id.clone()))
+        .transpose()?;
+    let request = ViewRequest {
+        by,
+        chart: args.kind.map(ChartKind::from),
+        percent: match args.percent {
+            Percent::Row => PercentMode::Row,
+            Percent::Col => PercentMode::Column,
+        },
+        intervals: args.intervals,
+        release,
+        ..table_args.request(dataset, &args.question, &args.file)?
     };
-    let chart = if args.intervals {
-        chart
-    } else {
-        chart.without_intervals()
-    };
+    let ChartInput { chart, footnote } = answer(dataset, &request).map_err(|e| e.to_string())?.chart;
     render(&chart, &footnote, &args).map(|_| ())
 }
 

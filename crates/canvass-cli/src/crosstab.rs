@@ -1,7 +1,8 @@
 //! `canvass crosstab`: two questions against each other, with tests.
 
 use crate::filter_args::{find_question, fmt_cell, TableArgs};
-use canvass_core::crosstab::{crosstab, Crosstab, CrosstabSpec};
+use canvass_core::crosstab::Crosstab;
+use canvass_core::query::{answer, AnswerTable, ViewRequest};
 use canvass_core::Loaded;
 use clap::Args;
 use std::path::Path;
@@ -24,14 +25,16 @@ pub struct CrosstabArgs {
 
 pub fn run(loaded: &Loaded, file: &Path, args: &CrosstabArgs) -> Result<(), String> {
     let dataset = &loaded.dataset;
-    let spec = CrosstabSpec {
-        row_idx: find_question(dataset, &args.row, file)?,
-        col_idx: find_question(dataset, &args.col, file)?,
-        row_bin_width: args.bin_width,
-        col_bin_width: args.bin_width,
-        options: args.table.table_options(dataset, file)?,
+    let col = find_question(dataset, &args.col, file)?;
+    let request = ViewRequest {
+        by: Some(dataset.questions()[col].id.clone()),
+        bins: args.bin_width,
+        ..args.table.request(dataset, &args.row, file)?
     };
-    let table = crosstab(dataset, &spec).map_err(|e| e.to_string())?;
+    let answer = answer(dataset, &request).map_err(|e| e.to_string())?;
+    let AnswerTable::Crosstab { crosstab: table, .. } = answer.table else {
+        unreachable!("a request with a breakdown is answered with a crosstab")
+    };
     if args.table.json {
         crate::print_json(&table)
     } else {

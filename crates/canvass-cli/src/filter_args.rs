@@ -5,6 +5,7 @@ use canvass_core::codebook::parse_codebook;
 use canvass_core::disclosure::DEFAULT_K;
 use canvass_core::filter::Filter;
 use canvass_core::freq::BaseKind;
+use canvass_core::query::ViewRequest;
 use canvass_core::view::TableOptions;
 use canvass_core::{load, Dataset, LoadOptions, Loaded};
 use clap::{Args, ValueEnum};
@@ -95,6 +96,21 @@ impl TableArgs {
         };
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         load(&bytes, &opts).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The request for `question` (an id or `@N`) with these filters, weight and k; the
+    /// names are checked here so that a missing one is named with the file.
+    pub fn request(&self, dataset: &Dataset, question: &str, file: &std::path::Path) -> Result<ViewRequest, String> {
+        let id = |name: &str| find_question(dataset, name, file).map(|i| dataset.questions()[i].id.clone());
+        Ok(ViewRequest {
+            filters: self.filters.clone(),
+            weight: self.weight.as_deref().map(id).transpose()?,
+            k: Some(match self.k {
+                Some(k) => k,
+                None => release_k(file)?,
+            }),
+            ..ViewRequest::question(&id(question)?)
+        })
     }
 
     pub fn table_options(&self, dataset: &Dataset, file: &std::path::Path) -> Result<TableOptions, String> {

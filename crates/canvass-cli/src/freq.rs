@@ -1,9 +1,10 @@
 //! `canvass freq`: one question's frequency table, and for numbers their summary.
 
-use crate::filter_args::{find_question, fmt_cell, Base, TableArgs};
-use canvass_core::freq::{freq_table, FreqSpec, Frequencies, PercentOf};
-use canvass_core::numeric::{numeric_summary, NumericSummary};
-use canvass_core::{Column, Loaded};
+use crate::filter_args::{fmt_cell, Base, TableArgs};
+use canvass_core::freq::{Frequencies, PercentOf};
+use canvass_core::numeric::NumericSummary;
+use canvass_core::query::{answer, AnswerTable, ViewRequest};
+use canvass_core::Loaded;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::path::Path;
@@ -43,23 +44,18 @@ struct FreqOutput {
 }
 
 pub fn run(loaded: &Loaded, file: &Path, args: &FreqArgs) -> Result<(), String> {
-    let dataset = &loaded.dataset;
-    let question_idx = find_question(dataset, &args.question, file)?;
-    let options = args.table.table_options(dataset, file)?;
-    let spec = FreqSpec {
-        question_idx,
+    let request = ViewRequest {
         base: args.base.into(),
         percent_of: match args.percent_of {
             PercentArg::Respondents => PercentOf::Respondents,
             PercentArg::Selections => PercentOf::Selections,
         },
-        bin_width: args.bin_width,
-        options,
+        bins: args.bin_width,
+        ..args.table.request(&loaded.dataset, &args.question, file)?
     };
-    let freq = freq_table(dataset, &spec).map_err(|e| e.to_string())?;
-    let summary = match dataset.questions()[question_idx].column {
-        Column::Numeric(_) => Some(numeric_summary(dataset, question_idx, &spec.options).map_err(|e| e.to_string())?),
-        _ => None,
+    let answer = answer(&loaded.dataset, &request).map_err(|e| e.to_string())?;
+    let AnswerTable::Frequencies { table: freq, summary } = answer.table else {
+        unreachable!("a request without a breakdown is answered with frequencies")
     };
     let output = FreqOutput { freq, summary };
     if args.table.json {

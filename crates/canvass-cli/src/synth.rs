@@ -1,9 +1,9 @@
 //! `canvass synth`: write a synthetic release from a codebook, or audit one.
 //!
-//! The core does the work ([`canvass_core::synth`]); this module reads and
+//! canvass-synth does the work ([`canvass_synth`]); this module reads and
 //! writes the files.
 
-use canvass_core::synth::{build_release, check_release, MANIFEST_FILE};
+use canvass_synth::{build_release, check_release, MANIFEST_FILE};
 use clap::Args;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -61,8 +61,8 @@ fn check(dir: &Path) -> Result<bool, String> {
         }
     };
     let mut names = vec![
-        canvass_core::synth::CODEBOOK_FILE.to_string(),
-        canvass_core::synth::RESPONSES_FILE.to_string(),
+        canvass_synth::CODEBOOK_FILE.to_string(),
+        canvass_synth::RESPONSES_FILE.to_string(),
         MANIFEST_FILE.to_string(),
     ];
     // Every file the manifest lists is read, so its checksum can be verified.

@@ -3,8 +3,9 @@
 //! the percentages published about it.
 //!
 //! The format (`canvass-codebook/1`) is survey-independent: the loader reads
-//! any survey's codebook with [`parse_codebook`], and the synthetic-data
-//! generator additionally reads the optional [`Model`] section.
+//! any survey's codebook with [`parse_codebook`]. The optional `model` section
+//! is kept here as written and read only by the synthetic-data generator
+//! (the canvass-synth crate), which also owns its rules and its calendar code.
 //!
 //! ```
 //! let json = br#"{
@@ -28,7 +29,7 @@ use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-mod read;
+pub mod read;
 
 /// The only format tag this version reads.
 pub const FORMAT: &str = "canvass-codebook/1";
@@ -62,10 +63,13 @@ impl fmt::Display for CodebookError {
 
 impl std::error::Error for CodebookError {}
 
-fn invalid(path: impl Into<String>, message: impl Into<String>) -> CodebookError {
-    CodebookError::Invalid {
-        path: path.into(),
-        message: message.into(),
+impl CodebookError {
+    /// A rule of the format broken at `path`, such as `questions[3].options[1]`.
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> CodebookError {
+        CodebookError::Invalid {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -79,7 +83,9 @@ pub struct Codebook {
     pub layout: Layout,
     pub questions: Vec<Question>,
     pub facts: Vec<Fact>,
-    pub model: Option<Model>,
+    /// The synthesis model as written, not read or checked here: the loader has no
+    /// use for it, and the generator (canvass-synth) reads it with its own rules.
+    pub model: Option<Value>,
     index: HashMap<String, usize>,
 }
 
@@ -486,148 +492,6 @@ impl Condition {
     }
 }
 
-/// The entries of a JSON object of the model, in key order, each key once. A list
-/// rather than a `BTreeMap`: each map type cost the browser module about 4.5 KB, and
-/// these maps are a few entries long.
-pub type Entries<T> = Vec<(String, T)>;
-
-/// The value of `key` among `entries`.
-pub fn entry<'a, T>(entries: &'a [(String, T)], key: &str) -> Option<&'a T> {
-    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-/// The synthesis model read by the generator (ignored by the loader).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Model {
-    /// Number of respondents the published figures describe.
-    pub rows: usize,
-    pub order: Vec<String>,
-    pub answered: Vec<AnsweredAssumption>,
-    pub top_codes: Vec<TopCodeCount>,
-    pub numeric: Vec<NumericModel>,
-    pub quotas: Vec<Quota>,
-    pub pairs: Vec<Pair>,
-    pub rules: Vec<Rule>,
-    pub affinities: Vec<Affinity>,
-    pub nonresponse: Option<Nonresponse>,
-    pub metadata: Option<MetadataModel>,
-    pub release: Option<ReleaseInfo>,
-}
-
-/// What the release manifest states about the published data set.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReleaseInfo {
-    pub version: String,
-    pub source_report: String,
-    pub licence: String,
-    /// Smallest group size the survey team would publish (k-anonymity style threshold).
-    pub disclosure_threshold: u64,
-    /// Quasi-identifying questions whose combinations the checker sizes.
-    pub key_questions: Vec<String>,
-    pub notes: Option<String>,
-}
-
-/// An assumed number of non-blank answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnsweredAssumption {
-    pub question: String,
-    pub answered: u64,
-    pub why: String,
-}
-
-/// How many rows carry a numeric top code.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopCodeCount {
-    pub question: String,
-    pub code: String,
-    pub count: u64,
-    pub why: String,
-}
-
-/// Distribution of single values inside published bins.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NumericModel {
-    pub question: String,
-    pub distribution: String,
-    pub median: f64,
-    pub sigma: f64,
-    pub why: String,
-}
-
-/// Exact counts inside a subgroup (`when`) or for the whole question.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Quota {
-    pub question: String,
-    pub when: Option<Condition>,
-    pub answered: Option<u64>,
-    pub counts: Entries<u64>,
-    pub why: String,
-}
-
-/// How many respondents select both options of a multi-select question.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pair {
-    pub question: String,
-    pub options: [String; 2],
-    pub both: u64,
-    pub why: String,
-}
-
-/// A hard consistency rule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
-    pub id: String,
-    pub if_: Condition,
-    pub then: Condition,
-    pub why: String,
-}
-
-/// A soft dependency: relative odds of options for rows matching `when`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Affinity {
-    pub question: String,
-    pub when: Condition,
-    pub weights: Entries<f64>,
-    pub why: String,
-}
-
-/// How strongly blanks cluster in less engaged respondents.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Nonresponse {
-    pub strength: f64,
-    pub why: String,
-}
-
-/// How the survey-platform columns are filled.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetadataModel {
-    pub field_start: String,
-    pub field_end: String,
-    pub columns: Entries<MetadataColumn>,
-    pub why: String,
-}
-
-/// One platform column: a constant or a computed role.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetadataColumn {
-    pub constant: Option<String>,
-    pub role: Option<String>,
-    pub from: Option<String>,
-    pub default: Option<String>,
-    pub map: Entries<String>,
-}
-
-/// Metadata roles the generator knows.
-pub const METADATA_ROLES: &[&str] = &[
-    "start",
-    "end",
-    "progress",
-    "duration",
-    "finished",
-    "response_id",
-    "language",
-];
-
 /// Parse and validate a codebook.
 pub fn parse_codebook(bytes: &[u8]) -> Result<Codebook, CodebookError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -728,27 +592,30 @@ impl Codebook {
 
     fn validate(&mut self) -> Result<(), CodebookError> {
         if self.format != FORMAT {
-            return Err(invalid(
+            return Err(CodebookError::invalid(
                 "format",
                 format!("expected \"{FORMAT}\", found \"{}\"", self.format),
             ));
         }
         if self.title.trim().is_empty() {
-            return Err(invalid("title", "must not be empty"));
+            return Err(CodebookError::invalid("title", "must not be empty"));
         }
         if self.layout.delimiter.chars().count() != 1 {
-            return Err(invalid("layout.delimiter", "must be a single character"));
+            return Err(CodebookError::invalid("layout.delimiter", "must be a single character"));
         }
         if self.questions.is_empty() {
-            return Err(invalid("questions", "must list at least one column"));
+            return Err(CodebookError::invalid("questions", "must list at least one column"));
         }
         self.index.clear();
         for (i, q) in self.questions.iter().enumerate() {
             if q.id.trim().is_empty() {
-                return Err(invalid(format!("questions[{i}].id"), "must not be empty"));
+                return Err(CodebookError::invalid(
+                    format!("questions[{i}].id"),
+                    "must not be empty",
+                ));
             }
             if self.index.insert(q.id.clone(), i).is_some() {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("questions[{i}].id"),
                     format!("duplicate question id '{}'", q.id),
                 ));
@@ -765,24 +632,24 @@ impl Codebook {
             self.check_condition(&f.denominator, &format!("{path}.denominator"))?;
             check_percent(f.percent, f.tolerance, &path)?;
         }
-        if let Some(m) = &self.model {
-            self.validate_model(m)?;
-        }
         Ok(())
     }
 
     fn validate_question(&self, q: &Question, path: &str, delim: &str) -> Result<(), CodebookError> {
         if q.text.contains(['\t', '\n', '\r']) || q.id.contains(['\t', '\n', '\r']) {
-            return Err(invalid(path, "id and text must not contain tabs or line breaks"));
+            return Err(CodebookError::invalid(
+                path,
+                "id and text must not contain tabs or line breaks",
+            ));
         }
         if q.kind.has_options() && q.options.is_empty() && !q.withheld && !q.no_data {
-            return Err(invalid(
+            return Err(CodebookError::invalid(
                 format!("{path}.options"),
                 format!("a {:?} question needs options", q.kind).to_lowercase(),
             ));
         }
         if !q.kind.has_options() && !q.options.is_empty() {
-            return Err(invalid(
+            return Err(CodebookError::invalid(
                 format!("{path}.options"),
                 "only single, multi, ordinal, rank and country questions have options",
             ));
@@ -790,42 +657,42 @@ impl Codebook {
         let mut seen = HashSet::new();
         for (j, o) in q.options.iter().enumerate() {
             if o.is_empty() {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("{path}.options[{j}]"),
                     "an option must not be the empty string (blank means unanswered)",
                 ));
             }
             if o.contains(delim) || o.contains(['\n', '\r']) {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("{path}.options[{j}]"),
                     "an option must not contain the delimiter or a line break",
                 ));
             }
             if !seen.insert(o.as_str()) {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("{path}.options[{j}]"),
                     format!("duplicate option '{o}'"),
                 ));
             }
         }
         match (q.kind, &q.separator) {
-            (Kind::Multi, None) => return Err(invalid(path, "a multi question needs a 'separator'")),
+            (Kind::Multi, None) => return Err(CodebookError::invalid(path, "a multi question needs a 'separator'")),
             (Kind::Multi, Some(sep)) => {
                 if sep.is_empty() || sep.contains(delim) {
-                    return Err(invalid(
+                    return Err(CodebookError::invalid(
                         format!("{path}.separator"),
                         "must be non-empty and differ from the delimiter",
                     ));
                 }
                 if let Some(o) = q.options.iter().find(|o| o.contains(sep.as_str())) {
-                    return Err(invalid(
+                    return Err(CodebookError::invalid(
                         format!("{path}.separator"),
                         format!("separator '{sep}' occurs in option '{o}'"),
                     ));
                 }
             }
             (_, Some(_)) => {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("{path}.separator"),
                     "only multi questions have a separator",
                 ))
@@ -836,26 +703,37 @@ impl Codebook {
             let spec = q
                 .numeric
                 .as_ref()
-                .ok_or_else(|| invalid(path, "a numeric question needs 'numeric'"))?;
+                .ok_or_else(|| CodebookError::invalid(path, "a numeric question needs 'numeric'"))?;
             for (j, b) in spec.bins.iter().enumerate() {
                 if b.min > b.max {
-                    return Err(invalid(format!("{path}.numeric.bins[{j}]"), "min is above max"));
+                    return Err(CodebookError::invalid(
+                        format!("{path}.numeric.bins[{j}]"),
+                        "min is above max",
+                    ));
                 }
             }
         } else if q.numeric.is_some() {
-            return Err(invalid(
+            return Err(CodebookError::invalid(
                 format!("{path}.numeric"),
                 "only numeric questions have 'numeric'",
             ));
         }
         if (q.kind == Kind::Rank) != q.rank_group.is_some() {
-            return Err(invalid(path, "rank questions, and only they, have a 'rank_group'"));
+            return Err(CodebookError::invalid(
+                path,
+                "rank questions, and only they, have a 'rank_group'",
+            ));
         }
         if let Some(o) = &q.other_text {
             match self.question(o) {
-                None => return Err(invalid(format!("{path}.other_text"), format!("unknown question '{o}'"))),
+                None => {
+                    return Err(CodebookError::invalid(
+                        format!("{path}.other_text"),
+                        format!("unknown question '{o}'"),
+                    ))
+                }
                 Some(t) if t.kind != Kind::Text => {
-                    return Err(invalid(
+                    return Err(CodebookError::invalid(
                         format!("{path}.other_text"),
                         format!("'{o}' is not a text question"),
                     ))
@@ -866,7 +744,7 @@ impl Codebook {
         if let Some(c) = &q.asked_if {
             self.check_condition(c, &format!("{path}.asked_if"))?;
             if c.questions().contains(&q.id.as_str()) {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("{path}.asked_if"),
                     "a question cannot be asked depending on itself",
                 ));
@@ -882,13 +760,13 @@ impl Codebook {
                 q.options.contains(&p.option)
             };
             if !valid_option {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("{ppath}.option"),
                     format!("'{}' is not an option of '{}'", p.option, q.id),
                 ));
             }
             if p.base == Base::Mentions && q.kind != Kind::Multi {
-                return Err(invalid(
+                return Err(CodebookError::invalid(
                     format!("{ppath}.base"),
                     "'mentions' applies to multi questions only",
                 ));
@@ -899,7 +777,7 @@ impl Codebook {
                         .as_ref()
                         .is_some_and(|s| s.top_codes.iter().any(|t| &t.code == e));
                 if !known {
-                    return Err(invalid(
+                    return Err(CodebookError::invalid(
                         format!("{ppath}.exclude"),
                         format!("'{e}' is not a value of '{}'", q.id),
                     ));
@@ -910,7 +788,10 @@ impl Codebook {
             }
             if let (Some(n), Some(b)) = (p.count, p.base_n) {
                 if n > b {
-                    return Err(invalid(ppath.clone(), format!("count {n} exceeds base_n {b}")));
+                    return Err(CodebookError::invalid(
+                        ppath.clone(),
+                        format!("count {n} exceeds base_n {b}"),
+                    ));
                 }
             }
             check_percent(p.percent, p.tolerance, &ppath)?;
@@ -918,7 +799,9 @@ impl Codebook {
         Ok(())
     }
 
-    fn check_condition(&self, c: &Condition, path: &str) -> Result<(), CodebookError> {
+    /// Checks that a condition names known questions, and values and tests those
+    /// questions have; `path` locates the condition in the error.
+    pub fn check_condition(&self, c: &Condition, path: &str) -> Result<(), CodebookError> {
         match c {
             Condition::All(v) | Condition::Any(v) => {
                 let key = if matches!(c, Condition::All(_)) { "all" } else { "any" };
@@ -931,7 +814,7 @@ impl Codebook {
             Condition::Test { question, test } => {
                 let q = self
                     .question(question)
-                    .ok_or_else(|| invalid(path, format!("unknown question '{question}'")))?;
+                    .ok_or_else(|| CodebookError::invalid(path, format!("unknown question '{question}'")))?;
                 match test {
                     Test::AnyOf(v) | Test::AllOf(v) | Test::NoneOf(v) => {
                         for val in v {
@@ -940,11 +823,14 @@ impl Codebook {
                                     .as_ref()
                                     .is_some_and(|s| s.top_codes.iter().any(|t| &t.code == val));
                             if !ok {
-                                return Err(invalid(path, format!("'{val}' is not an option of '{question}'")));
+                                return Err(CodebookError::invalid(
+                                    path,
+                                    format!("'{val}' is not an option of '{question}'"),
+                                ));
                             }
                         }
                         if matches!(test, Test::AllOf(v) if v.len() > 1) && q.kind != Kind::Multi {
-                            return Err(invalid(
+                            return Err(CodebookError::invalid(
                                 path,
                                 format!(
                                     "'all_of' with several values needs a multi question; '{question}' is {:?}",
@@ -957,7 +843,7 @@ impl Codebook {
                     Test::Answered(_) => Ok(()),
                     Test::Range { .. } => {
                         if q.kind != Kind::Numeric {
-                            return Err(invalid(
+                            return Err(CodebookError::invalid(
                                 path,
                                 format!("min/max need a numeric question; '{question}' is not"),
                             ));
@@ -967,9 +853,9 @@ impl Codebook {
                     Test::NotAbove(other) => {
                         let o = self
                             .question(other)
-                            .ok_or_else(|| invalid(path, format!("unknown question '{other}'")))?;
+                            .ok_or_else(|| CodebookError::invalid(path, format!("unknown question '{other}'")))?;
                         if q.kind != Kind::Ordinal || o.kind != Kind::Ordinal || q.options != o.options {
-                            return Err(invalid(
+                            return Err(CodebookError::invalid(
                                 path,
                                 "'not_above' compares two ordinal questions with the same scale",
                             ));
@@ -980,167 +866,18 @@ impl Codebook {
             }
         }
     }
-
-    fn validate_model(&self, m: &Model) -> Result<(), CodebookError> {
-        if m.rows == 0 {
-            return Err(invalid("model.rows", "must be positive"));
-        }
-        let known = |id: &str, path: &str| -> Result<&Question, CodebookError> {
-            self.question(id)
-                .ok_or_else(|| invalid(path, format!("unknown question '{id}'")))
-        };
-        let mut seen = HashSet::new();
-        for (i, id) in m.order.iter().enumerate() {
-            known(id, &format!("model.order[{i}]"))?;
-            if !seen.insert(id) {
-                return Err(invalid(format!("model.order[{i}]"), format!("'{id}' listed twice")));
-            }
-        }
-        for (i, a) in m.answered.iter().enumerate() {
-            known(&a.question, &format!("model.answered[{i}]"))?;
-        }
-        for (i, t) in m.top_codes.iter().enumerate() {
-            let q = known(&t.question, &format!("model.top_codes[{i}]"))?;
-            if !q
-                .numeric
-                .as_ref()
-                .is_some_and(|s| s.top_codes.iter().any(|c| c.code == t.code))
-            {
-                return Err(invalid(
-                    format!("model.top_codes[{i}]"),
-                    format!("'{}' is not a top code of '{}'", t.code, t.question),
-                ));
-            }
-        }
-        for (i, n) in m.numeric.iter().enumerate() {
-            let q = known(&n.question, &format!("model.numeric[{i}]"))?;
-            if q.kind != Kind::Numeric || n.distribution != "lognormal" || n.median <= 0.0 || n.sigma <= 0.0 {
-                return Err(invalid(
-                    format!("model.numeric[{i}]"),
-                    "needs a numeric question and a lognormal with positive median and sigma",
-                ));
-            }
-        }
-        for (i, qu) in m.quotas.iter().enumerate() {
-            let path = format!("model.quotas[{i}]");
-            let q = known(&qu.question, &path)?;
-            for (o, _) in &qu.counts {
-                if !q.options.contains(o) {
-                    return Err(invalid(&path, format!("'{o}' is not an option of '{}'", qu.question)));
-                }
-            }
-            if let Some(c) = &qu.when {
-                self.check_condition(c, &format!("{path}.when"))?;
-            }
-        }
-        for (i, p) in m.pairs.iter().enumerate() {
-            let path = format!("model.pairs[{i}]");
-            let q = known(&p.question, &path)?;
-            if q.kind != Kind::Multi || p.options.iter().any(|o| !q.options.contains(o)) || p.options[0] == p.options[1]
-            {
-                return Err(invalid(path, "a pair names two different options of a multi question"));
-            }
-        }
-        for (i, r) in m.rules.iter().enumerate() {
-            self.check_condition(&r.if_, &format!("model.rules[{i}] ({}).if", r.id))?;
-            self.check_condition(&r.then, &format!("model.rules[{i}] ({}).then", r.id))?;
-        }
-        for (i, a) in m.affinities.iter().enumerate() {
-            let path = format!("model.affinities[{i}]");
-            let q = known(&a.question, &path)?;
-            self.check_condition(&a.when, &format!("{path}.when"))?;
-            for (o, w) in &a.weights {
-                if !q.options.contains(o) {
-                    return Err(invalid(&path, format!("'{o}' is not an option of '{}'", a.question)));
-                }
-                if !(w.is_finite() && *w >= 0.0) {
-                    return Err(invalid(&path, format!("weight of '{o}' must be a non-negative number")));
-                }
-            }
-        }
-        if let Some(r) = &m.release {
-            for (i, id) in r.key_questions.iter().enumerate() {
-                known(id, &format!("model.release.key_questions[{i}]"))?;
-            }
-        }
-        if let Some(md) = &m.metadata {
-            for (id, col) in &md.columns {
-                let path = format!("model.metadata.columns.{id}");
-                known(id, &path)?;
-                match (&col.constant, &col.role) {
-                    (Some(_), None) => {}
-                    (None, Some(r)) if METADATA_ROLES.contains(&r.as_str()) => {}
-                    _ => {
-                        return Err(invalid(
-                            path,
-                            format!("needs either 'constant' or a 'role' among {METADATA_ROLES:?}"),
-                        ))
-                    }
-                }
-                if let Some(f) = &col.from {
-                    known(f, &path)?;
-                }
-            }
-            for (k, d) in [("field_start", &md.field_start), ("field_end", &md.field_end)] {
-                if parse_date(d).is_none() {
-                    return Err(invalid(
-                        format!("model.metadata.{k}"),
-                        format!("'{d}' is not a YYYY-MM-DD date"),
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
 }
 
 fn check_percent(p: f64, tol: Option<f64>, path: &str) -> Result<(), CodebookError> {
     if !(0.0..=100.0).contains(&p) {
-        return Err(invalid(path, format!("percent {p} is outside 0-100")));
+        return Err(CodebookError::invalid(path, format!("percent {p} is outside 0-100")));
     }
     if let Some(t) = tol {
         if !(t.is_finite() && t >= 0.0) {
-            return Err(invalid(path, "tolerance must be a non-negative number"));
+            return Err(CodebookError::invalid(path, "tolerance must be a non-negative number"));
         }
     }
     Ok(())
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-pub fn parse_date(s: &str) -> Option<i64> {
-    let mut it = s.split('-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: i64 = it.next()?.parse().ok()?;
-    let d: i64 = it.next()?.parse().ok()?;
-    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The proleptic Gregorian date of a day number since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d)
 }
 
 #[cfg(test)]
@@ -1303,26 +1040,6 @@ mod tests {
     }
 
     #[test]
-    fn model_shape_errors_name_the_path() {
-        let with_model =
-            |model: &str| minimal(Q1).replace(r#""title":"T""#, &format!(r#""title":"T","model":{model}"#));
-        let (path, message) = invalid_at(&with_model(
-            r#"{"rows":5,"pairs":[{"question":"a","options":["Yes"],"both":1,"why":"w"}]}"#,
-        ));
-        assert_eq!(
-            (path.as_str(), message.as_str()),
-            ("model.pairs[0].options", "must list exactly two options")
-        );
-        let (path, message) = invalid_at(&with_model(
-            r#"{"rows":5,"quotas":[{"question":"a","counts":{"Yes":1.5},"why":"w"}]}"#,
-        ));
-        assert_eq!(path, "model.quotas[0].counts.Yes");
-        assert!(message.contains("whole number"), "{message}");
-        let (path, _) = invalid_at(&with_model(r#"{"rows":5,"nonresponse":{"strength":1}}"#));
-        assert_eq!(path, "model.nonresponse.why");
-    }
-
-    #[test]
     fn a_key_given_twice_is_refused_with_its_position() {
         let json = "{\"format\":\"canvass-codebook/1\",\"title\":\"T\",\n\"title\":\"U\",\"questions\":[]}";
         match parse_codebook(json.as_bytes()).unwrap_err() {
@@ -1380,13 +1097,5 @@ mod tests {
         let src = r#"{"all":[{"question":"a","any_of":["Yes"]},{"not":{"question":"n","min":1.0,"max":5.0}}]}"#;
         let c = Condition::from_value(&serde_json::from_str(src).unwrap()).unwrap();
         assert_eq!(Condition::from_value(&c.to_value()).unwrap(), c);
-    }
-
-    #[test]
-    fn civil_dates_round_trip() {
-        let d = parse_date("2020-07-02").unwrap();
-        assert_eq!(civil_from_days(d), (2020, 7, 2));
-        assert_eq!(civil_from_days(d + 62), (2020, 9, 2));
-        assert_eq!(parse_date("2020-13-01"), None);
     }
 }

@@ -22,17 +22,32 @@
 //! the margins, the statistic would pin the cells down) or a withheld margin (the
 //! statistic would then rest on nothing the reader can see).
 
+use crate::dataset::Rows;
 use crate::dataset::{Column, Dataset, MultiSelect};
 use crate::disclosure::{key1, key2, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
 use crate::numeric::{bin_labels, bin_option, table_bins};
 use crate::sort::sorted_positions;
-use crate::view::{protect_table, Rows, TableOptions, View};
+use crate::view::{TableOptions, View};
 use crate::weights::Tally;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use std::borrow::Cow;
+
+/// What the numbers of a crosstab are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PercentMode {
+    Counts,
+    /// The share of each row answer falling in each column group.
+    #[default]
+    Row,
+    /// The share of each column group giving each answer; `col` in links.
+    #[serde(alias = "col")]
+    Column,
+    Total,
+}
 
 /// Which two questions, over which view.
 #[derive(Debug, Clone, PartialEq)]
@@ -312,8 +327,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         (&row_freq, &col_freq),
         k,
     );
-    let withheld = protect_table(
-        &view,
+    let withheld = view.protect(
         &layout,
         &|other| {
             let c = tally(&row_side, &col_side, other);

@@ -560,6 +560,25 @@ impl fmt::Display for InvariantError {
 
 impl std::error::Error for InvariantError {}
 
+/// A set of respondents: a bitset, or row indices where a bitset would be mostly empty.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rows {
+    /// A filtered view: one bit per respondent of the dataset.
+    Mask(Bitset),
+    /// Respondents as row indices, in increasing order.
+    List(Vec<u32>),
+}
+
+impl Rows {
+    /// The respondents as a list of row indices, in increasing order.
+    pub fn to_list(&self) -> Vec<u32> {
+        match self {
+            Rows::Mask(mask) => mask.ones().map(|r| r as u32).collect(),
+            Rows::List(list) => list.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,8 +15,8 @@
 
 use crate::chart::crosstab_view::is_significant;
 use crate::crosstab::Crosstab;
+use crate::crosstab::PercentMode;
 use crate::freq::Frequencies;
-use crate::view_state::PercentMode;
 use serde::Serialize;
 
 /// Where a table comes from: the lines above it.

@@ -17,7 +17,7 @@ use crate::dataset::{
 use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
 pub use crate::error::StatsError;
 use crate::numeric::{bin_labels, bin_option, table_bins, BinRule};
-use crate::view::{protect_table, TableOptions, View};
+use crate::view::{TableOptions, View};
 use crate::weights::Tally;
 use serde::{Deserialize, Serialize};
 
@@ -438,8 +438,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
     let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
     let n_levels = c.options.len();
     let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n, k);
-    let withheld = protect_table(
-        &view,
+    let withheld = view.protect(
         &layout,
         &|other| {
             let counted = count(dataset, spec, other)?;

@@ -7,9 +7,14 @@
 //! ([`chart`]) are drawn against plotters' `DrawingBackend` trait so the browser,
 //! SVG and bitmap outputs share one implementation.
 //!
+//! A [`codebook`] describes a survey's columns to the loader, and a [`snapshot`] stores
+//! a loaded survey for the page to open without parsing it again.
+//!
 //! What this crate deliberately does not do: read files, touch the DOM or a canvas,
-//! print, or know about JSON on a command line. Those belong to `canvass-web` and
-//! `canvass-cli`.
+//! print, or know about JSON on a command line; those belong to `canvass-web` and
+//! `canvass-cli`. Nor does it make data up: synthetic releases (a codebook's `model`
+//! section, generation, checksums, audits) and made-up survey files belong to
+//! `canvass-synth`, which the page never loads.
 
 pub mod chart;
 pub mod codebook;
@@ -22,10 +27,10 @@ pub mod filter;
 pub mod freq;
 pub mod load;
 pub mod numeric;
+pub mod query;
 pub mod rank;
 pub mod snapshot;
 mod sort;
-pub mod synth;
 pub mod view;
 pub mod view_state;
 pub mod weights;

@@ -11,7 +11,7 @@ use crate::dataset::{Categorical, CategoricalCell, Column, Dataset, NumericCell}
 use crate::disclosure::{key1, Layout, Role};
 use crate::error::StatsError;
 use crate::freq::share;
-use crate::view::{protect_table, TableOptions, View};
+use crate::view::{TableOptions, View};
 use crate::weights::Tally;
 use serde::Serialize;
 
@@ -78,8 +78,7 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
         });
     }
     let (layout, first_entries) = rank_layout(&items, &firsts, &ranked_any);
-    let withheld = protect_table(
-        &view,
+    let withheld = view.protect(
         &layout,
         &|other| {
             let c = rank_counts(dataset, &items, other)?;

@@ -7,6 +7,10 @@
 //! stored; whether they name anything in the loaded survey is checked where the state is
 //! applied, not here.
 
+use crate::chart::adapt::ChartKind;
+use crate::crosstab::PercentMode;
+use crate::freq::BaseKind;
+use crate::query::ViewRequest;
 use serde::{Deserialize, Serialize};
 
 /// Longest hash read, in bytes; the rest is ignored and reported.
@@ -22,52 +26,26 @@ pub enum View {
     Question,
 }
 
-/// Which respondents percentages are of (mirrors the statistics' base kinds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum BaseChoice {
-    #[default]
-    Answered,
-    Asked,
-    All,
-}
-
-/// What the numbers of a crosstab are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum PercentMode {
-    Counts,
-    #[default]
-    Row,
-    Column,
-    Total,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// The explorer's state: which dataset, which page, and the view asked for there. Of
+/// the request, the link keeps what a person chooses (question, breakdown, filters,
+/// weight, base, percent, intervals, chart kind); the threshold and the release come
+/// from the dataset, and `card`/`csv` from what the page is drawing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ViewState {
     /// Dataset id and version, `numpy-2020@1.0.0`; `None` for a file the user opened.
     pub dataset: Option<String>,
     pub view: View,
-    pub question: Option<String>,
-    pub by: Option<String>,
-    /// Conditions in the CLI's filter syntax (`Q=Option A|Option B`, `Q>=20`).
-    pub filters: Vec<String>,
-    pub base: BaseChoice,
-    pub percent: PercentMode,
-    pub intervals: bool,
-    /// Chart kind name (`bar`, `grouped`, `stacked`, `heatmap`, `diverging`); `None` is
-    /// the question's default.
-    pub chart: Option<String>,
+    #[serde(flatten)]
+    pub request: ViewRequest,
 }
 
 /// A parsed hash and what in it was not understood.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Parsed {
     pub state: ViewState,
     pub problems: Vec<String>,
 }
-
-const CHART_KINDS: [&str; 5] = ["bar", "grouped", "stacked", "heatmap", "diverging"];
 
 /// Reads a URL hash (with or without its leading `#`).
 pub fn parse_hash(hash: &str) -> Parsed {
@@ -96,28 +74,31 @@ pub fn parse_hash(hash: &str) -> Parsed {
                 "question" => state.view = View::Question,
                 _ => problems.push(format!("unknown view {value:?}")),
             },
-            "q" => state.question = nonempty(value),
-            "by" => state.by = nonempty(value),
-            "f" if state.filters.len() >= MAX_FILTERS => {
+            "q" => state.request.question = value,
+            "by" => state.request.by = nonempty(value),
+            "w" => state.request.weight = nonempty(value),
+            "f" if state.request.filters.len() >= MAX_FILTERS => {
                 problems.push(format!("more than {MAX_FILTERS} filters; the rest were ignored"));
             }
-            "f" => state.filters.extend(nonempty(value)),
+            "f" => state.request.filters.extend(nonempty(value)),
             "base" => match value.as_str() {
-                "answered" => state.base = BaseChoice::Answered,
-                "asked" => state.base = BaseChoice::Asked,
-                "all" => state.base = BaseChoice::All,
+                "answered" => state.request.base = BaseKind::Answered,
+                "asked" => state.request.base = BaseKind::Asked,
+                "all" => state.request.base = BaseKind::All,
                 _ => problems.push(format!("unknown base {value:?}")),
             },
             "pct" => match value.as_str() {
-                "counts" => state.percent = PercentMode::Counts,
-                "row" => state.percent = PercentMode::Row,
-                "col" => state.percent = PercentMode::Column,
-                "total" => state.percent = PercentMode::Total,
+                "counts" => state.request.percent = PercentMode::Counts,
+                "row" => state.request.percent = PercentMode::Row,
+                "col" => state.request.percent = PercentMode::Column,
+                "total" => state.request.percent = PercentMode::Total,
                 _ => problems.push(format!("unknown percentage {value:?}")),
             },
-            "ci" => state.intervals = value == "1",
-            "kind" if CHART_KINDS.contains(&value.as_str()) => state.chart = Some(value),
-            "kind" => problems.push(format!("unknown chart kind {value:?}")),
+            "ci" => state.request.intervals = value == "1",
+            "kind" => match ChartKind::parse(&value) {
+                Some(kind) => state.request.chart = Some(kind),
+                None => problems.push(format!("unknown chart kind {value:?}")),
+            },
             _ => problems.push(format!("unknown link part {key:?}")),
         }
     }
@@ -127,6 +108,7 @@ pub fn parse_hash(hash: &str) -> Parsed {
 
 /// Writes `state` as a hash (with its `#`), leaving out whatever is at its default.
 pub fn to_hash(state: &ViewState) -> String {
+    let request = &state.request;
     let mut parts: Vec<String> = Vec::new();
     let mut put = |key: &str, value: &str| parts.push(format!("{key}={}", encode_component(value)));
     if let Some(d) = &state.dataset {
@@ -135,31 +117,34 @@ pub fn to_hash(state: &ViewState) -> String {
     if state.view != View::Overview {
         put("view", "question");
     }
-    if let Some(q) = &state.question {
-        put("q", q);
+    if !request.question.is_empty() {
+        put("q", &request.question);
     }
-    if let Some(by) = &state.by {
+    if let Some(by) = &request.by {
         put("by", by);
     }
-    for f in state.filters.iter().take(MAX_FILTERS) {
+    if let Some(weight) = &request.weight {
+        put("w", weight);
+    }
+    for f in request.filters.iter().take(MAX_FILTERS) {
         put("f", f);
     }
-    match state.base {
-        BaseChoice::Answered => {}
-        BaseChoice::Asked => put("base", "asked"),
-        BaseChoice::All => put("base", "all"),
+    match request.base {
+        BaseKind::Answered => {}
+        BaseKind::Asked => put("base", "asked"),
+        BaseKind::All => put("base", "all"),
     }
-    match state.percent {
+    match request.percent {
         PercentMode::Row => {}
         PercentMode::Counts => put("pct", "counts"),
         PercentMode::Column => put("pct", "col"),
         PercentMode::Total => put("pct", "total"),
     }
-    if state.intervals {
+    if request.intervals {
         put("ci", "1");
     }
-    if let Some(kind) = &state.chart {
-        put("kind", kind);
+    if let Some(kind) = request.chart {
+        put("kind", kind.name());
     }
     format!("#{}", parts.join("&"))
 }
@@ -227,17 +212,21 @@ mod tests {
         let state = ViewState {
             dataset: Some("numpy-2020@1.0.0".into()),
             view: View::Question,
-            question: Some("demographics.role".into()),
-            by: Some("Q 7 & more = 100% #1".into()),
-            filters: vec![
-                "usage.freq=Daily|Weekly".into(),
-                "age>=20".into(),
-                "lang=中文 + ∑".into(),
-            ],
-            base: BaseChoice::Asked,
-            percent: PercentMode::Column,
-            intervals: true,
-            chart: Some("heatmap".into()),
+            request: ViewRequest {
+                question: "demographics.role".into(),
+                by: Some("Q 7 & more = 100% #1".into()),
+                weight: Some("weight (raked)".into()),
+                filters: vec![
+                    "usage.freq=Daily|Weekly".into(),
+                    "age>=20".into(),
+                    "lang=中文 + ∑".into(),
+                ],
+                base: BaseKind::Asked,
+                percent: PercentMode::Column,
+                intervals: true,
+                chart: Some(ChartKind::Heatmap),
+                ..ViewRequest::default()
+            },
         };
         let hash = to_hash(&state);
         assert!(!hash[1..].contains(['#', ' ', '|']), "{hash}");
@@ -253,11 +242,11 @@ mod tests {
     #[test]
     fn browsers_plus_signs_and_raw_text_are_read_leniently() {
         let parsed = parse_hash("view=question&q=How+often%3F&by=%E4%B8%AD&f=a%2");
-        assert_eq!(parsed.state.question.as_deref(), Some("How often?"));
-        assert_eq!(parsed.state.by.as_deref(), Some("中"));
-        assert_eq!(parsed.state.filters, ["a%2"]);
+        assert_eq!(parsed.state.request.question, "How often?");
+        assert_eq!(parsed.state.request.by.as_deref(), Some("中"));
+        assert_eq!(parsed.state.request.filters, ["a%2"]);
         let parsed = parse_hash("q=%FF%FE");
-        assert_eq!(parsed.state.question.as_deref(), Some("\u{FFFD}\u{FFFD}"));
+        assert_eq!(parsed.state.request.question, "\u{FFFD}\u{FFFD}");
     }
 
     #[test]
@@ -272,11 +261,11 @@ mod tests {
     fn sizes_are_capped() {
         let many: Vec<String> = (0..40).map(|i| format!("f=q{i}%3D1")).collect();
         let parsed = parse_hash(&many.join("&"));
-        assert_eq!(parsed.state.filters.len(), MAX_FILTERS);
+        assert_eq!(parsed.state.request.filters.len(), MAX_FILTERS);
         assert_eq!(parsed.problems.len(), 1);
         let long = format!("q={}", "é".repeat(MAX_HASH_BYTES));
         let parsed = parse_hash(&long);
-        assert!(parsed.state.question.unwrap().len() < MAX_HASH_BYTES);
+        assert!(parsed.state.request.question.len() < MAX_HASH_BYTES);
         assert!(parsed.problems[0].contains("longer than"));
     }
 }

@@ -21,7 +21,14 @@ fn the_release_reads_back_from_its_snapshot_as_it_loads() {
         },
     )
     .unwrap();
-    let sources = Sources::of(&responses, Some(&codebook_bytes));
+    // Labelled as the page labels it: with the digests the release's manifest gives.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(format!("{root}manifest.json")).unwrap()).unwrap();
+    let digest = |file: &str| manifest["files"][file]["sha256"].as_str().unwrap().to_string();
+    let sources = Sources {
+        responses_sha256: digest("responses.tsv"),
+        codebook_sha256: Some(digest("codebook.json")),
+    };
     let bytes = write(&loaded, &sections, &sources).unwrap();
     let back = read(&bytes).unwrap();
     assert_eq!(back.loaded.dataset, loaded.dataset);
@@ -41,5 +48,4 @@ fn the_release_reads_back_from_its_snapshot_as_it_loads() {
     );
     assert_eq!(back.sections, sections);
     assert_eq!(back.sources, sources);
-    assert_eq!(back.sources.responses_sha256.len(), 64);
 }

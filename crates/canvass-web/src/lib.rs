@@ -11,24 +11,17 @@
 //! small one over to the page. This is the only crate that knows about JS, the DOM or
 //! canvas; it holds no statistics or layout logic of its own.
 
-use canvass_core::chart::adapt::{chart_for_view, group_title, ChartKind};
-use canvass_core::chart::crosstab_view::{chart_for_crosstab_view, CrosstabView, Release};
+use canvass_core::chart::adapt::group_title;
 #[cfg(feature = "paint")]
 use canvass_core::chart::input::chart_input_from_json;
-use canvass_core::chart::input::Fields;
 #[cfg(feature = "paint")]
-use canvass_core::chart::{self, ChartLayout, ChartStyle};
-use canvass_core::chart::{Chart, Footnote};
-use canvass_core::crosstab::Crosstab;
-use canvass_core::export::{crosstab_csv, frequencies_csv, shown_crosstab, CsvHeader, ShownTable};
-use canvass_core::filter::Filter;
-use canvass_core::freq::{BaseKind, FreqSpec, Frequencies};
-use canvass_core::view_state::PercentMode;
+use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
+use canvass_core::query::{answer, ViewRequest};
 #[cfg(feature = "paint")]
-use canvass_core::view_state::{BaseChoice, View, ViewState};
+use canvass_core::view_state::ViewState;
 #[cfg(feature = "files")]
 use canvass_core::{load_with_progress, LoadOptions};
-use canvass_core::{Column, Dataset, Loaded};
+use canvass_core::{Column, Loaded};
 #[cfg(feature = "paint")]
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 #[cfg(feature = "paint")]
@@ -71,117 +64,6 @@ struct QuestionInfo<'a> {
     /// Identifies respondents (e-mail or IP address, name, location, phone, id): never
     /// charted, and the page says why.
     identifying: bool,
-}
-
-/// What the page asks to see: one question, or one question by another, with its
-/// chart kind, base, filters (in the CLI's filter syntax), display options, disclosure
-/// threshold and the release it comes from (for footnotes and exports).
-struct ViewSpec {
-    question: usize,
-    /// The question whose answers split the respondents into groups (columns).
-    by: Option<usize>,
-    kind: String,
-    base: Option<String>,
-    filters: Vec<String>,
-    /// Crosstabs: `counts`, `row`, `col` (or `column`) or `total`; row by default.
-    percent: Option<String>,
-    /// Exports of crosstabs: the intervals of the percents as columns of their own.
-    intervals: bool,
-    /// Disclosure threshold; the core's default (10) when absent.
-    k: Option<usize>,
-    /// Also answer the table as CSV text (`csv`), so the worker needs no request type
-    /// of its own for exports.
-    csv: bool,
-    dataset: Option<String>,
-    version: Option<String>,
-    synthetic: bool,
-}
-
-impl ViewSpec {
-    /// Reads the page's request by hand rather than with a derived `Deserialize`, whose
-    /// generated reader costs several kilobytes of wasm for one small object.
-    fn from_json(text: &str) -> Result<ViewSpec, String> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("view request: {e}"))?;
-        let f = Fields::of(&value, "view request")?;
-        let index = |key: &str| -> Result<Option<usize>, String> {
-            f.get(key)
-                .map(|v| {
-                    v.as_u64()
-                        .map(|n| n as usize)
-                        .ok_or_else(|| f.wrong(key, "a whole number"))
-                })
-                .transpose()
-        };
-        Ok(ViewSpec {
-            question: index("question")?.ok_or("view request has no `question`")?,
-            by: index("by")?,
-            kind: match f.get("kind") {
-                Some(_) => f.string("kind")?,
-                None => f.string("chartKind")?,
-            },
-            base: f.opt_string("base")?,
-            filters: f.list("filters", "strings", |v| v.as_str().map(str::to_string))?,
-            percent: f.opt_string("percent")?,
-            intervals: f.bool("intervals")?,
-            k: index("k")?,
-            csv: f.bool("csv")?,
-            dataset: f.opt_string("dataset")?,
-            version: f.opt_string("version")?,
-            synthetic: f.bool("synthetic")?,
-        })
-    }
-
-    fn release(&self) -> Release {
-        Release {
-            name: self.dataset.clone(),
-            version: self.version.clone(),
-            synthetic: self.synthetic,
-        }
-    }
-
-    fn percent(&self) -> Result<PercentMode, JsError> {
-        match self.percent.as_deref() {
-            None | Some("row") => Ok(PercentMode::Row),
-            Some("counts") => Ok(PercentMode::Counts),
-            // "col" is the URL's spelling, "column" the view state's JSON.
-            Some("col" | "column") => Ok(PercentMode::Column),
-            Some("total") => Ok(PercentMode::Total),
-            Some(other) => Err(js_error(format!(
-                "unknown percentage {other:?}: use counts, row, col or total"
-            ))),
-        }
-    }
-}
-
-/// A view computed: either a frequency table or a crosstab, each with its chart.
-enum Computed {
-    Frequencies(Frequencies, Chart, Footnote),
-    Crosstab(Crosstab, Chart, Footnote),
-}
-
-#[derive(Serialize)]
-struct ChartInput<'a> {
-    chart: &'a Chart,
-    footnote: &'a Footnote,
-}
-
-#[derive(Serialize)]
-struct ViewAnswer<'a> {
-    table: &'a Frequencies,
-    chart: ChartInput<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    csv: Option<String>,
-}
-
-/// A crosstab view: the protected table, the numbers its HTML table shows in the
-/// chosen percent mode, and its chart.
-#[derive(Serialize)]
-struct CrosstabAnswer<'a> {
-    crosstab: &'a Crosstab,
-    shown: ShownTable,
-    chart: ChartInput<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    csv: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -382,135 +264,13 @@ impl Survey {
         })
     }
 
-    /// One view of the survey as JSON. For one question, `{table, chart: {chart,
-    /// footnote}}`, where `table` holds the numbers for the page's HTML table and
-    /// `chart` is the input [`draw_chart_json`] paints; with `by`, `{crosstab, shown,
-    /// chart}`, where `shown` is the table in the chosen percent mode. With `csv`, the
-    /// answer also carries the shown table as CSV text (see the core's `export`
-    /// module). `spec_json` is `{question, by?, kind? (or chartKind), base?, filters?,
-    /// percent?, intervals?, k?, csv?, dataset?, version?, synthetic?}`.
+    /// One view of the survey: a `ViewRequest` as JSON in, its `ViewAnswer` as JSON
+    /// out (see the core's `query` module), the same answer the command line gives.
     #[wasm_bindgen(js_name = viewJson)]
-    pub fn view_json(&self, spec_json: &str) -> Result<String, JsError> {
-        let spec = ViewSpec::from_json(spec_json).map_err(js_error)?;
-        let dataset = &self.loaded.dataset;
-        let text = |idx: usize| dataset.question(idx).map(|q| q.text.clone()).unwrap_or_default();
-        match self.compute(&spec)? {
-            Computed::Frequencies(table, chart, footnote) => {
-                let csv = spec.csv.then(|| {
-                    let header = csv_header(&spec, table.text.clone(), None, &footnote, table.k);
-                    frequencies_csv(&table, &header)
-                });
-                to_json(&ViewAnswer {
-                    table: &table,
-                    chart: ChartInput {
-                        chart: &chart,
-                        footnote: &footnote,
-                    },
-                    csv,
-                })
-            }
-            Computed::Crosstab(table, chart, footnote) => {
-                let percent = spec.percent()?;
-                let csv = spec.csv.then(|| {
-                    let header = csv_header(&spec, text(spec.question), spec.by.map(text), &footnote, table.k);
-                    crosstab_csv(&table, percent, spec.intervals, &header)
-                });
-                to_json(&CrosstabAnswer {
-                    shown: shown_crosstab(&table, percent),
-                    crosstab: &table,
-                    chart: ChartInput {
-                        chart: &chart,
-                        footnote: &footnote,
-                    },
-                    csv,
-                })
-            }
-        }
-    }
-}
-
-impl Survey {
-    fn compute(&self, spec: &ViewSpec) -> Result<Computed, JsError> {
-        let dataset = &self.loaded.dataset;
-        let filter = Filter::parse(dataset, &spec.filters).map_err(js_error)?;
-        let kind = parse_kind(&spec.kind)?;
-        if let Some(by) = spec.by {
-            let view = CrosstabView {
-                row_idx: spec.question,
-                col_idx: by,
-                options: canvass_core::view::TableOptions {
-                    filter,
-                    weight_idx: None,
-                    k: spec.k.unwrap_or(canvass_core::disclosure::DEFAULT_K),
-                },
-                percent: spec.percent()?,
-                kind,
-                release: spec.release(),
-            };
-            let (chart, footnote, table) = chart_for_crosstab_view(dataset, &view).map_err(js_error)?;
-            return Ok(Computed::Crosstab(table, chart, footnote));
-        }
-        let mut freq_spec = FreqSpec::new(spec.question);
-        freq_spec.base = parse_base(spec.base.as_deref())?;
-        freq_spec.options.filter = filter;
-        if let Some(k) = spec.k {
-            freq_spec.options.k = k;
-        }
-        let (chart, mut footnote, table) = chart_for_view(dataset, &freq_spec, kind).map_err(js_error)?;
-        describe_view(dataset, &freq_spec.options, spec, &mut footnote);
-        Ok(Computed::Frequencies(table, chart, footnote))
-    }
-}
-
-/// Completes a frequency chart's footnote with what the view adds: its filters, the
-/// suppression note and the release.
-fn describe_view(
-    dataset: &Dataset,
-    options: &canvass_core::view::TableOptions,
-    spec: &ViewSpec,
-    footnote: &mut Footnote,
-) {
-    footnote.filters = options.filter.conditions.iter().map(|c| c.describe(dataset)).collect();
-    if options.k > 0 {
-        footnote.suppression = Some(format!(
-            "Values based on fewer than {} respondents, and values that would reveal them, are not shown",
-            options.k
-        ));
-    }
-    let release = spec.release();
-    footnote.dataset = release.name;
-    footnote.version = release.version;
-    footnote.synthetic = release.synthetic;
-}
-
-fn csv_header(spec: &ViewSpec, question: String, by: Option<String>, footnote: &Footnote, k: usize) -> CsvHeader {
-    CsvHeader {
-        dataset: spec.dataset.clone(),
-        version: spec.version.clone(),
-        question,
-        by,
-        filters: footnote.filters.clone(),
-        base: footnote.base.clone(),
-        k,
-        synthetic: spec.synthetic,
-    }
-}
-
-fn parse_kind(kind: &str) -> Result<Option<ChartKind>, JsError> {
-    match kind {
-        "" => Ok(None),
-        name => Ok(Some(
-            ChartKind::parse(name).ok_or_else(|| js_error(format!("no chart kind {name:?}")))?,
-        )),
-    }
-}
-
-fn parse_base(base: Option<&str>) -> Result<BaseKind, JsError> {
-    match base {
-        None | Some("answered") => Ok(BaseKind::Answered),
-        Some("asked") => Ok(BaseKind::Asked),
-        Some("all") => Ok(BaseKind::All),
-        Some(other) => Err(js_error(format!("unknown base {other:?}: use answered, asked or all"))),
+    pub fn view_json(&self, request_json: &str) -> Result<String, JsError> {
+        let request: ViewRequest =
+            serde_json::from_str(request_json).map_err(|e| js_error(format!("view request: {e}")))?;
+        to_json(&answer(&self.loaded.dataset, &request).map_err(js_error)?)
     }
 }
 
@@ -589,46 +349,6 @@ pub fn parse_view_state(hash: &str) -> Result<String, JsError> {
 #[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = viewStateHash)]
 pub fn view_state_hash(state_json: &str) -> Result<String, JsError> {
-    let state = view_state_from_json(state_json).map_err(js_error)?;
+    let state: ViewState = serde_json::from_str(state_json).map_err(|e| js_error(format!("view state: {e}")))?;
     Ok(canvass_core::view_state::to_hash(&state))
-}
-
-/// Reads the view state the page writes (absent or `null` fields take their
-/// defaults) by hand, for the same reason as [`ViewSpec::from_json`].
-#[cfg(feature = "paint")]
-fn view_state_from_json(text: &str) -> Result<ViewState, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("view state: {e}"))?;
-    let f = Fields::of(&value, "view state")?;
-    let choice = |key: &str, names: &[&str]| -> Result<usize, String> {
-        match f.get(key) {
-            None => Ok(usize::MAX),
-            Some(v) => v
-                .as_str()
-                .and_then(|name| names.iter().position(|n| *n == name))
-                .ok_or_else(|| f.wrong(key, &names.join(", "))),
-        }
-    };
-    Ok(ViewState {
-        dataset: f.opt_string("dataset")?,
-        view: match choice("view", &["overview", "question"])? {
-            1 => View::Question,
-            _ => View::Overview,
-        },
-        question: f.opt_string("question")?,
-        by: f.opt_string("by")?,
-        filters: f.list("filters", "strings", |v| v.as_str().map(str::to_string))?,
-        base: match choice("base", &["answered", "asked", "all"])? {
-            1 => BaseChoice::Asked,
-            2 => BaseChoice::All,
-            _ => BaseChoice::Answered,
-        },
-        percent: match choice("percent", &["counts", "row", "column", "total"])? {
-            0 => PercentMode::Counts,
-            2 => PercentMode::Column,
-            3 => PercentMode::Total,
-            _ => PercentMode::Row,
-        },
-        intervals: f.bool("intervals")?,
-        chart: f.opt_string("chart")?,
-    })
 }

@@ -45,16 +45,16 @@ fn loads_bytes_and_answers_with_json() {
     assert_eq!(questions[1]["kind"], "numeric");
     assert_eq!(questions[1]["answered"], 3);
     let view = |spec: &str| -> serde_json::Value { serde_json::from_str(&survey.view_json(spec).unwrap()).unwrap() };
-    let freq = view(r#"{"question": 0, "k": 0}"#);
+    let freq = view(r#"{"question": "@1", "k": 0}"#);
     assert_eq!(freq["table"]["rows"][0]["option"], "Python");
     assert_eq!(freq["table"]["rows"][0]["count"], 3.0);
-    let all = view(r#"{"question": 1, "base": "all", "k": 0}"#);
+    let all = view(r#"{"question": "@2", "base": "all", "k": 0}"#);
     assert_eq!(all["table"]["base"], serde_json::json!({"kind": "all", "n": 4.0}));
-    assert!(survey.view_json(r#"{"question": 0, "base": "everyone"}"#).is_err());
+    assert!(survey.view_json(r#"{"question": "@1", "base": "everyone"}"#).is_err());
     // With the default k of 10, four respondents are too few to show anything.
     assert!(
-        survey.view_json(r#"{"question": 0}"#).is_err() || {
-            let shown = view(r#"{"question": 0}"#);
+        survey.view_json(r#"{"question": "@1"}"#).is_err() || {
+            let shown = view(r#"{"question": "@1"}"#);
             shown["table"]["rows"]
                 .as_array()
                 .unwrap()
@@ -89,9 +89,9 @@ fn a_survey_handed_over_as_a_snapshot_answers_alike() {
     assert_eq!(moved.respondents(), read.respondents());
     assert_eq!(moved.questions_json().unwrap(), read.questions_json().unwrap());
     for spec in [
-        r#"{"question": 0, "k": 0}"#,
-        r#"{"question": 1, "base": "all", "k": 0}"#,
-        r#"{"question": 0, "by": 1, "k": 0, "csv": true}"#,
+        r#"{"question": "@1", "k": 0}"#,
+        r#"{"question": "@2", "base": "all", "k": 0}"#,
+        r#"{"question": "@1", "by": "@2", "k": 0, "csv": true}"#,
     ] {
         assert_eq!(moved.view_json(spec).unwrap(), read.view_json(spec).unwrap(), "{spec}");
     }
@@ -129,7 +129,7 @@ fn draws_bars_into_a_canvas() {
     let survey = Survey::load(SAMPLE, None).unwrap();
     let canvas = canvas(400, 240);
     let answer: serde_json::Value =
-        serde_json::from_str(&survey.view_json(r#"{"question": 0, "k": 0}"#).unwrap()).unwrap();
+        serde_json::from_str(&survey.view_json(r#"{"question": "@1", "k": 0}"#).unwrap()).unwrap();
     let layout = canvass_web::draw_chart_json(&answer["chart"].to_string(), canvas.clone(), 1.0, false).unwrap();
     let layout: serde_json::Value = serde_json::from_str(&layout).unwrap();
     let bars = layout["bars"].as_array().unwrap();
@@ -178,12 +178,12 @@ fn preferred_height_grows_with_the_number_of_answers() {
     let many = Survey::load(many.as_bytes(), None).unwrap();
     let height = |survey: &Survey| {
         let answer: serde_json::Value =
-            serde_json::from_str(&survey.view_json(r#"{"question": 0, "k": 0}"#).unwrap()).unwrap();
+            serde_json::from_str(&survey.view_json(r#"{"question": "@1", "k": 0}"#).unwrap()).unwrap();
         canvass_web::chart_height_json(&answer["chart"].to_string(), 640).unwrap()
     };
     assert!(height(&many) > height(&few));
     let err = few
-        .view_json(r#"{"question": 0, "kind": "pie", "k": 0}"#)
+        .view_json(r#"{"question": "@1", "chart": "pie", "k": 0}"#)
         .expect_err("no pie charts");
     let message = message_of(err);
     assert!(message.contains("pie"), "{message}");
@@ -198,7 +198,7 @@ fn a_crosstab_view_answers_its_shown_table_csv_and_svg() {
     let survey = Survey::load(PAIRS, None).unwrap();
     let answer: serde_json::Value = serde_json::from_str(
         &survey
-            .view_json(r#"{"question": 0, "by": 1, "percent": "col", "k": 0, "csv": true, "dataset": "Pairs", "synthetic": true}"#)
+            .view_json(r#"{"question": "@1", "by": "@2", "percent": "col", "k": 0, "csv": true, "release": {"name": "Pairs", "synthetic": true}}"#)
             .unwrap(),
     )
     .unwrap();
@@ -219,7 +219,7 @@ fn a_crosstab_view_answers_its_shown_table_csv_and_svg() {
     assert!(svg.contains("SYNTHETIC DATA") && svg.contains("75%"), "{svg}");
     // A bar chart of one question cannot be asked of a crosstab.
     assert!(survey
-        .view_json(r#"{"question": 0, "by": 1, "kind": "bar", "k": 0}"#)
+        .view_json(r#"{"question": "@1", "by": "@2", "chart": "bar", "k": 0}"#)
         .is_err());
 }
 

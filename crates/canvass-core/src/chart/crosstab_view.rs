@@ -20,58 +20,34 @@ use super::adapt::{ChartError, ChartKind};
 use super::input::{Chart, Footnote, GroupedTable};
 use super::style::OKABE_ITO;
 use super::text::fmt_count;
+use crate::crosstab::PercentMode;
 use crate::crosstab::{crosstab, CellStats, Crosstab, CrosstabSpec};
 use crate::dataset::Dataset;
-use crate::view::TableOptions;
-use crate::view_state::PercentMode;
 
 /// Adjusted residuals beyond this mark a cell that differs at the 5% level.
 const Z_95: f64 = 1.959_963_984_540_054;
 
-/// Where the data came from, for the footnote every chart and export carries.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Release {
-    pub name: Option<String>,
-    pub version: Option<String>,
-    pub synthetic: bool,
-}
-
-/// One crosstab view: `row_idx`'s answers (rows) by `col_idx`'s (columns).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CrosstabView {
-    pub row_idx: usize,
-    pub col_idx: usize,
-    pub options: TableOptions,
-    /// Which percentages the chart draws: `Row` draws the share of each row answer
-    /// falling in each column group (the table transposed); every other mode draws
-    /// column percentages, the share of each column group giving each answer.
-    pub percent: PercentMode,
-    /// Grouped, stacked or heatmap; `None` is grouped up to seven groups, a heatmap
-    /// beyond.
-    pub kind: Option<ChartKind>,
-    pub release: Release,
-}
-
-/// The protected crosstab `view` describes with its chart and footnote.
+/// The protected crosstab `spec` describes (its row question's answers by its column
+/// question's), with its chart and the footnote's base and notes. `percent` picks what
+/// the chart draws: `Row` the share of each row answer falling in each column group
+/// (the table transposed), every other mode column percentages, the share of each
+/// column group giving each answer. `kind` is grouped, stacked or heatmap; `None` is
+/// grouped up to seven groups, a heatmap beyond.
 pub fn chart_for_crosstab_view(
     dataset: &Dataset,
-    view: &CrosstabView,
+    spec: &CrosstabSpec,
+    percent: PercentMode,
+    kind: Option<ChartKind>,
 ) -> Result<(Chart, Footnote, Crosstab), ChartError> {
-    if let Some(kind) = view.kind {
+    if let Some(kind) = kind {
         if !matches!(kind, ChartKind::Grouped | ChartKind::Stacked | ChartKind::Heatmap) {
             return Err(ChartError::OneQuestionKind(kind.name()));
         }
     }
-    let table = crosstab(
-        dataset,
-        &CrosstabSpec {
-            options: view.options.clone(),
-            ..CrosstabSpec::new(view.row_idx, view.col_idx)
-        },
-    )?;
-    let row_q = &dataset.questions()[view.row_idx];
-    let col_q = &dataset.questions()[view.col_idx];
-    let grouped = match view.percent {
+    let table = crosstab(dataset, spec)?;
+    let row_q = &dataset.questions()[spec.row_idx];
+    let col_q = &dataset.questions()[spec.col_idx];
+    let grouped = match percent {
         PercentMode::Row => GroupedTable {
             title: col_q.text.clone(),
             col_title: row_q.text.clone(),
@@ -95,7 +71,7 @@ pub fn chart_for_crosstab_view(
             k: table.k,
         },
     };
-    let kind = view.kind.unwrap_or(if grouped.col_labels.len() > OKABE_ITO.len() {
+    let kind = kind.unwrap_or(if grouped.col_labels.len() > OKABE_ITO.len() {
         ChartKind::Heatmap
     } else {
         ChartKind::Grouped
@@ -105,7 +81,7 @@ pub fn chart_for_crosstab_view(
         ChartKind::Heatmap => Chart::Heatmap(grouped),
         _ => Chart::Grouped(grouped),
     };
-    let footnote = crosstab_footnote(dataset, view, &table);
+    let footnote = crosstab_footnote(&table);
     Ok((chart, footnote, table))
 }
 
@@ -125,9 +101,9 @@ fn transpose<T>(cells: &[Vec<CellStats>], f: impl Fn(&CellStats) -> T) -> Vec<Ve
         .collect()
 }
 
-/// The footnote of a crosstab: who is counted, the filters and weight, what is
-/// withheld, the tests' caveats and where the data came from.
-pub fn crosstab_footnote(dataset: &Dataset, view: &CrosstabView, table: &Crosstab) -> Footnote {
+/// The footnote of a crosstab: who is counted and the tests' caveats. The view adds
+/// its filter, weight, suppression and release (see `query`).
+pub fn crosstab_footnote(table: &Crosstab) -> Footnote {
     let mut notes = Vec::new();
     if table.row_multi || table.col_multi {
         notes
@@ -141,28 +117,8 @@ pub fn crosstab_footnote(dataset: &Dataset, view: &CrosstabView, table: &Crossta
             "Base: {} respondents who answered both questions",
             fmt_count(table.total)
         ),
-        filters: view
-            .options
-            .filter
-            .conditions
-            .iter()
-            .map(|c| c.describe(dataset))
-            .collect(),
-        weight: view
-            .options
-            .weight_idx
-            .and_then(|w| dataset.question(w))
-            .map(|q| q.id.clone()),
-        suppression: (table.k > 0).then(|| {
-            format!(
-                "Cells based on fewer than {} respondents, and cells that would reveal them, are not shown",
-                table.k
-            )
-        }),
-        dataset: view.release.name.clone(),
-        version: view.release.version.clone(),
         notes,
-        synthetic: view.release.synthetic,
+        ..Footnote::default()
     }
 }
 
@@ -171,231 +127,5 @@ fn capitalised(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::filter::Filter;
-    use crate::load::{load, LoadOptions};
-
-    /// A CSV with `n` copies of each (use, role, daily) combination given.
-    fn survey(groups: &[(&str, &str, &str, usize)]) -> Dataset {
-        let mut csv = String::from("use,role,daily\n");
-        for &(use_, role, daily, n) in groups {
-            for _ in 0..n {
-                csv.push_str(&format!("{use_},{role},{daily}\n"));
-            }
-        }
-        load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset
-    }
-
-    fn view(dataset: &Dataset, k: usize, percent: PercentMode, filters: &[&str]) -> CrosstabView {
-        CrosstabView {
-            row_idx: dataset.find("use").unwrap(),
-            col_idx: dataset.find("role").unwrap(),
-            options: TableOptions {
-                filter: Filter::parse(dataset, filters).unwrap(),
-                weight_idx: None,
-                k,
-            },
-            percent,
-            kind: None,
-            release: Release {
-                name: Some("Test survey".into()),
-                version: Some("2.1".into()),
-                synthetic: true,
-            },
-        }
-    }
-
-    fn grouped(chart: &Chart) -> &GroupedTable {
-        match chart {
-            Chart::Grouped(t) | Chart::Stacked(t) | Chart::Heatmap(t) => t,
-            other => panic!("not a crosstab chart: {}", other.kind_name()),
-        }
-    }
-
-    fn close(a: Option<f64>, b: f64) -> bool {
-        a.is_some_and(|a| (a - b).abs() < 1e-9)
-    }
-
-    // By hand: Student Yes 30 / No 10 (40), Engineer Yes 10 / No 20 (30); 70 in all.
-    // Column %: Student 75 / 25, Engineer 33.3 / 66.7. Row %: Yes (40) 75 / 25,
-    // No (30) 33.3 / 66.7. Chi-square = n(ad − bc)² / (r1 r2 c1 c2) = 70 · 500² /
-    // (40 · 30 · 40 · 30) = 12.15; each adjusted residual is ±3.49, beyond 1.96.
-    const TWO_BY_TWO: [(&str, &str, &str, usize); 4] = [
-        ("Yes", "Student", "yes", 30),
-        ("No", "Student", "yes", 10),
-        ("Yes", "Engineer", "yes", 10),
-        ("No", "Engineer", "yes", 20),
-    ];
-
-    #[test]
-    fn column_percent_chart_matches_hand_counts_and_marks_differences() {
-        let d = survey(&TWO_BY_TWO);
-        let (chart, footnote, table) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
-        let g = grouped(&chart);
-        assert_eq!(g.row_labels, ["Yes", "No"]);
-        assert_eq!(g.col_labels, ["Student", "Engineer"]);
-        assert!(close(g.cells[0][0], 75.0) && close(g.cells[1][0], 25.0));
-        assert!(close(g.cells[0][1], 100.0 / 3.0) && close(g.cells[1][1], 200.0 / 3.0));
-        assert_eq!(g.col_bases, [Some(40.0), Some(30.0)]);
-        assert_eq!(g.significant, [[true, true], [true, true]]);
-        let chi2 = table.chi2.unwrap();
-        assert!((chi2.statistic - 70.0 * 500.0f64.powi(2) / 1_440_000.0).abs() < 1e-9);
-        assert_eq!(footnote.base, "Base: 70 respondents who answered both questions");
-        assert_eq!(
-            footnote.sentences().last().unwrap(),
-            "Synthetic data: generated for illustration, not real responses."
-        );
-        assert!(footnote
-            .sentences()
-            .contains(&"Data: Test survey, version 2.1.".to_string()));
-    }
-
-    #[test]
-    fn row_percent_chart_is_the_table_transposed() {
-        let d = survey(&TWO_BY_TWO);
-        let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Row, &[])).unwrap();
-        let g = grouped(&chart);
-        assert_eq!(g.row_labels, ["Student", "Engineer"]);
-        assert_eq!(g.col_labels, ["Yes", "No"]);
-        assert!(close(g.cells[0][0], 75.0) && close(g.cells[1][0], 25.0));
-        assert!(close(g.cells[0][1], 100.0 / 3.0) && close(g.cells[1][1], 200.0 / 3.0));
-        assert_eq!(g.col_bases, [Some(40.0), Some(30.0)]);
-    }
-
-    #[test]
-    fn a_filter_narrows_the_counts_and_is_named_in_the_footnote() {
-        // The 30 Student–Yes split 12 daily, 18 not; everyone else is daily. Daily only:
-        // Student Yes 12 / No 10 (22), Engineer Yes 10 / No 20 (30): 52.
-        let mut groups = TWO_BY_TWO.to_vec();
-        groups[0].3 = 12;
-        groups.push(("Yes", "Student", "no", 18));
-        let d = survey(&groups);
-        let (chart, footnote, table) =
-            chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &["daily=yes"])).unwrap();
-        assert_eq!(table.counts, [[Some(12.0), Some(10.0)], [Some(10.0), Some(20.0)]]);
-        let g = grouped(&chart);
-        assert!(close(g.cells[0][0], 100.0 * 12.0 / 22.0));
-        assert_eq!(footnote.filters, ["daily=yes"]);
-        assert_eq!(footnote.base, "Base: 52 respondents who answered both questions");
-    }
-
-    #[test]
-    fn withheld_cells_stay_withheld_in_the_chart_and_carry_no_mark() {
-        // Other–Yes holds 3 respondents, below k = 5.
-        let d = survey(&[
-            ("Yes", "Student", "yes", 20),
-            ("No", "Student", "yes", 20),
-            ("Yes", "Engineer", "yes", 25),
-            ("No", "Engineer", "yes", 15),
-            ("Yes", "Other", "yes", 3),
-            ("No", "Other", "yes", 17),
-        ]);
-        // Column percents by hand, rows Yes/No, columns Student/Engineer/Other.
-        let by_hand = [[50.0, 62.5, 15.0], [50.0, 37.5, 85.0]];
-        for kind in [ChartKind::Grouped, ChartKind::Stacked, ChartKind::Heatmap] {
-            let mut v = view(&d, 5, PercentMode::Column, &[]);
-            v.kind = Some(kind);
-            let (chart, footnote, table) = chart_for_crosstab_view(&d, &v).unwrap();
-            assert_eq!(chart.kind_name(), kind.name());
-            let g = grouped(&chart);
-            assert_eq!(table.col_labels, ["Student", "Engineer", "Other"]);
-            assert_eq!(table.counts[0][2], None, "the small cell is withheld");
-            assert_eq!(g.cells[0][2], None);
-            for (r, hand_row) in by_hand.iter().enumerate() {
-                for (c, &hand) in hand_row.iter().enumerate() {
-                    match table.counts[r][c] {
-                        None => {
-                            assert_eq!(g.cells[r][c], None, "cell {r},{c}");
-                            assert!(!g.significant[r][c], "cell {r},{c}");
-                        }
-                        Some(_) if table.col_totals[c].is_some() => assert!(close(g.cells[r][c], hand), "cell {r},{c}"),
-                        Some(_) => assert_eq!(g.cells[r][c], None),
-                    }
-                }
-            }
-            assert_eq!(
-                footnote.suppression.as_deref(),
-                Some("Cells based on fewer than 5 respondents, and cells that would reveal them, are not shown")
-            );
-        }
-    }
-
-    #[test]
-    fn refusals_and_one_question_kinds_are_errors_in_words() {
-        let d = survey(&TWO_BY_TWO);
-        // 70 respondents answered both, below k = 80: the table is refused.
-        let err = chart_for_crosstab_view(&d, &view(&d, 80, PercentMode::Column, &[])).unwrap_err();
-        assert!(err.to_string().contains("fewer than 80"), "{err}");
-        let mut v = view(&d, 5, PercentMode::Column, &[]);
-        v.kind = Some(ChartKind::Bar);
-        let err = chart_for_crosstab_view(&d, &v).unwrap_err();
-        assert!(err.to_string().contains("grouped, stacked or heatmap"), "{err}");
-    }
-    #[test]
-    fn intervals_follow_the_drawn_percent_and_withheld_cells_have_none() {
-        // Wilson 95% intervals by hand (python, z = 1.959964): 30 of 40 → 59.81–85.81%,
-        // 10 of 30 → 19.23–51.22%.
-        let d = survey(&TWO_BY_TWO);
-        let near = |got: Option<[f64; 2]>, want: [f64; 2]| {
-            got.is_some_and(|[lo, hi]| (lo - want[0]).abs() < 0.01 && (hi - want[1]).abs() < 0.01)
-        };
-        let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
-        let g = grouped(&chart);
-        assert!(near(g.intervals[0][0], [59.81, 85.81]), "{:?}", g.intervals);
-        assert!(near(g.intervals[0][1], [19.23, 51.22]), "{:?}", g.intervals);
-        assert_eq!(g.k, 5);
-        // Row percents: Yes is 30 Students of 40, No 10 Students of 30 (transposed).
-        let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Row, &[])).unwrap();
-        let g = grouped(&chart);
-        assert!(near(g.intervals[0][0], [59.81, 85.81]), "{:?}", g.intervals);
-        assert!(near(g.intervals[0][1], [19.23, 51.22]), "{:?}", g.intervals);
-        // Other–Yes holds 3 respondents, below k = 5: no value, no interval.
-        let d = survey(&[
-            ("Yes", "Student", "yes", 20),
-            ("No", "Student", "yes", 20),
-            ("Yes", "Other", "yes", 3),
-            ("No", "Other", "yes", 17),
-        ]);
-        let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
-        let g = grouped(&chart);
-        for (r, row) in g.cells.iter().enumerate() {
-            for (c, value) in row.iter().enumerate() {
-                if value.is_none() {
-                    assert_eq!(g.intervals[r][c], None, "cell {r},{c}");
-                }
-            }
-        }
-        assert_eq!(g.cells[0][1], None);
-    }
-
-    #[test]
-    fn more_groups_than_colours_default_to_a_heatmap() {
-        let roles = ["A", "B", "C", "D", "E", "F", "G", "H"];
-        let groups = |n: usize| -> Vec<(&str, &str, &str, usize)> {
-            roles[..n]
-                .iter()
-                .flat_map(|r| [("Yes", *r, "yes", 6), ("No", *r, "yes", 6)])
-                .collect()
-        };
-        let seven = survey(&groups(7));
-        let (chart, _, _) = chart_for_crosstab_view(&seven, &view(&seven, 5, PercentMode::Column, &[])).unwrap();
-        assert_eq!(chart.kind_name(), "grouped");
-        let eight = survey(&groups(8));
-        let (chart, _, _) = chart_for_crosstab_view(&eight, &view(&eight, 5, PercentMode::Column, &[])).unwrap();
-        assert_eq!(chart.kind_name(), "heatmap");
-        assert_eq!(grouped(&chart).col_labels.len(), 8);
-        // Row percents put the two answers in the columns: two colours, grouped bars.
-        let (chart, _, _) = chart_for_crosstab_view(&eight, &view(&eight, 5, PercentMode::Row, &[])).unwrap();
-        assert_eq!(chart.kind_name(), "grouped");
-        // Asked for by name, grouped bars stay grouped bars.
-        let mut v = view(&eight, 5, PercentMode::Column, &[]);
-        v.kind = Some(ChartKind::Grouped);
-        let (chart, _, _) = chart_for_crosstab_view(&eight, &v).unwrap();
-        assert_eq!(chart.kind_name(), "grouped");
     }
 }

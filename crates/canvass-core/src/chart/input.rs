@@ -182,6 +182,17 @@ pub enum Chart {
 }
 
 impl Chart {
+    /// Replaces the title drawn above the chart; an empty one draws none.
+    pub fn set_title(&mut self, title: String) {
+        match self {
+            Chart::Bars(c) => c.title = title,
+            Chart::Histogram(c) => c.title = title,
+            Chart::Grouped(c) | Chart::Stacked(c) | Chart::Heatmap(c) => c.title = title,
+            Chart::Diverging(c) => c.title = title,
+            Chart::Rank(c) => c.title = title,
+        }
+    }
+
     /// The kind's name as the CLI and the page spell it.
     pub fn kind_name(&self) -> &'static str {
         match self {

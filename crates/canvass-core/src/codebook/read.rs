@@ -4,6 +4,9 @@
 //!
 //! It does not check the rules of the format that span entries (unique ids, questions
 //! named by conditions, options named by published figures): `Codebook::validate` does.
+//! Nor does it read the `model` section, which it keeps as written; the shape helpers
+//! ([`Obj`], [`list`], [`string`], ...) are public so that the generator's reader of
+//! that section (canvass-synth) names paths and explains errors the same way.
 //!
 //! The reader walks a `serde_json::Value` by hand rather than using serde's derived
 //! `Deserialize`: the derived readers for the codebook's twenty-odd types cost the
@@ -11,15 +14,15 @@
 //! for the page's own requests.
 
 use super::{
-    invalid, Affinity, AnsweredAssumption, Base, Bin, Codebook, CodebookError, Condition, Entries, Fact, Kind, Layout,
-    MetadataColumn, MetadataModel, Model, Nonresponse, NumericModel, NumericSpec, Pair, Published, Question, Quota,
-    ReleaseInfo, Rule, Source, TopCode, TopCodeCount,
+    Base, Bin, Codebook, CodebookError, Condition, Fact, Kind, Layout, NumericSpec, Published, Question, Source,
+    TopCode,
 };
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-type Read<T> = Result<T, CodebookError>;
+/// A value read from the JSON, or why it has the wrong shape.
+pub type Read<T> = Result<T, CodebookError>;
 
 /// The JSON text as a `Value`. Syntax errors, and a key given twice in one object,
 /// carry serde_json's line and column.
@@ -51,7 +54,7 @@ pub(super) fn codebook(v: &Value) -> Read<Codebook> {
         layout: o.opt("layout", layout)?.unwrap_or_default(),
         questions: o.req("questions", |v, p| list(v, p, question))?,
         facts: o.list("facts", fact)?,
-        model: o.opt("model", model)?,
+        model: o.get("model").cloned(),
         index: Default::default(),
     })
 }
@@ -231,153 +234,8 @@ fn fact(v: &Value, path: &str) -> Read<Fact> {
     })
 }
 
-fn model(v: &Value, path: &str) -> Read<Model> {
-    let o = Obj::new(
-        v,
-        path,
-        &[
-            "rows",
-            "order",
-            "answered",
-            "top_codes",
-            "numeric",
-            "quotas",
-            "pairs",
-            "rules",
-            "affinities",
-            "nonresponse",
-            "metadata",
-            "release",
-        ],
-    )?;
-    Ok(Model {
-        rows: o.req("rows", whole)?,
-        order: o.list("order", string)?,
-        answered: o.list("answered", |v, p| {
-            let o = Obj::new(v, p, &["question", "answered", "why"])?;
-            Ok(AnsweredAssumption {
-                question: o.req("question", string)?,
-                answered: o.req("answered", whole)?,
-                why: o.req("why", string)?,
-            })
-        })?,
-        top_codes: o.list("top_codes", |v, p| {
-            let o = Obj::new(v, p, &["question", "code", "count", "why"])?;
-            Ok(TopCodeCount {
-                question: o.req("question", string)?,
-                code: o.req("code", string)?,
-                count: o.req("count", whole)?,
-                why: o.req("why", string)?,
-            })
-        })?,
-        numeric: o.list("numeric", |v, p| {
-            let o = Obj::new(v, p, &["question", "distribution", "median", "sigma", "why"])?;
-            Ok(NumericModel {
-                question: o.req("question", string)?,
-                distribution: o.req("distribution", string)?,
-                median: o.req("median", number)?,
-                sigma: o.req("sigma", number)?,
-                why: o.req("why", string)?,
-            })
-        })?,
-        quotas: o.list("quotas", |v, p| {
-            let o = Obj::new(v, p, &["question", "when", "answered", "counts", "why"])?;
-            Ok(Quota {
-                question: o.req("question", string)?,
-                when: o.opt("when", condition)?,
-                answered: o.opt("answered", whole)?,
-                counts: o.opt("counts", |v, p| map(v, p, whole))?.unwrap_or_default(),
-                why: o.req("why", string)?,
-            })
-        })?,
-        pairs: o.list("pairs", |v, p| {
-            let o = Obj::new(v, p, &["question", "options", "both", "why"])?;
-            Ok(Pair {
-                question: o.req("question", string)?,
-                options: o.req("options", |v, p| {
-                    <[String; 2]>::try_from(list(v, p, string)?)
-                        .map_err(|_| invalid(p, "must list exactly two options"))
-                })?,
-                both: o.req("both", whole)?,
-                why: o.req("why", string)?,
-            })
-        })?,
-        rules: o.list("rules", |v, p| {
-            let o = Obj::new(v, p, &["id", "if", "then", "why"])?;
-            Ok(Rule {
-                id: o.req("id", string)?,
-                if_: o.req("if", condition)?,
-                then: o.req("then", condition)?,
-                why: o.req("why", string)?,
-            })
-        })?,
-        affinities: o.list("affinities", |v, p| {
-            let o = Obj::new(v, p, &["question", "when", "weights", "why"])?;
-            Ok(Affinity {
-                question: o.req("question", string)?,
-                when: o.req("when", condition)?,
-                weights: o.req("weights", |v, p| map(v, p, number))?,
-                why: o.req("why", string)?,
-            })
-        })?,
-        nonresponse: o.opt("nonresponse", |v, p| {
-            let o = Obj::new(v, p, &["strength", "why"])?;
-            Ok(Nonresponse {
-                strength: o.req("strength", number)?,
-                why: o.req("why", string)?,
-            })
-        })?,
-        metadata: o.opt("metadata", metadata)?,
-        release: o.opt("release", release)?,
-    })
-}
-
-fn metadata(v: &Value, path: &str) -> Read<MetadataModel> {
-    let o = Obj::new(v, path, &["field_start", "field_end", "columns", "why"])?;
-    Ok(MetadataModel {
-        field_start: o.req("field_start", string)?,
-        field_end: o.req("field_end", string)?,
-        columns: o.req("columns", |v, p| {
-            map(v, p, |v, p| {
-                let o = Obj::new(v, p, &["constant", "role", "from", "default", "map"])?;
-                Ok(MetadataColumn {
-                    constant: o.opt("constant", string)?,
-                    role: o.opt("role", string)?,
-                    from: o.opt("from", string)?,
-                    default: o.opt("default", string)?,
-                    map: o.opt("map", |v, p| map(v, p, string))?.unwrap_or_default(),
-                })
-            })
-        })?,
-        why: o.req("why", string)?,
-    })
-}
-
-fn release(v: &Value, path: &str) -> Read<ReleaseInfo> {
-    let o = Obj::new(
-        v,
-        path,
-        &[
-            "version",
-            "source_report",
-            "licence",
-            "disclosure_threshold",
-            "key_questions",
-            "notes",
-        ],
-    )?;
-    Ok(ReleaseInfo {
-        version: o.req("version", string)?,
-        source_report: o.req("source_report", string)?,
-        licence: o.req("licence", string)?,
-        disclosure_threshold: o.req("disclosure_threshold", whole)?,
-        key_questions: o.list("key_questions", string)?,
-        notes: o.opt("notes", string)?,
-    })
-}
-
 /// One JSON object of a known shape; `path` locates it in the document ("" for the top).
-struct Obj<'a> {
+pub struct Obj<'a> {
     map: &'a Map<String, Value>,
     path: &'a str,
 }
@@ -385,14 +243,14 @@ struct Obj<'a> {
 impl<'a> Obj<'a> {
     /// Refuses anything but an object whose keys are all among `keys`: a misspelt
     /// optional key would otherwise be ignored without a word.
-    fn new(v: &'a Value, path: &'a str, keys: &[&str]) -> Read<Obj<'a>> {
+    pub fn new(v: &'a Value, path: &'a str, keys: &[&str]) -> Read<Obj<'a>> {
         let map = v.as_object().ok_or_else(|| {
             let place = if path.is_empty() { "the top level" } else { path };
-            invalid(place, "must be a JSON object, { ... }")
+            CodebookError::invalid(place, "must be a JSON object, { ... }")
         })?;
         let obj = Obj { map, path };
         if let Some(k) = map.keys().find(|k| !keys.contains(&k.as_str())) {
-            return Err(invalid(
+            return Err(CodebookError::invalid(
                 obj.path(k),
                 format!("unknown key; check its spelling against {}", keys.join(", ")),
             ));
@@ -409,21 +267,21 @@ impl<'a> Obj<'a> {
     }
 
     /// The value of `key`; `null` counts as absent.
-    fn get(&self, key: &str) -> Option<&'a Value> {
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
-    fn opt<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> Read<T>) -> Read<Option<T>> {
+    pub fn opt<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> Read<T>) -> Read<Option<T>> {
         self.get(key).map(|v| read(v, &self.path(key))).transpose()
     }
 
-    fn req<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> Read<T>) -> Read<T> {
+    pub fn req<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> Read<T>) -> Read<T> {
         self.opt(key, read)?
-            .ok_or_else(|| invalid(self.path(key), "is missing; this key is required"))
+            .ok_or_else(|| CodebookError::invalid(self.path(key), "is missing; this key is required"))
     }
 
     /// A list that may be left out (empty).
-    fn list<T>(&self, key: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<Vec<T>> {
+    pub fn list<T>(&self, key: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<Vec<T>> {
         Ok(self.opt(key, |v, p| list(v, p, read))?.unwrap_or_default())
     }
 
@@ -433,8 +291,10 @@ impl<'a> Obj<'a> {
     }
 }
 
-fn list<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<Vec<T>> {
-    let items = v.as_array().ok_or_else(|| invalid(path, "must be a list, [ ... ]"))?;
+pub fn list<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<Vec<T>> {
+    let items = v
+        .as_array()
+        .ok_or_else(|| CodebookError::invalid(path, "must be a list, [ ... ]"))?;
     items
         .iter()
         .enumerate()
@@ -442,38 +302,28 @@ fn list<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Rea
         .collect()
 }
 
-/// An object read as its entries in key order (serde_json's objects iterate so).
-fn map<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> Read<T>) -> Read<Entries<T>> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| invalid(path, "must be a JSON object, { ... }"))?;
-    let mut out = Vec::with_capacity(obj.len());
-    for (k, x) in obj {
-        out.push((k.clone(), read(x, &format!("{path}.{k}"))?));
-    }
-    Ok(out)
-}
-
-fn string(v: &Value, path: &str) -> Read<String> {
+pub fn string(v: &Value, path: &str) -> Read<String> {
     v.as_str()
         .map(str::to_string)
-        .ok_or_else(|| invalid(path, "must be a string, in double quotes"))
+        .ok_or_else(|| CodebookError::invalid(path, "must be a string, in double quotes"))
 }
 
-fn number(v: &Value, path: &str) -> Read<f64> {
-    v.as_f64().ok_or_else(|| invalid(path, "must be a number"))
+pub fn number(v: &Value, path: &str) -> Read<f64> {
+    v.as_f64()
+        .ok_or_else(|| CodebookError::invalid(path, "must be a number"))
 }
 
 fn boolean(v: &Value, path: &str) -> Read<bool> {
-    v.as_bool().ok_or_else(|| invalid(path, "must be true or false"))
+    v.as_bool()
+        .ok_or_else(|| CodebookError::invalid(path, "must be true or false"))
 }
 
 /// A count or size: a whole number that fits the field's type.
-fn whole<T: TryFrom<u64>>(v: &Value, path: &str) -> Read<T> {
+pub fn whole<T: TryFrom<u64>>(v: &Value, path: &str) -> Read<T> {
     let n = v
         .as_u64()
-        .ok_or_else(|| invalid(path, "must be a whole number, 0 or more"))?;
-    T::try_from(n).map_err(|_| invalid(path, format!("{n} is too large")))
+        .ok_or_else(|| CodebookError::invalid(path, "must be a whole number, 0 or more"))?;
+    T::try_from(n).map_err(|_| CodebookError::invalid(path, format!("{n} is too large")))
 }
 
 fn choice<T: Copy>(v: &Value, path: &str, names: &[(&str, T)]) -> Read<T> {
@@ -482,13 +332,16 @@ fn choice<T: Copy>(v: &Value, path: &str, names: &[(&str, T)]) -> Read<T> {
         Some((_, x)) => Ok(*x),
         None => {
             let known: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-            Err(invalid(path, format!("'{name}' is not one of {}", known.join(", "))))
+            Err(CodebookError::invalid(
+                path,
+                format!("'{name}' is not one of {}", known.join(", ")),
+            ))
         }
     }
 }
 
-fn condition(v: &Value, path: &str) -> Read<Condition> {
-    Condition::from_value(v).map_err(|e| invalid(path, e))
+pub fn condition(v: &Value, path: &str) -> Read<Condition> {
+    Condition::from_value(v).map_err(|e| CodebookError::invalid(path, e))
 }
 
 /// A JSON value read as `serde_json::Value` reads it, except that an object naming

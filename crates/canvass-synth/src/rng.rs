@@ -1,5 +1,8 @@
 //! Seeded randomness for the generator: ChaCha8, so a seed gives the same
-//! stream on every platform (native and WebAssembly).
+//! stream on every platform.
+//!
+//! Only the drawing primitives live here; what to draw, and in which order, is the
+//! generator's.
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -9,6 +12,11 @@ pub struct Rng(ChaCha8Rng);
 impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(ChaCha8Rng::seed_from_u64(seed))
+    }
+
+    /// The next 64 bits of the stream.
+    pub fn u64(&mut self) -> u64 {
+        self.0.next_u64()
     }
 
     /// Uniform in [0, 1).

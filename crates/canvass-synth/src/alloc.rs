@@ -1,5 +1,7 @@
 //! Controlled rounding: turn published percentages into integer counts that
 //! reproduce every one of them after rounding, for a given base.
+//!
+//! It knows nothing of questions or respondents: percentages and bases in, counts out.
 
 /// Allowed integer counts for one option, and the count we would like.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,15 +1,21 @@
-//! Synthetic releases: generate respondents that reproduce a survey's
-//! published figures ([`generate`]), package them as a release
-//! ([`build_release`]) and audit a release against its codebook
-//! ([`check_release`]).
+//! canvass-synth: synthetic survey releases. It generates respondents that reproduce
+//! a survey's published figures ([`generate`]) from the codebook's model
+//! ([`model`]), packages them as a release with a manifest of checksums
+//! ([`build_release`]) and audits a release against its codebook ([`check_release`]).
+//! It also makes up survey-shaped files of any size ([`made_up`]) for benchmarks and
+//! the page's warm-up.
 //!
-//! Everything here is pure: bytes in, bytes or reports out. The command line
-//! reads and writes the files.
+//! Everything here is pure: bytes in, bytes or reports out; `canvass synth` reads and
+//! writes the files. Reading and answering a survey is canvass-core's job, and the
+//! page never carries this crate.
 
 mod alloc;
+pub mod calendar;
 mod check;
 mod doc;
 mod generate;
+pub mod made_up;
+pub mod model;
 mod rng;
 pub mod tsv;
 
@@ -17,7 +23,7 @@ pub use check::{check_release, CheckReport, Finding, GroupSizes, Status};
 pub use doc::sha256_hex;
 pub use generate::generate;
 
-use crate::codebook::{parse_codebook, Codebook};
+use model::parse_codebook_with_model;
 use std::fmt;
 
 /// Name and version written into every manifest.
@@ -64,16 +70,17 @@ impl Release {
 /// codebook itself (byte for byte), the dependency-model document and the
 /// manifest with checksums.
 pub fn build_release(codebook_bytes: &[u8], seed: u64, rows: usize) -> Result<Release, SynthError> {
-    let cb: Codebook = parse_codebook(codebook_bytes).map_err(|e| SynthError::new(e.to_string()))?;
-    let cells = generate(&cb, seed, rows)?;
+    let (cb, model) = parse_codebook_with_model(codebook_bytes).map_err(|e| SynthError::new(e.to_string()))?;
+    let model = model.ok_or_else(|| SynthError::new("the codebook has no 'model' section; the generator needs one"))?;
+    let cells = generate(&cb, &model, seed, rows)?;
     let responses = tsv::render(&cb, &cells)?.into_bytes();
-    let model = doc::model_markdown(&cb).into_bytes();
+    let model_document = doc::model_markdown(&cb, &model).into_bytes();
     let mut files = vec![
         (RESPONSES_FILE.to_string(), responses),
         (CODEBOOK_FILE.to_string(), codebook_bytes.to_vec()),
-        (MODEL_FILE.to_string(), model),
+        (MODEL_FILE.to_string(), model_document),
     ];
-    let manifest = doc::manifest(&cb, seed, rows, &files);
+    let manifest = doc::manifest(&cb, &model, seed, rows, &files);
     files.push((MANIFEST_FILE.to_string(), manifest.into_bytes()));
     Ok(Release { files })
 }

@@ -11,20 +11,21 @@
 //!    respondent drawing from what is left with odds set by the model's
 //!    affinities and hard rules; rule violations left at the end are
 //!    repaired by swapping values between respondents, which keeps counts.
+//!
+//! It does not audit what it made: [`crate::check_release`] recomputes the published
+//! numbers from the written file, independently.
 
 use super::alloc::{count_range, solve_sum, Target};
 use super::rng::Rng;
 use super::SynthError;
-use crate::codebook::{civil_from_days, entry, parse_date, Base, Codebook, Kind, Model, Question, Quota, Rule, Source};
+use crate::calendar::{civil_from_days, parse_date};
+use crate::model::{entry, Model, Quota, Rule};
+use canvass_core::codebook::{Base, Codebook, Kind, Question, Source};
 use std::collections::BTreeSet;
 
 /// Generate `rows` synthetic respondents; returns the cells, row-major, in
 /// codebook column order.
-pub fn generate(cb: &Codebook, seed: u64, rows: usize) -> Result<Vec<Vec<String>>, SynthError> {
-    let model = cb
-        .model
-        .as_ref()
-        .ok_or_else(|| SynthError::new("the codebook has no 'model' section; the generator needs one"))?;
+pub fn generate(cb: &Codebook, model: &Model, seed: u64, rows: usize) -> Result<Vec<Vec<String>>, SynthError> {
     if rows == 0 {
         return Err(SynthError::new("--rows must be at least 1"));
     }

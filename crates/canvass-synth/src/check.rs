@@ -2,11 +2,13 @@
 //! recomputes every published number from the response file alone, checks
 //! every cell against the codebook, the skip logic and the model's hard
 //! rules, verifies checksums, and reports duplicate rows and the smallest
-//! groups on the disclosure key. It shares no state with the generator.
+//! groups on the disclosure key. It shares no state with the generator, and it
+//! reports problems without repairing them.
 
 use super::doc::sha256_hex;
 use super::{tsv, SynthError, CODEBOOK_FILE, MANIFEST_FILE, RESPONSES_FILE};
-use crate::codebook::{allowed_error, parse_codebook, Base, Codebook, Kind, Question, Source};
+use crate::model::{parse_codebook_with_model, Model};
+use canvass_core::codebook::{allowed_error, Base, Codebook, Kind, Question, Source};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
@@ -172,7 +174,8 @@ pub fn check_release(files: &[(String, Vec<u8>)]) -> Result<CheckReport, SynthEr
     let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice());
     let cb_bytes = get(CODEBOOK_FILE).ok_or_else(|| SynthError::new(format!("the release has no {CODEBOOK_FILE}")))?;
     let data = get(RESPONSES_FILE).ok_or_else(|| SynthError::new(format!("the release has no {RESPONSES_FILE}")))?;
-    let cb = parse_codebook(cb_bytes).map_err(|e| SynthError::new(format!("{CODEBOOK_FILE}: {e}")))?;
+    let (cb, model) =
+        parse_codebook_with_model(cb_bytes).map_err(|e| SynthError::new(format!("{CODEBOOK_FILE}: {e}")))?;
     let text = std::str::from_utf8(data).map_err(|_| SynthError::new(format!("{RESPONSES_FILE} is not UTF-8")))?;
     let rows = tsv::parse(&cb, text).map_err(|e| SynthError::new(format!("{RESPONSES_FILE}: {e}")))?;
     let mut problems = Vec::new();
@@ -180,16 +183,16 @@ pub fn check_release(files: &[(String, Vec<u8>)]) -> Result<CheckReport, SynthEr
     if let Some(m) = get(MANIFEST_FILE) {
         k = manifest_problems(m, files, rows.len(), &mut problems);
     }
-    structure_problems(&cb, &rows, &mut problems);
-    let findings = published_findings(&cb, &rows);
+    structure_problems(&cb, model.as_ref(), &rows, &mut problems);
+    let findings = published_findings(&cb, model.as_ref(), &rows);
     let duplicate_rows = duplicates(&cb, &rows);
     let k = k.or_else(|| {
-        cb.model
+        model
             .as_ref()
             .and_then(|m| m.release.as_ref())
             .map(|r| r.disclosure_threshold)
     });
-    let groups = group_sizes(&cb, &rows, k.unwrap_or(10));
+    let groups = group_sizes(&cb, model.as_ref(), &rows, k.unwrap_or(10));
     Ok(CheckReport {
         rows: rows.len(),
         findings,
@@ -238,7 +241,7 @@ fn manifest_problems(m: &[u8], files: &[(String, Vec<u8>)], rows: usize, problem
     v.get("disclosure_threshold_k").and_then(Value::as_u64)
 }
 
-fn structure_problems(cb: &Codebook, rows: &[Vec<String>], problems: &mut Vec<String>) {
+fn structure_problems(cb: &Codebook, model: Option<&Model>, rows: &[Vec<String>], problems: &mut Vec<String>) {
     for (r, row) in rows.iter().enumerate() {
         let line = r + 1 + cb.layout.header_rows;
         for (c, q) in cb.questions.iter().enumerate() {
@@ -257,7 +260,7 @@ fn structure_problems(cb: &Codebook, rows: &[Vec<String>], problems: &mut Vec<St
                 }
             }
         }
-        if let Some(m) = &cb.model {
+        if let Some(m) = model {
             for rule in &m.rules {
                 if cb.eval(&rule.if_, row) && !cb.eval(&rule.then, row) {
                     problems.push(format!("line {line}: breaks rule '{}' ({})", rule.id, rule.why));
@@ -328,8 +331,8 @@ fn cell_problem(q: &Question, cell: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn published_findings(cb: &Codebook, rows: &[Vec<String>]) -> Vec<Finding> {
-    let target_size = cb.model.as_ref().map(|m| m.rows);
+fn published_findings(cb: &Codebook, model: Option<&Model>, rows: &[Vec<String>]) -> Vec<Finding> {
+    let target_size = model.map(|m| m.rows);
     let full_size = target_size.is_none_or(|n| n == rows.len());
     let mut out = Vec::new();
     for (c, q) in cb.questions.iter().enumerate() {
@@ -470,8 +473,8 @@ fn duplicates(cb: &Codebook, rows: &[Vec<String>]) -> usize {
         .count()
 }
 
-fn group_sizes(cb: &Codebook, rows: &[Vec<String>], k: u64) -> Option<GroupSizes> {
-    let keys: Vec<String> = cb.model.as_ref()?.release.as_ref()?.key_questions.clone();
+fn group_sizes(cb: &Codebook, model: Option<&Model>, rows: &[Vec<String>], k: u64) -> Option<GroupSizes> {
+    let keys: Vec<String> = model?.release.as_ref()?.key_questions.clone();
     if keys.is_empty() {
         return None;
     }

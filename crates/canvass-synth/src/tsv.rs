@@ -1,9 +1,12 @@
 //! The release file layout: delimiter-separated, one respondent per line,
 //! three Qualtrics-style header rows (column ids, question text, ImportId
 //! JSON), no quoting. Cells never contain the delimiter or a line break.
+//!
+//! This writes releases and reads them back for the checker only; the loader in
+//! canvass-core reads a release with its general reader, as it reads any survey.
 
 use super::SynthError;
-use crate::codebook::Codebook;
+use canvass_core::codebook::Codebook;
 use serde_json::json;
 
 /// The three header rows for a codebook.

@@ -1,7 +1,10 @@
-//! The human-readable side of a release: the dependency-model document and
-//! the manifest.
+//! Packaging a release: the dependency-model document and the manifest, which lists
+//! each file with its sha256 checksum.
+//!
+//! It builds bytes only; writing the files is the command line's job.
 
-use crate::codebook::{Codebook, Condition, Kind, Test};
+use crate::model::Model;
+use canvass_core::codebook::{Codebook, Condition, Kind, Test};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -11,9 +14,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The manifest of a release.
-pub fn manifest(cb: &Codebook, seed: u64, rows: usize, files: &[(String, Vec<u8>)]) -> String {
-    let model = cb.model.as_ref();
-    let release = model.and_then(|m| m.release.as_ref());
+pub fn manifest(cb: &Codebook, model: &Model, seed: u64, rows: usize, files: &[(String, Vec<u8>)]) -> String {
+    let release = model.release.as_ref();
     let withheld: Vec<&str> = cb
         .questions
         .iter()
@@ -86,7 +88,7 @@ fn cell(s: &str) -> String {
 }
 
 /// The dependency model of a codebook as Markdown.
-pub fn model_markdown(cb: &Codebook) -> String {
+pub fn model_markdown(cb: &Codebook, m: &Model) -> String {
     let mut out = String::new();
     let push = |out: &mut String, s: &str| {
         out.push_str(s);
@@ -99,11 +101,6 @@ pub fn model_markdown(cb: &Codebook) -> String {
         "This document is generated from the `model` section of `codebook.json` by `canvass synth`; \
          edit the codebook, not this file. It lists every assumption the synthetic release rests on.",
     );
-    let Some(m) = &cb.model else {
-        push(&mut out, "");
-        push(&mut out, "The codebook has no model section.");
-        return out;
-    };
     push(&mut out, "");
     push(&mut out, "## Method");
     push(&mut out, "");

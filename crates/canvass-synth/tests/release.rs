@@ -2,9 +2,7 @@
 //! passes its own audit, and holds the survey's structure when read back by
 //! plain code that uses neither the generator nor the codebook's conditions.
 
-use canvass_core::synth::{
-    build_release, check_release, Status, CODEBOOK_FILE, MANIFEST_FILE, MODEL_FILE, RESPONSES_FILE,
-};
+use canvass_synth::{build_release, check_release, Status, CODEBOOK_FILE, MANIFEST_FILE, MODEL_FILE, RESPONSES_FILE};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -1,0 +1,236 @@
+//! Crosstab views answered end to end: numbers checked by hand, withheld cells, refusals.
+
+use super::*;
+use crate::chart::adapt::ChartKind;
+use crate::chart::GroupedTable;
+use crate::crosstab::PercentMode;
+use crate::load::{load, LoadOptions};
+
+/// A CSV with `n` copies of each (use, role, daily) combination given.
+fn survey(groups: &[(&str, &str, &str, usize)]) -> Dataset {
+    let mut csv = String::from("use,role,daily\n");
+    for &(use_, role, daily, n) in groups {
+        for _ in 0..n {
+            csv.push_str(&format!("{use_},{role},{daily}\n"));
+        }
+    }
+    load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset
+}
+
+/// "use" by "role", with intervals, as the page asks for it.
+fn view(_dataset: &Dataset, k: usize, percent: PercentMode, filters: &[&str]) -> ViewRequest {
+    ViewRequest {
+        by: Some("role".into()),
+        filters: filters.iter().map(|f| f.to_string()).collect(),
+        k: Some(k),
+        percent,
+        intervals: true,
+        release: Release {
+            name: Some("Test survey".into()),
+            version: Some("2.1".into()),
+            synthetic: true,
+        },
+        ..ViewRequest::question("use")
+    }
+}
+
+/// The chart, footnote and table `answer` gives for `request`.
+fn chart_for_crosstab_view(
+    dataset: &Dataset,
+    request: &ViewRequest,
+) -> Result<(Chart, Footnote, Crosstab), ChartError> {
+    let answer = answer(dataset, request)?;
+    match answer.table {
+        AnswerTable::Crosstab { crosstab, .. } => Ok((answer.chart.chart, answer.chart.footnote, crosstab)),
+        AnswerTable::Frequencies { .. } => panic!("a crosstab request answered with frequencies"),
+    }
+}
+
+fn grouped(chart: &Chart) -> &GroupedTable {
+    match chart {
+        Chart::Grouped(t) | Chart::Stacked(t) | Chart::Heatmap(t) => t,
+        other => panic!("not a crosstab chart: {}", other.kind_name()),
+    }
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+// By hand: Student Yes 30 / No 10 (40), Engineer Yes 10 / No 20 (30); 70 in all.
+// Column %: Student 75 / 25, Engineer 33.3 / 66.7. Row %: Yes (40) 75 / 25,
+// No (30) 33.3 / 66.7. Chi-square = n(ad − bc)² / (r1 r2 c1 c2) = 70 · 500² /
+// (40 · 30 · 40 · 30) = 12.15; each adjusted residual is ±3.49, beyond 1.96.
+const TWO_BY_TWO: [(&str, &str, &str, usize); 4] = [
+    ("Yes", "Student", "yes", 30),
+    ("No", "Student", "yes", 10),
+    ("Yes", "Engineer", "yes", 10),
+    ("No", "Engineer", "yes", 20),
+];
+
+#[test]
+fn column_percent_chart_matches_hand_counts_and_marks_differences() {
+    let d = survey(&TWO_BY_TWO);
+    let (chart, footnote, table) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
+    let g = grouped(&chart);
+    assert_eq!(g.row_labels, ["Yes", "No"]);
+    assert_eq!(g.col_labels, ["Student", "Engineer"]);
+    assert!(close(g.cells[0][0], 75.0) && close(g.cells[1][0], 25.0));
+    assert!(close(g.cells[0][1], 100.0 / 3.0) && close(g.cells[1][1], 200.0 / 3.0));
+    assert_eq!(g.col_bases, [Some(40.0), Some(30.0)]);
+    assert_eq!(g.significant, [[true, true], [true, true]]);
+    let chi2 = table.chi2.unwrap();
+    assert!((chi2.statistic - 70.0 * 500.0f64.powi(2) / 1_440_000.0).abs() < 1e-9);
+    assert_eq!(footnote.base, "Base: 70 respondents who answered both questions");
+    assert_eq!(
+        footnote.sentences().last().unwrap(),
+        "Synthetic data: generated for illustration, not real responses."
+    );
+    assert!(footnote
+        .sentences()
+        .contains(&"Data: Test survey, version 2.1.".to_string()));
+}
+
+#[test]
+fn row_percent_chart_is_the_table_transposed() {
+    let d = survey(&TWO_BY_TWO);
+    let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Row, &[])).unwrap();
+    let g = grouped(&chart);
+    assert_eq!(g.row_labels, ["Student", "Engineer"]);
+    assert_eq!(g.col_labels, ["Yes", "No"]);
+    assert!(close(g.cells[0][0], 75.0) && close(g.cells[1][0], 25.0));
+    assert!(close(g.cells[0][1], 100.0 / 3.0) && close(g.cells[1][1], 200.0 / 3.0));
+    assert_eq!(g.col_bases, [Some(40.0), Some(30.0)]);
+}
+
+#[test]
+fn a_filter_narrows_the_counts_and_is_named_in_the_footnote() {
+    // The 30 Student–Yes split 12 daily, 18 not; everyone else is daily. Daily only:
+    // Student Yes 12 / No 10 (22), Engineer Yes 10 / No 20 (30): 52.
+    let mut groups = TWO_BY_TWO.to_vec();
+    groups[0].3 = 12;
+    groups.push(("Yes", "Student", "no", 18));
+    let d = survey(&groups);
+    let (chart, footnote, table) =
+        chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &["daily=yes"])).unwrap();
+    assert_eq!(table.counts, [[Some(12.0), Some(10.0)], [Some(10.0), Some(20.0)]]);
+    let g = grouped(&chart);
+    assert!(close(g.cells[0][0], 100.0 * 12.0 / 22.0));
+    assert_eq!(footnote.filters, ["daily=yes"]);
+    assert_eq!(footnote.base, "Base: 52 respondents who answered both questions");
+}
+
+#[test]
+fn withheld_cells_stay_withheld_in_the_chart_and_carry_no_mark() {
+    // Other–Yes holds 3 respondents, below k = 5.
+    let d = survey(&[
+        ("Yes", "Student", "yes", 20),
+        ("No", "Student", "yes", 20),
+        ("Yes", "Engineer", "yes", 25),
+        ("No", "Engineer", "yes", 15),
+        ("Yes", "Other", "yes", 3),
+        ("No", "Other", "yes", 17),
+    ]);
+    // Column percents by hand, rows Yes/No, columns Student/Engineer/Other.
+    let by_hand = [[50.0, 62.5, 15.0], [50.0, 37.5, 85.0]];
+    for kind in [ChartKind::Grouped, ChartKind::Stacked, ChartKind::Heatmap] {
+        let mut v = view(&d, 5, PercentMode::Column, &[]);
+        v.chart = Some(kind);
+        let (chart, footnote, table) = chart_for_crosstab_view(&d, &v).unwrap();
+        assert_eq!(chart.kind_name(), kind.name());
+        let g = grouped(&chart);
+        assert_eq!(table.col_labels, ["Student", "Engineer", "Other"]);
+        assert_eq!(table.counts[0][2], None, "the small cell is withheld");
+        assert_eq!(g.cells[0][2], None);
+        for (r, hand_row) in by_hand.iter().enumerate() {
+            for (c, &hand) in hand_row.iter().enumerate() {
+                match table.counts[r][c] {
+                    None => {
+                        assert_eq!(g.cells[r][c], None, "cell {r},{c}");
+                        assert!(!g.significant[r][c], "cell {r},{c}");
+                    }
+                    Some(_) if table.col_totals[c].is_some() => assert!(close(g.cells[r][c], hand), "cell {r},{c}"),
+                    Some(_) => assert_eq!(g.cells[r][c], None),
+                }
+            }
+        }
+        assert_eq!(
+            footnote.suppression.as_deref(),
+            Some("Cells based on fewer than 5 respondents, and cells that would reveal them, are not shown")
+        );
+    }
+}
+
+#[test]
+fn refusals_and_one_question_kinds_are_errors_in_words() {
+    let d = survey(&TWO_BY_TWO);
+    // 70 respondents answered both, below k = 80: the table is refused.
+    let err = chart_for_crosstab_view(&d, &view(&d, 80, PercentMode::Column, &[])).unwrap_err();
+    assert!(err.to_string().contains("fewer than 80"), "{err}");
+    let mut v = view(&d, 5, PercentMode::Column, &[]);
+    v.chart = Some(ChartKind::Bar);
+    let err = chart_for_crosstab_view(&d, &v).unwrap_err();
+    assert!(err.to_string().contains("grouped, stacked or heatmap"), "{err}");
+}
+#[test]
+fn intervals_follow_the_drawn_percent_and_withheld_cells_have_none() {
+    // Wilson 95% intervals by hand (python, z = 1.959964): 30 of 40 → 59.81–85.81%,
+    // 10 of 30 → 19.23–51.22%.
+    let d = survey(&TWO_BY_TWO);
+    let near = |got: Option<[f64; 2]>, want: [f64; 2]| {
+        got.is_some_and(|[lo, hi]| (lo - want[0]).abs() < 0.01 && (hi - want[1]).abs() < 0.01)
+    };
+    let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
+    let g = grouped(&chart);
+    assert!(near(g.intervals[0][0], [59.81, 85.81]), "{:?}", g.intervals);
+    assert!(near(g.intervals[0][1], [19.23, 51.22]), "{:?}", g.intervals);
+    assert_eq!(g.k, 5);
+    // Row percents: Yes is 30 Students of 40, No 10 Students of 30 (transposed).
+    let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Row, &[])).unwrap();
+    let g = grouped(&chart);
+    assert!(near(g.intervals[0][0], [59.81, 85.81]), "{:?}", g.intervals);
+    assert!(near(g.intervals[0][1], [19.23, 51.22]), "{:?}", g.intervals);
+    // Other–Yes holds 3 respondents, below k = 5: no value, no interval.
+    let d = survey(&[
+        ("Yes", "Student", "yes", 20),
+        ("No", "Student", "yes", 20),
+        ("Yes", "Other", "yes", 3),
+        ("No", "Other", "yes", 17),
+    ]);
+    let (chart, _, _) = chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &[])).unwrap();
+    let g = grouped(&chart);
+    for (r, row) in g.cells.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            if value.is_none() {
+                assert_eq!(g.intervals[r][c], None, "cell {r},{c}");
+            }
+        }
+    }
+    assert_eq!(g.cells[0][1], None);
+}
+
+#[test]
+fn more_groups_than_colours_default_to_a_heatmap() {
+    let roles = ["A", "B", "C", "D", "E", "F", "G", "H"];
+    let groups = |n: usize| -> Vec<(&str, &str, &str, usize)> {
+        roles[..n]
+            .iter()
+            .flat_map(|r| [("Yes", *r, "yes", 6), ("No", *r, "yes", 6)])
+            .collect()
+    };
+    let seven = survey(&groups(7));
+    let (chart, _, _) = chart_for_crosstab_view(&seven, &view(&seven, 5, PercentMode::Column, &[])).unwrap();
+    assert_eq!(chart.kind_name(), "grouped");
+    let eight = survey(&groups(8));
+    let (chart, _, _) = chart_for_crosstab_view(&eight, &view(&eight, 5, PercentMode::Column, &[])).unwrap();
+    assert_eq!(chart.kind_name(), "heatmap");
+    assert_eq!(grouped(&chart).col_labels.len(), 8);
+    // Row percents put the two answers in the columns: two colours, grouped bars.
+    let (chart, _, _) = chart_for_crosstab_view(&eight, &view(&eight, 5, PercentMode::Row, &[])).unwrap();
+    assert_eq!(chart.kind_name(), "grouped");
+    // Asked for by name, grouped bars stay grouped bars.
+    let mut v = view(&eight, 5, PercentMode::Column, &[]);
+    v.chart = Some(ChartKind::Grouped);
+    let (chart, _, _) = chart_for_crosstab_view(&eight, &v).unwrap();
+    assert_eq!(chart.kind_name(), "grouped");
+}

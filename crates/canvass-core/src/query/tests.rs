@@ -1,0 +1,145 @@
+//! The query layer completes what every face shows: footnotes, cards, intervals, words.
+
+use super::*;
+use crate::chart::Chart;
+use crate::load::{load, LoadOptions};
+
+/// 60 respondents: tool A 30, B 20, C 10; role Student for the first 40.
+fn survey() -> Dataset {
+    let mut csv = String::from("tool,role\n");
+    for i in 0..60 {
+        let tool = if i < 30 {
+            "A"
+        } else if i < 50 {
+            "B"
+        } else {
+            "C"
+        };
+        let role = if i < 40 { "Student" } else { "Engineer" };
+        csv.push_str(&format!("{tool},{role}\n"));
+    }
+    load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset
+}
+
+fn bars(chart: &Chart) -> &crate::chart::BarSeries {
+    match chart {
+        Chart::Bars(b) => b,
+        other => panic!("expected bars, got {}", other.kind_name()),
+    }
+}
+
+#[test]
+fn a_question_answers_with_its_complete_footnote_and_words() {
+    let d = survey();
+    let request = ViewRequest {
+        filters: vec!["role=Student".into()],
+        k: Some(10),
+        release: Release {
+            name: Some("Tools".into()),
+            version: Some("1".into()),
+            synthetic: true,
+        },
+        ..ViewRequest::question("tool")
+    };
+    let answer = answer(&d, &request).unwrap();
+    let footnote = &answer.chart.footnote;
+    assert_eq!(footnote.filters, ["role=Student"]);
+    assert_eq!(
+        footnote.suppression.as_deref(),
+        Some("Values based on fewer than 10 respondents, and values that would reveal them, are not shown")
+    );
+    assert_eq!((footnote.dataset.as_deref(), footnote.synthetic), (Some("Tools"), true));
+    assert_eq!(answer.respondents, 40);
+    assert_eq!(answer.base_line, "n = 40 of 40");
+    assert_eq!(
+        answer.filters,
+        [FilterText {
+            expr: "role=Student".into(),
+            text: "role=Student".into()
+        }]
+    );
+    // Students chose A 30 times and B 10 times: 75% and 25%, largest first.
+    assert!(
+        answer
+            .description
+            .ends_with("Largest: \u{2068}A\u{2069} 75.0%; \u{2068}B\u{2069} 25.0%."),
+        "{}",
+        answer.description
+    );
+    assert!(
+        bars(&answer.chart.chart).intervals.is_empty(),
+        "intervals only when asked"
+    );
+    assert!(answer.csv.is_none());
+}
+
+#[test]
+fn a_card_has_no_title_or_base_and_keeps_the_intervals_asked_for() {
+    let d = survey();
+    let full = answer(
+        &d,
+        &ViewRequest {
+            k: Some(0),
+            intervals: true,
+            ..ViewRequest::question("tool")
+        },
+    )
+    .unwrap();
+    let card = answer(
+        &d,
+        &ViewRequest {
+            card: true,
+            csv: true,
+            ..ViewRequest {
+                k: Some(0),
+                intervals: true,
+                ..ViewRequest::question("tool")
+            }
+        },
+    )
+    .unwrap();
+    assert_eq!(full.chart.chart.title(), "tool");
+    assert_eq!(card.chart.chart.title(), "");
+    assert!(full.chart.footnote.base.starts_with("Base: 60"));
+    assert_eq!(card.chart.footnote.base, "");
+    assert_eq!(bars(&card.chart.chart).intervals.len(), 3);
+    assert!(card.csv.unwrap().contains("\r\nA,30,50.0,"));
+}
+
+#[test]
+fn a_breakdown_answers_with_its_test_and_notes() {
+    let d = survey();
+    let request = ViewRequest {
+        by: Some("role".into()),
+        k: Some(0),
+        ..ViewRequest::question("tool")
+    };
+    let answer = answer(&d, &request).unwrap();
+    assert!(matches!(answer.table, AnswerTable::Crosstab { .. }));
+    assert_eq!(answer.base_line, "Base: 60 respondents who answered both questions.");
+    // Every Student chose A or B and every Engineer B or C: a strong association.
+    let test = answer.test.unwrap();
+    assert!(test.starts_with("Differs by “role”: χ² = "), "{test}");
+    assert!(
+        answer.description.contains("of answers to: tool, by role."),
+        "{}",
+        answer.description
+    );
+    assert_eq!(answer.chart.footnote.suppression, None);
+}
+
+#[test]
+fn names_that_are_not_questions_are_refused_in_words() {
+    let d = survey();
+    let err = answer(&d, &ViewRequest::question("nope")).unwrap_err().to_string();
+    assert!(err.contains("nope"), "{err}");
+    let err = answer(
+        &d,
+        &ViewRequest {
+            by: Some("@9".into()),
+            ..ViewRequest::question("tool")
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("@9"), "{err}");
+}
