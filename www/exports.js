@@ -31,9 +31,9 @@ function exportSvg({ chartJson, name }) {
   download(new Blob([svg], { type: "image/svg+xml" }), `${name}.svg`);
 }
 
-async function exportCsv({ spec, name }) {
+async function exportCsv({ request, name }) {
   try {
-    const answer = JSON.parse(await page.engine.view({ ...spec, csv: true }));
+    const answer = JSON.parse(await page.engine.view({ ...request, csv: true }));
     // A byte-order mark, so spreadsheets read the file as UTF-8.
     download(new Blob(["\ufeff", answer.csv], { type: "text/csv;charset=utf-8" }), `${name}.csv`);
   } catch (err) {

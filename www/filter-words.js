@@ -1,5 +1,6 @@
 // A filter condition read back into words for its chip, by re-reading the core's
-// filter grammar. Goes once the core answers each condition in words.
+// filter grammar. The core's answers carry each condition (`filters: [{expr, text}]`),
+// but as filter syntax still; once `text` is in words, chips show it and this goes.
 
 const OPERATORS = ["&=", ">=", "<=", "=", ">", "<"];
 const WORDS = { "=": "is", "&=": "includes all of", ">=": "≥", "<=": "≤", ">": ">", "<": "<" };

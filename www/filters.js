@@ -17,6 +17,7 @@ export function showRespondents(respondents) {
   $("view-n").textContent = page.view.filters.length ? `${n} match the filters` : n;
 }
 
+/// A chip per filter in use, its condition in words.
 export function renderChips() {
   const questionText = (id) => questionById(id)?.text;
   const chips = page.view.filters.map((expr, i) => {

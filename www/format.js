@@ -1,4 +1,4 @@
-// Numbers and survey text in words, as the page writes them. Pure: no DOM, so the
+// Numbers, file names and progress as the page writes them. Pure: no DOM, so the
 // unit tests (www/test) import it under node.
 
 /// An integer with its digits grouped in threes, as English writes it ("1,236"). Not
@@ -13,18 +13,8 @@ const missing = (v) => v === null || v === undefined;
 
 export const fmtPct = (p) => (missing(p) ? "–" : `${p.toFixed(1)}%`);
 export const fmtCount = (c) => (missing(c) ? "–" : fmtInt(c));
-export const pct1 = (v) => `${v.toFixed(1)}%`;
-export const fmtP = (p) => (p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`);
 /// A 95% interval in percent, "41.2–58.8".
 export const fmtInterval = ([low, high]) => `${low.toFixed(1)}–${high.toFixed(1)}`;
-
-/// Survey text set into a sentence of the page's own: first-strong isolates keep a
-/// right-to-left override in the text from reversing the words after it. Where the
-/// text gets an element of its own, a <bdi> does the same.
-export const isolate = (text) => `\u2068${text}\u2069`;
-
-/// A sentence of `text`, without doubling the question's own mark.
-export const sentence = (text) => (/[.?!:]$/.test(text) ? text : `${text}.`);
 
 /// Text as a file-name part: lower-case ASCII words joined by hyphens.
 export function slug(text) {

@@ -1,7 +1,6 @@
 // The overview: a card per charted question, grouped by section, each drawn as it
 // scrolls into view (see card-scheduler.js for the order).
 import { $, el } from "./dom.js";
-import { applyIntervals, cardChart, describeBase, describeFreqChart } from "./describe.js";
 import { cardsKey } from "./hash.js";
 import { chartDrawn, overviewDrawn } from "./marks.js";
 import { canvasWidth, paint } from "./paint.js";
@@ -29,9 +28,20 @@ const cards = {
 const yieldToPage = () =>
   globalThis.scheduler && scheduler.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 
+/// A card's request: its question over the view's filters. As a card, its chart has
+/// no title (the card's heading is the question) and of its footnote only the notes
+/// (the line under the card gives the base, the page's header the release).
+const cardRequest = (card) => ({
+  question: card.dataset.id,
+  filters: page.view.filters,
+  k: page.survey.k,
+  base: "answered",
+  intervals: page.view.intervals,
+  card: true,
+});
+
 const scheduler = new CardScheduler({
-  // A card's footnote stays short: the page's header names the release.
-  request: (card) => page.engine.view({ filters: page.view.filters, k: page.survey.k, question: Number(card.dataset.index), base: "answered" }),
+  request: (card) => page.engine.view(cardRequest(card)),
   draw: drawCard,
   isCurrent: (card) => card.isConnected && card.dataset.drawn === "pending",
   yieldToPage,
@@ -51,19 +61,16 @@ async function drawCard(card, request) {
   try {
     const answer = JSON.parse(await request);
     if (key !== cards.key) return; // the filters changed while counting
-    const freq = answer.table;
-    showRespondents(freq.respondents);
-    cardChart(answer.chart);
-    applyIntervals(answer.chart, page.view.intervals);
+    showRespondents(answer.respondents);
     const canvas = card.querySelector("canvas");
     // One width for every card, measured as the overview is built (see buildOverview);
     // measured here only if it was built hidden or the observer reported a change.
     cards.width ||= canvasWidth(canvas);
-    paint(canvas, JSON.stringify(answer.chart), describeFreqChart(freq, answer.chart), 140, cards.width);
-    card.querySelector(".base").textContent = describeBase(freq);
+    paint(canvas, JSON.stringify(answer.chart), answer.description, 140, cards.width);
+    card.querySelector(".base").textContent = answer.base_line;
     const table = card.querySelector("table");
-    table.caption.replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
-    fillTable(table, freq, answer.chart.chart);
+    table.caption.replaceChildren(el("bdi", answer.table.text), ` · ${answer.base_line}`);
+    fillTable(table, answer.table, answer.chart.chart);
     card.dataset.drawn = "1";
     cardSettled(true);
   } catch (err) {
@@ -140,7 +147,7 @@ export function buildOverview() {
     section.append(el("h2", name), grid);
     root.append(section);
     for (const q of inSection) {
-      const card = el("article", undefined, { class: "card", "data-index": String(q.index), "data-id": q.id });
+      const card = el("article", undefined, { class: "card", "data-id": q.id });
       const heading = el("h3");
       heading.append(el("a", q.text, { href: toHash({ ...defaults(), dataset: page.view.dataset, view: "question", question: q.id }) }));
       const details = el("details");

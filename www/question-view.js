@@ -1,7 +1,6 @@
 // One question: its frequencies, or a crosstab by another question, with the
 // controls that choose them.
 import { $, el } from "./dom.js";
-import { applyIntervals, crosstabNotes, describeBase, describeCrosstabChart, describeFreqChart, describeTest } from "./describe.js";
 import { showRespondents } from "./filters.js";
 import { exportName } from "./format.js";
 import { paint } from "./paint.js";
@@ -11,11 +10,10 @@ import { changeView, page } from "./state.js";
 import { fillCrosstab, fillTable } from "./tables.js";
 
 const questionById = (id) => page.survey.questions.find((q) => q.id === id);
-const questionIndex = (id) => page.survey.questions.findIndex((q) => q.id === id);
 
 let drawToken = 0; // the latest request; older answers are dropped
 let byPickerFor = null; // the survey and question the by-picker was filled for
-let shown = null; // the view on screen: { chartJson, spec, name }
+let shown = null; // the view on screen: { chartJson, request, name }
 
 /// The view on screen, for its exports: the chart input (JSON), the request that made
 /// it, and the name its files get.
@@ -69,76 +67,52 @@ export function syncControls() {
   }
 }
 
-/// The request for the view on screen: what every view carries (the filters, the
-/// disclosure threshold and the release, which footnotes and exports name) and the
-/// question's own choices.
-function questionSpec() {
+/// The request for the view on screen: the view state's choices, the disclosure
+/// threshold and the release, which footnotes and exports name. The view state holds
+/// a request's fields (see the core's view_state), so its choices are passed on as
+/// they are.
+function questionRequest() {
   const s = page.survey;
-  const { question, by, base, percent, intervals, chart, filters } = page.view;
-  const spec = {
-    filters,
-    k: s.k,
-    dataset: s.title,
-    version: s.version || null,
-    synthetic: Boolean(s.synthetic),
-    question: questionIndex(question),
-    base,
-    kind: chart || "",
-    intervals,
-  };
-  const byIndex = by ? questionIndex(by) : -1;
-  if (byIndex >= 0 && CROSSTAB_KINDS.has(questionById(question).kind)) {
-    spec.by = byIndex;
-    spec.percent = percent;
-  }
-  return spec;
+  // `dataset` and `view` say where the page is, not what it asks.
+  const { dataset, view, by, ...choices } = page.view;
+  const release = { name: s.title, version: s.version || null, synthetic: Boolean(s.synthetic) };
+  const request = { ...choices, k: s.k, card: false, csv: false, release };
+  // A breakdown the question cannot have (a link may ask for one) is left out.
+  if (by && questionById(by) && CROSSTAB_KINDS.has(questionById(choices.question).kind)) request.by = by;
+  return request;
 }
 
 /// Draws the view state's question; rejects with the core's refusal.
 export async function drawQuestion() {
   syncControls();
   const token = ++drawToken;
-  const spec = questionSpec();
-  const answer = JSON.parse(await page.engine.view(spec));
+  const request = questionRequest();
+  const answer = JSON.parse(await page.engine.view(request));
   if (token !== drawToken) return; // a newer request won
-  if (spec.by === undefined) drawFrequencies(answer, spec);
-  else drawCrosstab(answer, spec);
-}
-
-function drawFrequencies(answer, spec) {
-  const freq = answer.table;
-  applyIntervals(answer.chart, page.view.intervals);
   const chartJson = JSON.stringify(answer.chart);
-  paint($("chart"), chartJson, describeFreqChart(freq, answer.chart), 180);
-  $("chart-caption").textContent = describeBase(freq);
-  $("chart-table-caption").replaceChildren(el("bdi", freq.text), ` · ${describeBase(freq)}`);
-  fillTable($("chart-table"), freq, answer.chart.chart);
-  $("chart-table").tFoot.replaceChildren();
-  $("test-result").hidden = true;
-  $("table-note").hidden = true;
-  showRespondents(freq.respondents);
-  shown = { chartJson, spec, name: exportName(page.survey, page.view) };
+  paint($("chart"), chartJson, answer.description, 180);
+  $("chart-caption").textContent = answer.base_line;
+  if (answer.crosstab) drawCrosstab(answer);
+  else drawFrequencies(answer);
+  $("test-result").textContent = answer.test ?? "";
+  $("test-result").hidden = answer.test === null;
+  $("table-note").textContent = answer.table_note ?? "";
+  $("table-note").hidden = answer.table_note === null;
+  showRespondents(answer.respondents);
+  shown = { chartJson, request, name: exportName(page.survey, page.view) };
 }
 
-function drawCrosstab(answer, spec) {
-  const { crosstab, shown: table } = answer;
+function drawFrequencies({ table, chart, base_line }) {
+  $("chart-table-caption").replaceChildren(el("bdi", table.text), ` · ${base_line}`);
+  fillTable($("chart-table"), table, chart.chart);
+  $("chart-table").tFoot.replaceChildren();
+}
+
+function drawCrosstab({ shown: table, chart }) {
   const rowText = questionById(page.view.question).text;
   const byText = questionById(page.view.by).text;
-  applyIntervals(answer.chart, page.view.intervals);
-  const chartJson = JSON.stringify(answer.chart);
-  const base = answer.chart.footnote.base;
-  const test = describeTest(crosstab, byText);
-  paint($("chart"), chartJson, describeCrosstabChart(answer.chart, rowText, byText, test), 180);
-  $("chart-caption").textContent = `${base}.`;
-  $("chart-table-caption").textContent = `${rowText} by ${byText} · ${table.heading} · ${base}`;
+  $("chart-table-caption").textContent = `${rowText} by ${byText} · ${table.heading} · ${chart.footnote.base}`;
   fillCrosstab($("chart-table"), table, page.view.intervals);
-  $("test-result").textContent = test;
-  $("test-result").hidden = false;
-  const notes = crosstabNotes(crosstab, table);
-  $("table-note").textContent = notes;
-  $("table-note").hidden = notes === "";
-  showRespondents(crosstab.respondents);
-  shown = { chartJson, spec, name: exportName(page.survey, page.view) };
 }
 
 export function wireQuestionView() {

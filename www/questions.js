@@ -7,13 +7,12 @@ export const CROSSTAB_KINDS = new Set(["single", "ordinal", "multi", "numeric"])
 
 export const sectionOf = (q) => q.section || "Questions";
 
-/// The questions shown as charts, in file order, each with its `index`. A grid or
-/// ranking is one chart of all its items, so only its first item stands for it, under
-/// the group's question.
+/// The questions shown as charts, in file order. A grid or ranking is one chart of all
+/// its items, so only its first item stands for it, under the group's question.
 export function chartable(questions) {
   const seen = new Set();
   return questions
-    .map((q, i) => ({ ...q, index: i, text: q.group && q.group_title ? q.group_title : q.text }))
+    .map((q) => ({ ...q, text: q.group && q.group_title ? q.group_title : q.text }))
     .filter((q) => {
       if (!q.chartable) return false;
       if (!q.group || (q.kind !== "rank" && q.kind !== "grid")) return true;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { exportName, fmtCount, fmtInt, fmtInterval, fmtP, fmtPct, isolate, loadPercent, sentence, slug } from "../format.js";
+import { exportName, fmtCount, fmtInt, fmtInterval, fmtPct, loadPercent, slug } from "../format.js";
 
 test("integers are grouped in threes", () => {
   assert.equal(fmtInt(0), "0");
@@ -20,16 +20,8 @@ test("withheld values are a dash", () => {
   assert.equal(fmtCount(12345), "12,345");
 });
 
-test("p-values and intervals", () => {
-  assert.equal(fmtP(0.0004), "p < 0.001");
-  assert.equal(fmtP(0.0123), "p = 0.012");
+test("intervals", () => {
   assert.equal(fmtInterval([41.23, 58.77]), "41.2–58.8");
-});
-
-test("survey text is isolated and ends as a sentence", () => {
-  assert.equal(isolate("abc"), "\u2068abc\u2069");
-  assert.equal(sentence("Which tools?"), "Which tools?");
-  assert.equal(sentence("Your role"), "Your role.");
 });
 
 test("file names are slugs of the release and view", () => {
