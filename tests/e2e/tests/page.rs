@@ -322,7 +322,7 @@ async fn the_numpy_release_is_the_default_and_its_cards_match_the_file() {
         .find(|(v, _)| v == "Prefer not to answer")
         .map_or(0, |(_, n)| n);
     assert!(
-        base.as_str().unwrap().contains(&format!("{declined} declined")),
+        base.as_str().unwrap().contains(&format!("{declined} prefer not to answer")),
         "{base}"
     );
     // The line under the card gives the base, the header the threshold and the
