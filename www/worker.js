@@ -5,21 +5,22 @@ import init, { InputBuffer, Survey } from "./pkg/canvass_loader.js";
 
 let ready = null;
 let survey = null;
+/// Lets a held load go on (see `hold` below).
+let releaseHold = null;
 
 /// Milliseconds since the epoch: unlike `performance.now()`, comparable with the page's
 /// clock, so the page can place this thread's stages on its own timeline.
 const stamp = () => performance.timeOrigin + performance.now();
-
-/// Rows of the made-up survey read to warm up (about 200 bytes each).
-const WARM_UP_ROWS = 2000;
 
 /// Bytes read between two progress messages.
 const PROGRESS_STEP_BYTES = 1 << 20;
 
 /// Reads a dropped file straight into wasm memory, chunk by chunk, so its bytes exist
 /// once: no ArrayBuffer of the whole file is made in JS, and nothing on the page's
-/// thread touches them.
-async function readIntoWasm(file, progress) {
+/// thread touches them. With `hold` (a test hook), stops after the first progress
+/// message until the page says "release", so a test can act while a load is under way
+/// on a machine of any speed.
+async function readIntoWasm(file, progress, hold) {
   const input = new InputBuffer(file.size);
   // Valid until wasm memory grows; nothing calls into wasm until the file is read.
   const view = input.view();
@@ -37,31 +38,14 @@ async function readIntoWasm(file, progress) {
     if (at - reported >= PROGRESS_STEP_BYTES || at === file.size) {
       reported = at;
       progress("reading", at, file.size);
+      if (hold) {
+        hold = false;
+        await new Promise((resolve) => (releaseHold = resolve));
+      }
     }
   }
   if (at !== view.length) throw new Error("the file changed while it was being read; open it again");
   return input;
-}
-
-/// A survey made up here in the shape of a typical export (single choices, `;`-joined
-/// multi-selects, agreement scales, ages, a long country list, quoted free text).
-function madeUpSurvey(rows) {
-  const often = ["Daily", "Weekly", "Monthly", "Rarely", "Never"];
-  const agree = ["Strongly agree", "Agree", "Neutral", "Disagree", "Strongly disagree"];
-  const tools = ["NumPy", "SciPy", "pandas", "Matplotlib", "Jupyter", "Numba"];
-  let seed = 1;
-  const pick = (n) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
-  const lines = [
-    [...Array(20)].map((_, i) => `Question ${i + 1}`).concat(["Tools", "Also", "Agree 1", "Agree 2", "Age", "Country", "Comment", "More"]).join(","),
-  ];
-  for (let row = 0; row < rows; row++) {
-    const cells = [...Array(20)].map(() => often[pick(5)]);
-    cells.push(tools.filter(() => pick(2)).join(";"), tools.filter(() => pick(3) === 0).join(";"));
-    cells.push(agree[pick(5)], agree[pick(5)], String(18 + pick(60)), `Country ${pick(75)}`);
-    cells.push(pick(3) ? "" : `"A comment, with ""quotes"" ${row}"`, pick(4) ? "" : `"One line\nand another ${row}"`);
-    lines.push(cells.join(","));
-  }
-  return new TextEncoder().encode(lines.join("\n") + "\n");
 }
 
 function answer(loaded) {
@@ -75,12 +59,12 @@ function answer(loaded) {
 }
 
 const handlers = {
-  async load({ file, bytes, codebook }, progress) {
+  async load({ file, bytes, codebook, hold }, progress) {
     const codebookBytes = codebook ? new Uint8Array(codebook) : undefined;
     if (!file) return answer(Survey.load(new Uint8Array(bytes), codebookBytes));
     // When each stage ended: read into wasm, records read, columns typed, answer made.
     const stamps = { start: stamp() };
-    const input = await readIntoWasm(file, progress);
+    const input = await readIntoWasm(file, progress, hold);
     stamps.read = stamp();
     const loaded = Survey.loadBuffer(input, codebookBytes, (done, total) => {
       if (done === total) stamps.records = stamp();
@@ -91,16 +75,19 @@ const handlers = {
     stamps.answered = stamp();
     return { ...result, stamps };
   },
-  /// Reads a made-up survey and forgets it. The browser runs new wasm code unoptimised
-  /// until it has run a while, and a call already running never switches; reading a
-  /// few hundred kilobytes here, while the page is idle, gets the reading code
-  /// optimised before a visitor's file needs it.
-  warmUp() {
-    Survey.load(madeUpSurvey(WARM_UP_ROWS)).free();
+  /// Reads a made-up survey (pkg/warm-up.csv, which the build writes) and forgets it.
+  /// The browser runs new wasm code unoptimised until it has run a while, and a call
+  /// already running never switches; reading a few hundred kilobytes here, while the
+  /// page is idle, gets the reading code optimised before a visitor's file needs it.
+  /// Without the file there is no warm-up, and nothing is lost but the head start.
+  async warmUp() {
+    const response = await fetch(new URL("./pkg/warm-up.csv", import.meta.url));
+    if (!response.ok) return false;
+    Survey.load(new Uint8Array(await response.arrayBuffer())).free();
     return true;
   },
   /// The survey as a snapshot for the page to read on its own thread (see moveToPage
-  /// in app.js), labelled with the digests the page gives.
+  /// in bundled.js), labelled with the digests the page gives.
   snapshot({ responses, codebook }) {
     if (!survey) throw new Error("no survey is loaded");
     return survey.snapshot(responses, codebook);
@@ -113,6 +100,10 @@ const handlers = {
 
 self.onmessage = async (event) => {
   const { id, type, args, module } = event.data;
+  if (type === "release") {
+    if (releaseHold) releaseHold();
+    return;
+  }
   if (type === "init") {
     // The page compiles the loader once and sends it here before any request (see
     // survey-worker.js), so no worker fetches or compiles it a second time.

@@ -202,6 +202,58 @@ impl Browser {
         assert_eq!(self.settled_state(30).await, "ready", "{}", self.messages().await);
     }
 
+    /// Opens the sample as [`Browser::open_sample`] does, with the page's test hook
+    /// that holds a file's load after its first progress message (`?hold-load`, see
+    /// www/files.js) until [`Browser::release_load`].
+    pub async fn open_sample_holding_loads(&self, serving: &server::Serving) {
+        self.client
+            .goto(&format!("{}?hold-load#d=sample@1", serving.url()))
+            .await
+            .unwrap();
+        assert_eq!(self.settled_state(30).await, "ready", "{}", self.messages().await);
+    }
+
+    /// Waits until a load the page holds (see [`Browser::open_sample_holding_loads`])
+    /// has reported its first progress.
+    pub async fn wait_for_held_load(&self) {
+        self.wait_until("return document.body.dataset.load === 'held';", 30)
+            .await;
+    }
+
+    /// Lets the load the page holds go on.
+    pub async fn release_load(&self) {
+        self.eval("document.dispatchEvent(new Event('canvass:release-load')); return true;")
+            .await;
+    }
+
+    /// Waits until the page has settled: every request, card and redraw it had in
+    /// flight is done (`body[data-settled]`, see www/settled.js). How a test shows
+    /// that nothing more happens, on a machine of any speed.
+    pub async fn settled(&self, secs: u64) {
+        self.wait_until("return document.body.dataset.settled === 'true';", secs)
+            .await;
+    }
+
+    /// Every URL requested by the page (as [`Browser::requested_urls`]) up to now: the
+    /// page requests a marker, and the log is read until the marker is in it, so no
+    /// request made before that is still on its way to the log.
+    pub async fn requested_urls_so_far(&self, origin: &str) -> Vec<String> {
+        let marker = format!("e2e-marker-{}", Instant::now().elapsed().as_nanos());
+        self.eval(&format!("fetch('/{marker}').catch(() => {{}}); return true;"))
+            .await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut urls = Vec::new();
+        loop {
+            urls.extend(self.requested_urls(origin).await);
+            if let Some(at) = urls.iter().position(|u| u.ends_with(&marker)) {
+                urls.remove(at);
+                return urls;
+            }
+            assert!(Instant::now() < deadline, "the marker request {marker} never reached the log");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until the page says it is ready or has failed, and returns which.
     pub async fn settled_state(&self, secs: u64) -> String {
         self.wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", secs)
@@ -223,7 +275,7 @@ impl Browser {
     }
 
     /// The pointer reaching "Open your own file…": the page starts the worker that will
-    /// read a file, fetching its code (see `prepareSpare` in app.js); this waits until
+    /// read a file, fetching its code (see `prepareSpare` in files.js); this waits until
     /// that worker is ready and warmed up.
     pub async fn reach_for_the_file_button(&self) {
         self.eval("document.getElementById('open-file').dispatchEvent(new PointerEvent('pointerenter')); return true;")

@@ -871,3 +871,47 @@ async fn the_release_answers_alike_from_its_snapshot_its_files_and_after_moving(
     );
     assert_eq!(before, after, "before and after moving to the page");
 }
+
+/// A filter the core refuses, applied on the overview, is refused in words there too:
+/// the cards, chips and link stay as they were, with nothing tried and thrown away.
+#[tokio::test]
+async fn a_refused_filter_on_the_overview_keeps_the_cards() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    browser.settled(30).await;
+    let hash = browser.eval("return location.hash;").await;
+    let cards = "return [...document.querySelectorAll('.card[data-drawn=\"1\"] .base')].map((p) => p.textContent);";
+    let before = browser.eval(cards).await;
+    assert!(!before.as_array().unwrap().is_empty());
+    // Six DevOps engineers: fewer than the release's threshold of 10.
+    click(&browser, "#add-filter").await;
+    select(&browser, "#filter-question", "demographics.role").await;
+    click(&browser, "#filter-options input[value='DevOps engineer']").await;
+    click(&browser, "#filter-apply").await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('This filter was not applied');",
+            10,
+        )
+        .await;
+    browser.settled(30).await;
+    let message = browser.messages().await;
+    assert!(message.contains("fewer than 10 respondents"), "{message}");
+    assert_eq!(browser.eval("return location.hash;").await, hash);
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('#filter-chips li').length;").await,
+        0
+    );
+    // The cards in view are drawn again as they were; those below, drawn ahead at
+    // first, are drawn again when they scroll into view.
+    let after = browser.eval(cards).await;
+    let (after, before) = (after.as_array().unwrap(), before.as_array().unwrap());
+    assert!(!after.is_empty() && before.starts_with(after), "{after:?} after {before:?}");
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('.card[data-drawn=\"error\"]').length;").await,
+        0
+    );
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}

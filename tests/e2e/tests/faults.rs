@@ -173,26 +173,11 @@ async fn an_unusable_snapshot_falls_back_to_the_published_files() {
     browser.client.clone().close().await.unwrap();
 }
 
-/// A survey export large enough that loading it takes a while: `rows` rows of ten
-/// columns.
-fn large_file(rows: usize) -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("canvass-e2e-large-{}-{rows}.csv", std::process::id()));
-    let mut text = String::from("q1,q2,q3,q4,q5,q6,q7,q8,q9,note\n");
-    for i in 0..rows {
-        text += &format!(
-            "Yes,No,Daily,Weekly,Python,Rust,1-2 years,Agree,{},free text answer {i}\n",
-            i % 90
-        );
-    }
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[tokio::test]
 async fn a_failed_or_cancelled_file_keeps_the_open_survey_and_the_next_one_loads() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    browser.open_sample(&serving).await;
+    browser.open_sample_holding_loads(&serving).await;
     browser.eval("window.notReloaded = true; return true;").await;
     let sample = shown(&browser).await;
     assert_eq!(sample.0, 3);
@@ -200,6 +185,8 @@ async fn a_failed_or_cancelled_file_keeps_the_open_survey_and_the_next_one_loads
     // A broken file: its error, with line and field, and the sample stays.
     let data = xtask::root().join("tests/data");
     browser.choose_file(&data.join("fail-unterminated-quote.csv")).await;
+    browser.wait_for_held_load().await;
+    browser.release_load().await;
     browser
         .wait_until(
             "return document.getElementById('messages').textContent.includes('line 2, field 2');",
@@ -217,12 +204,15 @@ async fn a_failed_or_cancelled_file_keeps_the_open_survey_and_the_next_one_loads
     );
     assert_eq!(shown(&browser).await, sample);
 
-    // A large file, cancelled while it loads: the sample stays.
-    let large = large_file(1_500_000);
-    browser.choose_file(&large).await;
-    browser
-        .wait_until("return !document.getElementById('load-status').hidden;", 20)
-        .await;
+    // A file cancelled while it loads (held after its first progress, so it is under
+    // way however fast the machine): the sample stays.
+    browser.choose_file(&data.join("layout-google-forms.csv")).await;
+    browser.wait_for_held_load().await;
+    assert!(!browser
+        .eval("return document.getElementById('load-status').hidden;")
+        .await
+        .as_bool()
+        .unwrap());
     browser
         .eval("document.getElementById('load-cancel').click(); return true;")
         .await;
@@ -236,13 +226,17 @@ async fn a_failed_or_cancelled_file_keeps_the_open_survey_and_the_next_one_loads
         .await
         .as_bool()
         .unwrap());
-    // Had the cancelled load gone on, its survey would replace the sample by now.
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // The cancel is acknowledged, and once the page has settled nothing of the load
+    // is left to answer, released or not.
+    assert_eq!(browser.eval("return document.body.dataset.load;").await, "cancelled");
+    browser.release_load().await;
+    browser.settled(30).await;
     assert_eq!(shown(&browser).await, sample);
-    let _ = std::fs::remove_file(&large);
 
     // The next file loads, in the same page.
     browser.choose_file(&data.join("layout-google-forms.csv")).await;
+    browser.wait_for_held_load().await;
+    browser.release_load().await;
     browser
         .wait_until(
             "return document.getElementById('dataset').textContent.startsWith('layout-google-forms.csv');",

@@ -185,12 +185,15 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
         .collect();
     assert!(problems.is_empty(), "console errors or warnings: {problems:#?}");
 
-    // Tabbing onto the file button is not reaching for a file (see `prepareSpare`).
-    browser
-        .eval("document.getElementById('open-file').focus(); return true;")
+    // Tabbing onto the file button is not reaching for a file (see `prepareSpare`):
+    // no spare worker is started, then or once the page has settled.
+    let spare = browser
+        .eval("document.getElementById('open-file').focus(); return document.body.dataset.spare ?? null;")
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let urls = browser.requested_urls(&serving.url()).await;
+    assert_eq!(spare, Value::Null);
+    browser.settled(30).await;
+    assert_eq!(browser.eval("return document.body.dataset.spare ?? null;").await, Value::Null);
+    let urls = browser.requested_urls_so_far(&serving.url()).await;
     for wanted in [
         "canvass_web_bg.wasm",
         "app.js",
@@ -206,7 +209,7 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
     }
     // A visitor who only looks never downloads the code that reads files, focus on the
     // file button included: it is fetched when they reach for a file (see
-    // `prepareSpare` in app.js).
+    // `prepareSpare` in files.js).
     for unwanted in ["/pkg/canvass_loader_bg.wasm", "/pkg/canvass_loader.js", "/worker.js"] {
         assert!(
             !urls.iter().any(|u| u.ends_with(unwanted)),
@@ -319,7 +322,7 @@ async fn the_numpy_release_is_the_default_and_its_cards_match_the_file() {
         .find(|(v, _)| v == "Prefer not to answer")
         .map_or(0, |(_, n)| n);
     assert!(
-        base.as_str().unwrap().contains(&format!("{declined} declined")),
+        base.as_str().unwrap().contains(&format!("{declined} prefer not to answer")),
         "{base}"
     );
     // The line under the card gives the base, the header the threshold and the
@@ -457,8 +460,8 @@ async fn overview_cards_are_painted_once_at_the_width_they_are_shown() {
             30,
         )
         .await;
-    // Longer than the page waits before it redraws cards whose width changed.
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // Settled: a redraw for a changed width would have been under way until done.
+    browser.settled(30).await;
     let cards = browser
         .eval(
             "return [...document.querySelectorAll('.card[data-drawn=\"1\"]')].map(card => {

@@ -31,7 +31,7 @@ fn private_csv() -> String {
 }
 
 /// A visitor's drag reaching the page, left again: the page starts the worker that
-/// will read a file, fetching its code (see `prepareSpare` in app.js); this waits until
+/// will read a file, fetching its code (see `prepareSpare` in files.js); this waits until
 /// that worker is ready.
 async fn reach_for_a_file(browser: &Browser) {
     browser
@@ -180,27 +180,28 @@ async fn a_dropped_file_makes_no_request_and_leaves_no_trace() {
 async fn a_second_file_dropped_while_the_first_loads_replaces_it() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    browser.open_sample(&serving).await;
-    // About 100 MB, so the first is still being read when the second arrives.
-    let big = "Array.from({ length: 1500000 }, (_, i) => `Yes,No,Daily,Weekly,Python,Rust,Agree,${i % 90},free text ${i}\\n`).join('')";
-    drop_file(
-        &browser,
-        "first.csv",
-        &format!("'q1,q2,q3,q4,q5,q6,q7,q8,note\\n' + {big}"),
-    )
-    .await;
-    browser
-        .wait_until("return !document.getElementById('load-status').hidden;", 20)
-        .await;
+    // Loads are held after their first progress, so the first is still being read
+    // when the second arrives, however fast the machine.
+    browser.open_sample_holding_loads(&serving).await;
+    drop_file(&browser, "first.csv", "'q1,q2\\nYes,No\\nNo,Yes\\n'").await;
+    browser.wait_for_held_load().await;
+    assert!(browser
+        .eval("return !document.getElementById('load-status').hidden;")
+        .await
+        .as_bool()
+        .unwrap());
     drop_file(&browser, "second.csv", &serde_json::to_string(&private_csv()).unwrap()).await;
+    browser.wait_for_held_load().await;
+    browser.release_load().await;
     browser
         .wait_until(
             "return document.getElementById('dataset').textContent.startsWith('second.csv');",
             20,
         )
         .await;
-    // Long enough for the first to have finished had it not been stopped.
-    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    // Settled: the first's worker was ended when the second arrived, so nothing of it
+    // is left to answer.
+    browser.settled(30).await;
     assert!(header(&browser).await.starts_with("second.csv · 30 respondents"));
     assert_eq!(browser.settled_state(5).await, "ready");
     let errors = browser

@@ -73,7 +73,7 @@ fn files_of(www: &Path, origin: &str, urls: &[String]) -> Value {
 /// what the page and its workers request from navigation until the overview is drawn
 /// and two seconds more have passed (the page's deferred work included), then, as
 /// `on_reaching_for_a_file`, what the pointer reaching the file button adds (the
-/// workers' script and module, see `prepareSpare` in app.js).
+/// workers' script and module, see `prepareSpare` in files.js).
 async fn payload(url: &str, www: &Path) -> Value {
     // Tall enough that every card is in view and the overview is drawn whole.
     let browser = Browser::launch_with_window(1100, 20000).await;
@@ -349,7 +349,7 @@ async fn open_file_once(url: &str, file: &Path) -> Value {
         .await;
     // As a visitor meets it: the first screen drawn, the pointer on the file button,
     // and the worker that will read the file started and warmed up (see `prepareSpare`
-    // in app.js), which takes about as long as picking a file.
+    // in files.js), which takes about as long as picking a file.
     browser.reach_for_the_file_button().await;
     browser
         .eval(

@@ -1,0 +1,44 @@
+// Numbers, file names and progress as the page writes them. Pure: no DOM, so the
+// unit tests (www/test) import it under node.
+
+/// An integer with its digits grouped in threes, as English writes it ("1,236"). Not
+/// `Intl.NumberFormat`: making the first one loads the browser's locale data, which
+/// a cold start would pay for before the engine had even begun compiling.
+export function fmtInt(n) {
+  const digits = String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+$)/g, ",");
+  return n < 0 && Math.round(n) !== 0 ? `-${digits}` : digits;
+}
+
+const missing = (v) => v === null || v === undefined;
+
+export const fmtPct = (p) => (missing(p) ? "–" : `${p.toFixed(1)}%`);
+export const fmtCount = (c) => (missing(c) ? "–" : fmtInt(c));
+/// A 95% interval in percent, "41.2–58.8".
+export const fmtInterval = ([low, high]) => `${low.toFixed(1)}–${high.toFixed(1)}`;
+
+/// Text as a file-name part: lower-case ASCII words joined by hyphens.
+export function slug(text) {
+  return (
+    String(text)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "survey"
+  );
+}
+
+/// The file name (without extension) of an export of the view `state` of `survey`.
+export function exportName(survey, { question, by, filters }) {
+  const parts = [slug(survey.title), slug(question)];
+  if (survey.version) parts.splice(1, 0, slug(survey.version));
+  if (by) parts.push("by", slug(by));
+  if (filters.length) parts.push("filtered");
+  return parts.join("-");
+}
+
+/// How far along a file's load is, in whole percent: reading the file is the first
+/// tenth of the bar, parsing the rest.
+export function loadPercent({ phase, done, total }) {
+  const fraction = phase === "reading" ? 0.1 * (done / total) : 0.1 + 0.9 * (done / total);
+  return Math.min(100, Math.floor(fraction * 100));
+}

@@ -1,0 +1,19 @@
+// The parts of the address the page reads in JS rather than through the core's view
+// state parser. Pure, for the unit tests.
+
+export const DEFAULT_DATASET = "numpy-2020";
+
+/// The bundled dataset a link asks for (`#d=sample@1`), or the default. Only a plain
+/// folder name is accepted, so a crafted link cannot point the fetch anywhere else.
+/// Read without the core's parser so the download can start while the wasm module is
+/// still compiling.
+export function requestedDataset(hash) {
+  const [folder, version] = (new URLSearchParams(hash.replace(/^#/, "")).get("d") || "").split("@");
+  return /^[a-z0-9][a-z0-9-]{0,63}$/.test(folder || "") ? { folder, version: version || null } : { folder: DEFAULT_DATASET, version: null };
+}
+
+/// What the overview's cards depend on besides their questions.
+export const cardsKey = (state) => JSON.stringify([state.filters, Boolean(state.intervals)]);
+
+/// Whether `next` asks for other filters than `before`.
+export const filtersDiffer = (before, next) => JSON.stringify(before.filters) !== JSON.stringify(next.filters);

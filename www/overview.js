@@ -1,0 +1,192 @@
+// The overview: a card per charted question, grouped by section, each drawn as it
+// scrolls into view (see card-scheduler.js for the order).
+import { $, el } from "./dom.js";
+import { cardsKey } from "./hash.js";
+import { chartDrawn, overviewDrawn } from "./marks.js";
+import { canvasWidth, paint } from "./paint.js";
+import { CardScheduler } from "./card-scheduler.js";
+import { chartable, sectionOf } from "./questions.js";
+import { showRespondents } from "./filters.js";
+import { track } from "./settled.js";
+import { page } from "./state.js";
+import { fillTable, tableSkeleton } from "./tables.js";
+import { defaults, toHash } from "./view-state.js";
+
+/// How many of the overview's first cards are asked for before the observer reports
+/// them: two rows of a desktop window's grid, one screen on a phone.
+const EAGER_CARDS = 4;
+
+const cards = {
+  key: "", // the filters and intervals setting the cards are drawn with
+  total: 0,
+  settled: 0,
+  width: 0, // the CSS width of every card's canvas (one grid); 0 until measured
+  observer: null,
+};
+
+/// Yields to the browser, so input and rendering are not held up by a long pass.
+const yieldToPage = () =>
+  globalThis.scheduler && scheduler.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+
+/// A card's request: its question over the view's filters. As a card, its chart has
+/// no title (the card's heading is the question) and of its footnote only the notes
+/// (the line under the card gives the base, the page's header the release).
+const cardRequest = (card) => ({
+  question: card.dataset.id,
+  filters: page.view.filters,
+  k: page.survey.k,
+  base: "answered",
+  intervals: page.view.intervals,
+  card: true,
+});
+
+const scheduler = new CardScheduler({
+  request: (card) => page.engine.view(cardRequest(card)),
+  draw: drawCard,
+  isCurrent: (card) => card.isConnected && card.dataset.drawn === "pending",
+  yieldToPage,
+});
+
+/// Queues a card that scrolled into view; returns its answer's promise.
+function queueCard(card) {
+  card.dataset.drawn = "pending";
+  card.key = cards.key;
+  const answer = scheduler.add(card);
+  track(scheduler.idle());
+  return answer;
+}
+
+async function drawCard(card, request) {
+  const key = card.key;
+  try {
+    const answer = JSON.parse(await request);
+    if (key !== cards.key) return; // the filters changed while counting
+    showRespondents(answer.respondents);
+    const canvas = card.querySelector("canvas");
+    // One width for every card, measured as the overview is built (see buildOverview);
+    // measured here only if it was built hidden or the observer reported a change.
+    cards.width ||= canvasWidth(canvas);
+    paint(canvas, JSON.stringify(answer.chart), answer.description, 140, cards.width);
+    card.querySelector(".base").textContent = answer.base_line;
+    const table = card.querySelector("table");
+    table.caption.replaceChildren(el("bdi", answer.table.text), ` · ${answer.base_line}`);
+    fillTable(table, answer.table, answer.chart.chart);
+    card.dataset.drawn = "1";
+    cardSettled(true);
+  } catch (err) {
+    if (key !== cards.key) return;
+    card.querySelector(".base").textContent = err.message;
+    // The canvas stays blank; its text alternative says why, as the card does.
+    card.querySelector("canvas").setAttribute("aria-label", err.message);
+    card.dataset.drawn = "error";
+    cardSettled(false);
+  }
+}
+
+/// A card whose table is withheld shows its sentence instead; the overview is drawn
+/// when every card shows its chart or its sentence.
+function cardSettled(drawn) {
+  cards.settled += 1;
+  if (drawn) chartDrawn(page.survey.local);
+  if (cards.settled === cards.total) overviewDrawn();
+}
+
+/// Draws every card again, as it scrolls into view, if the view's filters or
+/// intervals are not those the cards were drawn with. Returns the first card's
+/// answer then, so that a view the core refuses is known as such, else null.
+export function refreshOverview() {
+  if (cardsKey(page.view) === cards.key) return null;
+  cards.key = cardsKey(page.view);
+  scheduler.clear();
+  cards.settled = 0;
+  const all = document.querySelectorAll(".card");
+  for (const card of all) {
+    delete card.dataset.drawn;
+    cards.observer.unobserve(card);
+    cards.observer.observe(card);
+  }
+  return page.view.view === "overview" && all.length ? queueCard(all[0]) : null;
+}
+
+/// Draws the drawn cards again: the grid may be another width now.
+export function repaintOverview() {
+  cards.width = 0;
+  for (const card of document.querySelectorAll(".card[data-drawn='1']")) queueCard(card);
+}
+
+/// Builds the overview of the survey shown.
+export function buildOverview() {
+  const questions = chartable(page.survey.questions);
+  cards.settled = 0;
+  cards.key = cardsKey(page.view);
+  cards.total = questions.length;
+  scheduler.clear();
+  if (cards.observer) cards.observer.disconnect();
+  cards.observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        cards.observer.unobserve(entry.target);
+        if (!entry.target.dataset.drawn) queueCard(entry.target);
+      }
+    },
+    { rootMargin: "300px" },
+  );
+  const sections = new Map();
+  for (const q of questions) {
+    const name = sectionOf(q);
+    if (!sections.has(name)) sections.set(name, []);
+    sections.get(name).push(q);
+  }
+  const root = $("overview");
+  root.replaceChildren();
+  let measure = !cards.width;
+  for (const [name, inSection] of sections) {
+    const section = el("section", undefined, { class: "overview-section" });
+    const grid = el("div", undefined, { class: "cards" });
+    section.append(el("h2", name), grid);
+    root.append(section);
+    for (const q of inSection) {
+      const card = el("article", undefined, { class: "card", "data-id": q.id });
+      const heading = el("h3");
+      heading.append(el("a", q.text, { href: toHash({ ...defaults(), dataset: page.view.dataset, view: "question", question: q.id }) }));
+      const details = el("details");
+      details.append(el("summary", "Table"), tableSkeleton());
+      const canvas = el("canvas", undefined, { role: "img" });
+      card.append(heading, canvas, el("p", "", { class: "base" }), details);
+      grid.append(card);
+      cards.observer.observe(card);
+      // Every card's canvas is as wide as the first (one grid; the page keeps room for
+      // a scrollbar, see style.css). Measured now, with one card in the page, the
+      // layout this forces is a small one; measured when the first card is painted,
+      // it would lay out all of them.
+      if (measure) {
+        cards.width = canvasWidth(canvas);
+        measure = false;
+      }
+    }
+  }
+  listIdentifying(root);
+  // The first cards are on screen in any window: ask for their numbers now, so they
+  // are counted while the browser lays out the overview, rather than once the
+  // observer has seen them after that layout.
+  if (page.view.view === "overview") {
+    for (const card of [...root.querySelectorAll(".card")].slice(0, EAGER_CARDS)) queueCard(card);
+  }
+}
+
+/// Columns that identify respondents (e-mail, IP address, name, location, phone, id)
+/// are never charted; they are named under the overview so their absence is explained.
+function listIdentifying(root) {
+  const identifying = page.survey.questions.filter((q) => q.identifying);
+  if (!identifying.length) return;
+  const section = el("section", undefined, { class: "overview-section", id: "identifying" });
+  const list = el("ul");
+  for (const q of identifying) {
+    const item = el("li", undefined, { "data-id": q.id });
+    item.append(el("bdi", q.text), ": identifying, not charted");
+    list.append(item);
+  }
+  section.append(el("h2", "Not charted"), list);
+  root.append(section);
+}

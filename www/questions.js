@@ -1,0 +1,56 @@
+// What the page makes of the survey's list of questions: which are charted, which can
+// break another down or filter it, and the filter conditions the editor's choices
+// mean. Pure, for the unit tests.
+
+/// Question kinds a crosstab can have on either side (numbers in their histogram's bins).
+export const CROSSTAB_KINDS = new Set(["single", "ordinal", "multi", "numeric"]);
+
+export const sectionOf = (q) => q.section || "Questions";
+
+/// The questions shown as charts, in file order. A grid or ranking is one chart of all
+/// its items, so only its first item stands for it, under the group's question.
+export function chartable(questions) {
+  const seen = new Set();
+  return questions
+    .map((q) => ({ ...q, text: q.group && q.group_title ? q.group_title : q.text }))
+    .filter((q) => {
+      if (!q.chartable) return false;
+      if (!q.group || (q.kind !== "rank" && q.kind !== "grid")) return true;
+      if (seen.has(q.group)) return false;
+      seen.add(q.group);
+      return true;
+    });
+}
+
+/// The questions a filter can be set on.
+export const filterable = (questions) =>
+  questions.filter((q) => CROSSTAB_KINDS.has(q.kind) || q.kind === "grid" || q.kind === "numeric");
+
+/// The questions the question `id` can be broken down by.
+export const breakdownCandidates = (questions, id) => questions.filter((q) => CROSSTAB_KINDS.has(q.kind) && q.id !== id);
+
+/// The chart kinds offered for a view, as [value, label]: grouped, stacked and heatmap
+/// for a crosstab; the question's own kind, bars or diverging bars for one question.
+export function kindChoices(question, by) {
+  // Grouped bars up to seven groups, a heatmap beyond (the core decides).
+  if (by) return [["", "Suited to the table"], ["grouped", "Grouped bars"], ["stacked", "100% stacked"], ["heatmap", "Heatmap"]];
+  if (question.kind === "ordinal" || question.kind === "grid") return [["", "Suited to the question"], ["bar", "Bars"], ["diverging", "Diverging"]];
+  return [];
+}
+
+/// Options a filter can name: the filter syntax separates options with "|", so an
+/// option holding one cannot be named.
+export const nameableOptions = (question) => question.options.filter((option) => !option.includes("|"));
+
+/// The filter conditions the editor's choices for `question` mean: a range for a
+/// number (`min`, `max` as typed, "" for none), else the options `chosen`.
+export function conditionsFor(question, { chosen = [], min = "", max = "" }) {
+  const id = question.id;
+  if (question.kind === "numeric") {
+    const conditions = [];
+    if (min.trim() !== "") conditions.push(`${id}>=${min.trim()}`);
+    if (max.trim() !== "") conditions.push(`${id}<=${max.trim()}`);
+    return conditions;
+  }
+  return chosen.length ? [`${id}=${chosen.join("|")}`] : [];
+}

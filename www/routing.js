@@ -1,0 +1,84 @@
+// From the address to the screen: every change of view is a new address, and drawing
+// follows the address. A view the core refuses is reported in words and the one
+// before it stays, in the address too.
+import { $ } from "./dom.js";
+import { renderChips } from "./filters.js";
+import { filtersDiffer } from "./hash.js";
+import { clearErrors, showMessage } from "./messages.js";
+import { darkScheme, onWidthChange } from "./paint.js";
+import { refreshOverview, repaintOverview } from "./overview.js";
+import { drawQuestion, syncControls } from "./question-view.js";
+import { beginWork } from "./settled.js";
+import { linkTo, onUnchangedView, page, readView, viewRefused, viewShown } from "./state.js";
+
+function showNavigation() {
+  const overview = page.view.view === "overview";
+  $("overview").hidden = !overview;
+  $("question-view").hidden = overview;
+  $("nav-overview").toggleAttribute("aria-current", overview);
+  $("nav-question").toggleAttribute("aria-current", !overview);
+  $(overview ? "nav-overview" : "nav-question").setAttribute("aria-current", "page");
+  $("nav-overview").href = linkTo({ view: "overview" });
+  $("nav-question").href = linkTo({ view: "question" });
+}
+
+/// Draws the view the address asks for. `canvass:rendered` follows, drawn or refused.
+export async function render() {
+  if (!page.survey) return;
+  const done = beginWork();
+  const problems = readView();
+  if (problems.length) showMessage(`Parts of this link were not understood and were ignored: ${problems.join("; ")}.`, "info");
+  showNavigation();
+  renderChips();
+  $("intervals").checked = page.view.intervals;
+  try {
+    if (page.view.view === "question") await drawQuestion();
+    // On the overview, the first card stands for the view: its refusal is the view's.
+    await refreshOverview();
+    viewShown();
+    clearErrors();
+    document.body.dataset.state = "ready";
+  } catch (err) {
+    const refused = viewRefused();
+    if (refused) {
+      const filterRefused = filtersDiffer(page.view, refused);
+      showMessage(filterRefused ? `This filter was not applied: ${err.message}` : `${err.message} The previous view is still shown.`);
+      showNavigation();
+      renderChips();
+      refreshOverview();
+      if (page.view.view === "question") syncControls();
+    } else {
+      showMessage(err.message);
+    }
+  }
+  document.dispatchEvent(new CustomEvent("canvass:rendered"));
+  done();
+}
+
+/// Draws everything again (as cards scroll into view): the width or the colour
+/// scheme changed.
+function redraw() {
+  if (!page.survey) return;
+  repaintOverview();
+  render();
+}
+
+export function wireRouting() {
+  window.addEventListener("hashchange", render);
+  onUnchangedView(render);
+  // A window being resized reports many widths; the charts are drawn again once.
+  let resizeTimer;
+  let resizing = null;
+  const redrawSoon = () => {
+    clearTimeout(resizeTimer);
+    resizing ??= beginWork();
+    resizeTimer = setTimeout(() => {
+      redraw();
+      resizing();
+      resizing = null;
+    }, 150);
+  };
+  onWidthChange(redrawSoon);
+  window.addEventListener("resize", redrawSoon);
+  darkScheme.addEventListener("change", redraw);
+}

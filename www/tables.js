@@ -1,0 +1,80 @@
+// The HTML tables beside the charts, holding exactly the numbers the charts show.
+import { el } from "./dom.js";
+import { fmtCount, fmtInterval, fmtPct } from "./format.js";
+
+function setHeader(table, headings) {
+  const tr = el("tr");
+  for (const h of headings) tr.append(el("th", h, { scope: "col" }));
+  table.tHead.replaceChildren(tr);
+}
+
+/// An empty table for a card, filled once its numbers arrive.
+export function tableSkeleton() {
+  const table = el("table");
+  table.append(el("caption"), el("thead"), el("tbody"));
+  setHeader(table, ["Answer", "Count", "Percent", "95% interval"]);
+  return table;
+}
+
+/// Fills a chart's table with the numbers its chart shows: the answers of a frequency
+/// table, or for a ranking each item's mean score and first-place share.
+export function fillTable(table, freq, chart) {
+  if (chart && chart.Rank) {
+    const rank = chart.Rank;
+    setHeader(table, ["Item", `Mean score (0–${rank.max_score})`, "Ranked first"]);
+    table.tBodies[0].replaceChildren(
+      ...rank.items.map((item, i) => {
+        const tr = el("tr");
+        const score = rank.borda[i];
+        tr.append(el("th", item, { scope: "row" }), el("td", score === null ? "–" : score.toFixed(2)), el("td", fmtPct(rank.first_place[i])));
+        return tr;
+      }),
+    );
+    return;
+  }
+  setHeader(table, ["Answer", "Count", "Percent", "95% interval"]);
+  table.tBodies[0].replaceChildren(
+    ...freq.rows.map((row) => {
+      const tr = el("tr");
+      tr.append(
+        el("th", row.option, { scope: "row" }),
+        el("td", fmtCount(row.count)),
+        el("td", fmtPct(row.percent)),
+        el("td", row.ci ? `${fmtInterval(row.ci)}%` : "–"),
+      );
+      return tr;
+    }),
+  );
+}
+
+const fmtShown = (value, unit) => (unit === "count" ? fmtCount(value) : fmtPct(value));
+
+/// Fills the table of a crosstab with exactly the numbers the core says it shows,
+/// with each percentage's interval when `intervals`.
+export function fillCrosstab(table, shown, intervals) {
+  setHeader(table, [shown.heading, ...shown.col_labels, "Total"]);
+  const withIntervals = intervals && shown.unit === "percent";
+  table.tBodies[0].replaceChildren(
+    ...shown.row_labels.map((label, r) => {
+      const tr = el("tr");
+      tr.append(el("th", label, { scope: "row" }));
+      for (const cell of shown.cells[r]) {
+        let text = fmtShown(cell.value, shown.unit);
+        if (withIntervals && cell.ci) text += ` (${fmtInterval(cell.ci)})`;
+        const td = el("td", text);
+        if (cell.marked && cell.value !== null) {
+          td.classList.add("marked");
+          td.append(el("span", " *", { "aria-hidden": "true" }), el("span", " (differs significantly)", { class: "visually-hidden" }));
+        }
+        tr.append(td);
+      }
+      tr.append(el("td", fmtShown(shown.row_margins[r], shown.unit)));
+      return tr;
+    }),
+  );
+  const total = el("tr");
+  total.append(el("th", "Total", { scope: "row" }));
+  for (const m of shown.col_margins) total.append(el("td", fmtShown(m, shown.unit)));
+  total.append(el("td", fmtShown(shown.corner, shown.unit)));
+  table.tFoot.replaceChildren(total);
+}

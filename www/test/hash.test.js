@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DEFAULT_DATASET, cardsKey, filtersDiffer, requestedDataset } from "../hash.js";
+
+test("a link names a bundled dataset and its version", () => {
+  assert.deepEqual(requestedDataset("#d=sample@1"), { folder: "sample", version: "1" });
+  assert.deepEqual(requestedDataset("#view=question&d=numpy-2020"), { folder: "numpy-2020", version: null });
+  assert.deepEqual(requestedDataset(""), { folder: DEFAULT_DATASET, version: null });
+});
+
+test("only a plain folder name is fetched", () => {
+  for (const hash of ["#d=../secret", "#d=a/b", "#d=%2e%2e", "#d=UPPER", "#d=-x", `#d=${"a".repeat(65)}`, "#d=http://x"]) {
+    assert.deepEqual(requestedDataset(hash), { folder: DEFAULT_DATASET, version: null }, hash);
+  }
+});
+
+test("cards depend on the filters and intervals only", () => {
+  const a = { filters: ["q=1"], intervals: false, question: "x", view: "overview" };
+  assert.equal(cardsKey(a), cardsKey({ ...a, question: "y", view: "question" }));
+  assert.notEqual(cardsKey(a), cardsKey({ ...a, intervals: true }));
+  assert.notEqual(cardsKey(a), cardsKey({ ...a, filters: [] }));
+  assert.ok(filtersDiffer(a, { ...a, filters: ["q=1", "r=2"] }));
+  assert.ok(!filtersDiffer(a, { ...a, intervals: true }));
+});
