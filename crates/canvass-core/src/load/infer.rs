@@ -1,12 +1,12 @@
 //! One column's cells in, its kind and typed storage out.
 //!
-//! A [`ColumnBuilder`] takes cells one at a time as the file is read and keeps them
+//! A `ColumnBuilder` takes cells one at a time as the file is read and keeps them
 //! dictionary-encoded: each distinct answer is stored once and each row holds a `u16`
 //! code. Survey answers repeat, so this is small, and deciding the kind needs only the
 //! distinct answers and their counts. A column with more distinct answers than the
 //! category cap (free text, exact timestamps, ids) switches to a plain text store.
 //!
-//! The decision ([`infer`]) runs over the distinct answers: numbers (with top codes
+//! The decision (`infer`) runs over the distinct answers: numbers (with top codes
 //! such as "> 40" kept apart), dates, answers on a known scale (ordinal, in scale
 //! order), ranges ("1-2 years", ordinal by their bounds), multi-select cells joined by
 //! `;`, `|`, `, ` or `,`, e-mail or IP addresses (identifier), and otherwise free text
