@@ -114,6 +114,40 @@ pub fn ensure_wasm_bindgen_cli() -> Result<()> {
     run(Command::new("cargo").args(["install", "--locked", "wasm-bindgen-cli", "--version", &wanted]))
 }
 
+/// Installs rustfmt and clippy through rustup when `cargo fmt` or `cargo clippy` is
+/// missing (a minimal rustup profile leaves them out).
+pub fn ensure_rustfmt_and_clippy() -> Result<()> {
+    let missing: Vec<&str> = [("rustfmt", "fmt"), ("clippy", "clippy")]
+        .into_iter()
+        .filter(|(_, sub)| output_of("cargo", &[sub, "--version"]).is_none())
+        .map(|(component, _)| component)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let fix = format!("rustup component add {}", missing.join(" "));
+    step(&format!("installing {} ({fix})", missing.join(" and ")));
+    run(Command::new("rustup").args(["component", "add"]).args(&missing))
+        .map_err(|e| format!("{e}; the checks need them: run `{fix}`"))
+}
+
+/// Runs `cmd` as one of the checks: on failure, says what failed and `fix`, the exact
+/// command that fixes or reproduces it.
+pub fn check(what: &str, cmd: &mut Command, fix: &str) -> Result<()> {
+    step(what);
+    run(cmd).map_err(|e| format!("{e}\n{what}: failed; {fix}"))
+}
+
+/// Installs cargo-fuzz when `cargo fuzz` is missing.
+pub fn ensure_cargo_fuzz() -> Result<()> {
+    if output_of("cargo", &["fuzz", "--version"]).is_some() {
+        return Ok(());
+    }
+    step("installing cargo-fuzz (cargo install cargo-fuzz --locked); this takes a minute once");
+    run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))
+        .map_err(|e| format!("{e}; `cargo xtask fuzz` needs it: run `cargo install cargo-fuzz --locked`"))
+}
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

@@ -2,8 +2,16 @@
 //!
 //! - `serve [--port N]`: build the explorer and serve it on http://127.0.0.1:8000.
 //! - `build`: build the bundle into `www/pkg` only, for rerunning one end-to-end test.
-//! - `test`: native tests, the web crate's tests in headless Chromium, and the
-//!   end-to-end tests of the served page.
+//! - `test`: the checks first (formatting, clippy with warnings denied on the native
+//!   and wasm targets and on the fuzz targets, rustdoc with warnings denied), then the
+//!   native tests (which replay the fuzz corpus), the web crate's tests in headless
+//!   Chromium, and the end-to-end tests of the served page. A failed check names the
+//!   command that fixes or reproduces it.
+//! - `fuzz [--seconds N] [TARGET...]`: runs each fuzz target (all four unless named) for
+//!   N seconds (default 60) with cargo-fuzz, then minimises its corpus in
+//!   `fuzz/corpus/<target>/`; commit what it adds. It builds on the stable toolchain
+//!   (`RUSTC_BOOTSTRAP=1`, no sanitizer), so it finds panics, hangs and memory
+//!   use past 2 GB, not the memory errors a sanitizer would.
 //! - `bench [--rows N,N,...] [--native-only | --open-file-only]`: native and browser
 //!   benchmarks on generated files; prints tables and writes JSON under
 //!   `target/bench/`. `--open-file-only` times only opening the generic files in the
@@ -11,12 +19,13 @@
 
 use std::process::{Command, ExitCode};
 use xtask::{
-    build_wasm, ensure_chromium, ensure_wasm_bindgen_cli, ensure_wasm_target, root, run, server, step, Result,
-    ScratchDir, CHROMEDRIVER, WASM_TARGET,
+    build_wasm, check, ensure_cargo_fuzz, ensure_chromium, ensure_rustfmt_and_clippy, ensure_wasm_bindgen_cli,
+    ensure_wasm_target, root, run, server, step, Result, ScratchDir, CHROMEDRIVER, WASM_TARGET,
 };
 
-const USAGE: &str =
-    "usage: cargo xtask serve [--port N] | cargo xtask build | cargo xtask test | cargo xtask bench [--rows N,N,...] [--native-only | --open-file-only]";
+const USAGE: &str = "usage: cargo xtask serve [--port N] | cargo xtask build | cargo xtask test \
+     | cargo xtask fuzz [--seconds N] [load|codebook|snapshot|view_state ...] \
+     | cargo xtask bench [--rows N,N,...] [--native-only | --open-file-only]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +33,7 @@ fn main() -> ExitCode {
         Some("serve") => port_arg(&args[1..]).and_then(serve),
         Some("build") if args.len() == 1 => build(),
         Some("test") if args.len() == 1 => test(),
+        Some("fuzz") => fuzz_args(&args[1..]).and_then(|(seconds, targets)| fuzz(seconds, &targets)),
         Some("bench") => bench_args(&args[1..]).and_then(|(rows, only)| bench(&rows, only)),
         _ => Err(USAGE.to_string()),
     };
@@ -80,8 +90,77 @@ fn build() -> Result<()> {
     Ok(())
 }
 
+/// The checks `test` runs before any test: each is one command, printed with the
+/// command that fixes or reproduces its failure.
+fn checks() -> Result<()> {
+    ensure_rustfmt_and_clippy()?;
+    let root = root();
+    let cargo = |args: &[&str]| {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(&root).args(args);
+        cmd
+    };
+    check(
+        "check: formatting (cargo fmt --all --check)",
+        &mut cargo(&["fmt", "--all", "--check"]),
+        "run `cargo fmt --all`",
+    )?;
+    check(
+        "check: formatting of the fuzz targets (cargo fmt --all --check --manifest-path fuzz/Cargo.toml)",
+        &mut cargo(&["fmt", "--all", "--check", "--manifest-path", "fuzz/Cargo.toml"]),
+        "run `cargo fmt --all --manifest-path fuzz/Cargo.toml`",
+    )?;
+    let native = "cargo clippy --workspace --all-targets -- -D warnings";
+    check(
+        &format!("check: clippy, native ({native})"),
+        &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        &format!("reproduce with `{native}`"),
+    )?;
+    // The page's and the workers' modules each build with one feature (see MODULES) and
+    // the tests with both: code used by one of them only must pass clippy in each.
+    for features in [
+        &["--all-targets"][..],
+        &["--lib", "--no-default-features", "--features", "paint"],
+        &["--lib", "--no-default-features", "--features", "files"],
+    ] {
+        let shown = format!(
+            "cargo clippy --package canvass-web --target {WASM_TARGET} {} -- -D warnings",
+            features.join(" ")
+        );
+        check(
+            &format!("check: clippy, wasm ({shown})"),
+            cargo(&["clippy", "--package", "canvass-web", "--target", WASM_TARGET])
+                .args(features)
+                .args(["--", "-D", "warnings"]),
+            &format!("reproduce with `{shown}`"),
+        )?;
+    }
+    // The fuzz targets build on stable this way too; only running them needs cargo-fuzz.
+    let fuzz = "cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings";
+    check(
+        &format!("check: the fuzz targets compile, clippy ({fuzz})"),
+        &mut cargo(&[
+            "clippy",
+            "--manifest-path",
+            "fuzz/Cargo.toml",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        &format!("reproduce with `{fuzz}`"),
+    )?;
+    let doc = "RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace";
+    check(
+        &format!("check: documentation ({doc})"),
+        cargo(&["doc", "--no-deps", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings"),
+        &format!("reproduce with `{doc}`"),
+    )
+}
+
 fn test() -> Result<()> {
     ensure_wasm_target()?;
+    checks()?;
     ensure_wasm_bindgen_cli()?;
     ensure_chromium()?;
     let root = root();
@@ -127,6 +206,90 @@ fn test() -> Result<()> {
         .args(["test", "--package", "canvass-e2e"])
         .env("TMPDIR", scratch.path()))?;
     step("all tests passed");
+    Ok(())
+}
+
+/// The fuzz targets and the folders of hand-picked inputs each starts from, relative to
+/// `fuzz/`; the same as `TARGETS` in fuzz/src/lib.rs, which the corpus replay test reads.
+const FUZZ_TARGETS: [(&str, &[&str]); 4] = [
+    ("load", &["../tests/data"]),
+    ("codebook", &["../tests/data"]),
+    ("snapshot", &["seeds/snapshot"]),
+    ("view_state", &["seeds/view_state"]),
+];
+
+fn fuzz_args(args: &[String]) -> Result<(u32, Vec<&'static str>)> {
+    let mut seconds = 60;
+    let mut targets = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        if arg == "--seconds" {
+            let n = it.next().ok_or("--seconds takes a number")?;
+            seconds = n
+                .parse()
+                .map_err(|_| format!("--seconds: {n:?} is not a whole number of seconds"))?;
+        } else if let Some(&(name, _)) = FUZZ_TARGETS.iter().find(|(name, _)| name == arg) {
+            targets.push(name);
+        } else {
+            return Err(USAGE.to_string());
+        }
+    }
+    if targets.is_empty() {
+        targets = FUZZ_TARGETS.iter().map(|&(name, _)| name).collect();
+    }
+    Ok((seconds, targets))
+}
+
+/// Runs each target for `seconds`, keeping what it finds in `fuzz/corpus/<target>/`, then
+/// minimises that folder. cargo-fuzz asks for nightly because it passes unstable flags
+/// (`-Z` and `-Cllvm-args` for coverage); `RUSTC_BOOTSTRAP=1` lets stable accept them, and
+/// no sanitizer is used because the sanitizers need a nightly standard library. Builds
+/// have debug assertions, so an arithmetic overflow is a crash too.
+fn fuzz(seconds: u32, targets: &[&str]) -> Result<()> {
+    ensure_cargo_fuzz()?;
+    let dir = root().join("fuzz");
+    let flags = ["--sanitizer", "none", "--release", "--debug-assertions"];
+    let mut crashed = Vec::new();
+    for &target in targets {
+        let seeds = FUZZ_TARGETS
+            .iter()
+            .find(|(name, _)| *name == target)
+            .map_or(&[][..], |&(_, seeds)| seeds);
+        let corpus = format!("corpus/{target}");
+        std::fs::create_dir_all(dir.join(&corpus)).map_err(|e| format!("cannot create fuzz/{corpus}: {e}"))?;
+        step(&format!("fuzzing {target} for {seconds} s"));
+        let ran = run(Command::new("cargo")
+            .current_dir(&dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run"])
+            .args(flags)
+            .args([target, &corpus])
+            .args(seeds)
+            // A hang is an input that takes more than 10 s.
+            .args(["--", &format!("-max_total_time={seconds}"), "-timeout=10"]));
+        if let Err(e) = ran {
+            crashed.push(format!(
+                "{target}: {e}; the input is saved under fuzz/artifacts/{target}/, reproduce with \
+                 `cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run {} {target} artifacts/{target}/<file>`",
+                flags.join(" ")
+            ));
+            continue;
+        }
+        step(&format!("minimising fuzz/{corpus}"));
+        run(Command::new("cargo")
+            .current_dir(&dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "cmin"])
+            .args(flags)
+            .args([target, &corpus])
+            // Keep one input per code edge reached, not per hit count of each edge: a
+            // minute of the loader otherwise leaves about 1,900 files (3.3 MB) to commit.
+            .args(["--", "-use_counters=0"]))?;
+    }
+    if !crashed.is_empty() {
+        return Err(crashed.join("\n"));
+    }
+    step("fuzzing found no crash; commit what it added to fuzz/corpus/");
     Ok(())
 }
 

@@ -183,7 +183,7 @@ fn item_labels(texts: &[&str]) -> Vec<String> {
 
 /// The question a grid's or ranking's items share, from their texts: "Please rank the
 /// following" of "Please rank the following - Performance" and its siblings, or the
-/// part before "\[Item\]". `None` when the texts share no such wording.
+/// part before `[Item]`. `None` when the texts share no such wording.
 pub fn group_title(texts: &[&str]) -> Option<String> {
     if let Some(first) = texts.first() {
         if texts.iter().all(|t| bracketed_item(t).is_some()) {
