@@ -170,9 +170,19 @@ fn test() -> Result<()> {
 
     step("the page's pure modules (node --test in www/test)");
     // Node finds www/test's *.test.js itself; a missing node is named as such.
-    match Command::new("node").arg("--test").current_dir(root.join("www/test")).status() {
-        Err(_) => return Err("node (v20 or later) is needed for the page's unit tests in www/test; install Node.js".into()),
-        Ok(status) if !status.success() => return Err(format!("the page's unit tests (node --test in www/test) failed ({status})")),
+    match Command::new("node")
+        .arg("--test")
+        .current_dir(root.join("www/test"))
+        .status()
+    {
+        Err(_) => {
+            return Err("node (v20 or later) is needed for the page's unit tests in www/test; install Node.js".into())
+        }
+        Ok(status) if !status.success() => {
+            return Err(format!(
+                "the page's unit tests (node --test in www/test) failed ({status})"
+            ))
+        }
         Ok(_) => {}
     }
 

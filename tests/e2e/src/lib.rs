@@ -249,7 +249,10 @@ impl Browser {
                 urls.remove(at);
                 return urls;
             }
-            assert!(Instant::now() < deadline, "the marker request {marker} never reached the log");
+            assert!(
+                Instant::now() < deadline,
+                "the marker request {marker} never reached the log"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -900,16 +900,23 @@ async fn a_refused_filter_on_the_overview_keeps_the_cards() {
     assert!(message.contains("fewer than 10 respondents"), "{message}");
     assert_eq!(browser.eval("return location.hash;").await, hash);
     assert_eq!(
-        browser.eval("return document.querySelectorAll('#filter-chips li').length;").await,
+        browser
+            .eval("return document.querySelectorAll('#filter-chips li').length;")
+            .await,
         0
     );
     // The cards in view are drawn again as they were; those below, drawn ahead at
     // first, are drawn again when they scroll into view.
     let after = browser.eval(cards).await;
     let (after, before) = (after.as_array().unwrap(), before.as_array().unwrap());
-    assert!(!after.is_empty() && before.starts_with(after), "{after:?} after {before:?}");
+    assert!(
+        !after.is_empty() && before.starts_with(after),
+        "{after:?} after {before:?}"
+    );
     assert_eq!(
-        browser.eval("return document.querySelectorAll('.card[data-drawn=\"error\"]').length;").await,
+        browser
+            .eval("return document.querySelectorAll('.card[data-drawn=\"error\"]').length;")
+            .await,
         0
     );
     assert_clean_console(&browser).await;

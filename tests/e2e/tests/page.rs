@@ -192,7 +192,10 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
         .await;
     assert_eq!(spare, Value::Null);
     browser.settled(30).await;
-    assert_eq!(browser.eval("return document.body.dataset.spare ?? null;").await, Value::Null);
+    assert_eq!(
+        browser.eval("return document.body.dataset.spare ?? null;").await,
+        Value::Null
+    );
     let urls = browser.requested_urls_so_far(&serving.url()).await;
     for wanted in [
         "canvass_web_bg.wasm",
@@ -322,7 +325,9 @@ async fn the_numpy_release_is_the_default_and_its_cards_match_the_file() {
         .find(|(v, _)| v == "Prefer not to answer")
         .map_or(0, |(_, n)| n);
     assert!(
-        base.as_str().unwrap().contains(&format!("{declined} prefer not to answer")),
+        base.as_str()
+            .unwrap()
+            .contains(&format!("{declined} prefer not to answer")),
         "{base}"
     );
     // The line under the card gives the base, the header the threshold and the
