@@ -3,7 +3,6 @@
 // other; a view the core refuses under them is reported by the router, which keeps
 // the previous one.
 import { $, el } from "./dom.js";
-import { describeFilter } from "./filter-words.js";
 import { fmtInt } from "./format.js";
 import { showMessage } from "./messages.js";
 import { fillGroupedSelect, searchSelect } from "./pickers.js";
@@ -12,17 +11,24 @@ import { changeView, page } from "./state.js";
 
 const questionById = (id) => page.survey.questions.find((q) => q.id === id);
 
-export function showRespondents(respondents) {
-  const n = `n = ${fmtInt(respondents)} respondents`;
+/// Each condition in words, as the core put it in the answers so far.
+const filterWords = new Map();
+
+/// What every answer tells the filter bar: how many respondents the view holds and
+/// its conditions in words.
+export function noteAnswer(answer) {
+  const n = `n = ${fmtInt(answer.respondents)} respondents`;
   $("view-n").textContent = page.view.filters.length ? `${n} match the filters` : n;
+  const before = filterWords.size;
+  for (const { expr, text } of answer.filters) filterWords.set(expr, text);
+  if (filterWords.size !== before) renderChips();
 }
 
-/// A chip per filter in use, its condition in words.
+/// A chip per filter in use, its condition in words once an answer has given them.
 export function renderChips() {
-  const questionText = (id) => questionById(id)?.text;
   const chips = page.view.filters.map((expr, i) => {
     const li = el("li", undefined, { class: "chip" });
-    const words = describeFilter(expr, questionText);
+    const words = filterWords.get(expr) ?? expr;
     const remove = el("button", "×", { type: "button", "aria-label": `Remove filter: ${words}` });
     remove.addEventListener("click", () => {
       changeView({ filters: page.view.filters.filter((_, j) => j !== i) });

@@ -6,7 +6,7 @@ import { chartDrawn, overviewDrawn } from "./marks.js";
 import { canvasWidth, paint } from "./paint.js";
 import { CardScheduler } from "./card-scheduler.js";
 import { chartable, sectionOf } from "./questions.js";
-import { showRespondents } from "./filters.js";
+import { noteAnswer } from "./filters.js";
 import { track } from "./settled.js";
 import { page } from "./state.js";
 import { fillTable, tableSkeleton } from "./tables.js";
@@ -61,7 +61,7 @@ async function drawCard(card, request) {
   try {
     const answer = JSON.parse(await request);
     if (key !== cards.key) return; // the filters changed while counting
-    showRespondents(answer.respondents);
+    noteAnswer(answer);
     const canvas = card.querySelector("canvas");
     // One width for every card, measured as the overview is built (see buildOverview);
     // measured here only if it was built hidden or the observer reported a change.

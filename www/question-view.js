@@ -1,7 +1,7 @@
 // One question: its frequencies, or a crosstab by another question, with the
 // controls that choose them.
 import { $, el } from "./dom.js";
-import { showRespondents } from "./filters.js";
+import { noteAnswer } from "./filters.js";
 import { exportName } from "./format.js";
 import { paint } from "./paint.js";
 import { fillGroupedSelect, searchSelect } from "./pickers.js";
@@ -98,7 +98,7 @@ export async function drawQuestion() {
   $("test-result").hidden = answer.test === null;
   $("table-note").textContent = answer.table_note ?? "";
   $("table-note").hidden = answer.table_note === null;
-  showRespondents(answer.respondents);
+  noteAnswer(answer);
   shown = { chartJson, request, name: exportName(page.survey, page.view) };
 }
 

@@ -1,29 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeFilter } from "../filter-words.js";
 import { conditionsFor, nameableOptions } from "../questions.js";
-
-const texts = { role: "Your role", age: "Age", tools: "Tools you use" };
-const text = (id) => texts[id];
-
-test("a condition in words names its question", () => {
-  assert.equal(describeFilter("role=Student|Teacher", text), "Your role is Student, Teacher");
-  assert.equal(describeFilter("tools&=NumPy|SciPy", text), "Tools you use includes all of NumPy, SciPy");
-  assert.equal(describeFilter("age>=18", text), "Age ≥ 18");
-  assert.equal(describeFilter("age<=65", text), "Age ≤ 65");
-  assert.equal(describeFilter("age>30", text), "Age > 30");
-  assert.equal(describeFilter("age<30", text), "Age < 30");
-});
-
-test("the first operator splits, so a value may hold another", () => {
-  assert.equal(describeFilter("role=a>=b", text), "Your role is a>=b");
-  assert.equal(describeFilter("age>=1=2", text), "Age ≥ 1=2");
-});
-
-test("an unknown question is named by its id; no operator leaves the text", () => {
-  assert.equal(describeFilter("gone=x", text), "gone is x");
-  assert.equal(describeFilter("nonsense", text), "nonsense");
-});
 
 test("the editor's choices become conditions", () => {
   const role = { id: "role", kind: "single", options: ["Student", "Teacher"] };

@@ -154,6 +154,59 @@ impl Condition {
         }
     }
 
+    /// The condition in words, as chips, footnotes and CSV headers name it: the
+    /// question's text, then "is Male or Female", "includes all of NumPy and SciPy",
+    /// "is at least 20 and less than 30", or "is (no answer)".
+    pub fn in_words(&self, dataset: &Dataset) -> String {
+        let q = dataset.question(self.question_idx());
+        let text = q.map_or("?", |q| q.text.as_str());
+        let labels: &[String] = match q.map(|q| &q.column) {
+            Some(Column::Categorical(c)) => c.levels(),
+            Some(Column::Multi(c)) => c.options(),
+            Some(Column::Numeric(c)) => c.coded_labels(),
+            _ => &[],
+        };
+        let names =
+            |options: &[usize]| -> Vec<String> { options.iter().filter_map(|&o| labels.get(o).cloned()).collect() };
+        let listed = |parts: Vec<String>, joiner: &str| -> String {
+            match parts.split_last() {
+                None => String::new(),
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} {joiner} {last}", rest.join(", ")),
+            }
+        };
+        let multi = matches!(q.map(|q| &q.column), Some(Column::Multi(_)));
+        match self {
+            Condition::AnyOf {
+                options,
+                values,
+                missing,
+                ..
+            } => {
+                let mut parts = names(options);
+                parts.extend(values.iter().map(|v| v.to_string()));
+                parts.extend(missing.iter().map(|m| format!("({})", m.label())));
+                let verb = if multi { "includes" } else { "is" };
+                format!("{text} {verb} {}", listed(parts, "or"))
+            }
+            Condition::AllOf { options, .. } => format!("{text} includes all of {}", listed(names(options), "and")),
+            Condition::Range { lower, upper, .. } => {
+                let mut parts = Vec::new();
+                match lower {
+                    Bound::Included(v) => parts.push(format!("at least {v}")),
+                    Bound::Excluded(v) => parts.push(format!("more than {v}")),
+                    Bound::Unbounded => {}
+                }
+                match upper {
+                    Bound::Included(v) => parts.push(format!("at most {v}")),
+                    Bound::Excluded(v) => parts.push(format!("less than {v}")),
+                    Bound::Unbounded => {}
+                }
+                format!("{text} is {}", parts.join(" and "))
+            }
+        }
+    }
+
     /// The condition written back in filter syntax, for messages.
     pub fn describe(&self, dataset: &Dataset) -> String {
         let q = dataset.question(self.question_idx());

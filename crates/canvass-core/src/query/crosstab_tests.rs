@@ -116,7 +116,7 @@ fn a_filter_narrows_the_counts_and_is_named_in_the_footnote() {
     assert_eq!(table.counts, [[Some(12.0), Some(10.0)], [Some(10.0), Some(20.0)]]);
     let g = grouped(&chart);
     assert!(close(g.cells[0][0], 100.0 * 12.0 / 22.0));
-    assert_eq!(footnote.filters, ["daily=yes"]);
+    assert_eq!(footnote.filters, ["daily is yes"]);
     assert_eq!(footnote.base, "Base: 52 respondents who answered both questions");
 }
 

@@ -98,7 +98,7 @@ pub fn answer(dataset: &Dataset, request: &ViewRequest) -> Result<ViewAnswer, Ch
         .zip(&options.filter.conditions)
         .map(|(expr, condition)| FilterText {
             expr: expr.clone(),
-            text: condition.describe(dataset),
+            text: condition.in_words(dataset),
         })
         .collect();
     let mut answer = match &request.by {
@@ -201,7 +201,7 @@ fn complete_footnote(
     release: &Release,
     what: &str,
 ) {
-    footnote.filters = options.filter.conditions.iter().map(|c| c.describe(dataset)).collect();
+    footnote.filters = options.filter.conditions.iter().map(|c| c.in_words(dataset)).collect();
     footnote.weight = options
         .weight_idx
         .and_then(|w| dataset.question(w))

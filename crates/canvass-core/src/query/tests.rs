@@ -43,7 +43,7 @@ fn a_question_answers_with_its_complete_footnote_and_words() {
     };
     let answer = answer(&d, &request).unwrap();
     let footnote = &answer.chart.footnote;
-    assert_eq!(footnote.filters, ["role=Student"]);
+    assert_eq!(footnote.filters, ["role is Student"]);
     assert_eq!(
         footnote.suppression.as_deref(),
         Some("Values based on fewer than 10 respondents, and values that would reveal them, are not shown")
@@ -55,7 +55,7 @@ fn a_question_answers_with_its_complete_footnote_and_words() {
         answer.filters,
         [FilterText {
             expr: "role=Student".into(),
-            text: "role=Student".into()
+            text: "role is Student".into()
         }]
     );
     // Students chose A 30 times and B 10 times: 75% and 25%, largest first.
@@ -142,4 +142,27 @@ fn names_that_are_not_questions_are_refused_in_words() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("@9"), "{err}");
+}
+
+#[test]
+fn filters_are_named_in_words_by_question_text() {
+    let csv = "How old are you?,Tools you use,Your role\n25,NumPy;SciPy,Student\n40,NumPy,Engineer\n";
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    let id = |i: usize| d.questions()[i].id.clone();
+    let words = |expr: String| {
+        let filter = Filter::parse(&d, &[expr]).unwrap();
+        filter.conditions[0].in_words(&d)
+    };
+    assert_eq!(words(format!("{}>=18", id(0))), "How old are you? is at least 18");
+    assert_eq!(words(format!("{}>18", id(0))), "How old are you? is more than 18");
+    assert_eq!(
+        words(format!("{}&=NumPy|SciPy", id(1))),
+        "Tools you use includes all of NumPy and SciPy"
+    );
+    assert_eq!(words(format!("{}=NumPy", id(1))), "Tools you use includes NumPy");
+    assert_eq!(
+        words(format!("{}=Student|Engineer", id(2))),
+        "Your role is Student or Engineer"
+    );
+    assert_eq!(words(format!("{}=[no answer]", id(2))), "Your role is (no answer)");
 }
