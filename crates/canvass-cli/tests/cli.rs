@@ -408,10 +408,7 @@ fn chart_by_shows_only_what_the_protected_crosstab_shows() {
     // The axis ticks come first, then the 20 cells of 5 answers × 4 groups.
     let cells = &cell_labels[cell_labels.len() - 20..];
     assert!(cell_labels[..cell_labels.len() - 20].iter().all(|t| *t != "–"));
-    assert_eq!(
-        cells.iter().filter(|t| **t != "–").collect::<Vec<_>>(),
-        [&"67%"]
-    );
+    assert_eq!(cells.iter().filter(|t| **t != "–").collect::<Vec<_>>(), [&"67%"]);
     assert!(
         strings.iter().any(|t| t.contains("fewer than 2 respondents")),
         "{strings:?}"
