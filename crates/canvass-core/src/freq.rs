@@ -435,7 +435,12 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         });
     }
 
-    let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid) && !is_multi;
+    // "Top two" and diverging bars sum the top of a scale; a list ending in "Other" or
+    // "Don't know" is not one (Doctorate + Other is no finding, and publishing it
+    // costs a cell to disclosure control).
+    let is_scale = matches!(question.kind, QuestionKind::Ordinal | QuestionKind::Grid)
+        && !is_multi
+        && !c.labels.iter().any(|label| crate::load::scales::is_off_scale(label));
     let n_levels = c.options.len();
     let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n, k);
     let withheld = view.protect(

@@ -24,7 +24,7 @@ mod group;
 mod header;
 pub mod infer;
 mod records;
-mod scales;
+pub(crate) mod scales;
 mod sniff;
 mod words;
 

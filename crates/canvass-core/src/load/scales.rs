@@ -384,6 +384,24 @@ const SCALES: &[&[&str]] = &[
     ],
 ];
 
+/// Whether an answer option stands outside any scale it is listed with ("Other (please
+/// specify)", "Don't know", "Not applicable"): a list holding one is no scale to sum
+/// the top of.
+pub(crate) fn is_off_scale(option: &str) -> bool {
+    let n = normalize(option);
+    n.starts_with("other")
+        || [
+            "don't know",
+            "dont know",
+            "do not know",
+            "not applicable",
+            "n/a",
+            "none of the above",
+        ]
+        .iter()
+        .any(|&off| n == off || n.starts_with(&format!("{off} ")))
+}
+
 /// The scale holding every one of `normalized` values, with each value's position.
 /// Needs at least two distinct values: one answer alone is no evidence of a scale.
 pub(crate) fn common_scale(normalized: &[&str]) -> Option<Vec<usize>> {
