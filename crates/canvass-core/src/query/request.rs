@@ -126,10 +126,12 @@ impl ViewRequest {
         };
         let chart = match f.opt_string("chart")? {
             None => None,
-            Some(name) => Some(
-                ChartKind::parse(&name)
-                    .ok_or_else(|| f.wrong("chart", "one of bar, stacked, grouped, heatmap, diverging"))?,
-            ),
+            Some(name) => Some(ChartKind::parse(&name).ok_or_else(|| {
+                f.wrong(
+                    "chart",
+                    &format!("one of bar, stacked, grouped, heatmap, diverging, not {name:?}"),
+                )
+            })?),
         };
         Ok(ViewRequest {
             question: f.string("question")?,
