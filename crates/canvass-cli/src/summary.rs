@@ -3,7 +3,9 @@
 //! The JSON shape is a public interface (see the README): `respondents`, `encoding`,
 //! `delimiter`, `header_rows`, `questions` (`id`, `text`, `kind`, `group`, `options`,
 //! `answered`) and `warnings` (`line`, `message`). Fields are only ever added; this
-//! module adds `layout`, `blank_lines` and each question's `chartable`.
+//! module adds `layout`, `blank_lines`, each question's `chartable` and each warning's
+//! `kind` (`general`, or `quote_swallowed_rows` when a quote took whole rows into one
+//! answer and the table is short of respondents).
 
 use canvass_core::codebook::parse_codebook;
 use canvass_core::{load, Column, LoadOptions, Loaded};

@@ -123,6 +123,26 @@ fn summary_json_carries_groups_options_and_warnings() {
         .as_str()
         .unwrap()
         .contains("repeats the choices"));
+    assert_eq!(v["warnings"][0]["kind"], "general");
+}
+
+#[test]
+fn summary_json_marks_a_quote_that_swallowed_rows() {
+    let file = data("battery-quote-swallows-row.csv");
+    let (ok, stdout, stderr) = canvass(&["summary", file.to_str().unwrap(), "--json"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    // Three respondents in the file; the quote opened on line 2 took line 3 with it.
+    assert_eq!(v["respondents"], 2);
+    let w = &v["warnings"][0];
+    assert_eq!(
+        (&w["line"], &w["kind"]),
+        (&Value::from(2), &Value::from("quote_swallowed_rows"))
+    );
+    assert!(w["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("lines 2–3: a quote opened on line 2"));
 }
 
 #[test]
