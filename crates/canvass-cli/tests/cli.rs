@@ -761,3 +761,26 @@ fn attack_by_the_cli_json_finds_nothing_the_table_withholds() {
     }
     assert!(withheld > 0, "nothing was withheld, so nothing was attacked");
 }
+
+#[test]
+fn summary_json_says_why_a_timestamp_is_not_charted() {
+    let file = data("layout-google-forms.csv");
+    let (ok, stdout, stderr) = canvass(&["summary", file.to_str().unwrap(), "--json"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let q = &v["questions"][0];
+    assert_eq!(
+        (&q["id"], &q["kind"], &q["chartable"]),
+        (&Value::from("Timestamp"), &Value::from("datetime"), &Value::from(false))
+    );
+    assert_eq!(q["not_charted"], "dates and times of answering, not charted");
+    // Free text is listed, and a chartable question has no reason.
+    let comments = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "Any other comments?")
+        .unwrap();
+    assert_eq!(comments["not_charted"], "free text, listed rather than charted");
+    assert_eq!(v["questions"][2]["not_charted"], Value::Null);
+}
