@@ -219,7 +219,7 @@ fn kobo_one_zero_one_column_per_option() {
         deviceid | identifier | answered 4
         fruit (text) | text | text "fruit" | answered 3
         fruit | multi | ["apple", "banana", "cherry"] | answered 3 | no answer 1
-        household_size | numeric | answered 3 | no answer 1
+        household_size | ordinal | ["2", "4", "5"] | answered 3 | no answer 1
         _id | identifier | answered 4
         _uuid | identifier | answered 4
         _submission_time | datetime | answered 4

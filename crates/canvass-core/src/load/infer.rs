@@ -211,6 +211,8 @@ pub(crate) fn infer(values: &[&str], counts: &[u32], decimal_commas: bool) -> Ve
     let answered_rows: u64 = answers.iter().map(|&i| counts[i] as u64).sum();
     let inference = if answers.is_empty() {
         Inference::Empty
+    } else if let Some(order) = integer_scale_order(&answers, values) {
+        Inference::Ordinal(order)
     } else if is_numeric(answers.iter().map(|&i| values[i]), parse_number) {
         Inference::Numeric { decimal_comma: false }
     } else if decimal_commas
@@ -238,6 +240,35 @@ pub(crate) fn infer(values: &[&str], counts: &[u32], decimal_commas: bool) -> Ve
         Inference::Single(answers)
     };
     Verdict { inference, declined }
+}
+
+/// Most distinct points of an integer scale read as ordinal: 0-10 has eleven.
+const MAX_SCALE_POINTS: usize = 11;
+
+/// A rating on a few whole numbers in a small range (1-5, 0-10, `1.0`-`5.0`) is a
+/// scale, counted per point in numeric order, not a measurement to bin: its levels in
+/// numeric order. At least three points, at most [`MAX_SCALE_POINTS`], spanning at most
+/// ten, none negative, every answer a plain number (a top code such as "> 4" means a
+/// measurement), and no number written two ways (`1` and `1.0`).
+fn integer_scale_order(answers: &[usize], values: &[&str]) -> Option<Vec<usize>> {
+    if !(3..=MAX_SCALE_POINTS).contains(&answers.len()) {
+        return None;
+    }
+    let numbers: Vec<f64> = answers
+        .iter()
+        .map(|&i| parse_number(values[i]).filter(|x| x.fract() == 0.0 && *x >= 0.0))
+        .collect::<Option<_>>()?;
+    let (min, max) = numbers.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+        (lo.min(x), hi.max(x))
+    });
+    if max - min > 10.0 {
+        return None;
+    }
+    let order = sorted_positions(numbers.len(), &|a, b| numbers[a].total_cmp(&numbers[b]));
+    if order.windows(2).any(|w| numbers[w[0]] == numbers[w[1]]) {
+        return None;
+    }
+    Some(order.into_iter().map(|i| answers[i]).collect())
 }
 
 /// A number written with a point, or with a decimal comma such as `1,5`.
@@ -744,6 +775,33 @@ mod tests {
             check(&["Weekly", "Daily", "Rarely", "Monthly"]),
             (QuestionKind::Ordinal, s(&["Rarely", "Monthly", "Weekly", "Daily"]))
         );
+    }
+
+    #[test]
+    fn scales_of_a_few_integers_are_ordinal_in_numeric_order() {
+        assert_eq!(
+            check(&["4", "5", "3", "1", "4", "2", "", "Prefer not to say"]),
+            (QuestionKind::Ordinal, s(&["1", "2", "3", "4", "5"]))
+        );
+        // 0-10, as a net promoter score asks it, in numeric order, not text order.
+        let nps: Vec<String> = (0..=10).rev().map(|i| i.to_string()).collect();
+        let cells: Vec<&str> = nps.iter().map(String::as_str).collect();
+        assert_eq!(
+            check(&cells),
+            (
+                QuestionKind::Ordinal,
+                s(&["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"])
+            )
+        );
+        // Written with decimals, as a spreadsheet exports a 1-5 scale.
+        assert_eq!(
+            check(&["4.0", "2.0", "5.0", "1.0", "3.0"]),
+            (QuestionKind::Ordinal, s(&["1.0", "2.0", "3.0", "4.0", "5.0"]))
+        );
+        // Halves, a wide range or a top code keep the numbers numeric.
+        assert_eq!(check(&["4.5", "2", "5", "1", "3"]).0, QuestionKind::Numeric);
+        assert_eq!(check(&["18", "25", "31", "44", "67", "25"]).0, QuestionKind::Numeric);
+        assert_eq!(check(&["1", "2", "3", "4", "> 4"]).0, QuestionKind::Numeric);
     }
 
     #[test]
