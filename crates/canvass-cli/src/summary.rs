@@ -3,7 +3,10 @@
 //! The JSON shape is a public interface (see the README): `respondents`, `encoding`,
 //! `delimiter`, `header_rows`, `questions` (`id`, `text`, `kind`, `group`, `options`,
 //! `answered`) and `warnings` (`line`, `message`). Fields are only ever added; this
-//! module adds `layout`, `blank_lines` and each question's `chartable`.
+//! module adds `layout`, `blank_lines`, each question's `chartable` and `not_charted`
+//! (why not, or null), and each warning's
+//! `kind` (`general`, or `quote_swallowed_rows` when a quote took whole rows into one
+//! answer and the table is short of respondents).
 
 use canvass_core::codebook::parse_codebook;
 use canvass_core::{load, Column, LoadOptions, Loaded};
@@ -87,6 +90,9 @@ struct QuestionSummary {
     options: Vec<String>,
     answered: usize,
     chartable: bool,
+    /// Why the question is not charted (dates and times, free text, identifiers), or
+    /// null when it is.
+    not_charted: Option<&'static str>,
     /// Identifies respondents (e-mail or IP address, name, location, phone, id).
     identifying: bool,
 }
@@ -111,6 +117,7 @@ impl Summary {
                 },
                 answered: q.answered(),
                 chartable: q.kind.is_chartable(),
+                not_charted: q.kind.not_charted_reason(),
                 identifying,
             })
             .collect();

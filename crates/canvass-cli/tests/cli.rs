@@ -123,6 +123,26 @@ fn summary_json_carries_groups_options_and_warnings() {
         .as_str()
         .unwrap()
         .contains("repeats the choices"));
+    assert_eq!(v["warnings"][0]["kind"], "general");
+}
+
+#[test]
+fn summary_json_marks_a_quote_that_swallowed_rows() {
+    let file = data("battery-quote-swallows-row.csv");
+    let (ok, stdout, stderr) = canvass(&["summary", file.to_str().unwrap(), "--json"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    // Three respondents in the file; the quote opened on line 2 took line 3 with it.
+    assert_eq!(v["respondents"], 2);
+    let w = &v["warnings"][0];
+    assert_eq!(
+        (&w["line"], &w["kind"]),
+        (&Value::from(2), &Value::from("quote_swallowed_rows"))
+    );
+    assert!(w["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("lines 2–3: a quote opened on line 2"));
 }
 
 #[test]
@@ -737,4 +757,27 @@ fn attack_by_the_cli_json_finds_nothing_the_table_withholds() {
         }
     }
     assert!(withheld > 0, "nothing was withheld, so nothing was attacked");
+}
+
+#[test]
+fn summary_json_says_why_a_timestamp_is_not_charted() {
+    let file = data("layout-google-forms.csv");
+    let (ok, stdout, stderr) = canvass(&["summary", file.to_str().unwrap(), "--json"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let q = &v["questions"][0];
+    assert_eq!(
+        (&q["id"], &q["kind"], &q["chartable"]),
+        (&Value::from("Timestamp"), &Value::from("datetime"), &Value::from(false))
+    );
+    assert_eq!(q["not_charted"], "dates and times of answering, not charted");
+    // Free text is listed, and a chartable question has no reason.
+    let comments = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "Any other comments?")
+        .unwrap();
+    assert_eq!(comments["not_charted"], "free text, listed rather than charted");
+    assert_eq!(v["questions"][2]["not_charted"], Value::Null);
 }

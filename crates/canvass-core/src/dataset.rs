@@ -59,6 +59,17 @@ impl QuestionKind {
         )
     }
 
+    /// Why a question of this kind is not charted, in words a page can list under "Not
+    /// charted" so that no column vanishes unexplained; `None` for chartable kinds.
+    pub fn not_charted_reason(self) -> Option<&'static str> {
+        match self {
+            QuestionKind::Datetime => Some("dates and times of answering, not charted"),
+            QuestionKind::Text => Some("free text, listed rather than charted"),
+            QuestionKind::Identifier => Some("identifies respondents or is bookkeeping (ids, status), not charted"),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             QuestionKind::Single => "single",

@@ -37,4 +37,4 @@ pub mod weights;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
 pub use load::infer::infer_cells;
-pub use load::{load, load_with_progress, Caps, LoadError, LoadOptions, Loaded, Warning};
+pub use load::{load, load_with_progress, Caps, LoadError, LoadOptions, Loaded, Warning, WarningKind};

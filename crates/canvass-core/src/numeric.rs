@@ -2,8 +2,10 @@
 //!
 //! Bins are chosen by [`choose_bins`]: ten-year bins aligned to decades for an age
 //! question (id or text containing the word "age"), a bin width the user gives, or
-//! otherwise the Freedman–Diaconis rule with NumPy's edge placement, so that a
-//! histogram can be checked against `numpy.histogram(values, bins="fd")`.
+//! otherwise the Freedman–Diaconis rule: for whole numbers its width rounded up to a
+//! round whole number with edges at its multiples, and for fractions NumPy's edge
+//! placement, so that a histogram can be checked against
+//! `numpy.histogram(values, bins="fd")`.
 //! Top-coded answers ("90 or older") have no number and are kept as their own bins by
 //! the frequency table; the summary leaves them out.
 //!
@@ -81,7 +83,43 @@ pub fn choose_bins(
     if is_age(question) {
         return Ok((BinRule::Decades, aligned_edges(min, max, 10.0)));
     }
+    if values.iter().all(|v| v.fract() == 0.0) {
+        return Ok((BinRule::FreedmanDiaconis, integer_fd_edges(values, min, max)));
+    }
     Ok((BinRule::FreedmanDiaconis, fd_edges(values, min, max)))
+}
+
+/// Freedman–Diaconis for whole numbers: the rule's width rounded up to a round whole
+/// number (1, 2, 5, 10, 20, 25, 50, 100…) and edges at its multiples, so that no edge
+/// falls between two integers (a bin "2.14–3.29" holds only the 3s) and bins read as
+/// "20–25", "25–30". Widened further if the bins would pass [`MAX_BINS`].
+fn integer_fd_edges(values: &[f64], min: f64, max: f64) -> Vec<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let iqr = quantile_sorted(&sorted, 0.75) - quantile_sorted(&sorted, 0.25);
+    let fd = 2.0 * iqr * (values.len() as f64).powf(-1.0 / 3.0);
+    let span = max - min;
+    // No spread between the quartiles: about ten bins over the range instead.
+    let raw = if fd > 0.0 { fd } else { span / 10.0 }
+        .max(span / MAX_BINS as f64)
+        .max(1.0);
+    let width = round_width(raw);
+    aligned_edges(min, max, width)
+}
+
+/// The smallest round whole number at or above `raw`: 1, 2, 5 or 25 times a power of
+/// ten (25 only from 25 up, where it is whole).
+fn round_width(raw: f64) -> f64 {
+    let mut magnitude = 1.0;
+    loop {
+        for m in [1.0f64, 2.0, 2.5, 5.0] {
+            let w = m * magnitude;
+            if w.fract() == 0.0 && w >= raw {
+                return w;
+            }
+        }
+        magnitude *= 10.0;
+    }
 }
 
 /// The bins of a numeric question: [`choose_bins`] over every value the dataset holds
@@ -352,6 +390,25 @@ mod tests {
         assert_eq!(edges, [0.0, 5.0, 10.0, 15.0]);
         assert!(choose_bins(&question("x"), &[1.0], Some(0.0)).is_err());
         assert!(choose_bins(&question("x"), &[0.0, 1e6], Some(1.0)).is_err());
+    }
+
+    #[test]
+    fn integers_get_round_integer_edges() {
+        // Ages under a question that does not say "age", 18 to 70.
+        let ages: Vec<f64> = (0..200).map(|i| (18 + (i * 37) % 53) as f64).collect();
+        let (rule, edges) = choose_bins(&question("How old are you?"), &ages, None).unwrap();
+        assert_eq!(rule, BinRule::FreedmanDiaconis);
+        let width = edges[1] - edges[0];
+        assert!([5.0, 10.0].contains(&width), "{edges:?}");
+        assert!(edges.iter().all(|e| e % width == 0.0), "{edges:?}");
+        assert!(edges[0] <= 18.0 && *edges.last().unwrap() > 70.0, "{edges:?}");
+        // A scale too wide to be ordinal, 0-100 in steps people type.
+        let scores: Vec<f64> = (0..120).map(|i| ((i * 13) % 101) as f64).collect();
+        let (_, edges) = choose_bins(&question("Score"), &scores, None).unwrap();
+        assert!(edges.iter().all(|e| e.fract() == 0.0), "{edges:?}");
+        // Fractions keep NumPy's placement.
+        let (_, edges) = choose_bins(&question("x"), &[0.5, 1.25, 2.75, 3.0], None).unwrap();
+        assert_eq!(edges, fd_edges(&[0.5, 1.25, 2.75, 3.0], 0.5, 3.0));
     }
 
     #[test]

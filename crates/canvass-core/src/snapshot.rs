@@ -27,13 +27,13 @@
 use crate::dataset::{
     Bitset, Categorical, Column, Dataset, Missing, MultiSelect, Numeric, NumericCell, Question, QuestionKind, Text,
 };
-use crate::load::{Loaded, Warning};
+use crate::load::{Loaded, Warning, WarningKind};
 use std::fmt;
 
 const MAGIC: &[u8; 8] = b"CNVSSNAP";
 /// Bumped whenever the layout or the meaning of a loaded survey changes, so a
 /// snapshot from another build is read as stale, never misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The encodings and layouts a load can report; a snapshot stores their index.
 const ENCODINGS: [&str; 5] = ["utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252"];
@@ -123,6 +123,7 @@ pub fn write(loaded: &Loaded, sections: &[(String, String)], sources: &Sources) 
     for warning in &loaded.warnings {
         w.u64(warning.line);
         w.str(&warning.message)?;
+        w.u8(WarningKind::ALL.iter().position(|&k| k == warning.kind).unwrap_or(0) as u8);
     }
     w.len(loaded.identifying.len())?;
     for &identifying in &loaded.identifying {
@@ -231,14 +232,13 @@ pub fn read(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     let header_rows = r.len(0)?;
     let layout = r.pick(&LAYOUTS, "layout")?;
     let blank_lines = r.u64()?;
-    let n_warnings = r.len(12)?;
+    let n_warnings = r.len(13)?;
     let mut warnings = Vec::with_capacity(n_warnings);
     for _ in 0..n_warnings {
         let line = r.u64()?;
-        warnings.push(Warning {
-            line,
-            message: r.string()?,
-        });
+        let message = r.string()?;
+        let kind = r.pick(&WarningKind::ALL, "warning kind")?;
+        warnings.push(Warning { line, message, kind });
     }
     let n_identifying = r.len(1)?;
     let identifying = (0..n_identifying)
@@ -543,7 +543,7 @@ mod tests {
         assert_eq!(a.dataset, b.dataset);
         assert_eq!(a.warnings.len(), b.warnings.len());
         for (x, y) in a.warnings.iter().zip(&b.warnings) {
-            assert_eq!((x.line, &x.message), (y.line, &y.message));
+            assert_eq!((x.line, &x.message, x.kind), (y.line, &y.message, y.kind));
         }
         assert_eq!(
             (
@@ -586,8 +586,8 @@ mod tests {
     fn another_version_or_a_damaged_snapshot_is_refused() {
         let bytes = write(&mixed(), &[], &no_codebook()).unwrap();
         let mut other = bytes.clone();
-        other[8] = 2;
-        assert_eq!(read(&other).unwrap_err(), SnapshotError::OtherVersion { found: 2 });
+        other[8] = 1;
+        assert_eq!(read(&other).unwrap_err(), SnapshotError::OtherVersion { found: 1 });
         assert_eq!(read(b"a,b\n1,2\n").unwrap_err(), SnapshotError::NotASnapshot);
         // Every single flipped byte after the header, and every cut.
         for at in 12..bytes.len() {

@@ -11,7 +11,7 @@
 //! The expected tables were counted by hand from the files; `tests/data/README.md`
 //! lists each case and why its outcome is the right one.
 
-use canvass_core::{load, Column, LoadOptions, Loaded};
+use canvass_core::{load, Column, LoadOptions, Loaded, WarningKind};
 use std::path::PathBuf;
 
 enum Input {
@@ -58,7 +58,10 @@ fn render(loaded: &Loaded) -> String {
         out += &format!(" answered {}\n", q.answered());
     }
     for w in &loaded.warnings {
-        out += &format!("line {}: {}\n", w.line, w.message);
+        match w.kind {
+            WarningKind::General => out += &format!("line {}: {}\n", w.line, w.message),
+            kind => out += &format!("line {} [{}]: {}\n", w.line, kind.as_str(), w.message),
+        }
     }
     out
 }
@@ -113,6 +116,20 @@ fn cases() -> Vec<Case> {
                 line 4: expected 3 fields, found 4; the extra ones are ignored
                 line 5: field 1 has text after its closing quote; it was kept. Quote the whole field, doubling any quote inside it
                 line 6: 1 blank line was skipped, the first here
+                "#,
+            ),
+        },
+        Case {
+            what: "a quote that opens on one line and closes inside a field of the next: the row between is \
+                   swallowed into one answer, and a warning of its own kind says so",
+            input: File("battery-quote-swallows-row.csv"),
+            outcome: Shown(
+                r#"
+                respondents 2
+                "lang" single ["Python", "Julia"] answered 2
+                "comment" single ["I liked it,5\nRust,great docs", "ok"] answered 2
+                "score" numeric answered 2
+                line 2 [quote_swallowed_rows]: lines 2–3: a quote opened on line 2 (field 2) closes on line 3 inside a field; the rows between were read as one answer — check the quoting, and write a quote inside an answer twice ("")
                 "#,
             ),
         },

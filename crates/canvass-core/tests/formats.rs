@@ -219,7 +219,7 @@ fn kobo_one_zero_one_column_per_option() {
         deviceid | identifier | answered 4
         fruit (text) | text | text "fruit" | answered 3
         fruit | multi | ["apple", "banana", "cherry"] | answered 3 | no answer 1
-        household_size | numeric | answered 3 | no answer 1
+        household_size | ordinal | ["2", "4", "5"] | answered 3 | no answer 1
         _id | identifier | answered 4
         _uuid | identifier | answered 4
         _submission_time | datetime | answered 4
@@ -470,4 +470,65 @@ fn unusable_files_are_errors_that_say_where_and_what_to_do() {
     assert!(err.to_string().contains("save the responses as CSV"), "{err}");
     let err = load(&data("fail-binary-nul.csv"), &LoadOptions::default()).unwrap_err();
     assert!(matches!(err, LoadError::NotText { line: 2, .. }), "{err:?}");
+}
+
+/// `make_checkboxes_and_lists.py` writes the file and its docstring gives the rule of
+/// every column; the kinds and options here are read off those rules.
+#[test]
+fn checkbox_combinations_are_multi_selects_and_typed_lists_are_text() {
+    use canvass_core::QuestionKind;
+    let loaded = load(
+        &data("kinds-checkboxes-vs-free-text-lists.csv"),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let ds = &loaded.dataset;
+    let question = |id: &str| &ds.questions()[ds.find(id).unwrap()];
+    let options = |id: &str| -> Vec<String> {
+        let mut options = match &question(id).column {
+            Column::Multi(m) => m.options().to_vec(),
+            Column::Categorical(c) => c.levels().to_vec(),
+            _ => Vec::new(),
+        };
+        options.sort();
+        options
+    };
+    assert_eq!(ds.n_rows(), 2400);
+    assert_eq!(question("Timestamp").kind, QuestionKind::Datetime);
+    // Three options and the eight "Other" answers each given in one cell: 15 distinct
+    // cells are combinations of these eleven, not eleven plus four more "options".
+    let os = "Which operating systems do you use?";
+    assert_eq!(question(os).kind, QuestionKind::Multi);
+    assert_eq!(
+        options(os),
+        [
+            "Android", "ChromeOS", "FreeBSD", "Haiku", "Linux", "MacOS", "OpenBSD", "Solaris", "WSL", "Windows",
+            "iPadOS"
+        ]
+    );
+    assert_eq!(question(os).answered(), 2340);
+    // Six options and one-off "Other" editors: 110 distinct cells, a multi-select.
+    let editors = "Which of these editors do you use?";
+    assert_eq!(question(editors).kind, QuestionKind::Multi);
+    let editor_options = options(editors);
+    for option in ["Emacs", "Jupyter", "PyCharm", "Spyder", "VS Code", "Vim"] {
+        assert!(editor_options.iter().any(|o| o == option), "{option}");
+    }
+    assert!(editor_options.iter().all(|o| !o.contains(", ")), "{editor_options:?}");
+    // Names typed by hand in any case, with a long tail: free text, whatever the commas.
+    assert_eq!(question("Which other libraries do you use?").kind, QuestionKind::Text);
+    // Scales of five whole numbers, written plainly or with a decimal: ordinal.
+    let satisfaction = "Overall satisfaction (1-5)";
+    assert_eq!(question(satisfaction).kind, QuestionKind::Ordinal);
+    assert_eq!(options(satisfaction), ["1", "2", "3", "4", "5"]);
+    let docs = "Satisfaction with the docs";
+    assert_eq!(question(docs).kind, QuestionKind::Ordinal);
+    assert_eq!(options(docs), ["1.0", "2.0", "3.0", "4.0", "5.0"]);
+    // Ages 18 to 74 under a question without the word "age": whole, round edges.
+    let age = question("How old are you?");
+    assert_eq!(age.kind, QuestionKind::Numeric);
+    let (_, edges) = canvass_core::numeric::question_bins(age, None).unwrap();
+    let width = edges[1] - edges[0];
+    assert!([1.0, 2.0, 5.0, 10.0].contains(&width), "{edges:?}");
+    assert!(edges.iter().all(|e| e % width == 0.0), "{edges:?}");
 }

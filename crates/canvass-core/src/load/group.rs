@@ -190,6 +190,9 @@ fn runs(heads: &[ColumnHead], built: &[Option<Built>], verdicts: &[Verdict]) -> 
     let class = |c: usize| match (&built[c], &verdicts[c].inference) {
         _ if heads[c].free_text => 3,
         (Some(Built::Dict { .. }), Inference::Numeric { .. }) => 0,
+        // A scale of a few whole numbers is ordinal, but beside numbers it is numbers:
+        // rank items 1..k with one item given only two of the ranks stay one run.
+        (Some(b @ Built::Dict { .. }), Inference::Ordinal(_)) if whole_numbers(b, &verdicts[c]) => 0,
         (Some(Built::Dict { .. }), Inference::Single(_) | Inference::Ordinal(_)) => 1,
         (Some(Built::Dict { .. }), Inference::Multi { .. }) => 2,
         _ => 3,
@@ -214,6 +217,17 @@ fn runs(heads: &[ColumnHead], built: &[Option<Built>], verdicts: &[Verdict]) -> 
         start = end;
     }
     out
+}
+
+/// Whether every answer (refusals aside) of a dictionary column is a whole number.
+fn whole_numbers(built: &Built, verdict: &Verdict) -> bool {
+    let Built::Dict { values, .. } = built else {
+        return false;
+    };
+    values
+        .iter()
+        .zip(&verdict.declined)
+        .all(|(v, &declined)| declined || super::scales::parse_number(v).is_some_and(|x| x.fract() == 0.0))
 }
 
 /// Distinct values of a dictionary column, as `&str`.
@@ -283,7 +297,11 @@ fn shape_of(
     let k = end - start;
     let rank_of = |c: usize| -> Option<Vec<Option<u16>>> {
         let (values, _) = dict_values(&built[c])?;
-        if verdicts[c].inference != (Inference::Numeric { decimal_comma: false }) {
+        // Ranks 1..k are numbers, or for k of three to eleven an integer scale.
+        if !matches!(
+            verdicts[c].inference,
+            Inference::Numeric { decimal_comma: false } | Inference::Ordinal(_)
+        ) {
             return None;
         }
         values
@@ -376,8 +394,13 @@ fn shape_of(
     if levels.is_empty() || !shared {
         return Shape::Separate;
     }
+    let numbers: Option<Vec<f64>> = levels.iter().map(|l| super::scales::parse_number(l)).collect();
     if let Some(positions) = on_scale {
         let order = sorted_positions(levels.len(), &|a, b| positions[a].cmp(&positions[b]));
+        levels = reordered(levels, &order);
+    } else if let Some(numbers) = numbers {
+        // Items rated on 1-5: the points in numeric order.
+        let order = sorted_positions(levels.len(), &|a, b| numbers[a].total_cmp(&numbers[b]));
         levels = reordered(levels, &order);
     } else if let Some(keys) = levels.iter().map(|l| range_key(l)).collect::<Option<Vec<_>>>() {
         if keys.iter().any(|k| k.marker != super::scales::Marker::Plain) {

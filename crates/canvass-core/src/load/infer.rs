@@ -211,6 +211,8 @@ pub(crate) fn infer(values: &[&str], counts: &[u32], decimal_commas: bool) -> Ve
     let answered_rows: u64 = answers.iter().map(|&i| counts[i] as u64).sum();
     let inference = if answers.is_empty() {
         Inference::Empty
+    } else if let Some(order) = integer_scale_order(&answers, values) {
+        Inference::Ordinal(order)
     } else if is_numeric(answers.iter().map(|&i| values[i]), parse_number) {
         Inference::Numeric { decimal_comma: false }
     } else if decimal_commas
@@ -228,7 +230,7 @@ pub(crate) fn infer(values: &[&str], counts: &[u32], decimal_commas: bool) -> Ve
     } else if answers.iter().all(|&i| looks_like_coordinates(values[i])) {
         // Before multi-selects: "47.6062, -122.3321" would split on its comma.
         Inference::Identifier
-    } else if let Some(multi) = split_multi(values, &answers) {
+    } else if let Some(multi) = split_multi(values, counts, &answers, answered_rows) {
         multi
     } else if answers.iter().all(|&i| looks_identifying(values[i])) {
         Inference::Identifier
@@ -238,6 +240,35 @@ pub(crate) fn infer(values: &[&str], counts: &[u32], decimal_commas: bool) -> Ve
         Inference::Single(answers)
     };
     Verdict { inference, declined }
+}
+
+/// Most distinct points of an integer scale read as ordinal: 0-10 has eleven.
+const MAX_SCALE_POINTS: usize = 11;
+
+/// A rating on a few whole numbers in a small range (1-5, 0-10, `1.0`-`5.0`) is a
+/// scale, counted per point in numeric order, not a measurement to bin: its levels in
+/// numeric order. At least three points, at most [`MAX_SCALE_POINTS`], spanning at most
+/// ten, none negative, every answer a plain number (a top code such as "> 4" means a
+/// measurement), and no number written two ways (`1` and `1.0`).
+fn integer_scale_order(answers: &[usize], values: &[&str]) -> Option<Vec<usize>> {
+    if !(3..=MAX_SCALE_POINTS).contains(&answers.len()) {
+        return None;
+    }
+    let numbers: Vec<f64> = answers
+        .iter()
+        .map(|&i| parse_number(values[i]).filter(|x| x.fract() == 0.0 && *x >= 0.0))
+        .collect::<Option<_>>()?;
+    let (min, max) = numbers.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+        (lo.min(x), hi.max(x))
+    });
+    if max - min > 10.0 {
+        return None;
+    }
+    let order = sorted_positions(numbers.len(), &|a, b| numbers[a].total_cmp(&numbers[b]));
+    if order.windows(2).any(|w| numbers[w[0]] == numbers[w[1]]) {
+        return None;
+    }
+    Some(order.into_iter().map(|i| answers[i]).collect())
 }
 
 /// A number written with a point, or with a decimal comma such as `1,5`.
@@ -292,12 +323,29 @@ const MAX_MULTI_OPTIONS: usize = 1000;
 /// Separators tried for multi-select cells, most distinctive first.
 const SEPARATORS: [&str; 4] = [";", "|", ", ", ","];
 
-/// Splits multi-select cells. A separator is accepted when the pieces it produces
-/// recur: they are answers on their own elsewhere or appear in several cells. That
-/// tells "Python;R" (pieces recur) from "C, C++ or Fortran" (pieces do not). With a
-/// comma, pieces that always appear side by side are joined back, so an option such as
-/// "Docs, tutorials" survives splitting on ", ".
-fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
+/// With this many answers, a piece given by one or two respondents is a typed-in
+/// answer (an "Other" box, a name in a list), not one of the options offered.
+const MANY_ANSWERS: u64 = 200;
+
+/// Splits multi-select cells, deciding from the structure of the pieces whether the
+/// cells are combinations of a small closed vocabulary (checkboxes) or lists typed
+/// by hand (free text, however punctuated).
+///
+/// A piece is part of the vocabulary when it recurs: it is in several distinct cells
+/// or an answer on its own elsewhere, and, among many answers, more than two
+/// respondents gave it. Other pieces are typed in. A separator is accepted when
+/// - the cells are combinations: at least nine in ten split cells hold at most one
+///   typed-in piece (the "Other" box of Google Forms, LimeSurvey or Kobo), and
+///   vocabulary pieces outnumber typed-in ones two to one across the split cells;
+/// - the vocabulary is closed: no two of its pieces differ only in case ("numpy",
+///   "NumPy" are one name typed two ways, which a form's options never are).
+///
+/// That tells "Linux;MacOS" with a few one-off "Other" answers (a multi-select) from
+/// "numpy, scipy, Numpy, seaborn" with a long tail of names (free text), and both
+/// from "C, C++ or Fortran" (one answer with a comma: neither piece recurs). With a
+/// comma, pieces that always appear side by side are joined back, so an option such
+/// as "Docs, tutorials" survives splitting on ", ".
+fn split_multi(values: &[&str], counts: &[u32], answers: &[usize], answered_rows: u64) -> Option<Inference> {
     let whole: HashSet<&str> = answers.iter().map(|&i| values[i]).collect();
     for separator in SEPARATORS {
         let with_sep: Vec<usize> = answers
@@ -321,9 +369,9 @@ fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
             HashSet::new()
         };
         let mut pieces_of: Vec<Vec<String>> = vec![Vec::new(); values.len()];
-        // For each piece: how many cells hold it, and whether it is an answer on its
-        // own in some other cell.
-        let mut seen_in: HashMap<String, (usize, bool)> = HashMap::new();
+        // For each piece: how many distinct cells hold it, whether it is an answer on
+        // its own in some other cell, and how many respondents gave it.
+        let mut seen_in: HashMap<String, (usize, bool, u64)> = HashMap::new();
         for &i in answers {
             let raw = raw_of(i);
             let mut pieces: Vec<String> = Vec::new();
@@ -339,30 +387,37 @@ fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
             if pieces.is_empty() {
                 pieces.push(values[i].to_string());
             }
+            pieces.dedup();
             for p in &pieces {
-                let entry = seen_in.entry(p.clone()).or_insert((0, false));
+                let entry = seen_in.entry(p.clone()).or_insert((0, false, 0));
                 entry.0 += 1;
                 entry.1 |= whole.contains(p.as_str()) && p != values[i];
+                entry.2 += counts[i] as u64;
             }
             pieces_of[i] = pieces;
         }
-        let split_pieces: HashSet<String> = with_sep
-            .iter()
-            .filter(|&&i| pieces_of[i].len() > 1)
-            .flat_map(|&i| pieces_of[i].iter().cloned())
-            .collect();
-        if split_pieces.is_empty() {
+        let split: Vec<usize> = with_sep.into_iter().filter(|&i| pieces_of[i].len() > 1).collect();
+        if split.is_empty() {
             continue;
         }
-        let recurring = split_pieces
-            .iter()
-            .filter(|p| {
-                seen_in
-                    .get(p.as_str())
-                    .is_some_and(|&(n, elsewhere)| n >= 2 || elsewhere)
+        let typed_in = |p: &str| {
+            seen_in.get(p).is_none_or(|&(cells, elsewhere, rows)| {
+                !(cells >= 2 || elsewhere) || (answered_rows >= MANY_ANSWERS && rows <= 2)
             })
-            .count();
-        let needed = if separator.starts_with(',') { 0.8 } else { 0.5 };
+        };
+        let (mut combinations, mut in_vocabulary, mut typed) = (0usize, 0usize, 0usize);
+        for &i in &split {
+            let n_typed = pieces_of[i].iter().filter(|p| typed_in(p)).count();
+            combinations += usize::from(n_typed <= 1);
+            typed += n_typed;
+            in_vocabulary += pieces_of[i].len() - n_typed;
+        }
+        let are_combinations = combinations * 10 >= split.len() * 9 && in_vocabulary >= 2 * typed;
+        let mut by_case: HashMap<String, usize> = HashMap::new();
+        for p in seen_in.keys().filter(|p| !typed_in(p)) {
+            *by_case.entry(p.to_lowercase()).or_insert(0) += 1;
+        }
+        let closed = by_case.values().filter(|&&n| n > 1).count() < 2;
         let mut options: Vec<String> = Vec::new();
         let mut option_idx: HashMap<String, u16> = HashMap::new();
         let mut selections = vec![Vec::new(); values.len()];
@@ -378,10 +433,9 @@ fn split_multi(values: &[&str], answers: &[usize]) -> Option<Inference> {
                 }
             }
         }
-        let recurs = recurring as f64 >= needed * split_pieces.len() as f64;
         let shrinks = options.len() <= answers.len();
         let short = options.iter().all(|o| o.chars().count() <= 120);
-        if recurs && shrinks && short && options.len() >= 2 && options.len() <= MAX_MULTI_OPTIONS {
+        if are_combinations && closed && shrinks && short && options.len() >= 2 && options.len() <= MAX_MULTI_OPTIONS {
             return Some(Inference::Multi {
                 separator,
                 options,
@@ -747,6 +801,33 @@ mod tests {
     }
 
     #[test]
+    fn scales_of_a_few_integers_are_ordinal_in_numeric_order() {
+        assert_eq!(
+            check(&["4", "5", "3", "1", "4", "2", "", "Prefer not to say"]),
+            (QuestionKind::Ordinal, s(&["1", "2", "3", "4", "5"]))
+        );
+        // 0-10, as a net promoter score asks it, in numeric order, not text order.
+        let nps: Vec<String> = (0..=10).rev().map(|i| i.to_string()).collect();
+        let cells: Vec<&str> = nps.iter().map(String::as_str).collect();
+        assert_eq!(
+            check(&cells),
+            (
+                QuestionKind::Ordinal,
+                s(&["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"])
+            )
+        );
+        // Written with decimals, as a spreadsheet exports a 1-5 scale.
+        assert_eq!(
+            check(&["4.0", "2.0", "5.0", "1.0", "3.0"]),
+            (QuestionKind::Ordinal, s(&["1.0", "2.0", "3.0", "4.0", "5.0"]))
+        );
+        // Halves, a wide range or a top code keep the numbers numeric.
+        assert_eq!(check(&["4.5", "2", "5", "1", "3"]).0, QuestionKind::Numeric);
+        assert_eq!(check(&["18", "25", "31", "44", "67", "25"]).0, QuestionKind::Numeric);
+        assert_eq!(check(&["1", "2", "3", "4", "> 4"]).0, QuestionKind::Numeric);
+    }
+
+    #[test]
     fn experience_ranges_are_ordinal_by_their_bounds() {
         assert_eq!(
             check(&["3-5 years", "Less than 1 year", "10+ years", "1-2 years"]),
@@ -771,6 +852,24 @@ mod tests {
                 "Code, Docs, tutorials"
             ]),
             (QuestionKind::Multi, s(&["Code", "Docs, tutorials"]))
+        );
+        // Names typed in two cases are a list typed by hand, not a form's options.
+        assert_ne!(
+            check(&[
+                "numpy, scipy",
+                "Numpy, SciPy",
+                "numpy",
+                "Numpy, scipy, pandas",
+                "pandas",
+                "SciPy"
+            ])
+            .0,
+            QuestionKind::Multi
+        );
+        // Answers sharing a first word, each with its own rest, are single choices.
+        assert_eq!(
+            check(&["Yes, daily", "Yes, weekly", "No", "Yes, daily"]).0,
+            QuestionKind::Single
         );
         // One answer with a comma inside is a single choice, not two.
         assert_eq!(

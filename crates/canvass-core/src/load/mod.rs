@@ -84,6 +84,32 @@ pub struct LoadOptions {
 pub struct Warning {
     pub line: u64,
     pub message: String,
+    /// Which warnings a reader should see before the table: most are `general`.
+    pub kind: WarningKind,
+}
+
+/// Kinds of warning a page or script may want to tell apart from the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// A messy row, a renamed column, a replaced character: worth a line in the report.
+    General,
+    /// A quoted field opened on one line and closed inside a field of a later one, so
+    /// whole rows were read as one answer and the table lost respondents. The table
+    /// is wrong until the file's quoting is fixed, so it deserves more than a line.
+    QuoteSwallowedRows,
+}
+
+impl WarningKind {
+    /// Every kind, in the order a snapshot numbers them.
+    pub const ALL: [WarningKind; 2] = [WarningKind::General, WarningKind::QuoteSwallowedRows];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::General => "general",
+            WarningKind::QuoteSwallowedRows => "quote_swallowed_rows",
+        }
+    }
 }
 
 /// Warnings with a ceiling: a file with a million ragged rows gets a hundred
@@ -104,8 +130,12 @@ impl Warnings {
     }
 
     pub fn push(&mut self, line: u64, message: String) {
+        self.push_kind(line, message, WarningKind::General);
+    }
+
+    pub fn push_kind(&mut self, line: u64, message: String, kind: WarningKind) {
         if self.list.len() < self.cap {
-            self.list.push(Warning { line, message });
+            self.list.push(Warning { line, message, kind });
         } else {
             self.dropped += 1;
         }
@@ -117,6 +147,7 @@ impl Warnings {
             self.list.push(Warning {
                 line,
                 message: format!("{} more warnings like these were not listed", self.dropped),
+                kind: WarningKind::General,
             });
         }
         self.list

@@ -11,7 +11,7 @@
 //! record and bytes per field are checked before anything is copied.
 
 use super::words::{load_u64, zero_in, ONES};
-use super::{Caps, LoadError, Warnings};
+use super::{Caps, LoadError, WarningKind, Warnings};
 
 /// Receives the fields of one record in order.
 pub(crate) trait FieldSink {
@@ -293,7 +293,31 @@ impl<'t> Records<'t> {
         // Text between the closing quote and the next separator: keep it, say so.
         let trailing_end = self.unquoted_end(after);
         let has_trailing = trailing_end > after;
-        if has_trailing {
+        // A line inside the quotes that holds the separator reads like a record.
+        let swallowed = has_trailing
+            && self.line > open_line
+            && !self.text[after..trailing_end].trim().is_empty()
+            && self.text[content_start..content_end]
+                .split(['\n', '\r'])
+                .skip(1)
+                .any(|line| line.as_bytes().contains(&self.delim));
+        if swallowed {
+            // The quote closed inside a field of a later line: the lines between, whole
+            // records as like as not, were read as one answer and respondents are lost.
+            // Unlike stray text after a quote on its own line, this makes the table
+            // wrong, so it is a warning of its own kind.
+            warnings.push_kind(
+                open_line,
+                format!(
+                    "lines {open_line}–{close}: a quote opened on line {open_line} (field {field}) closes on line \
+                     {close} inside a field; the rows between were read as one answer — check the quoting, and \
+                     write a quote inside an answer twice (\"\")",
+                    close = self.line,
+                    field = field_idx + 1,
+                ),
+                WarningKind::QuoteSwallowedRows,
+            );
+        } else if has_trailing {
             // `\"` is how some tools escape a quote; in CSV it ends the field.
             let backslash = content_end > content_start && bytes[content_end - 1] == b'\\';
             warnings.push(

@@ -426,7 +426,8 @@ pub(crate) fn is_datetime(value: &str) -> bool {
     };
     let rest = rest.trim_start_matches(['T', ' ']);
     if rest.is_empty() {
-        return true;
+        // A two-digit year is a date only beside a time: `3/4/21` alone is a fraction.
+        return !two_digit_year(v);
     }
     let Some(rest) = time_part(rest) else {
         return false;
@@ -439,13 +440,42 @@ pub(crate) fn is_datetime(value: &str) -> bool {
         .or_else(|| rest.strip_prefix("pm"))
         .unwrap_or(rest)
         .trim_start();
-    // A zone: Z, +01:00, or a short name such as GMT or CET.
-    rest.is_empty()
-        || rest == "Z"
-        || (rest.len() <= 6
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b':')))
+    rest.is_empty() || rest == "Z" || is_zone(rest)
+}
+
+/// A time zone as exports write one: a short name (`GMT`, `CET`), an offset (`+01:00`,
+/// `+0100`, `-3`), or both (`GMT+1`, `GMT+5:30`, `UTC-03:00`).
+fn is_zone(zone: &str) -> bool {
+    let name_len = zone.bytes().take_while(u8::is_ascii_uppercase).count();
+    let offset = &zone[name_len..];
+    if name_len > 5 {
+        return false;
+    }
+    let Some(offset) = offset.strip_prefix(['+', '-']) else {
+        return name_len > 0 && offset.is_empty();
+    };
+    let Some((hours, n, rest)) = digits(offset, 1, 4) else {
+        return false;
+    };
+    match (n, rest) {
+        (1 | 2, "") => hours <= 14,
+        (4, "") => hours / 100 <= 14 && hours % 100 < 60,
+        (1 | 2, rest) => {
+            hours <= 14
+                && rest
+                    .strip_prefix(':')
+                    .and_then(|m| digits(m, 2, 2))
+                    .is_some_and(|(m, _, r)| m < 60 && r.is_empty())
+        }
+        _ => false,
+    }
+}
+
+/// Whether a date is written day and month first with a two-digit year (`3/4/21`).
+fn two_digit_year(v: &str) -> bool {
+    let date = v.split([' ', 'T']).next().unwrap_or(v);
+    date.rsplit(['/', '-', '.']).next().is_some_and(|y| y.len() == 2)
+        && date.split(['/', '-', '.']).next().is_some_and(|d| d.len() <= 2)
 }
 
 /// Between `min` and `max` leading digits: their value, how many, and the rest.
@@ -468,7 +498,9 @@ fn date_part(v: &str) -> Option<&str> {
     let fits = if a_len == 4 {
         (1..=12).contains(&b) && (1..=31).contains(&c) && c_len <= 2
     } else {
-        c_len == 4 && a.min(b) >= 1 && a.min(b) <= 12 && a.max(b) <= 31 && a_len <= 2
+        // A two-digit year (`3/4/21`, a spreadsheet's re-save) only with `/`; the caller
+        // accepts it only with a time after it.
+        (c_len == 4 || (c_len == 2 && sep == '/')) && a.min(b) >= 1 && a.min(b) <= 12 && a.max(b) <= 31 && a_len <= 2
     };
     (fits && rest.chars().next().is_none_or(|c| c == 'T' || c == ' ')).then_some(rest)
 }
@@ -552,10 +584,28 @@ mod tests {
             "2024/03/01 2:05:09 PM GMT",
             "01.03.2024",
             "2024-03-01 14:05:09 +01:00",
+            // Google Forms in zones a whole hour off GMT, or not.
+            "2021/03/04 10:00:00 PM GMT+5:30",
+            "2021/03/04 10:00:00 AM GMT-03:00",
+            "2021/03/04 10:00:00 AM UTC+1",
+            "2024-03-01 14:05:09 +0100",
+            // A spreadsheet's re-save: a two-digit year, always with a time.
+            "3/4/21 10:00",
+            "03/04/21 10:00:00 AM",
         ] {
             assert!(is_datetime(ok), "{ok}");
         }
-        for bad in ["2024", "1-2", "13/13/2024", "3/1/2024 lunch", "2024-03-01 25:00"] {
+        for bad in [
+            "2024",
+            "1-2",
+            "13/13/2024",
+            "3/1/2024 lunch",
+            "2024-03-01 25:00",
+            "3/4/21",
+            "1/2/3 10:00",
+            "2024-03-01 14:05 GMT+25",
+            "2024-03-01 14:05 GMT+5:3",
+        ] {
             assert!(!is_datetime(bad), "{bad}");
         }
     }

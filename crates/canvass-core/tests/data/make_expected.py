@@ -125,7 +125,8 @@ out["filtered_plan"] = {
     "no_answer": int(view["plan"].isna().sum()),
 }
 
-# Age in decades, income by Freedman-Diaconis as numpy places it.
+# Age in decades, income by Freedman-Diaconis rounded to a whole width (canvass's rule
+# for whole numbers).
 ages = df["age"].dropna().to_numpy()
 lo = math.floor(ages.min() / 10) * 10
 hi = math.floor(ages.max() / 10) * 10 + 10
@@ -133,7 +134,29 @@ age_edges = np.arange(lo, hi + 1, 10)
 age_counts, _ = np.histogram(ages, bins=age_edges)
 out["age_histogram"] = {"edges": age_edges.tolist(), "counts": age_counts.tolist()}
 income = df["income"].to_numpy(dtype=float)
-fd_edges = np.histogram_bin_edges(income, bins="fd")
+
+
+def round_width(raw):
+    """The smallest of 1, 2, 2.5 and 5 times a power of ten that is whole and >= raw."""
+    magnitude = 1
+    while True:
+        for m in (1, 2, 2.5, 5):
+            w = m * magnitude
+            if w == int(w) and w >= raw:
+                return w
+        magnitude *= 10
+
+
+# Income is whole numbers: the Freedman-Diaconis width (numpy's own, from the edges it
+# would place) rounded up to a round whole number, edges at its multiples.
+numpy_fd = np.histogram_bin_edges(income, bins="fd")
+q75, q25 = np.percentile(income, [75, 25])
+fd_width = 2 * (q75 - q25) * len(income) ** (-1 / 3)
+assert len(numpy_fd) - 1 == math.ceil((income.max() - income.min()) / fd_width)
+width = round_width(max(fd_width, 1))
+lo = math.floor(income.min() / width) * width
+fd_edges = np.arange(lo, income.max() + width, width)
+fd_edges = fd_edges[: np.searchsorted(fd_edges, income.max(), side="right") + 1]
 fd_counts, _ = np.histogram(income, bins=fd_edges)
 out["income_histogram"] = {"edges": fd_edges.tolist(), "counts": fd_counts.tolist()}
 out["age_summary"] = {
