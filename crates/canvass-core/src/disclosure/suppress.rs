@@ -65,47 +65,72 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
         }
         required[i] = ((n - margin).max(floor), (n + margin).min(ceiling));
     }
-    // How far short of its required interval entry `i`'s range falls (0 when it is
-    // protected).
-    let shortfall = |i: usize, withheld: &[bool]| -> f64 {
-        let (lo, hi) = lp::range(layout, withheld, i);
+    // How far short of its required interval a range falls (0 when it is protected).
+    let short_of = |i: usize, (lo, hi): (f64, f64)| -> f64 {
         let (lo_req, hi_req) = required[i];
         (lo - lo_req).max(0.0) + (hi_req - hi).max(0.0)
     };
-    // Every sensitive entry is withheld by the rule above, or fixed and refused.
+    let quick_shortfall = |i: usize, bounds: &[(i64, i64)]| {
+        let (lo, hi) = bounds[i];
+        short_of(i, (lo as f64, if hi >= UNBOUNDED { f64::INFINITY } else { hi as f64 }))
+    };
+    let exact_shortfall = |i: usize, withheld: &[bool]| short_of(i, lp::range(layout, withheld, i));
+    // Withholding more only widens ranges, so a protected count stays protected.
+    let mut protected = vec![false; entries.len()];
     loop {
-        let exposed = sensitive
-            .iter()
-            .copied()
-            .filter(|&i| withheld[i])
-            .map(|i| (shortfall(i, &withheld), i))
-            .filter(|&(s, _)| s > 1e-9)
-            .min_by(|a, b| b.0.total_cmp(&a.0).then_with(|| order(a.1).cmp(&order(b.1))));
+        let bounds = propagate(layout, &withheld);
+        let mut exposed: Option<(f64, usize)> = None;
+        for &i in &sensitive {
+            if protected[i] || !withheld[i] {
+                continue;
+            }
+            let quick = quick_shortfall(i, &bounds);
+            let short = if quick > 1e-9 {
+                quick
+            } else {
+                exact_shortfall(i, &withheld)
+            };
+            if short <= 1e-9 {
+                protected[i] = true;
+            } else if exposed.is_none_or(|(s, t)| short > s + 1e-9 || (short > s - 1e-9 && order(i) < order(t))) {
+                exposed = Some((short, i));
+            }
+        }
         let Some((short, target)) = exposed else {
             return Ok(withheld);
         };
         let mut candidates = linked_candidates(layout, &withheld, target);
         candidates.sort_by_key(|&i| order(i));
-        let mut best: Option<(f64, usize)> = None;
+        // The cheapest linked count whose withholding protects the target; the quick
+        // attacker rules most out without the exact one.
         let mut chosen = None;
         for &c in &candidates {
             withheld[c] = true;
-            let after = shortfall(target, &withheld);
+            let fixes = quick_shortfall(target, &propagate(layout, &withheld)) <= 1e-9
+                && exact_shortfall(target, &withheld) <= 1e-9;
             withheld[c] = false;
-            if after <= 1e-9 {
+            if fixes {
                 chosen = Some(c);
                 break;
             }
-            // Widening per respondent hidden; the cheapest wins ties (candidates are
-            // in cost order and only a strictly better gain replaces).
-            let gain = (short - after) / (entries[c].n.max(1) as f64);
-            if gain > 1e-12 && best.is_none_or(|(g, _)| gain > g + 1e-12) {
-                best = Some((gain, c));
-            }
         }
-        // When no single cell helps, the cheapest linked one is withheld anyway: some
-        // patterns need two more cells at once (a 2 × 2 block inside shown margins).
-        match chosen.or(best.map(|(_, c)| c)).or(candidates.first().copied()) {
+        // Else the one of the cheapest few that widens the range most per respondent
+        // hidden; when none does, the cheapest anyway: some patterns need two more
+        // cells at once (a 2 × 2 block inside shown margins).
+        let chosen = chosen.or_else(|| {
+            let mut best: Option<(f64, usize)> = None;
+            for &c in candidates.iter().take(8) {
+                withheld[c] = true;
+                let after = exact_shortfall(target, &withheld);
+                withheld[c] = false;
+                let gain = (short - after) / (entries[c].n.max(1) as f64);
+                if gain > 1e-12 && best.is_none_or(|(g, _)| gain > g + 1e-12) {
+                    best = Some((gain, c));
+                }
+            }
+            best.map(|(_, c)| c).or(candidates.first().copied())
+        });
+        match chosen {
             Some(c) => withheld[c] = true,
             None => return Err(Unprotectable),
         }
@@ -251,4 +276,62 @@ pub fn attack(layout: &Layout, withheld: &[bool]) -> Vec<(i64, i64)> {
             ((lo - 1e-6).ceil() as i64, hi)
         })
         .collect()
+}
+
+/// Stands in for "no upper bound known".
+const UNBOUNDED: i64 = i64::MAX / 4;
+
+/// A quick attacker: the interval for every entry that propagation through one sum or
+/// bound at a time derives from the shown entries. Never narrower than the exact range
+/// ([`lp::range`]), so a count it finds short of protection is short; the exact range
+/// decides only what it lets pass.
+fn propagate(layout: &Layout, withheld: &[bool]) -> Vec<(i64, i64)> {
+    let mut bounds: Vec<(i64, i64)> = layout
+        .entries
+        .iter()
+        .zip(withheld)
+        .map(|(e, &w)| if w { (0, UNBOUNDED) } else { (e.n as i64, e.n as i64) })
+        .collect();
+    let add = |a: i64, b: i64| a.saturating_add(b).min(UNBOUNDED);
+    let sub = |a: i64, b: i64| if a >= UNBOUNDED { UNBOUNDED } else { a.saturating_sub(b) };
+    // Every pass only narrows integer intervals, so this terminates; the cap guards
+    // against slow convergence on large unbounded cycles.
+    for _ in 0..1000 {
+        let mut changed = false;
+        let mut tighten = |i: usize, lo: i64, hi: i64, bounds: &mut Vec<(i64, i64)>| {
+            let (old_lo, old_hi) = bounds[i];
+            let new = (old_lo.max(lo).max(0), old_hi.min(hi));
+            if new != (old_lo, old_hi) {
+                bounds[i] = new;
+                changed = true;
+            }
+        };
+        for c in &layout.constraints {
+            match c {
+                Constraint::Sum { whole, parts } => {
+                    let lo_sum = parts.iter().fold(0, |acc, &p| add(acc, bounds[p].0));
+                    let hi_sum = parts.iter().fold(0, |acc, &p| add(acc, bounds[p].1));
+                    tighten(*whole, lo_sum, hi_sum, &mut bounds);
+                    let (w_lo, w_hi) = bounds[*whole];
+                    for &p in parts {
+                        let others_hi = sub(hi_sum, bounds[p].1);
+                        let others_lo = lo_sum - bounds[p].0;
+                        let lo = if others_hi >= UNBOUNDED { 0 } else { w_lo - others_hi };
+                        let hi = sub(w_hi, others_lo);
+                        tighten(p, lo, hi, &mut bounds);
+                    }
+                }
+                Constraint::AtMost { part, whole } => {
+                    let (p_lo, _) = bounds[*part];
+                    let (_, w_hi) = bounds[*whole];
+                    tighten(*part, 0, w_hi, &mut bounds);
+                    tighten(*whole, p_lo, UNBOUNDED, &mut bounds);
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    bounds
 }

@@ -146,8 +146,24 @@ fn names_that_are_not_questions_are_refused_in_words() {
 
 #[test]
 fn filters_are_named_in_words_by_question_text() {
-    let csv = "How old are you?,Tools you use,Your role\n25,NumPy;SciPy,Student\n40,NumPy,Engineer\n";
+    let mut csv = String::from("How old are you?,Tools you use,Your role\n");
+    for (i, tools) in [
+        "NumPy;SciPy",
+        "NumPy",
+        "SciPy",
+        "NumPy;SciPy;pandas",
+        "pandas",
+        "NumPy;pandas",
+    ]
+    .iter()
+    .cycle()
+    .take(30)
+    .enumerate()
+    {
+        csv.push_str(&format!("{},{tools},{}\n", 20 + i, ["Student", "Engineer"][i % 2]));
+    }
     let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    assert_eq!(d.questions()[1].kind, crate::dataset::QuestionKind::Multi);
     let id = |i: usize| d.questions()[i].id.clone();
     let words = |expr: String| {
         let filter = Filter::parse(&d, &[expr]).unwrap();
