@@ -50,31 +50,25 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
     let sensitive: Vec<usize> = (0..entries.len()).filter(|&i| is_sensitive(&entries[i], k)).collect();
     // What each sensitive count must be free to range over: its protection interval,
     // within what the numbers always shown allow (a frequency of 11 beside the table
-    // caps a column of 9 at 11 whatever is withheld). A count those numbers pin down
-    // cannot be protected.
+    // caps a column of 9 at 11 whatever is withheld). That cap costs two exact solves
+    // over the whole table, so it is worked out only for a count no single complement
+    // protects. A count the always-shown numbers pin down cannot be protected.
+    let mut required: Vec<(f64, f64)> = entries
+        .iter()
+        .map(|e| ((e.n as f64 - margin).max(0.0), e.n as f64 + margin))
+        .collect();
+    let mut capped = vec![false; entries.len()];
     let everything: Vec<bool> = entries
         .iter()
         .map(|e| matches!(e.role, Role::Cell | Role::Hidden))
         .collect();
-    let mut required = vec![(0.0, 0.0); entries.len()];
-    for &i in &sensitive {
-        let n = entries[i].n as f64;
-        let (floor, ceiling) = lp::range(layout, &everything, i);
-        if ceiling - floor < 0.5 {
-            return Err(Unprotectable);
-        }
-        required[i] = ((n - margin).max(floor), (n + margin).min(ceiling));
-    }
     // How far short of its required interval a range falls (0 when it is protected).
-    let short_of = |i: usize, (lo, hi): (f64, f64)| -> f64 {
-        let (lo_req, hi_req) = required[i];
-        (lo - lo_req).max(0.0) + (hi_req - hi).max(0.0)
-    };
-    let quick_shortfall = |i: usize, bounds: &[(i64, i64)]| {
+    let short_of =
+        |(lo_req, hi_req): (f64, f64), (lo, hi): (f64, f64)| -> f64 { (lo - lo_req).max(0.0) + (hi_req - hi).max(0.0) };
+    let quick_range = |i: usize, bounds: &[(i64, i64)]| {
         let (lo, hi) = bounds[i];
-        short_of(i, (lo as f64, if hi >= UNBOUNDED { f64::INFINITY } else { hi as f64 }))
+        (lo as f64, if hi >= UNBOUNDED { f64::INFINITY } else { hi as f64 })
     };
-    let exact_shortfall = |i: usize, withheld: &[bool]| short_of(i, lp::range(layout, withheld, i));
     // Withholding more only widens ranges, so a protected count stays protected.
     let mut protected = vec![false; entries.len()];
     loop {
@@ -84,11 +78,11 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
             if protected[i] || !withheld[i] {
                 continue;
             }
-            let quick = quick_shortfall(i, &bounds);
+            let quick = short_of(required[i], quick_range(i, &bounds));
             let short = if quick > 1e-9 {
                 quick
             } else {
-                exact_shortfall(i, &withheld)
+                short_of(required[i], lp::range(layout, &withheld, i))
             };
             if short <= 1e-9 {
                 protected[i] = true;
@@ -106,13 +100,22 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
         let mut chosen = None;
         for &c in &candidates {
             withheld[c] = true;
-            let fixes = quick_shortfall(target, &propagate(layout, &withheld)) <= 1e-9
-                && exact_shortfall(target, &withheld) <= 1e-9;
+            let fixes = short_of(required[target], quick_range(target, &propagate(layout, &withheld))) <= 1e-9
+                && short_of(required[target], lp::range(layout, &withheld, target)) <= 1e-9;
             withheld[c] = false;
             if fixes {
                 chosen = Some(c);
                 break;
             }
+        }
+        if chosen.is_none() && !std::mem::replace(&mut capped[target], true) {
+            let (floor, ceiling) = lp::range(layout, &everything, target);
+            if ceiling - floor < 0.5 {
+                return Err(Unprotectable);
+            }
+            let (lo_req, hi_req) = required[target];
+            required[target] = (lo_req.max(floor), hi_req.min(ceiling));
+            continue;
         }
         // Else the one of the cheapest few that widens the range most per respondent
         // hidden; when none does, the cheapest anyway: some patterns need two more
@@ -121,7 +124,7 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
             let mut best: Option<(f64, usize)> = None;
             for &c in candidates.iter().take(8) {
                 withheld[c] = true;
-                let after = exact_shortfall(target, &withheld);
+                let after = short_of(required[target], lp::range(layout, &withheld, target));
                 withheld[c] = false;
                 let gain = (short - after) / (entries[c].n.max(1) as f64);
                 if gain > 1e-12 && best.is_none_or(|(g, _)| gain > g + 1e-12) {
