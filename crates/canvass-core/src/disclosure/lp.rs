@@ -32,30 +32,67 @@ struct Row {
 /// the shown entries (`withheld[i]` false), the layout's sums and bounds, and counts
 /// that are never negative. A shown entry's range is its value.
 pub fn range(layout: &Layout, withheld: &[bool], target: usize) -> (f64, f64) {
+    let (range, _) = range_with_tables(layout, withheld, target);
+    range
+}
+
+/// [`range`], with the consistent tables that reach its ends (every entry's value, the
+/// shown ones and those not linked to `target` as they are). Such a table stays
+/// consistent when more is withheld, so it can vouch for other entries' ranges later.
+pub fn range_with_tables(layout: &Layout, withheld: &[bool], target: usize) -> ((f64, f64), Vec<Vec<f64>>) {
+    let n = layout.entries[target].n as f64;
     if !withheld[target] {
-        let n = layout.entries[target].n as f64;
-        return (n, n);
+        return ((n, n), Vec::new());
     }
     let (vars, rows) = problem(layout, withheld, target);
     let var = vars
         .iter()
         .position(|&e| e == target)
         .expect("the target is a variable");
-    let lower = optimum(&rows, vars.len(), var, false).unwrap_or(0.0).max(0.0);
-    let upper = optimum(&rows, vars.len(), var, true).unwrap_or(UNBOUNDED);
-    (lower, upper)
+    let [lower, upper] = extremes(&rows, vars.len(), var).unwrap_or([None, None]);
+    let table = |vertex: &[f64]| -> Vec<f64> {
+        let mut values: Vec<f64> = layout.entries.iter().map(|e| e.n as f64).collect();
+        for (&entry, &v) in vars.iter().zip(vertex) {
+            values[entry] = v;
+        }
+        values
+    };
+    let tables = [&lower, &upper]
+        .iter()
+        .filter_map(|end| end.as_ref().map(|(_, v)| table(v)))
+        .collect();
+    let range = (
+        lower.map_or(0.0, |(v, _)| v.max(0.0)),
+        upper.map_or(UNBOUNDED, |(v, _)| v),
+    );
+    (range, tables)
 }
 
 /// The withheld entries linked to `target` through constraints (the only ones that
 /// can bound it) as variables, and those constraints as rows over them.
 fn problem(layout: &Layout, withheld: &[bool], target: usize) -> (Vec<usize>, Vec<Row>) {
-    let members = |c: &Constraint| -> Vec<usize> {
+    let members = |c: &Constraint, out: &mut Vec<usize>| {
+        out.clear();
         match c {
-            Constraint::Sum { whole, parts } => std::iter::once(*whole).chain(parts.iter().copied()).collect(),
-            Constraint::AtMost { part, whole } => vec![*part, *whole],
+            Constraint::Sum { whole, parts } => {
+                out.push(*whole);
+                out.extend_from_slice(parts);
+            }
+            Constraint::AtMost { part, whole } => out.extend([*part, *whole]),
         }
     };
     let n_entries = layout.entries.len();
+    // Which constraints each withheld entry takes part in, gathered in one pass.
+    let mut by_entry: Vec<Vec<usize>> = vec![Vec::new(); n_entries];
+    let mut m = Vec::new();
+    for (c_idx, c) in layout.constraints.iter().enumerate() {
+        members(c, &mut m);
+        for &e in &m {
+            if withheld[e] {
+                by_entry[e].push(c_idx);
+            }
+        }
+    }
     let mut var_of = vec![usize::MAX; n_entries];
     let mut vars = vec![target];
     var_of[target] = 0;
@@ -64,16 +101,12 @@ fn problem(layout: &Layout, withheld: &[bool], target: usize) -> (Vec<usize>, Ve
     while at < vars.len() {
         let entry = vars[at];
         at += 1;
-        for (c_idx, c) in layout.constraints.iter().enumerate() {
-            if used[c_idx] {
+        for &c_idx in &by_entry[entry] {
+            if std::mem::replace(&mut used[c_idx], true) {
                 continue;
             }
-            let m = members(c);
-            if !m.contains(&entry) {
-                continue;
-            }
-            used[c_idx] = true;
-            for e in m {
+            members(&layout.constraints[c_idx], &mut m);
+            for &e in &m {
                 if withheld[e] && var_of[e] == usize::MAX {
                     var_of[e] = vars.len();
                     vars.push(e);
@@ -118,10 +151,13 @@ fn problem(layout: &Layout, withheld: &[bool], target: usize) -> (Vec<usize>, Ve
     (vars, rows)
 }
 
-/// The optimum of variable `objective` (largest when `maximize`) subject to `rows` and
-/// non-negative variables; `None` when unbounded (or, which consistent counts never
-/// are, infeasible).
-fn optimum(rows: &[Row], n_vars: usize, objective: usize, maximize: bool) -> Option<f64> {
+/// An optimal value and the variables' values at the vertex reaching it.
+type Optimum = (f64, Vec<f64>);
+
+/// The lowest and highest value of variable `objective` subject to `rows` and
+/// non-negative variables, each `None` when unbounded; `None` altogether when the rows
+/// admit no solution (which consistent counts never do). One first phase serves both.
+fn extremes(rows: &[Row], n_vars: usize, objective: usize) -> Option<[Option<Optimum>; 2]> {
     let m = rows.len();
     let n_slack = rows.iter().filter(|r| r.sense == Sense::AtMost).count();
     // Columns: variables, slacks, artificials, then the right-hand side.
@@ -159,17 +195,40 @@ fn optimum(rows: &[Row], n_vars: usize, objective: usize, maximize: bool) -> Opt
             }
         }
     }
-    // Phase 2, with artificials barred from entering.
-    let sign = if maximize { 1.0 } else { -1.0 };
-    set_objective(
-        &mut t,
-        &basis,
-        width,
-        m,
-        |col| if col == objective { sign } else { 0.0 },
-    );
-    simplex(&mut t, &mut basis, width, m, n_cols, &|col| !artificial(col))?;
-    Some(sign * t[m * width + n_cols])
+    // Phase 2 needs no artificials: drop their columns, and the rows whose artificial
+    // could not leave (each such row is all zeros elsewhere: redundant). Then the
+    // maximum, and from that vertex the minimum (as maximising the negative).
+    let kept: Vec<usize> = (0..m).filter(|&i| !artificial(basis[i])).collect();
+    let n_real = n_vars + n_slack;
+    let (m2, width2) = (kept.len(), n_real + 1);
+    let mut t2 = vec![0.0; (m2 + 1) * width2];
+    for (new_i, &i) in kept.iter().enumerate() {
+        t2[new_i * width2..new_i * width2 + n_real].copy_from_slice(&t[i * width..i * width + n_real]);
+        t2[new_i * width2 + n_real] = t[i * width + n_cols];
+    }
+    let mut basis2: Vec<usize> = kept.iter().map(|&i| basis[i]).collect();
+    // Each optimum with the vertex reaching it (the variables' values).
+    let mut solve = |sign: f64| {
+        set_objective(
+            &mut t2,
+            &basis2,
+            width2,
+            m2,
+            |col| if col == objective { sign } else { 0.0 },
+        );
+        simplex(&mut t2, &mut basis2, width2, m2, n_real, &|_| true).map(|()| {
+            let mut vertex = vec![0.0; n_vars];
+            for (i, &b) in basis2.iter().enumerate() {
+                if b < n_vars {
+                    vertex[b] = t2[i * width2 + n_real];
+                }
+            }
+            (sign * t2[m2 * width2 + n_real], vertex)
+        })
+    };
+    let upper = solve(1.0);
+    let lower = solve(-1.0);
+    Some([lower, upper])
 }
 
 /// Writes the objective row for maximising `Σ c(col) · col`, in terms of the basis: the
@@ -227,23 +286,28 @@ fn simplex(
 
 fn pivot(t: &mut [f64], basis: &mut [usize], width: usize, m: usize, row: usize, col: usize) {
     let p = t[row * width + col];
+    // Sum constraints make a sparse pivot row: only its non-zero columns change others.
+    let mut nonzero = Vec::new();
     for c in 0..width {
-        t[row * width + c] /= p;
+        let v = t[row * width + c] / p;
+        t[row * width + c] = v;
+        if v != 0.0 {
+            nonzero.push(c);
+        }
     }
     for i in 0..=m {
         if i == row {
             continue;
         }
         let f = t[i * width + col];
-        if f.abs() > 0.0 {
-            for c in 0..width {
+        if f != 0.0 {
+            for &c in &nonzero {
                 t[i * width + c] -= f * t[row * width + c];
             }
         }
     }
     basis[row] = col;
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,19 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
 /// most for the respondents it hides, or failing that the smallest linked one. Zeros forced by the view are shown (`Role::Known`
 /// at the callers) and so are no cover.
 pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<bool>, Unprotectable> {
+    let t0 = std::time::Instant::now();
+    let r = protect_from_inner(layout, k, already);
+    if std::env::var("CANVASS_DEBUG").is_ok() {
+        eprintln!(
+            "protect_from: {} entries, {} constraints, {:?}",
+            layout.entries.len(),
+            layout.constraints.len(),
+            t0.elapsed()
+        );
+    }
+    r
+}
+fn protect_from_inner(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<bool>, Unprotectable> {
     let entries = &layout.entries;
     let mut withheld: Vec<bool> = entries
         .iter()
@@ -69,8 +82,14 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
         let (lo, hi) = bounds[i];
         (lo as f64, if hi >= UNBOUNDED { f64::INFINITY } else { hi as f64 })
     };
-    // Withholding more only widens ranges, so a protected count stays protected.
+    // Withholding more only widens ranges, so a protected count stays protected, and a
+    // consistent table found on the way stays consistent: one that puts a count at or
+    // beyond both ends of its required interval vouches for it without a solve.
     let mut protected = vec![false; entries.len()];
+    let mut tables: Vec<Vec<f64>> = Vec::new();
+    let vouched = |i: usize, (lo_req, hi_req): (f64, f64), tables: &[Vec<f64>]| {
+        tables.iter().any(|t| t[i] <= lo_req + 1e-9) && tables.iter().any(|t| t[i] >= hi_req - 1e-9)
+    };
     loop {
         let bounds = propagate(layout, &withheld);
         let mut exposed: Option<(f64, usize)> = None;
@@ -81,8 +100,12 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
             let quick = short_of(required[i], quick_range(i, &bounds));
             let short = if quick > 1e-9 {
                 quick
+            } else if vouched(i, required[i], &tables) {
+                0.0
             } else {
-                short_of(required[i], lp::range(layout, &withheld, i))
+                let (range, found) = lp::range_with_tables(layout, &withheld, i);
+                tables.extend(found);
+                short_of(required[i], range)
             };
             if short <= 1e-9 {
                 protected[i] = true;
@@ -90,7 +113,7 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
                 exposed = Some((short, i));
             }
         }
-        let Some((short, target)) = exposed else {
+        let Some((_, target)) = exposed else {
             return Ok(withheld);
         };
         let mut candidates = linked_candidates(layout, &withheld, target);
@@ -117,16 +140,18 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
             required[target] = (lo_req.max(floor), hi_req.min(ceiling));
             continue;
         }
-        // Else the one of the cheapest few that widens the range most per respondent
-        // hidden; when none does, the cheapest anyway: some patterns need two more
-        // cells at once (a 2 × 2 block inside shown margins).
+        // Else the cheapest of those that widen the target's range most per respondent
+        // hidden, as the quick attacker sees it (exact solves for each would cost more
+        // than the cells they might save); when none does, the cheapest anyway: some
+        // patterns need two more cells at once (a 2 × 2 block inside shown margins).
         let chosen = chosen.or_else(|| {
+            let quick_short = short_of(required[target], quick_range(target, &propagate(layout, &withheld)));
             let mut best: Option<(f64, usize)> = None;
-            for &c in candidates.iter().take(8) {
+            for &c in &candidates {
                 withheld[c] = true;
-                let after = short_of(required[target], lp::range(layout, &withheld, target));
+                let after = short_of(required[target], quick_range(target, &propagate(layout, &withheld)));
                 withheld[c] = false;
-                let gain = (short - after) / (entries[c].n.max(1) as f64);
+                let gain = (quick_short - after) / (entries[c].n.max(1) as f64);
                 if gain > 1e-12 && best.is_none_or(|(g, _)| gain > g + 1e-12) {
                     best = Some((gain, c));
                 }
