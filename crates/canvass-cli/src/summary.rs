@@ -3,7 +3,7 @@
 //! The JSON shape is a public interface (see the README): `respondents`, `encoding`,
 //! `delimiter`, `header_rows`, `questions` (`id`, `text`, `kind`, `group`, `options`,
 //! `answered`) and `warnings` (`line`, `message`). Fields are only ever added; this
-//! module adds `layout`, `blank_lines` and each question's `chartable`.
+//! module adds `layout`, `blank_lines`, `weight` and each question's `chartable`.
 
 use canvass_core::codebook::parse_codebook;
 use canvass_core::{load, Column, LoadOptions, Loaded};
@@ -74,6 +74,8 @@ struct Summary {
     header_rows: usize,
     layout: &'static str,
     blank_lines: u64,
+    /// The question an SPSS file names as its weight, to give as `--weight`.
+    weight: Option<String>,
     questions: Vec<QuestionSummary>,
     warnings: Vec<canvass_core::Warning>,
 }
@@ -117,10 +119,16 @@ impl Summary {
         Summary {
             respondents: loaded.dataset.n_rows(),
             encoding: loaded.encoding,
-            delimiter: (loaded.delimiter as char).to_string(),
+            // SPSS and Stata files have no delimiter: an empty string, not a NUL.
+            delimiter: if loaded.delimiter == 0 {
+                String::new()
+            } else {
+                (loaded.delimiter as char).to_string()
+            },
             header_rows: loaded.header_rows,
             layout: loaded.layout,
             blank_lines: loaded.blank_lines,
+            weight: loaded.weight.map(|w| loaded.dataset.questions()[w].id.clone()),
             questions,
             warnings: loaded.warnings.clone(),
         }
@@ -143,7 +151,11 @@ fn print_table(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         s.respondents,
         s.questions.len(),
         s.encoding,
-        if s.delimiter == "\t" { "tab" } else { &s.delimiter },
+        match s.delimiter.as_str() {
+            "\t" => "tab",
+            "" => s.layout,
+            d => d,
+        },
         s.header_rows,
         if s.header_rows == 1 { "" } else { "s" }
     )?;

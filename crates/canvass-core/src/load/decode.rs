@@ -145,7 +145,8 @@ fn refuse_control_characters(text: &str) -> Result<bool, LoadError> {
     if let Some(offset) = text.bytes().position(|b| b == 0) {
         return Err(LoadError::NotText {
             line: line_of(text.as_bytes(), offset),
-            what: "binary data (a NUL byte); export the responses as CSV or TSV text",
+            what: "binary data (a NUL byte) in no format this loader reads; export the responses as CSV or TSV \
+                   text, or as an SPSS (.sav, .zsav) or Stata (.dta) file",
         });
     }
     let head = &text.as_bytes()[..text.len().min(4096)];
@@ -156,7 +157,8 @@ fn refuse_control_characters(text: &str) -> Result<bool, LoadError> {
     if controls * 10 > head.len() {
         return Err(LoadError::NotText {
             line: 1,
-            what: "binary data (mostly control characters); export the responses as CSV or TSV text",
+            what: "binary data (mostly control characters) in no format this loader reads; export the responses \
+                   as CSV or TSV text, or as an SPSS (.sav, .zsav) or Stata (.dta) file",
         });
     }
     Ok(true)
