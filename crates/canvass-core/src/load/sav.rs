@@ -904,9 +904,8 @@ fn inflate(bytes: &[u8], at: usize, c: &Cursor, caps: &Caps) -> Result<Vec<u8>, 
                 cap: caps.max_cells,
             });
         }
-        let inflated = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(input, usize_ as usize);
-        match inflated {
-            Ok(data) if data.len() == usize_ as usize => out.extend_from_slice(&data),
+        match inflate_block(input, usize_ as usize, cofs as usize)? {
+            Some(data) if data.len() == usize_ as usize => out.extend_from_slice(&data),
             _ => {
                 return Err(damaged(
                     cofs as usize,
@@ -920,6 +919,21 @@ fn inflate(bytes: &[u8], at: usize, c: &Cursor, caps: &Caps) -> Result<Vec<u8>, 
         }
     }
     Ok(out)
+}
+
+/// One zlib stream, inflated to at most `limit` bytes; `None` when it is damaged.
+#[cfg(feature = "zsav")]
+fn inflate_block(input: &[u8], limit: usize, _at: usize) -> Result<Option<Vec<u8>>, LoadError> {
+    Ok(miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(input, limit).ok())
+}
+
+#[cfg(not(feature = "zsav"))]
+fn inflate_block(_input: &[u8], _limit: usize, at: usize) -> Result<Option<Vec<u8>>, LoadError> {
+    Err(damaged(
+        at,
+        "this build reads no zlib-compressed (.zsav) data; save the file as an uncompressed or compressed .sav"
+            .into(),
+    ))
 }
 
 enum Raw {
