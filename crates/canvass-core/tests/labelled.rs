@@ -339,3 +339,42 @@ fn refusing_binary_data_takes_time_in_proportion_to_its_size() {
         "random bytes took {binary:?}, a fake Stata file {fake_time:?}, CSV of the same size {text:?}"
     );
 }
+
+/// Random damage anywhere in each fixture: an error or a dataset, never a panic, and
+/// never more rows than the file can hold.
+#[test]
+fn randomly_damaged_files_never_panic() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for name in [
+        "survey.sav",
+        "survey-compressed.sav",
+        "survey.zsav",
+        "survey-mrsets.sav",
+        "survey-114.dta",
+        "survey-117.dta",
+        "survey-119.dta",
+        "extended-missing.dta",
+    ] {
+        let original = bytes(name);
+        for _ in 0..300 {
+            let mut damaged = original.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % damaged.len() as u64) as usize;
+                damaged[at] = match next() % 3 {
+                    0 => 0xFF,
+                    1 => 0,
+                    _ => next() as u8,
+                };
+            }
+            if let Ok(loaded) = load(&damaged, &LoadOptions::default()) {
+                assert!(loaded.dataset.n_rows() <= damaged.len(), "{name}");
+            }
+        }
+    }
+}
