@@ -500,8 +500,10 @@ fn convert(
                 return Ok((QuestionKind::Datetime, date_column(var, values, unit)?));
             }
             let labelled = var.num_labels.iter().any(|(c, _)| !var.is_missing(*c));
+            // Many files call every number a scale; one whose every answer has a label
+            // is a choice all the same.
             let as_choice = if labelled {
-                var.measure != Measure::Scale
+                var.measure != Measure::Scale || values.iter().all(|&v| var.is_missing(v) || var.num_label(v).is_some())
             } else {
                 matches!(var.measure, Measure::Nominal | Measure::Ordinal)
             };
@@ -719,6 +721,48 @@ fn mr_question(
                 };
                 if hit {
                     picked.push(member);
+                }
+            })?
+        }
+        None if vars.iter().all(|v| matches!(v.values, Values::Strings(_))) => {
+            // Categories written as text: the members' answers in sorted order, named
+            // by their labels where they have one.
+            let mut answers: Vec<String> = Vec::new();
+            for var in &vars {
+                if let Values::Strings(t) = &var.values {
+                    for row in 0..t.len() {
+                        let a = t.get(row);
+                        if cell_missing(var, row).is_none() && !answers.iter().any(|x| x == a) {
+                            if answers.len() >= max_levels {
+                                return Err(LoadError::TooManyLevels {
+                                    question: id,
+                                    levels: answers.len() + 1,
+                                    cap: max_levels,
+                                });
+                            }
+                            answers.push(a.to_string());
+                        }
+                    }
+                }
+            }
+            answers.sort();
+            let index: HashMap<String, usize> = answers.iter().enumerate().map(|(i, a)| (a.clone(), i)).collect();
+            let options = answers
+                .iter()
+                .map(|a| {
+                    let label = vars
+                        .iter()
+                        .find_map(|v| v.str_labels.iter().find(|(k, _)| k == a).map(|(_, l)| l.clone()));
+                    (0.0, label.unwrap_or_else(|| a.clone()))
+                })
+                .collect();
+            multi_from(&vars, file.n_rows, distinct_names(options), |_, var, row, picked| {
+                if let Values::Strings(t) = &var.values {
+                    if let Some(&opt) = index.get(t.get(row)) {
+                        if !picked.contains(&opt) {
+                            picked.push(opt);
+                        }
+                    }
                 }
             })?
         }

@@ -674,6 +674,7 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
 
     let mut out_vars = Vec::with_capacity(vars.len());
     let mut slot_to_var = Vec::with_capacity(vars.len());
+    let short_names: Vec<String> = vars.iter().map(|v| v.short_name.clone()).collect();
     for (vi, v) in vars.into_iter().enumerate() {
         slot_to_var.push(v.slot);
         let values = if v.width == 0 {
@@ -709,7 +710,7 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
         .and_then(|slot| slot_to_var.iter().position(|&s| s == slot));
     let mr_sets = mrsets
         .iter()
-        .flat_map(|data| parse_mrsets(&enc.decode(data), &out_vars, warnings))
+        .flat_map(|data| parse_mrsets(&enc.decode(data), &out_vars, &short_names, warnings))
         .collect();
     Ok(LabelledFile {
         n_rows,
@@ -797,14 +798,14 @@ fn read_long_labels(vars: &mut [RawVar], data: &[u8], enc: Enc, at: usize) -> Re
 
 /// Records 7/7 and 7/19: `$name=D3 yes 5 Label var1 var2`, `$name=C 5 Label v1 v2`,
 /// `$name=E 11 1 1 5 Label v1 v2`, one set a line.
-fn parse_mrsets(text: &str, vars: &[Var], warnings: &mut Warnings) -> Vec<MrSet> {
+fn parse_mrsets(text: &str, vars: &[Var], short_names: &[String], warnings: &mut Warnings) -> Vec<MrSet> {
     let mut sets = Vec::new();
     for line in text.split('\n') {
         let line = line.trim_start();
         if line.is_empty() {
             continue;
         }
-        match parse_mrset(line, vars) {
+        match parse_mrset(line, vars, short_names) {
             Some(set) if set.vars.len() >= 2 => sets.push(set),
             _ => warnings.push(
                 0,
@@ -818,7 +819,9 @@ fn parse_mrsets(text: &str, vars: &[Var], warnings: &mut Warnings) -> Vec<MrSet>
     sets
 }
 
-fn parse_mrset(line: &str, vars: &[Var]) -> Option<MrSet> {
+/// Members are named by their short (8-byte) names in files SPSS writes, by their
+/// long names in others; either is accepted.
+fn parse_mrset(line: &str, vars: &[Var], short_names: &[String]) -> Option<MrSet> {
     let (name, rest) = line.split_once('=')?;
     let mut rest = rest;
     let kind = rest.chars().next()?;
@@ -851,7 +854,8 @@ fn parse_mrset(line: &str, vars: &[Var]) -> Option<MrSet> {
     let (label, r) = counted(rest)?;
     let mut members = Vec::new();
     for name in r.split_ascii_whitespace() {
-        members.push(vars.iter().position(|v| v.name.eq_ignore_ascii_case(name))?);
+        let by_name = vars.iter().position(|v| v.name.eq_ignore_ascii_case(name));
+        members.push(by_name.or_else(|| short_names.iter().position(|s| s.eq_ignore_ascii_case(name)))?);
     }
     let counted = counted_value.map(|v| match vars.get(*members.first()?)?.values {
         Values::Numbers(_) => v.trim().parse().ok().map(Counted::Number),
