@@ -68,12 +68,15 @@ impl<'a> Cursor<'a> {
         let at = self.at;
         let found = self.take(tag.len(), tag)?;
         if found != tag.as_bytes() {
+            // Show what is there only when it is readable.
+            let shown = if found.iter().all(|b| b.is_ascii_graphic()) {
+                format!("{:?}", String::from_utf8_lossy(found))
+            } else {
+                "other bytes".to_string()
+            };
             return Err(damaged(
                 at,
-                format!(
-                    "{tag} was expected but {:?} was found; the file is damaged or cut",
-                    String::from_utf8_lossy(found)
-                ),
+                format!("{tag} was expected but {shown} were found; the file is damaged or cut"),
             ));
         }
         Ok(())
