@@ -24,7 +24,7 @@ pub struct Target {
     pub seeds: &'static [&'static str],
 }
 
-pub const TARGETS: [Target; 4] = [
+pub const TARGETS: [Target; 6] = [
     Target {
         name: "load",
         check: load,
@@ -45,7 +45,54 @@ pub const TARGETS: [Target; 4] = [
         check: view_state_bytes,
         seeds: &["seeds/view_state"],
     },
+    Target {
+        name: "sav",
+        check: sav,
+        seeds: &["../tests/data/labelled"],
+    },
+    Target {
+        name: "dta",
+        check: dta,
+        seeds: &["../tests/data/labelled"],
+    },
 ];
+
+/// Bytes read as an SPSS file (`$FL2` is put in front of any that do not start with an
+/// SPSS signature): a dataset or an error, never a panic, a hang or an allocation the
+/// bytes do not justify.
+pub fn sav(bytes: &[u8]) {
+    let file = if bytes.starts_with(b"$FL2") || bytes.starts_with(b"$FL3") {
+        bytes.to_vec()
+    } else {
+        [b"$FL2".as_slice(), bytes].concat()
+    };
+    labelled(&file);
+}
+
+/// Bytes read as a Stata file (`<stata_dta>` is put in front of any that do not start
+/// with a Stata signature, binary or tagged), checked as [`sav`] is.
+pub fn dta(bytes: &[u8]) {
+    // A binary release's first four bytes: release, byte order, file type, padding.
+    let binary = matches!(bytes, [104 | 105 | 108 | 110 | 111 | 113 | 114 | 115, 1 | 2, 1, 0, ..]);
+    let file = if bytes.starts_with(b"<stata_dta>") || binary {
+        bytes.to_vec()
+    } else {
+        [b"<stata_dta>".as_slice(), bytes].concat()
+    };
+    labelled(&file);
+}
+
+/// A labelled file loads into columns of the dataset's length, with a weight that is
+/// one of its questions, or is refused.
+fn labelled(file: &[u8]) {
+    if let Ok(loaded) = load_survey(file, &LoadOptions::default()) {
+        let dataset = &loaded.dataset;
+        for question in dataset.questions() {
+            assert_eq!(question.column.len(), dataset.n_rows());
+        }
+        assert!(loaded.weight.is_none_or(|w| w < dataset.questions().len()));
+    }
+}
 
 /// Any bytes: the loader answers with a dataset or an error, never a panic or a hang,
 /// and whatever it loads holds together.

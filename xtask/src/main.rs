@@ -221,11 +221,13 @@ fn test() -> Result<()> {
 
 /// The fuzz targets and the folders of hand-picked inputs each starts from, relative to
 /// `fuzz/`; the same as `TARGETS` in fuzz/src/lib.rs, which the corpus replay test reads.
-const FUZZ_TARGETS: [(&str, &[&str]); 4] = [
+const FUZZ_TARGETS: [(&str, &[&str]); 6] = [
     ("load", &["../tests/data"]),
     ("codebook", &["../tests/data"]),
     ("snapshot", &["seeds/snapshot"]),
     ("view_state", &["seeds/view_state"]),
+    ("sav", &["../tests/data/labelled"]),
+    ("dta", &["../tests/data/labelled"]),
 ];
 
 fn fuzz_args(args: &[String]) -> Result<(u32, Vec<&'static str>)> {

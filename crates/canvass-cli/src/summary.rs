@@ -3,10 +3,10 @@
 //! The JSON shape is a public interface (see the README): `respondents`, `encoding`,
 //! `delimiter`, `header_rows`, `questions` (`id`, `text`, `kind`, `group`, `options`,
 //! `answered`) and `warnings` (`line`, `message`). Fields are only ever added; this
-//! module adds `layout`, `blank_lines`, each question's `chartable` and `not_charted`
-//! (why not, or null), and each warning's
-//! `kind` (`general`, or `quote_swallowed_rows` when a quote took whole rows into one
-//! answer and the table is short of respondents).
+//! module adds `layout`, `blank_lines`, `weight`, each question's `chartable` and
+//! `not_charted` (why not, or null), and each warning's `kind` (`general`, or
+//! `quote_swallowed_rows` when a quote took whole rows into one answer and the table is
+//! short of respondents).
 
 use canvass_core::codebook::parse_codebook;
 use canvass_core::{load, Column, LoadOptions, Loaded};
@@ -77,6 +77,8 @@ struct Summary {
     header_rows: usize,
     layout: &'static str,
     blank_lines: u64,
+    /// The question an SPSS file names as its weight, to give as `--weight`.
+    weight: Option<String>,
     questions: Vec<QuestionSummary>,
     warnings: Vec<canvass_core::Warning>,
 }
@@ -124,10 +126,16 @@ impl Summary {
         Summary {
             respondents: loaded.dataset.n_rows(),
             encoding: loaded.encoding,
-            delimiter: (loaded.delimiter as char).to_string(),
+            // SPSS and Stata files have no delimiter: an empty string, not a NUL.
+            delimiter: if loaded.delimiter == 0 {
+                String::new()
+            } else {
+                (loaded.delimiter as char).to_string()
+            },
             header_rows: loaded.header_rows,
             layout: loaded.layout,
             blank_lines: loaded.blank_lines,
+            weight: loaded.weight.map(|w| loaded.dataset.questions()[w].id.clone()),
             questions,
             warnings: loaded.warnings.clone(),
         }
@@ -150,7 +158,11 @@ fn print_table(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         s.respondents,
         s.questions.len(),
         s.encoding,
-        if s.delimiter == "\t" { "tab" } else { &s.delimiter },
+        match s.delimiter.as_str() {
+            "\t" => "tab",
+            "" => s.layout,
+            d => d,
+        },
         s.header_rows,
         if s.header_rows == 1 { "" } else { "s" }
     )?;

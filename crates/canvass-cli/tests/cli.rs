@@ -781,3 +781,64 @@ fn summary_json_says_why_a_timestamp_is_not_charted() {
     assert_eq!(comments["not_charted"], "free text, listed rather than charted");
     assert_eq!(v["questions"][2]["not_charted"], Value::Null);
 }
+
+/// SPSS and Stata files go through every table subcommand as CSV does, recognised by
+/// their bytes whatever their name.
+#[test]
+fn spss_and_stata_files_work_like_csv() {
+    let sav = data("labelled/survey-mrsets.sav");
+    let sav = sav.to_str().unwrap();
+    let v = json_of(&["summary", sav, "--json"]);
+    assert_eq!(v["respondents"], 60);
+    assert_eq!(v["layout"], "spss-sav");
+    assert_eq!(v["weight"], "wt");
+    assert_eq!(v["delimiter"], "");
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("code 6 has no label"), "{warnings}");
+    let q1 = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "q1")
+        .unwrap();
+    assert_eq!(q1["kind"], "ordinal");
+    assert_eq!(q1["options"][0], "Very dissatisfied");
+
+    // Counts from tests/data/labelled/expected.json, which pyreadstat wrote.
+    let v = json_of(&["freq", sav, "q1", "--json", "--k", "0"]);
+    let satisfied = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["option"] == "Satisfied")
+        .unwrap();
+    assert_eq!(satisfied["count"], 11.0);
+    let v = json_of(&["freq", sav, "news", "--json", "--k", "0", "--weight", "wt"]);
+    assert!(v["rows"].as_array().unwrap().len() == 3, "{v}");
+    let v = json_of(&["crosstab", sav, "region", "q1", "--json", "--k", "0"]);
+    assert_eq!(v["row_labels"][0], "Île-de-France");
+
+    let dta = data("labelled/survey-118.dta");
+    let v = json_of(&["summary", dta.to_str().unwrap(), "--json"]);
+    assert_eq!(v["layout"], "stata-dta");
+    let out = std::env::temp_dir().join(format!("canvass-labelled-{}.svg", std::process::id()));
+    let (ok, _, stderr) = canvass(&[
+        "chart",
+        dta.to_str().unwrap(),
+        "q1",
+        "--svg",
+        out.to_str().unwrap(),
+        "--k",
+        "0",
+    ]);
+    assert!(ok, "{stderr}");
+    let _ = std::fs::remove_file(out);
+
+    // A file that is neither text nor a format the loader reads says so.
+    let junk = std::env::temp_dir().join(format!("canvass-junk-{}.sav", std::process::id()));
+    std::fs::write(&junk, b"$FL9\0\0\0\x01\x02binary").unwrap();
+    let (ok, _, stderr) = canvass(&["summary", junk.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&junk);
+    assert!(!ok);
+    assert!(stderr.contains("SPSS (.sav, .zsav) or Stata (.dta)"), "{stderr}");
+}

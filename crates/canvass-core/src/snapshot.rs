@@ -37,7 +37,15 @@ pub const FORMAT_VERSION: u32 = 2;
 
 /// The encodings and layouts a load can report; a snapshot stores their index.
 const ENCODINGS: [&str; 5] = ["utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252"];
-const LAYOUTS: [&str; 4] = ["one-row", "qualtrics", "qualtrics-legacy", "surveymonkey"];
+const LAYOUTS: [&str; 7] = [
+    "one-row",
+    "qualtrics",
+    "qualtrics-legacy",
+    "surveymonkey",
+    "spss-sav",
+    "spss-zsav",
+    "stata-dta",
+];
 
 const KINDS: [QuestionKind; 9] = [
     QuestionKind::Single,
@@ -283,6 +291,7 @@ pub fn read(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
             layout,
             blank_lines,
             identifying,
+            weight: None,
         },
         sections,
         sources,

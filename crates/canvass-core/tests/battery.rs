@@ -206,8 +206,8 @@ fn cases() -> Vec<Case> {
             what: "a NUL byte (shared with formats.rs)",
             input: File("fail-binary-nul.csv"),
             outcome: Refused(
-                "line 2: this is not survey text but binary data (a NUL byte); export the responses as CSV or \
-                 TSV text",
+                "line 2: this is not survey text but binary data (a NUL byte) in no format this loader reads; \
+                 export the responses as CSV or TSV text, or as an SPSS (.sav, .zsav) or Stata (.dta) file",
             ),
         },
         Case {

@@ -145,7 +145,8 @@ fn refuse_control_characters(text: &str) -> Result<bool, LoadError> {
     if let Some(offset) = text.bytes().position(|b| b == 0) {
         return Err(LoadError::NotText {
             line: line_of(text.as_bytes(), offset),
-            what: "binary data (a NUL byte); export the responses as CSV or TSV text",
+            what: "binary data (a NUL byte) in no format this loader reads; export the responses as CSV or TSV \
+                   text, or as an SPSS (.sav, .zsav) or Stata (.dta) file",
         });
     }
     let head = &text.as_bytes()[..text.len().min(4096)];
@@ -156,7 +157,8 @@ fn refuse_control_characters(text: &str) -> Result<bool, LoadError> {
     if controls * 10 > head.len() {
         return Err(LoadError::NotText {
             line: 1,
-            what: "binary data (mostly control characters); export the responses as CSV or TSV text",
+            what: "binary data (mostly control characters) in no format this loader reads; export the responses \
+                   as CSV or TSV text, or as an SPSS (.sav, .zsav) or Stata (.dta) file",
         });
     }
     Ok(true)
@@ -211,6 +213,37 @@ fn line_of(bytes: &[u8], offset: usize) -> u64 {
     let lf = before.iter().filter(|&&b| b == b'\n').count();
     let lone_cr = before.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count();
     1 + (lf + lone_cr) as u64
+}
+
+/// [`line_of`] for offsets that only grow, counting each byte once.
+#[derive(Default)]
+struct LineCounter {
+    /// Line feeds are counted in `..lf_end`.
+    lf_end: usize,
+    /// Carriage returns are judged (lone or not) in `..cr_end`.
+    cr_end: usize,
+    breaks: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], offset: usize) -> u64 {
+        let offset = offset.min(bytes.len());
+        if offset > self.lf_end {
+            self.breaks += bytes[self.lf_end..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.lf_end = offset;
+        }
+        // As in `line_of`, a carriage return counts once the byte after it is before
+        // `offset` and is not a line feed.
+        let cr_until = offset.saturating_sub(1);
+        if cr_until > self.cr_end {
+            self.breaks += bytes[self.cr_end..=cr_until]
+                .windows(2)
+                .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+                .count() as u64;
+            self.cr_end = cr_until;
+        }
+        1 + self.breaks
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -304,11 +337,14 @@ fn decode_utf8<'a>(bytes: &'a [u8], name: &'static str, warnings: &mut Warnings)
     let mut text = String::with_capacity(bytes.len() + 16);
     let mut offset = 0usize;
     let mut last_warned_line = 0u64;
+    // Binary bytes hold an invalid sequence every few bytes: counting lines from the
+    // start at each would take time in the square of the file's size.
+    let mut lines = LineCounter::default();
     for chunk in bytes.utf8_chunks() {
         text.push_str(chunk.valid());
         offset += chunk.valid().len();
         if !chunk.invalid().is_empty() {
-            let line = line_of(bytes, offset);
+            let line = lines.line_at(bytes, offset);
             if line != last_warned_line {
                 last_warned_line = line;
                 warnings.push(
@@ -331,7 +367,7 @@ fn decode_utf8<'a>(bytes: &'a [u8], name: &'static str, warnings: &mut Warnings)
 /// Windows-1252 to Unicode. Bytes 0x80–0x9F carry punctuation and a few letters; the
 /// five codes Windows leaves undefined map to the C1 controls of the same number, as
 /// browsers do.
-fn windows_1252(b: u8) -> char {
+pub(crate) fn windows_1252(b: u8) -> char {
     const HIGH: [char; 32] = [
         '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘',
         '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
@@ -426,6 +462,21 @@ mod tests {
             Err(LoadError::NotText { line: 1, .. })
         ));
         assert!(matches!(run(b"a,b\nc\0d\n"), Err(LoadError::NotText { line: 2, .. })));
+    }
+
+    #[test]
+    fn the_line_counter_agrees_with_line_of() {
+        let bytes = b"a\r\nb\rc\n\r\rd\n\re\r";
+        for step in 1..4 {
+            let mut counter = LineCounter::default();
+            for offset in (0..=bytes.len() + 1).step_by(step) {
+                assert_eq!(
+                    counter.line_at(bytes, offset),
+                    line_of(bytes, offset),
+                    "offset {offset}"
+                );
+            }
+        }
     }
 
     /// Both scans find one odd byte at every position of a text longer than two of

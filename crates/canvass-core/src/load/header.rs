@@ -186,7 +186,7 @@ fn unique_ids(columns: &mut [ColumnHead]) {
 }
 
 /// Splits a header into a group part and an item, by the conventions of each tool.
-fn split_name(id: &str) -> Option<(&str, &str, bool)> {
+pub(crate) fn split_name(id: &str) -> Option<(&str, &str, bool)> {
     // `Question [Item]`, `Q1[SQ001]`.
     if let Some(inner) = id.strip_suffix(']') {
         if let Some(open) = inner.rfind('[') {

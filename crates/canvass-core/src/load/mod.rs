@@ -11,6 +11,10 @@
 //! 5. `infer` — each column dictionary-encoded while it is read, then typed;
 //! 6. `group` — grids, rankings and one-column-per-option multi-selects.
 //!
+//! Files of statistics packages are recognised by their first bytes, before any of
+//! that: `sav` reads SPSS `.sav`/`.zsav`, `dta` reads Stata `.dta`, and `labelled`
+//! turns their labelled variables into questions.
+//!
 //! Messy rows (a missing field, an extra one, text after a closing quote, bytes that
 //! are not valid in the encoding) are warnings with their line number; only input
 //! that cannot be a table is an error, and every error says where and what to do.
@@ -20,10 +24,13 @@
 mod apply;
 mod decode;
 mod dict;
+mod dta;
 mod group;
 mod header;
 pub mod infer;
+mod labelled;
 mod records;
+mod sav;
 pub(crate) mod scales;
 mod sniff;
 mod words;
@@ -174,6 +181,9 @@ pub struct Loaded {
     /// names, locations, phone numbers, response ids), by its header or its answers.
     /// Such questions are identifiers, never charted, and named in a warning.
     pub identifying: Vec<bool>,
+    /// The question the file itself names as its weight (an SPSS file's weight
+    /// variable), offered to the user; tables are unweighted until it is chosen.
+    pub weight: Option<usize>,
 }
 
 /// Input that cannot be read as a survey table. `Display` says where and what to do.
@@ -222,6 +232,13 @@ pub enum LoadError {
         question: String,
         levels: usize,
         cap: usize,
+    },
+    /// An SPSS or Stata file that is cut short or damaged: `offset` is the byte where
+    /// the problem was found.
+    Damaged {
+        format: &'static str,
+        offset: u64,
+        problem: String,
     },
     Internal(String),
 }
@@ -286,6 +303,15 @@ impl fmt::Display for LoadError {
                 f,
                 "question {question:?} has {levels} distinct answers, more than the {cap} a chart can hold; \
                  give it kind \"text\" in a codebook"
+            ),
+            LoadError::Damaged {
+                format,
+                offset,
+                problem,
+            } => write!(
+                f,
+                "{format}, byte {offset}: {problem}; if the file is complete, save or export it again from the \
+                 program that made it"
             ),
             LoadError::Internal(message) => write!(f, "{message}"),
         }
@@ -533,6 +559,24 @@ pub fn load_with_progress(
         });
     }
     let mut warnings = Warnings::new(MAX_WARNINGS);
+    // Statistics packages' files are recognised by their first bytes, whatever their name.
+    if sav::is_sav(bytes) || dta::is_dta(bytes) {
+        progress(0, bytes.len());
+        let file = if sav::is_sav(bytes) {
+            sav::read(bytes, caps, &mut warnings)?
+        } else {
+            dta::read(bytes, caps, &mut warnings)?
+        };
+        progress(bytes.len(), bytes.len());
+        if opts.codebook.is_some() {
+            warnings.push(
+                0,
+                "the codebook was not applied: an SPSS or Stata file carries its own labels, kinds and missing codes"
+                    .to_string(),
+            );
+        }
+        return labelled::assemble(file, caps, warnings);
+    }
     let decoded = decode::decode(bytes, &mut warnings)?;
     let text: &str = &decoded.text;
     if text.trim().is_empty() {
@@ -709,6 +753,7 @@ pub fn load_with_progress(
         layout: header.layout,
         blank_lines,
         identifying: identifying.iter().map(|&how| how != Identifying::No).collect(),
+        weight: None,
     })
 }
 
