@@ -923,3 +923,54 @@ async fn a_refused_filter_on_the_overview_keeps_the_cards() {
     assert_clean_console(&browser).await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// An SPSS file opened from the dialog shows its questions by their variable labels and
+/// its multiple-response set as one question, counted as pyreadstat counts them
+/// (tests/data/labelled/expected.json).
+#[tokio::test]
+async fn an_spss_file_opens_with_its_labels_and_response_sets() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    browser
+        .choose_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('dataset').textContent.startsWith('survey-mrsets.sav');",
+            20,
+        )
+        .await;
+    browser
+        .eval("location.hash = '#view=question&q=cars'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length === 3;",
+            10,
+        )
+        .await;
+    let rows = browser
+        .eval(
+            "return [...document.querySelectorAll('#chart-table tbody tr')]
+               .map(tr => [tr.querySelector('th').textContent, tr.querySelector('td').textContent]);",
+        )
+        .await;
+    // Ford 34, Fiat 26, Toyota 24 of the 60 who answered.
+    let mut rows: Vec<(String, String)> = serde_json::from_value::<Vec<(String, String)>>(rows).unwrap();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("Fiat".into(), "26".into()),
+            ("Ford".into(), "34".into()),
+            ("Toyota".into(), "24".into())
+        ]
+    );
+    // Questions are named by their variable labels.
+    let labels = browser
+        .eval("return [...document.querySelectorAll('#question option')].map(o => o.textContent);")
+        .await
+        .to_string();
+    assert!(labels.contains("How satisfied are you with the service?"), "{labels}");
+}
