@@ -7,7 +7,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SAMPLE: &[u8] = b"lang,years\nPython,3\nRust,5\nPython,\nPython,10\n";
+const SAMPLE: &[u8] = b"lang,years\nPython,3\nRust,15\nPython,\nPython,40\n";
 
 /// A codebook for SAMPLE: wording, sections and the options' order.
 const SAMPLE_CODEBOOK: &[u8] = br#"{"format": "canvass-codebook/1", "title": "t", "questions": [

@@ -29,19 +29,6 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
 /// most for the respondents it hides, or failing that the smallest linked one. Zeros forced by the view are shown (`Role::Known`
 /// at the callers) and so are no cover.
 pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<bool>, Unprotectable> {
-    let t0 = std::time::Instant::now();
-    let r = protect_from_inner(layout, k, already);
-    if std::env::var("CANVASS_DEBUG").is_ok() {
-        eprintln!(
-            "protect_from: {} entries, {} constraints, {:?}",
-            layout.entries.len(),
-            layout.constraints.len(),
-            t0.elapsed()
-        );
-    }
-    r
-}
-fn protect_from_inner(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<bool>, Unprotectable> {
     let entries = &layout.entries;
     let mut withheld: Vec<bool> = entries
         .iter()
