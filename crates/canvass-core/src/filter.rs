@@ -160,14 +160,7 @@ impl Condition {
     pub fn in_words(&self, dataset: &Dataset) -> String {
         let q = dataset.question(self.question_idx());
         let text = q.map_or("?", |q| q.text.as_str());
-        let labels: &[String] = match q.map(|q| &q.column) {
-            Some(Column::Categorical(c)) => c.levels(),
-            Some(Column::Multi(c)) => c.options(),
-            Some(Column::Numeric(c)) => c.coded_labels(),
-            _ => &[],
-        };
-        let names =
-            |options: &[usize]| -> Vec<String> { options.iter().filter_map(|&o| labels.get(o).cloned()).collect() };
+        let names = |options: &[usize]| self.option_names(dataset, options);
         let listed = |parts: Vec<String>, joiner: &str| -> String {
             match parts.split_last() {
                 None => String::new(),
@@ -191,35 +184,32 @@ impl Condition {
             }
             Condition::AllOf { options, .. } => format!("{text} includes all of {}", listed(names(options), "and")),
             Condition::Range { lower, upper, .. } => {
-                let mut parts = Vec::new();
-                match lower {
-                    Bound::Included(v) => parts.push(format!("at least {v}")),
-                    Bound::Excluded(v) => parts.push(format!("more than {v}")),
-                    Bound::Unbounded => {}
-                }
-                match upper {
-                    Bound::Included(v) => parts.push(format!("at most {v}")),
-                    Bound::Excluded(v) => parts.push(format!("less than {v}")),
-                    Bound::Unbounded => {}
-                }
+                let words = |op: &str| match op {
+                    ">=" => "at least",
+                    ">" => "more than",
+                    "<=" => "at most",
+                    _ => "less than",
+                };
+                let parts = range_parts(lower, upper, |op, v| format!("{} {v}", words(op)));
                 format!("{text} is {}", parts.join(" and "))
             }
         }
     }
 
+    /// The labels of `options` of this condition's question.
+    fn option_names(&self, dataset: &Dataset, options: &[usize]) -> Vec<String> {
+        let labels: &[String] = match dataset.question(self.question_idx()).map(|q| &q.column) {
+            Some(Column::Categorical(c)) => c.levels(),
+            Some(Column::Multi(c)) => c.options(),
+            Some(Column::Numeric(c)) => c.coded_labels(),
+            _ => &[],
+        };
+        options.iter().filter_map(|&o| labels.get(o).cloned()).collect()
+    }
+
     /// The condition written back in filter syntax, for messages.
     pub fn describe(&self, dataset: &Dataset) -> String {
-        let q = dataset.question(self.question_idx());
-        let id = q.map_or("?", |q| q.id.as_str());
-        let names = |options: &[usize]| -> Vec<String> {
-            let labels: &[String] = match q.map(|q| &q.column) {
-                Some(Column::Categorical(c)) => c.levels(),
-                Some(Column::Multi(c)) => c.options(),
-                Some(Column::Numeric(c)) => c.coded_labels(),
-                _ => &[],
-            };
-            options.iter().filter_map(|&o| labels.get(o).cloned()).collect()
-        };
+        let id = dataset.question(self.question_idx()).map_or("?", |q| q.id.as_str());
         match self {
             Condition::AnyOf {
                 options,
@@ -227,25 +217,14 @@ impl Condition {
                 missing,
                 ..
             } => {
-                let mut parts = names(options);
+                let mut parts = self.option_names(dataset, options);
                 parts.extend(values.iter().map(|v| v.to_string()));
                 parts.extend(missing.iter().map(|m| format!("[{}]", m.label())));
                 format!("{id}={}", parts.join("|"))
             }
-            Condition::AllOf { options, .. } => format!("{id}&={}", names(options).join("|")),
+            Condition::AllOf { options, .. } => format!("{id}&={}", self.option_names(dataset, options).join("|")),
             Condition::Range { lower, upper, .. } => {
-                let mut parts = Vec::new();
-                match lower {
-                    Bound::Included(v) => parts.push(format!("{id}>={v}")),
-                    Bound::Excluded(v) => parts.push(format!("{id}>{v}")),
-                    Bound::Unbounded => {}
-                }
-                match upper {
-                    Bound::Included(v) => parts.push(format!("{id}<={v}")),
-                    Bound::Excluded(v) => parts.push(format!("{id}<{v}")),
-                    Bound::Unbounded => {}
-                }
-                parts.join(" and ")
+                range_parts(lower, upper, |op, v| format!("{id}{op}{v}")).join(" and ")
             }
         }
     }
@@ -281,6 +260,22 @@ fn in_range(v: f64, lower: Bound<f64>, upper: Bound<f64>) -> bool {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
     pub conditions: Vec<Condition>,
+}
+
+/// A range's bounds, each written by `bound(operator, value)` (`>=`, `>`, `<=`, `<`).
+fn range_parts(lower: &Bound<f64>, upper: &Bound<f64>, bound: impl Fn(&str, f64) -> String) -> Vec<String> {
+    let mut parts = Vec::new();
+    match lower {
+        Bound::Included(v) => parts.push(bound(">=", *v)),
+        Bound::Excluded(v) => parts.push(bound(">", *v)),
+        Bound::Unbounded => {}
+    }
+    match upper {
+        Bound::Included(v) => parts.push(bound("<=", *v)),
+        Bound::Excluded(v) => parts.push(bound("<", *v)),
+        Bound::Unbounded => {}
+    }
+    parts
 }
 
 impl Filter {
