@@ -16,10 +16,12 @@ use crate::dataset::{
 };
 use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
 pub use crate::error::StatsError;
+use crate::filter::Condition;
 use crate::numeric::{bin_labels, bin_option, table_bins, BinRule};
 use crate::view::{TableOptions, View};
 use crate::weights::Tally;
 use serde::{Deserialize, Serialize};
+use std::ops::Bound;
 
 /// The error of a frequency table; the same type as every other table's.
 pub type FreqError = StatsError;
@@ -225,6 +227,51 @@ struct Counted {
     /// Multi-select: answered with nothing selected, and answered with something.
     none: Option<(Tally, Tally)>,
     bins: Option<Bins>,
+}
+
+/// Which options the view's own filter leaves empty whatever the data: the levels a
+/// condition on this question does not name, and the bins (and top-coded answers) a
+/// range on it excludes. Anyone reading the filter knows these are zero.
+fn forced_zeros(dataset: &Dataset, spec: &FreqSpec, c: &Counted) -> Vec<bool> {
+    let mut forced = vec![false; c.options.len()];
+    let q = spec.question_idx;
+    let Some(question) = dataset.question(q) else {
+        return forced;
+    };
+    for condition in spec.options.filter.conditions.iter().filter(|c| c.question_idx() == q) {
+        match (condition, &question.column, &c.bins) {
+            (Condition::AnyOf { options, values, .. }, Column::Categorical(_), _) if values.is_empty() => {
+                for (i, f) in forced.iter_mut().enumerate() {
+                    *f |= !options.contains(&i);
+                }
+            }
+            (Condition::Range { lower, upper, .. }, Column::Numeric(_), Some(bins)) => {
+                let n_bins = bins.edges.len().saturating_sub(1);
+                for (i, f) in forced.iter_mut().enumerate() {
+                    // Top-coded answers ("90 or older") never fall inside a range.
+                    let excluded = i >= n_bins || {
+                        let (from, to) = (bins.edges[i], bins.edges[i + 1]);
+                        let below = match lower {
+                            // A bin ending at an included lower bound may hold it (the last
+                            // bin is closed), so only bins ending before it are excluded.
+                            Bound::Included(l) => to < *l,
+                            Bound::Excluded(l) => to <= *l,
+                            Bound::Unbounded => false,
+                        };
+                        let above = match upper {
+                            Bound::Included(u) => from > *u,
+                            Bound::Excluded(u) => from >= *u,
+                            Bound::Unbounded => false,
+                        };
+                        below || above
+                    };
+                    *f |= excluded;
+                }
+            }
+            _ => {}
+        }
+    }
+    forced
 }
 
 /// Counts over `view`.
@@ -442,7 +489,10 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         && !is_multi
         && !c.labels.iter().any(|label| crate::load::scales::is_off_scale(label));
     let n_levels = c.options.len();
-    let (layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n, k);
+    let (mut layout, entries) = freq_layout(spec, is_scale, &c, view.universe.n, k);
+    for (&e, forced) in entries.options.iter().zip(forced_zeros(dataset, spec, &c)) {
+        layout.entries[e].forced_zero = forced;
+    }
     let withheld = view.protect(
         &layout,
         &|other| {

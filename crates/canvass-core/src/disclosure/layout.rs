@@ -36,6 +36,9 @@ pub struct Entry {
     /// records no answer, and protecting it would withhold every base of a crosstab
     /// whose groups lose a few respondents to the other question's nonresponse.
     pub nonresponse: bool,
+    /// A zero the view's own filter forces (an option or bin the filter excludes):
+    /// known to everyone, so shown as 0, never withheld and never cover.
+    pub forced_zero: bool,
 }
 
 /// What the published numbers of a table satisfy, whatever their values.
@@ -62,6 +65,7 @@ impl Layout {
             key,
             flagged: false,
             nonresponse: false,
+            forced_zero: false,
         });
         self.entries.len() - 1
     }

@@ -33,7 +33,10 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
     let mut withheld: Vec<bool> = entries
         .iter()
         .zip(already)
-        .map(|(e, &a)| a || e.role == Role::Hidden || (k > 0 && e.role == Role::Cell && (e.n < k || e.flagged)))
+        .map(|(e, &a)| {
+            let forced = e.forced_zero && e.n == 0;
+            a || e.role == Role::Hidden || (k > 0 && e.role == Role::Cell && !forced && (e.n < k || e.flagged))
+        })
         .collect();
     if k == 0 {
         return Ok(withheld);
@@ -183,9 +186,10 @@ fn linked_candidates(layout: &Layout, withheld: &[bool], target: usize) -> Vec<u
                 if std::mem::replace(&mut seen[m], true) {
                     continue;
                 }
+                let entry = &layout.entries[m];
                 if withheld[m] {
                     frontier.push(m);
-                } else if layout.entries[m].role == Role::Cell {
+                } else if entry.role == Role::Cell && !(entry.forced_zero && entry.n == 0) {
                     out.push(m);
                 }
             }

@@ -182,3 +182,33 @@ fn filters_are_named_in_words_by_question_text() {
     );
     assert_eq!(words(format!("{}=[no answer]", id(2))), "Your role is (no answer)");
 }
+
+#[test]
+fn zeros_a_filter_forces_are_shown_and_never_cover_a_small_count() {
+    // Ages: 40 in their 30s, 17 in their 60s, 6 in their 70s. Filtered to 60 and over,
+    // the bins below 60 are empty by the filter's own definition: shown as 0, so the
+    // six in their 70s must be covered by the 17, not by those zeros.
+    let mut csv = String::from("age,team\n");
+    for (age, n) in [(35, 40), (65, 17), (75, 6)] {
+        for i in 0..n {
+            csv.push_str(&format!("{age},{}\n", ["a", "b"][i % 2]));
+        }
+    }
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    let answer = answer(
+        &d,
+        &ViewRequest {
+            filters: vec!["age>=60".into()],
+            k: Some(10),
+            ..ViewRequest::question("age")
+        },
+    )
+    .unwrap();
+    let AnswerTable::Frequencies { table, .. } = answer.table else {
+        panic!("frequencies expected")
+    };
+    let count = |label: &str| table.rows.iter().find(|r| r.option == label).map(|r| r.count);
+    assert_eq!(count("30–40"), Some(Some(0.0)), "{:?}", table.rows);
+    assert_eq!(count("70–80"), Some(None));
+    assert_eq!(count("60–70"), Some(None), "the 17 covers the 6: {:?}", table.rows);
+}
