@@ -321,7 +321,21 @@ pub fn numeric_summary(
         .collect();
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let weighted = options.weight_idx.is_some();
-    let shown = !pairs.is_empty() && pairs.len() >= view.k;
+    // The summary's n is a count like any other: beside the table's base it gives away
+    // the top-coded answers, and beside a wider view's summary the respondents a
+    // condition sets apart (their mean too). Either small withholds the summary.
+    let small = |n: usize| n > 0 && n < view.k;
+    let coded = view
+        .rows()
+        .filter(|&r| matches!(col.cells()[r], NumericCell::Coded(_)))
+        .count();
+    let numbers_in = |v: &View| {
+        v.rows()
+            .filter(|&r| matches!(col.cells()[r], NumericCell::Value(_)))
+            .count()
+    };
+    let differencing = small(coded) || view.wider_additions(&numbers_in).into_iter().any(small);
+    let shown = !pairs.is_empty() && pairs.len() >= view.k && !differencing;
     let total_weight: f64 = pairs.iter().map(|(_, w)| w).sum();
     let stats = if !shown || total_weight <= 0.0 {
         None

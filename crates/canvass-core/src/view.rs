@@ -158,4 +158,20 @@ impl View {
         };
         protect_table(&around, own, &|group| build(&View::group(group, self.k)), what)
     }
+
+    /// How many more respondents `count` finds in each wider view (the filter without
+    /// some of its conditions) than in this one, one number for each group of the
+    /// lattice, which together cover every wider view (see `Lattice::subset_sums`).
+    /// Empty for an unfiltered view or without disclosure control.
+    pub fn wider_additions(&self, count: &dyn Fn(&View) -> usize) -> Vec<usize> {
+        let Some(lattice) = self.lattice.as_ref().filter(|_| self.k > 0) else {
+            return Vec::new();
+        };
+        let values: Vec<Vec<usize>> = lattice
+            .groups
+            .iter()
+            .map(|g| vec![count(&View::group(g, self.k))])
+            .collect();
+        lattice.subset_sums(&values).into_iter().map(|v| v[0]).collect()
+    }
 }

@@ -212,3 +212,35 @@ fn zeros_a_filter_forces_are_shown_and_never_cover_a_small_count() {
     assert_eq!(count("70–80"), Some(None));
     assert_eq!(count("60–70"), Some(None), "the 17 covers the 6: {:?}", table.rows);
 }
+
+#[test]
+fn a_summary_that_would_single_out_a_few_is_withheld() {
+    // 60 give an age; `top` more answer "90 or older", which has no number.
+    let summary = |top: usize| {
+        let mut csv = String::from("age\n");
+        for i in 0..60 {
+            csv.push_str(&format!("{}\n", 30 + i % 20));
+        }
+        for _ in 0..top {
+            csv.push_str("90 or older\n");
+        }
+        let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+        let request = ViewRequest {
+            k: Some(10),
+            ..ViewRequest::question("age")
+        };
+        match answer(&d, &request).unwrap().table {
+            AnswerTable::Frequencies { table, summary } => (table, summary.unwrap()),
+            AnswerTable::Crosstab { .. } => panic!("frequencies expected"),
+        }
+    };
+    // Three top-coded answers are withheld in the table; the table's base (63) less the
+    // summary's n (60) would give them away, so the summary is withheld too.
+    let (table, three) = summary(3);
+    assert_eq!(table.base.n, 63.0);
+    assert_eq!(table.rows.last().map(|r| r.count), Some(None), "{:?}", table.rows);
+    assert_eq!((three.n, three.mean), (None, None), "{three:?}");
+    // Twelve of them are shown in the table, and so is the summary.
+    let (_, twelve) = summary(12);
+    assert_eq!(twelve.n, Some(60.0));
+}
