@@ -472,6 +472,33 @@ fn every_number_under_ranges_cut_at_its_bin_edges() {
     tally.report("ranges", 10, started, &[]);
 }
 
+/// The example on its own: the ages of 60 and over beside all ages and the
+/// ages under 60. The bins below 60 are zeros the filter forces, known to anyone, so
+/// they cover nothing; whatever is withheld must still leave each small bin its
+/// interval.
+#[test]
+fn ages_of_sixty_and_over_beside_all_ages() {
+    let ds = numpy();
+    let (a, published, narrow) = card_case(&ds, "demographics.age", "demographics.age>=60", Shown::Unprotected);
+    assert_eq!(published, 3);
+    let forced: Vec<&String> = narrow
+        .options
+        .iter()
+        .filter(|&&e| !a.is_withheld(e) && a.n(e) == 0)
+        .map(|&e| &a.names[e])
+        .collect();
+    assert!(forced.len() >= 4, "the bins below 60 are known zeros: {forced:?}");
+    let small: Vec<usize> = narrow
+        .options
+        .iter()
+        .copied()
+        .filter(|&e| (1..K).contains(&a.n(e)))
+        .collect();
+    assert!(!small.is_empty(), "no small bin over 60 to protect");
+    assert!(small.iter().all(|&e| a.is_withheld(e)));
+    assert!(a.leaks().is_empty(), "{:?}", a.leaks());
+}
+
 /// A range and its flip (`age>=v` and `age<v`) leave out the respondents with no
 /// number: those who left the age blank and the four who answered "> 40", a top-coded
 /// answer no range holds. Both views and the unfiltered table published, the table of
