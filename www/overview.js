@@ -69,8 +69,10 @@ async function drawCard(card, request) {
     paint(canvas, JSON.stringify(answer.chart), answer.description, 140, cards.width);
     card.querySelector(".base").textContent = answer.base_line;
     const table = card.querySelector("table");
-    table.caption.replaceChildren(el("bdi", answer.table.text), ` · ${answer.base_line}`);
-    fillTable(table, answer.table, answer.chart.chart);
+    // A grid's items share the card's heading; its first item's text would name one.
+    const text = answer.items.length ? card.querySelector("h3").textContent : answer.table.text;
+    table.caption.replaceChildren(el("bdi", text), ` · ${answer.base_line}`);
+    fillTable(table, answer.table, answer.chart.chart, answer.items);
     card.dataset.drawn = "1";
     cardSettled(true);
   } catch (err) {

@@ -102,9 +102,12 @@ export async function drawQuestion() {
   shown = { chartJson, request, name: exportName(page.survey, page.view) };
 }
 
-function drawFrequencies({ table, chart, base_line }) {
-  $("chart-table-caption").replaceChildren(el("bdi", table.text), ` · ${base_line}`);
-  fillTable($("chart-table"), table, chart.chart);
+function drawFrequencies({ table, items, chart, base_line }) {
+  // A grid or ranking is captioned by the question its items share, as its chart is.
+  const q = questionById(page.view.question);
+  const text = items.length && q.group_title ? q.group_title : table.text;
+  $("chart-table-caption").replaceChildren(el("bdi", text), ` · ${base_line}`);
+  fillTable($("chart-table"), table, chart.chart, items);
   $("chart-table").tFoot.replaceChildren();
 }
 

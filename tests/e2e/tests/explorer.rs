@@ -974,3 +974,101 @@ async fn an_spss_file_opens_with_its_labels_and_response_sets() {
         .to_string();
     assert!(labels.contains("How satisfied are you with the service?"), "{labels}");
 }
+
+/// Opens `text` as the visitor's own file named `name`, as the file input would.
+async fn open_own_file(browser: &Browser, name: &str, text: String) {
+    browser
+        .client
+        .execute(
+            "const [name, text] = arguments;
+             const input = document.getElementById('file-input');
+             const files = new DataTransfer();
+             files.items.add(new File([text], name, { type: 'text/csv' }));
+             input.files = files.files;
+             input.dispatchEvent(new Event('change'));
+             return true;",
+            vec![Value::String(name.into()), Value::String(text)],
+        )
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
+            20,
+        )
+        .await;
+}
+
+/// A Google Forms grid of four statements; the first is answered unlike the others,
+/// so a table of the first statement alone is caught.
+fn grid_csv() -> String {
+    let mut csv = String::from("Docs [Reference],Docs [Tutorials],Docs [Examples],Docs [Search]\n");
+    for i in 0..48 {
+        let first = if i < 24 { "Good" } else { "Poor" };
+        let rest = if i < 36 { "Good" } else { "Poor" };
+        csv.push_str(&format!("{first},{rest},{rest},{rest}\n"));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_grids_table_and_csv_hold_every_statement() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser
+        .eval(
+            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Docs');
+             location.hash = '#view=question&q=' + encodeURIComponent(o.value);
+             return true;",
+        )
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
+            10,
+        )
+        .await;
+    let table = read_table(&browser).await;
+    assert_eq!(
+        table["head"],
+        json!(["Item", "Answer", "Count", "Percent", "95% interval"])
+    );
+    let rows: Vec<(String, String, String)> = table["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |i: usize| r[i].as_str().unwrap().to_string();
+            (s(0), s(1), s(2))
+        })
+        .collect();
+    let expect: Vec<(String, String, String)> = [
+        ("Reference", "Poor", "24"),
+        ("Reference", "Good", "24"),
+        ("Tutorials", "Poor", "12"),
+        ("Tutorials", "Good", "36"),
+        ("Examples", "Poor", "12"),
+        ("Examples", "Good", "36"),
+        ("Search", "Poor", "12"),
+        ("Search", "Good", "36"),
+    ]
+    .iter()
+    .map(|&(a, b, c)| (a.into(), b.into(), c.into()))
+    .collect();
+    assert_eq!(rows, expect);
+
+    capture_downloads(&browser).await;
+    click(&browser, "#export-csv").await;
+    let text = next_download(&browser, 1).await["text"].as_str().unwrap().to_string();
+    let records = parse_csv(&text);
+    let csv_rows: Vec<(String, String, String)> = records
+        .iter()
+        .skip_while(|r| r[0] != "Item")
+        .skip(1)
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone()))
+        .collect();
+    assert_eq!(csv_rows, expect, "{records:?}");
+    browser.client.clone().close().await.unwrap();
+}

@@ -182,3 +182,61 @@ fn filters_are_named_in_words_by_question_text() {
     );
     assert_eq!(words(format!("{}=[no answer]", id(2))), "Your role is (no answer)");
 }
+
+/// 48 respondents rating four statements: the first item's answers differ from the
+/// others', so a table of the first item alone would be caught.
+fn grid_survey() -> Dataset {
+    let mut csv = String::from("Docs [Reference],Docs [Tutorials],Docs [Examples],Docs [Search]\n");
+    for i in 0..48 {
+        let first = if i < 24 { "Good" } else { "Poor" };
+        let rest = if i < 36 { "Good" } else { "Poor" };
+        csv.push_str(&format!("{first},{rest},{rest},{rest}\n"));
+    }
+    load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset
+}
+
+#[test]
+fn a_grid_answers_with_every_items_table_and_csv() {
+    let d = grid_survey();
+    let first = d.questions()[0].id.clone();
+    assert_eq!(d.questions()[0].kind, crate::dataset::QuestionKind::Grid);
+    let answer = answer(
+        &d,
+        &ViewRequest {
+            csv: true,
+            ..ViewRequest::question(&first)
+        },
+    )
+    .unwrap();
+    let items: Vec<(&str, usize)> = answer
+        .items
+        .iter()
+        .map(|i| (i.item.as_str(), i.table.rows.len()))
+        .collect();
+    assert_eq!(
+        items,
+        [("Reference", 2), ("Tutorials", 2), ("Examples", 2), ("Search", 2)]
+    );
+    let csv = answer.csv.unwrap();
+    let table: Vec<&str> = csv.split("\r\n").skip_while(|l| !l.starts_with("Item,")).collect();
+    assert_eq!(table[0], "Item,Answer,Count,Percent,95% interval low,95% interval high");
+    let firsts: Vec<String> = table[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').take(3).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "Reference,Poor,24",
+            "Reference,Good,24",
+            "Tutorials,Poor,12",
+            "Tutorials,Good,36",
+            "Examples,Poor,12",
+            "Examples,Good,36",
+            "Search,Poor,12",
+            "Search,Good,36",
+        ]
+    );
+    assert!(csv.contains("Question,Docs\r\n"), "{csv}");
+}
