@@ -53,18 +53,27 @@ export function syncControls() {
   $("base-choice").hidden = Boolean(byQuestion);
   $("percent-choice").hidden = !byQuestion;
   $("intervals").checked = intervals;
-  const kinds = kindChoices(q, byQuestion);
+  fillKindChoice(kindChoices(q, byQuestion), chart || "");
+}
+
+/// The chart kind radios. They are rebuilt only when the kinds on offer change: a
+/// rebuilt radio would drop the keyboard focus of someone choosing with the arrows.
+function fillKindChoice(kinds, chosen) {
   const box = $("kind-choice");
-  box.replaceChildren(el("legend", "Chart"));
   box.hidden = kinds.length === 0;
-  for (const [value, label] of kinds) {
-    const input = el("input", undefined, { type: "radio", name: "kind", value });
-    input.checked = (chart || "") === value;
-    input.addEventListener("change", () => changeView({ chart: value || null }));
-    const wrap = el("label");
-    wrap.append(input, ` ${label}`);
-    box.append(wrap);
+  const key = JSON.stringify(kinds);
+  if (box.dataset.kinds !== key) {
+    box.dataset.kinds = key;
+    box.replaceChildren(el("legend", "Chart"));
+    for (const [value, label] of kinds) {
+      const input = el("input", undefined, { type: "radio", name: "kind", value });
+      input.addEventListener("change", () => changeView({ chart: value || null }));
+      const wrap = el("label");
+      wrap.append(input, ` ${label}`);
+      box.append(wrap);
+    }
   }
+  for (const input of box.querySelectorAll("input")) input.checked = input.value === chosen;
 }
 
 /// The request for the view on screen: the view state's choices, the disclosure

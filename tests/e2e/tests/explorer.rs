@@ -1072,3 +1072,30 @@ async fn a_grids_table_and_csv_hold_every_statement() {
     assert_eq!(csv_rows, expect, "{records:?}");
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_chart_kind_keeps_keyboard_focus_when_changed_with_an_arrow() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question&q={BY}", serving.url())).await;
+    browser.eval("document.activeElement.blur(); return true;").await;
+    for _ in 0..40 {
+        if browser.eval("return document.activeElement?.name ?? '';").await == "kind" {
+            break;
+        }
+        keys(&browser, TAB).await;
+    }
+    let focused = browser.eval("return document.activeElement?.value;").await;
+    assert_eq!(focused, "", "Tab reaches the chosen chart kind, suited to the question");
+    keys(&browser, "\u{E014}").await; // →
+    browser
+        .wait_until("return location.hash.includes('kind=bar');", 10)
+        .await;
+    browser.settled(10).await;
+    let focused = browser
+        .eval("const e = document.activeElement; return [e?.name ?? e?.tagName, e?.value, e?.checked];")
+        .await;
+    assert_eq!(focused, json!(["kind", "bar", true]));
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
