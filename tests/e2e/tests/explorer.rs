@@ -1099,3 +1099,49 @@ async fn the_chart_kind_keeps_keyboard_focus_when_changed_with_an_arrow() {
     assert_clean_console(&browser).await;
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_breakdown_opens_as_percent_within_each_group_titled_by_the_question() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let percent = "return document.querySelector('input[name=percent]:checked')?.value;";
+    open(&browser, &format!("{}#view=question&q={BY}", serving.url())).await;
+    select(&browser, "#by", ROW).await;
+    browser
+        .wait_until(&format!("return location.hash.includes('by={ROW}');"), 10)
+        .await;
+    browser.settled(10).await;
+    assert_eq!(browser.eval(percent).await, "column");
+    let table = read_table(&browser).await;
+    assert_eq!(table["head"][0], "Percent of each column");
+    // Each group's answers add up to 100%: the groups are the columns.
+    assert_eq!(table["foot"][1], "100.0%");
+    capture_downloads(&browser).await;
+    click(&browser, "#export-svg").await;
+    let svg = next_download(&browser, 1).await["text"]
+        .as_str()
+        .unwrap()
+        .replace('\n', " ");
+    let question = svg
+        .find("How often do you use NumPy?")
+        .expect("the SVG names the question");
+    let by = svg
+        .find("By How do you primarily use NumPy?")
+        .expect("the SVG names the breakdown under the title");
+    assert!(question < by, "the question comes first");
+
+    // A link written before the default changed kept row percents unsaid; it still
+    // means them.
+    browser.client.goto("about:blank").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}#view=question&q={BY}&by={ROW}", serving.url()))
+        .await
+        .unwrap();
+    browser.settled(20).await;
+    browser
+        .wait_until("return !document.getElementById('percent-choice').hidden;", 10)
+        .await;
+    assert_eq!(browser.eval(percent).await, "row");
+    browser.client.clone().close().await.unwrap();
+}
