@@ -168,7 +168,7 @@ export function buildOverview() {
       }
     }
   }
-  listIdentifying(root);
+  listNotCharted(root);
   // The first cards are on screen in any window: ask for their numbers now, so they
   // are counted while the browser lays out the overview, rather than once the
   // observer has seen them after that layout.
@@ -177,16 +177,17 @@ export function buildOverview() {
   }
 }
 
-/// Columns that identify respondents (e-mail, IP address, name, location, phone, id)
-/// are never charted; they are named under the overview so their absence is explained.
-function listIdentifying(root) {
-  const identifying = page.survey.questions.filter((q) => q.identifying);
-  if (!identifying.length) return;
-  const section = el("section", undefined, { class: "overview-section", id: "identifying" });
+/// Every question that is not charted is named under the overview with why, so that no
+/// column vanishes unexplained: identifying columns (e-mail, IP address, name,
+/// location, phone, id), free text, dates of answering.
+function listNotCharted(root) {
+  const left = page.survey.questions.filter((q) => q.identifying || q.not_charted);
+  if (!left.length) return;
+  const section = el("section", undefined, { class: "overview-section", id: "not-charted" });
   const list = el("ul");
-  for (const q of identifying) {
+  for (const q of left) {
     const item = el("li", undefined, { "data-id": q.id });
-    item.append(el("bdi", q.text), ": identifying, not charted");
+    item.append(el("bdi", q.text), `: ${q.identifying ? "identifying, not charted" : q.not_charted}`);
     list.append(item);
   }
   section.append(el("h2", "Not charted"), list);

@@ -64,6 +64,8 @@ struct QuestionInfo<'a> {
     /// Identifies respondents (e-mail or IP address, name, location, phone, id): never
     /// charted, and the page says why.
     identifying: bool,
+    /// Why a question that is not charted is not, in words the overview lists it with.
+    not_charted: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +251,7 @@ impl Survey {
                 answered: q.answered(),
                 chartable: q.kind.is_chartable(),
                 identifying,
+                not_charted: q.kind.not_charted_reason(),
             })
             .collect();
         to_json(&infos)

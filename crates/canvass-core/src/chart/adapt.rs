@@ -300,9 +300,11 @@ impl ChartKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChartError {
     Freq(FreqError),
+    /// A question with no chart: its text (messages name questions as people read
+    /// them, not by id) and why, in words.
     NotChartable {
         question: String,
-        kind: &'static str,
+        reason: &'static str,
     },
     NeedsTwoQuestions(&'static str),
     /// A bar or diverging chart asked of a crosstab, which compares groups.
@@ -313,10 +315,10 @@ impl fmt::Display for ChartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ChartError::Freq(e) => e.fmt(f),
-            ChartError::NotChartable { question, kind } => {
+            ChartError::NotChartable { question, reason } => {
                 write!(
                     f,
-                    "question {question:?} is {kind}, which has no chart; pick a closed question or a number"
+                    "\u{201c}{question}\u{201d} has no chart ({reason}); pick a closed question or a number"
                 )
             }
             ChartError::NeedsTwoQuestions(kind) => {
@@ -400,8 +402,8 @@ pub fn chart_for_view_items(
     }
     if !question.kind.is_chartable() {
         return Err(ChartError::NotChartable {
-            question: question.id.clone(),
-            kind: question.kind.as_str(),
+            question: question.text.clone(),
+            reason: question.kind.not_charted_reason().unwrap_or("not charted"),
         });
     }
     // Grid and ranking items are drawn together with the rest of their group.
