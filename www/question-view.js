@@ -4,7 +4,7 @@ import { $, el } from "./dom.js";
 import { noteAnswer } from "./filters.js";
 import { exportName } from "./format.js";
 import { paint } from "./paint.js";
-import { fillGroupedSelect, searchSelect } from "./pickers.js";
+import { fillGroupedSelect, searchFrom } from "./pickers.js";
 import { CROSSTAB_KINDS, breakdownCandidates, chartable, kindChoices } from "./questions.js";
 import { changeView, page } from "./state.js";
 import { fillCrosstab, fillTable } from "./tables.js";
@@ -133,13 +133,13 @@ export function wireQuestionView() {
   };
   $("question").addEventListener("change", (e) => chooseQuestion(e.target.value));
   $("question-search").addEventListener("input", (e) => {
-    const first = searchSelect($("question"), e.target.value);
+    const first = searchFrom(e.target, $("question"));
     if (first && first.value !== page.view.question) chooseQuestion(first.value);
   });
   $("by").addEventListener("change", (e) => changeView({ by: e.target.value || null, chart: null }));
   $("by-search").addEventListener("input", (e) => {
-    const first = searchSelect($("by"), e.target.value);
-    if (first && e.target.value.trim() && first.value !== page.view.by) changeView({ by: first.value, chart: null });
+    const first = searchFrom(e.target, $("by"));
+    if (first && first.value !== page.view.by) changeView({ by: first.value, chart: null });
   });
   for (const radio of document.querySelectorAll('input[name="base"]')) {
     radio.addEventListener("change", (e) => changeView({ base: e.target.value }));

@@ -1145,3 +1145,40 @@ async fn a_breakdown_opens_as_percent_within_each_group_titled_by_the_question()
     assert_eq!(browser.eval(percent).await, "row");
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn finding_a_question_says_when_nothing_matches_and_clearing_keeps_the_question() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question&q={ROW}", serving.url())).await;
+    let search = |words: &str| {
+        format!(
+            "const box = document.getElementById('question-search');
+             box.value = {words:?};
+             box.dispatchEvent(new Event('input'));
+             return document.getElementById('question-search-status').textContent;"
+        )
+    };
+    let said = browser.eval(&search("zzqx")).await;
+    assert_eq!(said, "No question matches “zzqx”.");
+    browser.eval(&search("often do you")).await;
+    browser
+        .wait_until(&format!("return location.hash.includes('q={BY}');"), 10)
+        .await;
+    let said = browser.eval(&search("")).await;
+    assert_eq!(said, "");
+    browser.settled(10).await;
+    let hash = browser.eval("return location.hash;").await;
+    assert!(hash.as_str().unwrap().contains(&format!("q={BY}")), "{hash}");
+
+    // Two follow-up questions share their text: each option still says which is which.
+    let texts = browser
+        .eval("return [...document.querySelectorAll('#question option')].map((o) => o.textContent);")
+        .await;
+    let texts: Vec<&str> = texts.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let mut unique = texts.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), texts.len(), "{texts:?}");
+    browser.client.clone().close().await.unwrap();
+}
