@@ -69,3 +69,15 @@ export function conditionsFor(question, { chosen = [], min = "", max = "" }) {
   }
   return chosen.length ? [`${id}=${chosen.join("|")}`] : [];
 }
+
+/// The window's title for `view`: what is shown, then the survey, so that tabs and
+/// history entries say which view each is.
+export function pageTitle(survey, view) {
+  if (view.view !== "question") return `Overview · ${survey.title}`;
+  const textOf = (id) => {
+    const q = survey.questions.find((x) => x.id === id);
+    return q ? (q.group && q.group_title ? q.group_title : q.text) : id;
+  };
+  const shown = view.by ? `${textOf(view.question)} by ${textOf(view.by)}` : textOf(view.question);
+  return `${shown} · ${survey.title}`;
+}

@@ -9,6 +9,7 @@ import { clearErrors, notices, showMessage } from "./messages.js";
 import { darkScheme, onWidthChange } from "./paint.js";
 import { refreshOverview, repaintOverview } from "./overview.js";
 import { drawQuestion, syncControls } from "./question-view.js";
+import { pageTitle } from "./questions.js";
 import { beginWork } from "./settled.js";
 import { isNewView, linkTo, onUnchangedView, page, readView, viewRefused, viewShown } from "./state.js";
 
@@ -43,6 +44,7 @@ export async function render() {
     viewShown();
     clearErrors();
     if (changed) for (const notice of stale) notice.remove();
+    document.title = pageTitle(page.survey, page.view);
     document.body.dataset.state = "ready";
   } catch (err) {
     const refused = viewRefused();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { breakdownCandidates, chartable, distinctTexts, filterable, kindChoices } from "../questions.js";
+import { breakdownCandidates, chartable, distinctTexts, filterable, kindChoices, pageTitle } from "../questions.js";
 
 const questions = [
   { id: "role", kind: "single", chartable: true, text: "Role" },
@@ -51,4 +51,11 @@ test("questions that share a text are told apart by section, then by the questio
     "Could you not solve it with anything at all in the library?",
     "What did you do? — Work, after “Could you not solve it with anything at…”",
   ]);
+});
+
+test("the window's title names the view, with a breakdown, then the survey", () => {
+  const survey = { title: "Tools 2024", questions };
+  assert.equal(pageTitle(survey, { view: "overview" }), "Overview · Tools 2024");
+  assert.equal(pageTitle(survey, { view: "question", question: "g.b", by: null }), "Agree? · Tools 2024");
+  assert.equal(pageTitle(survey, { view: "question", question: "role", by: "age" }), "Role by Age · Tools 2024");
 });

@@ -543,3 +543,29 @@ async fn messages_end_as_sentences_and_a_notice_goes_with_the_next_change() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_window_title_names_the_view_and_the_survey() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.open_sample(&serving).await;
+    let survey = browser
+        .eval("return document.querySelector('#dataset bdi').textContent;")
+        .await;
+    let survey = survey.as_str().unwrap();
+    browser.settled(10).await;
+    assert_eq!(
+        browser.eval("return document.title;").await,
+        format!("Overview · {survey}")
+    );
+    click(&browser, "#nav-question").await;
+    browser
+        .wait_until("return location.hash.includes('view=question');", 10)
+        .await;
+    browser.settled(10).await;
+    assert_eq!(
+        browser.eval("return document.title;").await,
+        format!("Which language do you use most? · {survey}")
+    );
+    browser.client.clone().close().await.unwrap();
+}
