@@ -85,6 +85,8 @@ async function drawCard(card, request) {
   }
 }
 
+const waitingLabel = (text) => `Chart of answers to: ${text}. It is drawn when it scrolls into view.`;
+
 /// A card whose table is withheld shows its sentence instead; the overview is drawn
 /// when every card shows its chart or its sentence.
 function cardSettled(drawn) {
@@ -104,6 +106,8 @@ export function refreshOverview() {
   const all = document.querySelectorAll(".card");
   for (const card of all) {
     delete card.dataset.drawn;
+    // Until it is drawn again, its old description would name the old numbers.
+    card.querySelector("canvas").setAttribute("aria-label", waitingLabel(card.querySelector("h3").textContent));
     cards.observer.unobserve(card);
     cards.observer.observe(card);
   }
@@ -154,7 +158,8 @@ export function buildOverview() {
       heading.append(el("a", q.text, { href: toHash({ ...defaults(), dataset: page.view.dataset, view: "question", question: q.id }) }));
       const details = el("details");
       details.append(el("summary", "Table"), tableSkeleton());
-      const canvas = el("canvas", undefined, { role: "img" });
+      // Named from the moment it is in the page: a blank image with no name is a hole.
+      const canvas = el("canvas", undefined, { role: "img", "aria-label": waitingLabel(q.text) });
       card.append(heading, canvas, el("p", "", { class: "base" }), details);
       grid.append(card);
       cards.observer.observe(card);

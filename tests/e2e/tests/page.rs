@@ -534,7 +534,10 @@ async fn messages_end_as_sentences_and_a_notice_goes_with_the_next_change() {
         .await
         .unwrap();
     browser
-        .wait_until("return document.getElementById('messages').textContent.includes('still here');", 20)
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('still here');",
+            20,
+        )
         .await;
     let said = browser.messages().await;
     assert!(
