@@ -318,7 +318,7 @@ impl fmt::Display for ChartError {
             ChartError::NotChartable { question, reason } => {
                 write!(
                     f,
-                    "\u{201c}{question}\u{201d} has no chart ({reason}); pick a closed question or a number"
+                    "\u{201c}{question}\u{201d}: {reason}; pick a closed question or a number"
                 )
             }
             ChartError::NeedsTwoQuestions(kind) => {

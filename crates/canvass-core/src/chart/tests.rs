@@ -684,7 +684,11 @@ fn a_question_gets_the_chart_its_answers_call_for() {
         ChartError::NeedsTwoQuestions("heatmap")
     );
     let err = chart_for_question(ds, 0, None).unwrap_err().to_string();
-    assert!(err.contains("identifier"), "{err}");
+    // Named by its text, with why in words.
+    assert!(
+        err.starts_with("“Response ID”: identifies respondents"),
+        "{err}"
+    );
     assert!(chart_for_question(ds, 9, None).is_err());
 }
 
