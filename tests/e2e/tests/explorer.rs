@@ -1182,3 +1182,52 @@ async fn finding_a_question_says_when_nothing_matches_and_clearing_keeps_the_que
     assert_eq!(unique.len(), texts.len(), "{texts:?}");
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn at_a_phones_width_titles_and_footnotes_wrap_whole() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser
+        .cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": true }),
+        )
+        .await;
+    open(
+        &browser,
+        &format!(
+            "{}#view=question&q={ROW}&by={BY}&pct=col&ci=1&f=demographics.gender%3DMale",
+            serving.url()
+        ),
+    )
+    .await;
+    browser.settled(15).await;
+    let cut = browser
+        .eval(
+            "const layout = JSON.parse(document.getElementById('chart').dataset.layout);
+             return layout.texts
+               .filter((t) => ['title', 'subtitle', 'footnote'].includes(t.role) && t.text.includes('…'))
+               .map((t) => `${t.role}: ${t.text}`);",
+        )
+        .await;
+    assert_eq!(cut, json!([]), "texts cut short at 375 px");
+    let footnote = browser
+        .eval("return JSON.parse(document.getElementById('chart').dataset.layout).footnote.join(' ');")
+        .await;
+    // The footnote is whole, to its last sentence.
+    assert!(
+        footnote
+            .as_str()
+            .unwrap()
+            .ends_with("Synthetic data: generated for illustration, not real responses."),
+        "{footnote}"
+    );
+    let width = browser
+        .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
+        .await;
+    assert!(
+        width[0].as_u64() <= width[1].as_u64(),
+        "the page scrolls sideways: {width}"
+    );
+    browser.client.clone().close().await.unwrap();
+}
