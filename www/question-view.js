@@ -35,6 +35,13 @@ function fillByPicker() {
   fillGroupedSelect($("by"), breakdownCandidates(page.survey.questions, current), [none]);
 }
 
+/// What each base counts, in one line, shown under the choice made.
+const BASE_NOTES = {
+  answered: "Of those who gave an answer to this question; skipped and declined answers are left out.",
+  asked: "Of those shown this question, counting those who skipped it or declined to answer.",
+  all: "Of everyone who took the survey, counting those not asked this question.",
+};
+
 /// Sets the controls to the view state.
 export function syncControls() {
   const { question, by, base, percent, intervals, chart } = page.view;
@@ -49,6 +56,7 @@ export function syncControls() {
   $("by-note").hidden = crosstabbable;
   $("by-note").textContent = crosstabbable ? "" : "Only single-choice, scale and multi-select questions can be broken down by another.";
   for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
+  $("base-note").textContent = BASE_NOTES[base] ?? "";
   for (const radio of document.querySelectorAll('input[name="percent"]')) radio.checked = radio.value === percent;
   $("base-choice").hidden = Boolean(byQuestion);
   $("percent-choice").hidden = !byQuestion;

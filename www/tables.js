@@ -53,8 +53,10 @@ export function fillTable(table, freq, chart, items = []) {
     return;
   }
   setHeader(table, ["Answer", "Count", "Percent", "95% interval"]);
+  // A base of those asked or of everyone also counts those without an answer: the
+  // core adds them as rows after the answers (base_rows).
   table.tBodies[0].replaceChildren(
-    ...freq.rows.map((row) => {
+    ...[...freq.rows, ...(freq.base_rows ?? [])].map((row) => {
       const tr = el("tr");
       tr.append(el("th", row.option, { scope: "row" }), ...answerCells(row));
       return tr;

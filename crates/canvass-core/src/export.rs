@@ -125,7 +125,7 @@ impl Writer {
 pub fn frequencies_csv(freq: &Frequencies, header: &CsvHeader) -> String {
     let mut w = Writer::header(header);
     w.record(&["Answer", "Count", "Percent", "95% interval low", "95% interval high"].map(text_field));
-    for row in &freq.rows {
+    for row in freq.rows.iter().chain(&freq.base_rows) {
         w.record(&[
             text_field(&row.option),
             count_field(row.count),

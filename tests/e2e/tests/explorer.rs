@@ -1231,3 +1231,32 @@ async fn at_a_phones_width_titles_and_footnotes_wrap_whole() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_base_is_explained_where_chosen_and_its_unanswered_rows_are_shown() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let q = "usage.bug_resolution";
+    open(&browser, &format!("{}#view=question&q={q}", serving.url())).await;
+    browser.settled(10).await;
+    let note = "return document.getElementById('base-note').textContent;";
+    let first_cells =
+        "return [...document.querySelectorAll('#chart-table tbody tr')].map((tr) => tr.cells[0].textContent);";
+    assert!(browser.eval(note).await.as_str().unwrap().contains("gave an answer"));
+    let answered = browser.eval(first_cells).await;
+    assert!(!answered.to_string().contains("(not asked)"), "{answered}");
+
+    click(&browser, "input[name='base'][value='all']").await;
+    browser
+        .wait_until("return location.hash.includes('base=all');", 10)
+        .await;
+    browser.settled(10).await;
+    assert!(browser.eval(note).await.as_str().unwrap().contains("everyone"));
+    let rows = browser.eval(first_cells).await;
+    assert_eq!(
+        rows.as_array().unwrap().last().unwrap(),
+        "(not asked)",
+        "the respondents the base counts without an answer are rows: {rows}"
+    );
+    browser.client.clone().close().await.unwrap();
+}

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::chart::Chart;
+use crate::freq::BaseKind;
 use crate::load::{load, LoadOptions};
 
 /// 60 respondents: tool A 30, B 20, C 10; role Student for the first 40.
@@ -239,4 +240,42 @@ fn a_grid_answers_with_every_items_table_and_csv() {
         ]
     );
     assert!(csv.contains("Question,Docs\r\n"), "{csv}");
+}
+
+#[test]
+fn a_base_that_counts_the_unanswered_shows_them_as_rows() {
+    // 40 answer A, 20 B and 15 leave it blank.
+    let mut csv = String::from("tool,role\n");
+    for i in 0..75 {
+        csv.push_str(match i {
+            0..=39 => "A,x\n",
+            40..=59 => "B,x\n",
+            _ => ",x\n",
+        });
+    }
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    let asked = answer(
+        &d,
+        &ViewRequest {
+            base: BaseKind::Asked,
+            csv: true,
+            ..ViewRequest::question("tool")
+        },
+    )
+    .unwrap();
+    let AnswerTable::Frequencies { table, .. } = &asked.table else {
+        panic!("one question answers with frequencies")
+    };
+    let rows: Vec<(&str, Option<f64>, Option<f64>)> = table
+        .base_rows
+        .iter()
+        .map(|r| (r.option.as_str(), r.count, r.percent))
+        .collect();
+    assert_eq!(rows, [("(no answer)", Some(15.0), Some(20.0))]);
+    assert!(asked.csv.unwrap().contains("\r\n(no answer),15,20.0,"));
+    let answered = answer(&d, &ViewRequest::question("tool")).unwrap();
+    let AnswerTable::Frequencies { table, .. } = &answered.table else {
+        panic!("one question answers with frequencies")
+    };
+    assert!(table.base_rows.is_empty(), "{:?}", table.base_rows);
 }
