@@ -5,7 +5,7 @@
 // progress message (`body[data-load="held"]`) until a `canvass:release-load` event, so
 // a test can cancel or replace a load under way on a machine of any speed.
 import { $, el } from "./dom.js";
-import { fmtInt, loadPercent } from "./format.js";
+import { fmtInt, loadPercent, sentence } from "./format.js";
 import { loaderModule } from "./fetch-data.js";
 import { afterFirstScreen, mark, measureFileStages } from "./marks.js";
 import { showMessage, showWarnings } from "./messages.js";
@@ -108,7 +108,7 @@ async function openFile(file) {
     if (loading === worker) {
       worker.close("failed");
       loadIs("failed");
-      showMessage([el("bdi", file.name), `: ${err.message}${stillHere()}`]);
+      showMessage([el("bdi", file.name), `: ${sentence(err.message)}${stillHere()}`]);
     }
   } finally {
     if (loading === worker) {

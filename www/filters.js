@@ -5,7 +5,7 @@
 import { $, el } from "./dom.js";
 import { fmtInt } from "./format.js";
 import { showMessage } from "./messages.js";
-import { fillGroupedSelect, searchSelect } from "./pickers.js";
+import { fillGroupedSelect, searchFrom } from "./pickers.js";
 import { conditionsFor, filterable, nameableOptions } from "./questions.js";
 import { changeView, page } from "./state.js";
 
@@ -49,7 +49,7 @@ function openEditor() {
   $("filter-editor").hidden = false;
   $("add-filter").setAttribute("aria-expanded", "true");
   $("filter-search").value = "";
-  searchSelect($("filter-question"), "");
+  searchFrom($("filter-search"), $("filter-question"));
   fillOptions();
   $("filter-search").focus();
 }
@@ -98,7 +98,7 @@ function applyEditor() {
 export function wireFilters() {
   $("add-filter").addEventListener("click", () => ($("filter-editor").hidden ? openEditor() : closeEditor()));
   $("filter-search").addEventListener("input", (e) => {
-    const first = searchSelect($("filter-question"), e.target.value);
+    const first = searchFrom(e.target, $("filter-question"));
     if (first && first.value !== $("filter-question").value) {
       $("filter-question").value = first.value;
       fillOptions();

@@ -11,6 +11,15 @@ export function fmtInt(n) {
 
 const missing = (v) => v === null || v === undefined;
 
+/// "1 warning", "2 warnings": a count with its noun.
+export const plural = (n, noun) => `${fmtInt(n)} ${noun}${n === 1 ? "" : "s"}`;
+
+/// `text` ending as a sentence, so that one the page adds after it reads as another.
+export function sentence(text) {
+  const t = text.trim();
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}
+
 export const fmtPct = (p) => (missing(p) ? "–" : `${p.toFixed(1)}%`);
 export const fmtCount = (c) => (missing(c) ? "–" : fmtInt(c));
 /// A 95% interval in percent, "41.2–58.8".

@@ -69,8 +69,10 @@ async function drawCard(card, request) {
     paint(canvas, JSON.stringify(answer.chart), answer.description, 140, cards.width);
     card.querySelector(".base").textContent = answer.base_line;
     const table = card.querySelector("table");
-    table.caption.replaceChildren(el("bdi", answer.table.text), ` · ${answer.base_line}`);
-    fillTable(table, answer.table, answer.chart.chart);
+    // A grid's items share the card's heading; its first item's text would name one.
+    const text = answer.items.length ? card.querySelector("h3").textContent : answer.table.text;
+    table.caption.replaceChildren(el("bdi", text), ` · ${answer.base_line}`);
+    fillTable(table, answer.table, answer.chart.chart, answer.items);
     card.dataset.drawn = "1";
     cardSettled(true);
   } catch (err) {
@@ -82,6 +84,8 @@ async function drawCard(card, request) {
     cardSettled(false);
   }
 }
+
+const waitingLabel = (text) => `Chart of answers to: ${text}. It is drawn when it scrolls into view.`;
 
 /// A card whose table is withheld shows its sentence instead; the overview is drawn
 /// when every card shows its chart or its sentence.
@@ -102,6 +106,8 @@ export function refreshOverview() {
   const all = document.querySelectorAll(".card");
   for (const card of all) {
     delete card.dataset.drawn;
+    // Until it is drawn again, its old description would name the old numbers.
+    card.querySelector("canvas").setAttribute("aria-label", waitingLabel(card.querySelector("h3").textContent));
     cards.observer.unobserve(card);
     cards.observer.observe(card);
   }
@@ -152,7 +158,8 @@ export function buildOverview() {
       heading.append(el("a", q.text, { href: toHash({ ...defaults(), dataset: page.view.dataset, view: "question", question: q.id }) }));
       const details = el("details");
       details.append(el("summary", "Table"), tableSkeleton());
-      const canvas = el("canvas", undefined, { role: "img" });
+      // Named from the moment it is in the page: a blank image with no name is a hole.
+      const canvas = el("canvas", undefined, { role: "img", "aria-label": waitingLabel(q.text) });
       card.append(heading, canvas, el("p", "", { class: "base" }), details);
       grid.append(card);
       cards.observer.observe(card);
@@ -166,7 +173,7 @@ export function buildOverview() {
       }
     }
   }
-  listIdentifying(root);
+  listNotCharted(root);
   // The first cards are on screen in any window: ask for their numbers now, so they
   // are counted while the browser lays out the overview, rather than once the
   // observer has seen them after that layout.
@@ -175,16 +182,17 @@ export function buildOverview() {
   }
 }
 
-/// Columns that identify respondents (e-mail, IP address, name, location, phone, id)
-/// are never charted; they are named under the overview so their absence is explained.
-function listIdentifying(root) {
-  const identifying = page.survey.questions.filter((q) => q.identifying);
-  if (!identifying.length) return;
-  const section = el("section", undefined, { class: "overview-section", id: "identifying" });
+/// Every question that is not charted is named under the overview with why, so that no
+/// column vanishes unexplained: identifying columns (e-mail, IP address, name,
+/// location, phone, id), free text, dates of answering.
+function listNotCharted(root) {
+  const left = page.survey.questions.filter((q) => q.identifying || q.not_charted);
+  if (!left.length) return;
+  const section = el("section", undefined, { class: "overview-section", id: "not-charted" });
   const list = el("ul");
-  for (const q of identifying) {
+  for (const q of left) {
     const item = el("li", undefined, { "data-id": q.id });
-    item.append(el("bdi", q.text), ": identifying, not charted");
+    item.append(el("bdi", q.text), `: ${q.identifying ? "identifying, not charted" : q.not_charted}`);
     list.append(item);
   }
   section.append(el("h2", "Not charted"), list);

@@ -4,7 +4,7 @@ import { $, el } from "./dom.js";
 import { noteAnswer } from "./filters.js";
 import { exportName } from "./format.js";
 import { paint } from "./paint.js";
-import { fillGroupedSelect, searchSelect } from "./pickers.js";
+import { fillGroupedSelect, searchFrom } from "./pickers.js";
 import { CROSSTAB_KINDS, breakdownCandidates, chartable, kindChoices } from "./questions.js";
 import { changeView, page } from "./state.js";
 import { fillCrosstab, fillTable } from "./tables.js";
@@ -35,6 +35,13 @@ function fillByPicker() {
   fillGroupedSelect($("by"), breakdownCandidates(page.survey.questions, current), [none]);
 }
 
+/// What each base counts, in one line, shown under the choice made.
+const BASE_NOTES = {
+  answered: "Of those who gave an answer to this question; skipped and declined answers are left out.",
+  asked: "Of those shown this question, counting those who skipped it or declined to answer.",
+  all: "Of everyone who took the survey, counting those not asked this question.",
+};
+
 /// Sets the controls to the view state.
 export function syncControls() {
   const { question, by, base, percent, intervals, chart } = page.view;
@@ -49,22 +56,32 @@ export function syncControls() {
   $("by-note").hidden = crosstabbable;
   $("by-note").textContent = crosstabbable ? "" : "Only single-choice, scale and multi-select questions can be broken down by another.";
   for (const radio of document.querySelectorAll('input[name="base"]')) radio.checked = radio.value === base;
+  $("base-note").textContent = BASE_NOTES[base] ?? "";
   for (const radio of document.querySelectorAll('input[name="percent"]')) radio.checked = radio.value === percent;
   $("base-choice").hidden = Boolean(byQuestion);
   $("percent-choice").hidden = !byQuestion;
   $("intervals").checked = intervals;
-  const kinds = kindChoices(q, byQuestion);
+  fillKindChoice(kindChoices(q, byQuestion), chart || "");
+}
+
+/// The chart kind radios. They are rebuilt only when the kinds on offer change: a
+/// rebuilt radio would drop the keyboard focus of someone choosing with the arrows.
+function fillKindChoice(kinds, chosen) {
   const box = $("kind-choice");
-  box.replaceChildren(el("legend", "Chart"));
   box.hidden = kinds.length === 0;
-  for (const [value, label] of kinds) {
-    const input = el("input", undefined, { type: "radio", name: "kind", value });
-    input.checked = (chart || "") === value;
-    input.addEventListener("change", () => changeView({ chart: value || null }));
-    const wrap = el("label");
-    wrap.append(input, ` ${label}`);
-    box.append(wrap);
+  const key = JSON.stringify(kinds);
+  if (box.dataset.kinds !== key) {
+    box.dataset.kinds = key;
+    box.replaceChildren(el("legend", "Chart"));
+    for (const [value, label] of kinds) {
+      const input = el("input", undefined, { type: "radio", name: "kind", value });
+      input.addEventListener("change", () => changeView({ chart: value || null }));
+      const wrap = el("label");
+      wrap.append(input, ` ${label}`);
+      box.append(wrap);
+    }
   }
+  for (const input of box.querySelectorAll("input")) input.checked = input.value === chosen;
 }
 
 /// The request for the view on screen: the view state's choices, the disclosure
@@ -102,9 +119,12 @@ export async function drawQuestion() {
   shown = { chartJson, request, name: exportName(page.survey, page.view) };
 }
 
-function drawFrequencies({ table, chart, base_line }) {
-  $("chart-table-caption").replaceChildren(el("bdi", table.text), ` · ${base_line}`);
-  fillTable($("chart-table"), table, chart.chart);
+function drawFrequencies({ table, items, chart, base_line }) {
+  // A grid or ranking is captioned by the question its items share, as its chart is.
+  const q = questionById(page.view.question);
+  const text = items.length && q.group_title ? q.group_title : table.text;
+  $("chart-table-caption").replaceChildren(el("bdi", text), ` · ${base_line}`);
+  fillTable($("chart-table"), table, chart.chart, items);
   $("chart-table").tFoot.replaceChildren();
 }
 
@@ -121,13 +141,13 @@ export function wireQuestionView() {
   };
   $("question").addEventListener("change", (e) => chooseQuestion(e.target.value));
   $("question-search").addEventListener("input", (e) => {
-    const first = searchSelect($("question"), e.target.value);
+    const first = searchFrom(e.target, $("question"));
     if (first && first.value !== page.view.question) chooseQuestion(first.value);
   });
   $("by").addEventListener("change", (e) => changeView({ by: e.target.value || null, chart: null }));
   $("by-search").addEventListener("input", (e) => {
-    const first = searchSelect($("by"), e.target.value);
-    if (first && e.target.value.trim() && first.value !== page.view.by) changeView({ by: first.value, chart: null });
+    const first = searchFrom(e.target, $("by"));
+    if (first && first.value !== page.view.by) changeView({ by: first.value, chart: null });
   });
   for (const radio of document.querySelectorAll('input[name="base"]')) {
     radio.addEventListener("change", (e) => changeView({ base: e.target.value }));

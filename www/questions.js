@@ -22,6 +22,21 @@ export function chartable(questions) {
     });
 }
 
+const tally = (names) => names.reduce((counts, name) => counts.set(name, (counts.get(name) || 0) + 1), new Map());
+const short = (text) => (text.length > 40 ? `${text.slice(0, 40).trimEnd()}…` : text);
+
+/// `questions` with texts that tell them apart in a picker: a text two questions share
+/// is followed by its section, and when that is shared too, by the question before it.
+export function distinctTexts(questions) {
+  const texts = tally(questions.map((q) => q.text));
+  const named = questions.map((q) => (texts.get(q.text) > 1 ? `${q.text} — ${sectionOf(q)}` : q.text));
+  const again = tally(named);
+  return questions.map((q, i) => {
+    const after = again.get(named[i]) > 1 && i > 0;
+    return { ...q, text: after ? `${named[i]}, after “${short(questions[i - 1].text)}”` : named[i] };
+  });
+}
+
 /// The questions a filter can be set on.
 export const filterable = (questions) =>
   questions.filter((q) => CROSSTAB_KINDS.has(q.kind) || q.kind === "grid" || q.kind === "numeric");
@@ -53,4 +68,16 @@ export function conditionsFor(question, { chosen = [], min = "", max = "" }) {
     return conditions;
   }
   return chosen.length ? [`${id}=${chosen.join("|")}`] : [];
+}
+
+/// The window's title for `view`: what is shown, then the survey, so that tabs and
+/// history entries say which view each is.
+export function pageTitle(survey, view) {
+  if (view.view !== "question") return `Overview · ${survey.title}`;
+  const textOf = (id) => {
+    const q = survey.questions.find((x) => x.id === id);
+    return q ? (q.group && q.group_title ? q.group_title : q.text) : id;
+  };
+  const shown = view.by ? `${textOf(view.question)} by ${textOf(view.by)}` : textOf(view.question);
+  return `${shown} · ${survey.title}`;
 }

@@ -3,13 +3,15 @@
 // before it stays, in the address too.
 import { $ } from "./dom.js";
 import { renderChips } from "./filters.js";
+import { sentence } from "./format.js";
 import { filtersDiffer } from "./hash.js";
-import { clearErrors, showMessage } from "./messages.js";
+import { clearErrors, notices, showMessage } from "./messages.js";
 import { darkScheme, onWidthChange } from "./paint.js";
 import { refreshOverview, repaintOverview } from "./overview.js";
 import { drawQuestion, syncControls } from "./question-view.js";
+import { pageTitle } from "./questions.js";
 import { beginWork } from "./settled.js";
-import { linkTo, onUnchangedView, page, readView, viewRefused, viewShown } from "./state.js";
+import { isNewView, linkTo, onUnchangedView, page, readView, viewRefused, viewShown } from "./state.js";
 
 function showNavigation() {
   const overview = page.view.view === "overview";
@@ -26,6 +28,10 @@ function showNavigation() {
 export async function render() {
   if (!page.survey) return;
   const done = beginWork();
+  // A notice from before (a filter left empty, a cancelled load) goes once the view
+  // changes successfully; one that this address raises stays.
+  const stale = notices();
+  const changed = isNewView();
   const problems = readView();
   if (problems.length) showMessage(`Parts of this link were not understood and were ignored: ${problems.join("; ")}.`, "info");
   showNavigation();
@@ -37,12 +43,14 @@ export async function render() {
     await refreshOverview();
     viewShown();
     clearErrors();
+    if (changed) for (const notice of stale) notice.remove();
+    document.title = pageTitle(page.survey, page.view);
     document.body.dataset.state = "ready";
   } catch (err) {
     const refused = viewRefused();
     if (refused) {
       const filterRefused = filtersDiffer(page.view, refused);
-      showMessage(filterRefused ? `This filter was not applied: ${err.message}` : `${err.message} The previous view is still shown.`);
+      showMessage(filterRefused ? `This filter was not applied: ${err.message}` : `${sentence(err.message)} The previous view is still shown.`);
       showNavigation();
       renderChips();
       refreshOverview();

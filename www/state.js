@@ -60,6 +60,9 @@ export function readView() {
   return problems;
 }
 
+/// Whether the address asks for another view than the one last drawn (not the first).
+export const isNewView = () => current.lastGoodHash !== null && current.lastGoodHash !== location.hash;
+
 /// The view on screen was drawn without error.
 export function viewShown() {
   current.lastGoodHash = location.hash;

@@ -16,9 +16,16 @@ export function tableSkeleton() {
   return table;
 }
 
+const answerCells = (row) => [
+  el("td", fmtCount(row.count)),
+  el("td", fmtPct(row.percent)),
+  el("td", row.ci ? `${fmtInterval(row.ci)}%` : "–"),
+];
+
 /// Fills a chart's table with the numbers its chart shows: the answers of a frequency
-/// table, or for a ranking each item's mean score and first-place share.
-export function fillTable(table, freq, chart) {
+/// table, for a ranking each item's mean score and first-place share, and for a grid
+/// every item's answers (`items`, the core's item tables).
+export function fillTable(table, freq, chart, items = []) {
   if (chart && chart.Rank) {
     const rank = chart.Rank;
     setHeader(table, ["Item", `Mean score (0–${rank.max_score})`, "Ranked first"]);
@@ -32,16 +39,26 @@ export function fillTable(table, freq, chart) {
     );
     return;
   }
+  if (items.length) {
+    setHeader(table, ["Item", "Answer", "Count", "Percent", "95% interval"]);
+    table.tBodies[0].replaceChildren(
+      ...items.flatMap(({ item, table: t }) =>
+        t.rows.map((row) => {
+          const tr = el("tr");
+          tr.append(el("th", item, { scope: "row" }), el("th", row.option, { scope: "row" }), ...answerCells(row));
+          return tr;
+        }),
+      ),
+    );
+    return;
+  }
   setHeader(table, ["Answer", "Count", "Percent", "95% interval"]);
+  // A base of those asked or of everyone also counts those without an answer: the
+  // core adds them as rows after the answers (base_rows).
   table.tBodies[0].replaceChildren(
-    ...freq.rows.map((row) => {
+    ...[...freq.rows, ...(freq.base_rows ?? [])].map((row) => {
       const tr = el("tr");
-      tr.append(
-        el("th", row.option, { scope: "row" }),
-        el("td", fmtCount(row.count)),
-        el("td", fmtPct(row.percent)),
-        el("td", row.ci ? `${fmtInterval(row.ci)}%` : "–"),
-      );
+      tr.append(el("th", row.option, { scope: "row" }), ...answerCells(row));
       return tr;
     }),
   );

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { exportName, fmtCount, fmtInt, fmtInterval, fmtPct, loadPercent, slug } from "../format.js";
+import { exportName, fmtCount, fmtInt, fmtInterval, fmtPct, loadPercent, plural, sentence, slug } from "../format.js";
 
 test("integers are grouped in threes", () => {
   assert.equal(fmtInt(0), "0");
@@ -41,4 +41,17 @@ test("a load's progress: reading is the first tenth", () => {
   assert.equal(loadPercent({ phase: "reading", done: 100, total: 100 }), 10);
   assert.equal(loadPercent({ phase: "parsing", done: 50, total: 100 }), 55);
   assert.equal(loadPercent({ phase: "parsing", done: 100, total: 100 }), 100);
+});
+
+test("counts name their things in the singular for one", () => {
+  assert.equal(plural(1, "warning"), "1 warning");
+  assert.equal(plural(1236, "warning"), "1,236 warnings");
+  assert.equal(plural(0, "warning"), "0 warnings");
+});
+
+test("a message from the engine ends as a sentence before the page adds one", () => {
+  assert.equal(sentence("open it and save the responses as CSV"), "open it and save the responses as CSV.");
+  assert.equal(sentence("Done."), "Done.");
+  assert.equal(sentence("Really?"), "Really?");
+  assert.equal(sentence(" trailing space "), "trailing space.");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { breakdownCandidates, chartable, filterable, kindChoices } from "../questions.js";
+import { breakdownCandidates, chartable, distinctTexts, filterable, kindChoices, pageTitle } from "../questions.js";
 
 const questions = [
   { id: "role", kind: "single", chartable: true, text: "Role" },
@@ -30,4 +30,32 @@ test("chart kinds offered", () => {
   assert.equal(kindChoices({ kind: "single" }, null).length, 0);
   assert.deepEqual(kindChoices({ kind: "ordinal" }, null).map(([v]) => v), ["", "bar", "diverging"]);
   assert.deepEqual(kindChoices({ kind: "single" }, { kind: "single" }).map(([v]) => v), ["", "grouped", "stacked", "heatmap"]);
+});
+
+test("questions that share a text are told apart by section, then by the question before", () => {
+  const named = distinctTexts([
+    { id: "a", text: "Role", section: "About you" },
+    { id: "b", text: "Other?", section: "Tools" },
+    { id: "c", text: "Other?", section: "Work" },
+    { id: "d", text: "Did it break?", section: "Work" },
+    { id: "e", text: "What did you do?", section: "Work" },
+    { id: "f", text: "Could you not solve it with anything at all in the library?", section: "Work" },
+    { id: "g", text: "What did you do?", section: "Work" },
+  ]);
+  assert.deepEqual(named.map((q) => q.text), [
+    "Role",
+    "Other? — Tools",
+    "Other? — Work",
+    "Did it break?",
+    "What did you do? — Work, after “Did it break?”",
+    "Could you not solve it with anything at all in the library?",
+    "What did you do? — Work, after “Could you not solve it with anything at…”",
+  ]);
+});
+
+test("the window's title names the view, with a breakdown, then the survey", () => {
+  const survey = { title: "Tools 2024", questions };
+  assert.equal(pageTitle(survey, { view: "overview" }), "Overview · Tools 2024");
+  assert.equal(pageTitle(survey, { view: "question", question: "g.b", by: null }), "Agree? · Tools 2024");
+  assert.equal(pageTitle(survey, { view: "question", question: "role", by: "age" }), "Role by Age · Tools 2024");
 });

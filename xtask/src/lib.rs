@@ -176,6 +176,34 @@ pub fn ensure_chromium() -> Result<()> {
     ]))
 }
 
+/// The axe-core release the accessibility test runs over the page: pinned, so a new
+/// rule cannot fail a run that changed nothing.
+pub const AXE_CORE_VERSION: &str = "4.14.1";
+
+/// The script of axe-core, installed with npm into `target/axe/` when missing;
+/// returns its path.
+pub fn ensure_axe_core() -> Result<PathBuf> {
+    let prefix = target_dir().join("axe");
+    let script = prefix.join("node_modules/axe-core/axe.min.js");
+    let package = prefix.join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&package)
+        .is_ok_and(|text| text.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
+    if installed && script.is_file() {
+        return Ok(script);
+    }
+    step(&format!(
+        "installing axe-core {AXE_CORE_VERSION} with npm into {}",
+        prefix.display()
+    ));
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    run(Command::new("npm")
+        .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("axe-core@{AXE_CORE_VERSION}")))
+    .map_err(|e| format!("{e}; the accessibility test needs npm (Node.js) to install axe-core"))?;
+    Ok(script)
+}
+
 /// One of the page's two wasm modules, both built from canvass-web: the crate features
 /// and the cargo profile it is built with, and the name of its files in `www/pkg/`.
 pub struct Module {

@@ -19,8 +19,9 @@
 
 use std::process::{Command, ExitCode};
 use xtask::{
-    build_wasm, check, ensure_cargo_fuzz, ensure_chromium, ensure_rustfmt_and_clippy, ensure_wasm_bindgen_cli,
-    ensure_wasm_target, root, run, server, step, Result, ScratchDir, CHROMEDRIVER, WASM_TARGET,
+    build_wasm, check, ensure_axe_core, ensure_cargo_fuzz, ensure_chromium, ensure_rustfmt_and_clippy,
+    ensure_wasm_bindgen_cli, ensure_wasm_target, root, run, server, step, Result, ScratchDir, CHROMEDRIVER,
+    WASM_TARGET,
 };
 
 const USAGE: &str = "usage: cargo xtask serve [--port N] | cargo xtask build | cargo xtask test \
@@ -163,6 +164,7 @@ fn test() -> Result<()> {
     checks()?;
     ensure_wasm_bindgen_cli()?;
     ensure_chromium()?;
+    ensure_axe_core()?;
     let root = root();
     // Tests, browsers and chromedriver write their temporary files here, and all of
     // it goes when the run ends, passed or failed.

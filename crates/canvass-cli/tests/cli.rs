@@ -373,7 +373,8 @@ fn chart_errors_are_sentences() {
     assert!(stderr.contains("name a second question with --by"), "{stderr}");
     let (ok, _, stderr) = canvass(&["chart", f, "@1", "--svg", s]);
     assert!(!ok);
-    assert!(stderr.contains("identifier"), "{stderr}");
+    // The question by its text, and why in words.
+    assert!(stderr.contains("“Response ID”: identifies respondents"), "{stderr}");
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "@1", "--svg", s]);
     assert!(!ok);
     assert!(

@@ -41,9 +41,10 @@ use std::borrow::Cow;
 pub enum PercentMode {
     Counts,
     /// The share of each row answer falling in each column group.
-    #[default]
     Row,
-    /// The share of each column group giving each answer; `col` in links.
+    /// The share of each column group giving each answer; `col` in links. The default:
+    /// "broken down by X" reads as "% within each X group".
+    #[default]
     #[serde(alias = "col")]
     Column,
     Total,

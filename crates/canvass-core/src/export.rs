@@ -13,6 +13,7 @@
 //! with `'`, which spreadsheets read as "this is text". Numbers are written by this
 //! module and never prefixed.
 
+use crate::chart::adapt::ItemTable;
 use crate::chart::crosstab_view::is_significant;
 use crate::crosstab::Crosstab;
 use crate::crosstab::PercentMode;
@@ -124,7 +125,7 @@ impl Writer {
 pub fn frequencies_csv(freq: &Frequencies, header: &CsvHeader) -> String {
     let mut w = Writer::header(header);
     w.record(&["Answer", "Count", "Percent", "95% interval low", "95% interval high"].map(text_field));
-    for row in &freq.rows {
+    for row in freq.rows.iter().chain(&freq.base_rows) {
         w.record(&[
             text_field(&row.option),
             count_field(row.count),
@@ -132,6 +133,36 @@ pub fn frequencies_csv(freq: &Frequencies, header: &CsvHeader) -> String {
             percent_field(row.ci.map(|c| c[0])),
             percent_field(row.ci.map(|c| c[1])),
         ]);
+    }
+    w.out
+}
+
+/// Every item of a grid or ranking, one block of answers after another, as the page's
+/// table shows them: item, answer, count, percent and its 95% interval.
+pub fn items_csv(items: &[ItemTable], header: &CsvHeader) -> String {
+    let mut w = Writer::header(header);
+    w.record(
+        &[
+            "Item",
+            "Answer",
+            "Count",
+            "Percent",
+            "95% interval low",
+            "95% interval high",
+        ]
+        .map(text_field),
+    );
+    for item in items {
+        for row in &item.table.rows {
+            w.record(&[
+                text_field(&item.item),
+                text_field(&row.option),
+                count_field(row.count),
+                percent_field(row.percent),
+                percent_field(row.ci.map(|c| c[0])),
+                percent_field(row.ci.map(|c| c[1])),
+            ]);
+        }
     }
     w.out
 }

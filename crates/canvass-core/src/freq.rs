@@ -135,6 +135,12 @@ pub struct Frequencies {
     /// Numeric questions: how the bins were chosen and their edges.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bins: Option<Bins>,
+    /// The respondents a base of those asked or of everyone counts without an answer,
+    /// as rows after the answers ("(no answer)", "(prefer not to answer)", "(not
+    /// asked)"): the percentages are of them too, so the table shows them. Reasons
+    /// nobody gave, and withheld ones, are left out as in `missing`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub base_rows: Vec<FreqRow>,
 }
 
 /// One level's bar in a diverging stacked chart, in percent of the base: levels below
@@ -540,6 +546,19 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
             count: c.missing[reason as usize].weight,
         })
         .collect();
+    let in_base: &[Missing] = match (spec.percent_of, spec.base) {
+        (PercentOf::Selections, _) | (_, BaseKind::Answered) => &[],
+        (_, BaseKind::Asked) => &[Missing::NoAnswer, Missing::Declined],
+        (_, BaseKind::All) => &[Missing::NoAnswer, Missing::Declined, Missing::NotAsked],
+    };
+    let base_rows = in_base
+        .iter()
+        .filter(|&&reason| c.missing[reason as usize].n > 0 && !withheld[missing_entries[reason as usize]])
+        .map(|&reason| {
+            let entry = missing_entries[reason as usize];
+            row(format!("({})", reason.label()), &c.missing[reason as usize], entry)
+        })
+        .collect();
     let selected_none = match (c.none, none_entry) {
         (Some((none, _)), Some(e)) => Some(row("selected none".into(), &none, e)),
         _ => None,
@@ -572,6 +591,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         top_two,
         diverging,
         bins: c.bins,
+        base_rows,
     })
 }
 

@@ -82,6 +82,7 @@ pub fn parse_hash(hash: &str) -> Parsed {
         ));
     }
     let mut state = ViewState::default();
+    let mut percent_said = false;
     for pair in hash.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode_component(key);
@@ -107,13 +108,16 @@ pub fn parse_hash(hash: &str) -> Parsed {
                 "all" => state.request.base = BaseKind::All,
                 _ => problems.push(format!("unknown base {value:?}")),
             },
-            "pct" => match value.as_str() {
-                "counts" => state.request.percent = PercentMode::Counts,
-                "row" => state.request.percent = PercentMode::Row,
-                "col" => state.request.percent = PercentMode::Column,
-                "total" => state.request.percent = PercentMode::Total,
-                _ => problems.push(format!("unknown percentage {value:?}")),
-            },
+            "pct" => {
+                percent_said = true;
+                match value.as_str() {
+                    "counts" => state.request.percent = PercentMode::Counts,
+                    "row" => state.request.percent = PercentMode::Row,
+                    "col" => state.request.percent = PercentMode::Column,
+                    "total" => state.request.percent = PercentMode::Total,
+                    _ => problems.push(format!("unknown percentage {value:?}")),
+                }
+            }
             "ci" => state.request.intervals = value == "1",
             "kind" => match ChartKind::parse(&value) {
                 Some(kind) => state.request.chart = Some(kind),
@@ -121,6 +125,11 @@ pub fn parse_hash(hash: &str) -> Parsed {
             },
             _ => problems.push(format!("unknown link part {key:?}")),
         }
+    }
+    // Links written while row percents were the default left them unsaid; a breakdown
+    // without `pct` is such a link, and keeps meaning what it meant.
+    if state.request.by.is_some() && !percent_said {
+        state.request.percent = PercentMode::Row;
     }
     problems.dedup();
     Parsed { state, problems }
@@ -154,10 +163,13 @@ pub fn to_hash(state: &ViewState) -> String {
         BaseKind::Asked => put("base", "asked"),
         BaseKind::All => put("base", "all"),
     }
+    // With a breakdown the percent is always written: an unsaid one means row
+    // percents (see `parse_hash`).
     match request.percent {
-        PercentMode::Row => {}
-        PercentMode::Counts => put("pct", "counts"),
+        PercentMode::Column if request.by.is_none() => {}
         PercentMode::Column => put("pct", "col"),
+        PercentMode::Row => put("pct", "row"),
+        PercentMode::Counts => put("pct", "counts"),
         PercentMode::Total => put("pct", "total"),
     }
     if request.intervals {
@@ -284,6 +296,24 @@ mod tests {
         assert_eq!(parsed.state, ViewState::default());
         assert_eq!(parsed.problems.len(), 5, "{:?}", parsed.problems);
         assert!(parsed.problems.iter().any(|p| p.contains("__proto__")));
+    }
+
+    #[test]
+    fn a_breakdown_defaults_to_percent_within_each_group_and_old_links_keep_row_percents() {
+        assert_eq!(ViewRequest::default().percent, PercentMode::Column);
+        assert_eq!(
+            parse_hash("view=question&q=a").state.request.percent,
+            PercentMode::Column
+        );
+        // Written before column percents became the default: row percents, unsaid.
+        let old = parse_hash("view=question&q=a&by=b");
+        assert_eq!(old.state.request.percent, PercentMode::Row);
+        assert_eq!(to_hash(&old.state), "#view=question&q=a&by=b&pct=row");
+        let mut state = old.state;
+        state.request.percent = PercentMode::Column;
+        let hash = to_hash(&state);
+        assert_eq!(hash, "#view=question&q=a&by=b&pct=col");
+        assert_eq!(parse_hash(&hash).state, state);
     }
 
     #[test]

@@ -6,13 +6,13 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test -p canvass-core --test golden` and review the diff;
 //! a mismatch writes `NAME.new.svg` beside the reference to compare.
 
-use canvass_core::chart::{draw, preferred_height_px, samples, Chart, ChartStyle, Footnote};
+use canvass_core::chart::{draw, preferred_height_with_footnote, samples, Chart, ChartStyle, Footnote};
 use plotters::prelude::*;
 use std::path::PathBuf;
 
 fn check(name: &str, chart: &Chart, footnote: &Footnote, width: u32) {
     let style = ChartStyle::svg();
-    let height = preferred_height_px(chart, width as i32, &style) as u32;
+    let height = preferred_height_with_footnote(chart, footnote, width as i32, &style) as u32;
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();

@@ -64,6 +64,8 @@ struct QuestionInfo<'a> {
     /// Identifies respondents (e-mail or IP address, name, location, phone, id): never
     /// charted, and the page says why.
     identifying: bool,
+    /// Why a question that is not charted is not, in words the overview lists it with.
+    not_charted: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +251,7 @@ impl Survey {
                 answered: q.answered(),
                 chartable: q.kind.is_chartable(),
                 identifying,
+                not_charted: q.kind.not_charted_reason(),
             })
             .collect();
         to_json(&infos)
@@ -306,14 +309,14 @@ pub fn chart_svg(chart_json: &str, css_width: u32, dark: bool) -> Result<String,
 #[cfg(feature = "paint")]
 #[wasm_bindgen(js_name = chartHeightJson)]
 pub fn chart_height_json(chart_json: &str, css_width: u32) -> Result<u32, JsError> {
-    let (chart, _) = chart_input_from_json(chart_json).map_err(js_error)?;
-    Ok(css_height(&chart, css_width))
+    let (chart, footnote) = chart_input_from_json(chart_json).map_err(js_error)?;
+    Ok(css_height(&chart, &footnote, css_width))
 }
 
 #[cfg(feature = "paint")]
-fn css_height(chart: &Chart, css_width: u32) -> u32 {
+fn css_height(chart: &Chart, footnote: &Footnote, css_width: u32) -> u32 {
     let width = css_width.min(i32::MAX as u32) as i32;
-    chart::preferred_height_px(chart, width, &ChartStyle::default()).max(0) as u32
+    chart::preferred_height_with_footnote(chart, footnote, width, &ChartStyle::default()).max(0) as u32
 }
 
 /// Draws `chart` into `canvas` at `scale` device pixels per CSS pixel and returns the

@@ -285,3 +285,93 @@ async fn nothing_moves_when_reduced_motion_is_asked_for() {
     }
     browser.client.clone().close().await.unwrap();
 }
+
+/// Runs axe-core (installed by xtask, see `ensure_axe_core`) over the page as it is
+/// and returns its violations as "rule: target (summary)" lines.
+async fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
+    browser
+        .client
+        .execute(&format!("{axe}\nreturn true;"), vec![])
+        .await
+        .expect("axe-core loads into the page");
+    let found = browser
+        .eval(
+            "return axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.flatMap((v) =>
+                 v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\\s+/g, ' ')})`)));",
+        )
+        .await;
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn axe_finds_no_violation_in_any_view_light_or_dark() {
+    let axe = std::fs::read_to_string(xtask::ensure_axe_core().expect("axe-core is installed")).unwrap();
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let mut problems = Vec::new();
+    for scheme in ["light", "dark"] {
+        emulate(&browser, json!([{ "name": "prefers-color-scheme", "value": scheme }])).await;
+        let views = [
+            ("overview", "#view=overview"),
+            ("a question", "#view=question&q=demographics.use_freq"),
+            (
+                "a crosstab",
+                "#view=question&q=demographics.use_freq&by=demographics.primary_use",
+            ),
+        ];
+        for (what, hash) in views {
+            open(&browser, &format!("{}{hash}", serving.url())).await;
+            browser.settled(20).await;
+            for v in axe_violations(&browser, &axe).await {
+                problems.push(format!("{scheme}, {what}: {v}"));
+            }
+        }
+        browser
+            .eval("document.getElementById('add-filter').click(); return true;")
+            .await;
+        browser
+            .wait_until("return !document.getElementById('filter-editor').hidden;", 5)
+            .await;
+        for v in axe_violations(&browser, &axe).await {
+            problems.push(format!("{scheme}, the filter editor: {v}"));
+        }
+
+        // A visitor's own file: a grid, a free-text column and a question.
+        let mut csv = String::from("Docs [Reference],Docs [Tutorials],Role,Comments\n");
+        for i in 0..30 {
+            let rating = if i < 15 { "Good" } else { "Poor" };
+            let role = if i < 20 { "Student" } else { "Engineer" };
+            csv.push_str(&format!("{rating},{rating},{role},comment number {i}\n"));
+        }
+        browser
+            .client
+            .execute(
+                "const input = document.getElementById('file-input');
+                 const files = new DataTransfer();
+                 files.items.add(new File([arguments[0]], 'own.csv', { type: 'text/csv' }));
+                 input.files = files.files;
+                 input.dispatchEvent(new Event('change'));
+                 return true;",
+                vec![Value::String(csv)],
+            )
+            .await
+            .unwrap();
+        browser
+            .wait_until(
+                "return document.getElementById('dataset').textContent.startsWith('own.csv');",
+                20,
+            )
+            .await;
+        browser.settled(20).await;
+        for v in axe_violations(&browser, &axe).await {
+            problems.push(format!("{scheme}, an opened file: {v}"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    browser.client.clone().close().await.unwrap();
+}

@@ -223,7 +223,14 @@ fn shown_freq(table: &PageTable) -> BTreeMap<String, i64> {
     let mut shown = BTreeMap::new();
     for row in &table.body {
         if let Some(count) = page_number(&row[1]) {
-            shown.insert(format!("o:{}", row[0]), count as i64);
+            // A base of those asked or of everyone lists those without an answer as
+            // rows after the answers: "(no answer)", "(prefer not to answer)"…
+            let name = match row[0].strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+                Some("prefer not to answer") => "m:declined".to_string(),
+                Some(reason @ ("not asked" | "no answer")) => format!("m:{reason}"),
+                _ => format!("o:{}", row[0]),
+            };
+            shown.insert(name, count as i64);
         }
     }
     let (_, base) = table.caption.rsplit_once(" · ").expect("the caption states the base");

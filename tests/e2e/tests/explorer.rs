@@ -974,3 +974,301 @@ async fn an_spss_file_opens_with_its_labels_and_response_sets() {
         .to_string();
     assert!(labels.contains("How satisfied are you with the service?"), "{labels}");
 }
+
+/// Opens `text` as the visitor's own file named `name`, as the file input would.
+async fn open_own_file(browser: &Browser, name: &str, text: String) {
+    browser
+        .client
+        .execute(
+            "const [name, text] = arguments;
+             const input = document.getElementById('file-input');
+             const files = new DataTransfer();
+             files.items.add(new File([text], name, { type: 'text/csv' }));
+             input.files = files.files;
+             input.dispatchEvent(new Event('change'));
+             return true;",
+            vec![Value::String(name.into()), Value::String(text)],
+        )
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
+            20,
+        )
+        .await;
+}
+
+/// A Google Forms grid of four statements; the first is answered unlike the others,
+/// so a table of the first statement alone is caught.
+fn grid_csv() -> String {
+    let mut csv = String::from("Docs [Reference],Docs [Tutorials],Docs [Examples],Docs [Search]\n");
+    for i in 0..48 {
+        let first = if i < 24 { "Good" } else { "Poor" };
+        let rest = if i < 36 { "Good" } else { "Poor" };
+        csv.push_str(&format!("{first},{rest},{rest},{rest}\n"));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_grids_table_and_csv_hold_every_statement() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser
+        .eval(
+            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Docs');
+             location.hash = '#view=question&q=' + encodeURIComponent(o.value);
+             return true;",
+        )
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
+            10,
+        )
+        .await;
+    let table = read_table(&browser).await;
+    assert_eq!(
+        table["head"],
+        json!(["Item", "Answer", "Count", "Percent", "95% interval"])
+    );
+    let rows: Vec<(String, String, String)> = table["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |i: usize| r[i].as_str().unwrap().to_string();
+            (s(0), s(1), s(2))
+        })
+        .collect();
+    let expect: Vec<(String, String, String)> = [
+        ("Reference", "Poor", "24"),
+        ("Reference", "Good", "24"),
+        ("Tutorials", "Poor", "12"),
+        ("Tutorials", "Good", "36"),
+        ("Examples", "Poor", "12"),
+        ("Examples", "Good", "36"),
+        ("Search", "Poor", "12"),
+        ("Search", "Good", "36"),
+    ]
+    .iter()
+    .map(|&(a, b, c)| (a.into(), b.into(), c.into()))
+    .collect();
+    assert_eq!(rows, expect);
+
+    capture_downloads(&browser).await;
+    click(&browser, "#export-csv").await;
+    let text = next_download(&browser, 1).await["text"].as_str().unwrap().to_string();
+    let records = parse_csv(&text);
+    let csv_rows: Vec<(String, String, String)> = records
+        .iter()
+        .skip_while(|r| r[0] != "Item")
+        .skip(1)
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone()))
+        .collect();
+    assert_eq!(csv_rows, expect, "{records:?}");
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_chart_kind_keeps_keyboard_focus_when_changed_with_an_arrow() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question&q={BY}", serving.url())).await;
+    browser.eval("document.activeElement.blur(); return true;").await;
+    for _ in 0..40 {
+        if browser.eval("return document.activeElement?.name ?? '';").await == "kind" {
+            break;
+        }
+        keys(&browser, TAB).await;
+    }
+    let focused = browser.eval("return document.activeElement?.value;").await;
+    assert_eq!(focused, "", "Tab reaches the chosen chart kind, suited to the question");
+    keys(&browser, "\u{E014}").await; // →
+    browser
+        .wait_until("return location.hash.includes('kind=bar');", 10)
+        .await;
+    browser.settled(10).await;
+    let focused = browser
+        .eval("const e = document.activeElement; return [e?.name ?? e?.tagName, e?.value, e?.checked];")
+        .await;
+    assert_eq!(focused, json!(["kind", "bar", true]));
+    assert_clean_console(&browser).await;
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_breakdown_opens_as_percent_within_each_group_titled_by_the_question() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let percent = "return document.querySelector('input[name=percent]:checked')?.value;";
+    open(&browser, &format!("{}#view=question&q={BY}", serving.url())).await;
+    select(&browser, "#by", ROW).await;
+    browser
+        .wait_until(&format!("return location.hash.includes('by={ROW}');"), 10)
+        .await;
+    browser.settled(10).await;
+    assert_eq!(browser.eval(percent).await, "column");
+    let table = read_table(&browser).await;
+    assert_eq!(table["head"][0], "Percent of each column");
+    // Each group's answers add up to 100%: the groups are the columns.
+    assert_eq!(table["foot"][1], "100.0%");
+    capture_downloads(&browser).await;
+    click(&browser, "#export-svg").await;
+    let svg = next_download(&browser, 1).await["text"]
+        .as_str()
+        .unwrap()
+        .replace('\n', " ");
+    let question = svg
+        .find("How often do you use NumPy?")
+        .expect("the SVG names the question");
+    let by = svg
+        .find("By How do you primarily use NumPy?")
+        .expect("the SVG names the breakdown under the title");
+    assert!(question < by, "the question comes first");
+
+    // A link written before the default changed kept row percents unsaid; it still
+    // means them.
+    browser.client.goto("about:blank").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}#view=question&q={BY}&by={ROW}", serving.url()))
+        .await
+        .unwrap();
+    browser.settled(20).await;
+    browser
+        .wait_until("return !document.getElementById('percent-choice').hidden;", 10)
+        .await;
+    assert_eq!(browser.eval(percent).await, "row");
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn finding_a_question_says_when_nothing_matches_and_clearing_keeps_the_question() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question&q={ROW}", serving.url())).await;
+    let search = |words: &str| {
+        format!(
+            "const box = document.getElementById('question-search');
+             box.value = {words:?};
+             box.dispatchEvent(new Event('input'));
+             return document.getElementById('question-search-status').textContent;"
+        )
+    };
+    let said = browser.eval(&search("zzqx")).await;
+    assert_eq!(said, "No question matches “zzqx”.");
+    browser.eval(&search("often do you")).await;
+    browser
+        .wait_until(&format!("return location.hash.includes('q={BY}');"), 10)
+        .await;
+    let said = browser.eval(&search("")).await;
+    assert_eq!(said, "");
+    browser.settled(10).await;
+    let hash = browser.eval("return location.hash;").await;
+    assert!(hash.as_str().unwrap().contains(&format!("q={BY}")), "{hash}");
+
+    // Two follow-up questions share their text: each option still says which is which.
+    let texts = browser
+        .eval("return [...document.querySelectorAll('#question option')].map((o) => o.textContent);")
+        .await;
+    let texts: Vec<&str> = texts.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let mut unique = texts.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), texts.len(), "{texts:?}");
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn at_a_phones_width_titles_and_footnotes_wrap_whole() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser
+        .cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": true }),
+        )
+        .await;
+    open(
+        &browser,
+        &format!(
+            "{}#view=question&q={ROW}&by={BY}&pct=col&ci=1&f=demographics.gender%3DMale",
+            serving.url()
+        ),
+    )
+    .await;
+    browser.settled(15).await;
+    let cut = browser
+        .eval(
+            "const layout = JSON.parse(document.getElementById('chart').dataset.layout);
+             return layout.texts
+               .filter((t) => ['title', 'subtitle', 'footnote'].includes(t.role) && t.text.includes('…'))
+               .map((t) => `${t.role}: ${t.text}`);",
+        )
+        .await;
+    assert_eq!(cut, json!([]), "texts cut short at 375 px");
+    let footnote = browser
+        .eval("return JSON.parse(document.getElementById('chart').dataset.layout).footnote.join(' ');")
+        .await;
+    // The footnote is whole, to its last sentence.
+    assert!(
+        footnote
+            .as_str()
+            .unwrap()
+            .ends_with("Synthetic data: generated for illustration, not real responses."),
+        "{footnote}"
+    );
+    // A phone widens its layout to fit what overflows, so innerWidth must stay 375:
+    // here, and on a crosstab whose marked cells carry words for screen readers.
+    let sideways = "return [document.documentElement.scrollWidth, window.innerWidth];";
+    let width = browser.eval(sideways).await;
+    assert!(
+        width[0].as_u64() <= width[1].as_u64() && width[1] == 375,
+        "the page scrolls sideways: {width}"
+    );
+    open(
+        &browser,
+        &format!("{}#view=question&q={BY}&by={ROW}&pct=col", serving.url()),
+    )
+    .await;
+    browser.settled(15).await;
+    let width = browser.eval(sideways).await;
+    assert!(
+        width[0].as_u64() <= width[1].as_u64() && width[1] == 375,
+        "the crosstab scrolls sideways: {width}"
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_base_is_explained_where_chosen_and_its_unanswered_rows_are_shown() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let q = "usage.bug_resolution";
+    open(&browser, &format!("{}#view=question&q={q}", serving.url())).await;
+    browser.settled(10).await;
+    let note = "return document.getElementById('base-note').textContent;";
+    let first_cells =
+        "return [...document.querySelectorAll('#chart-table tbody tr')].map((tr) => tr.cells[0].textContent);";
+    assert!(browser.eval(note).await.as_str().unwrap().contains("gave an answer"));
+    let answered = browser.eval(first_cells).await;
+    assert!(!answered.to_string().contains("(not asked)"), "{answered}");
+
+    click(&browser, "input[name='base'][value='all']").await;
+    browser
+        .wait_until("return location.hash.includes('base=all');", 10)
+        .await;
+    browser.settled(10).await;
+    assert!(browser.eval(note).await.as_str().unwrap().contains("everyone"));
+    let rows = browser.eval(first_cells).await;
+    assert_eq!(
+        rows.as_array().unwrap().last().unwrap(),
+        "(not asked)",
+        "the respondents the base counts without an answer are rows: {rows}"
+    );
+    browser.client.clone().close().await.unwrap();
+}

@@ -91,7 +91,10 @@ async fn qualtrics_and_google_forms_exports_are_charted_from_the_file_input() {
         ]
     );
     let not_charted = browser
-        .eval("return [...document.querySelectorAll('#identifying li')].map(li => li.textContent);")
+        .eval(
+            "return [...document.querySelectorAll('#not-charted li')].map(li => li.textContent)
+                 .filter((t) => t.endsWith(': identifying, not charted'));",
+        )
         .await;
     let expected: Vec<String> = [
         "IP Address",
@@ -136,12 +139,17 @@ async fn qualtrics_and_google_forms_exports_are_charted_from_the_file_input() {
             ),
         ]
     );
+    // Every column that is not charted is listed with why, named by its text.
     let not_charted = browser
-        .eval("return [...document.querySelectorAll('#identifying li')].map(li => li.textContent);")
+        .eval("return [...document.querySelectorAll('#not-charted li')].map(li => li.textContent);")
         .await;
     assert_eq!(
         not_charted,
-        serde_json::json!(["Email Address: identifying, not charted"])
+        serde_json::json!([
+            "Timestamp: dates and times of answering, not charted",
+            "Email Address: identifying, not charted",
+            "Any other comments?: free text, listed rather than charted",
+        ])
     );
     browser.client.clone().close().await.unwrap();
 }

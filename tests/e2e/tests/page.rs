@@ -488,3 +488,87 @@ async fn overview_cards_are_painted_once_at_the_width_they_are_shown() {
     }
     browser.client.clone().close().await.unwrap();
 }
+
+/// Clicks the element `css`.
+async fn click(browser: &Browser, css: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+#[tokio::test]
+async fn messages_end_as_sentences_and_a_notice_goes_with_the_next_change() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.open_sample(&serving).await;
+
+    // A notice for a filter with nothing chosen, then a change that succeeds.
+    click(&browser, "#add-filter").await;
+    click(&browser, "#filter-apply").await;
+    assert!(browser.messages().await.starts_with("Choose at least one answer"));
+    click(&browser, "#filter-cancel").await;
+    click(&browser, "#nav-question").await;
+    browser
+        .wait_until("return location.hash.includes('view=question');", 10)
+        .await;
+    browser.settled(10).await;
+    assert_eq!(browser.messages().await, "");
+
+    // A workbook instead of a CSV: the file's message and the page's are two sentences.
+    browser
+        .client
+        .execute(
+            "const input = document.getElementById('file-input');
+             const files = new DataTransfer();
+             files.items.add(new File(['PK\\u0003\\u0004 not really a workbook'], 'answers.xlsx'));
+             input.files = files.files;
+             input.dispatchEvent(new Event('change'));
+             return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('still here');",
+            20,
+        )
+        .await;
+    let said = browser.messages().await;
+    assert!(
+        said.contains("save the responses as CSV. The survey you had open is still here."),
+        "{said}"
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_window_title_names_the_view_and_the_survey() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.open_sample(&serving).await;
+    let survey = browser
+        .eval("return document.querySelector('#dataset bdi').textContent;")
+        .await;
+    let survey = survey.as_str().unwrap();
+    browser.settled(10).await;
+    assert_eq!(
+        browser.eval("return document.title;").await,
+        format!("Overview · {survey}")
+    );
+    click(&browser, "#nav-question").await;
+    browser
+        .wait_until("return location.hash.includes('view=question');", 10)
+        .await;
+    browser.settled(10).await;
+    assert_eq!(
+        browser.eval("return document.title;").await,
+        format!("Which language do you use most? · {survey}")
+    );
+    browser.client.clone().close().await.unwrap();
+}

@@ -9,6 +9,7 @@ use super::input::{BarOrder, BarSeries, Chart, Footnote, GroupedTable, Histogram
 use super::text::fmt_count;
 use crate::dataset::{Column, Dataset, NumericCell, QuestionKind};
 use crate::freq::{freq_table, nice_bins, BaseKind, FreqError, FreqSpec, Frequencies};
+use serde::Serialize;
 use std::fmt;
 
 impl BarSeries {
@@ -299,9 +300,11 @@ impl ChartKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChartError {
     Freq(FreqError),
+    /// A question with no chart: its text (messages name questions as people read
+    /// them, not by id) and why, in words.
     NotChartable {
         question: String,
-        kind: &'static str,
+        reason: &'static str,
     },
     NeedsTwoQuestions(&'static str),
     /// A bar or diverging chart asked of a crosstab, which compares groups.
@@ -312,10 +315,10 @@ impl fmt::Display for ChartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ChartError::Freq(e) => e.fmt(f),
-            ChartError::NotChartable { question, kind } => {
+            ChartError::NotChartable { question, reason } => {
                 write!(
                     f,
-                    "question {question:?} is {kind}, which has no chart; pick a closed question or a number"
+                    "\u{201c}{question}\u{201d}: {reason}; pick a closed question or a number"
                 )
             }
             ChartError::NeedsTwoQuestions(kind) => {
@@ -363,6 +366,24 @@ pub fn chart_for_view(
     spec: &FreqSpec,
     kind: Option<ChartKind>,
 ) -> Result<(Chart, Footnote, Frequencies), ChartError> {
+    chart_for_view_items(dataset, spec, kind).map(|(chart, footnote, freq, _)| (chart, footnote, freq))
+}
+
+/// One item of a grid or ranking with its own table, named as the chart names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemTable {
+    pub item: String,
+    pub table: Frequencies,
+}
+
+/// [`chart_for_view`] with, for a grid or ranking (or any question drawn as diverging
+/// bars of its group), every item's table: the chart shows them all, so its table and
+/// CSV must too. Empty for a question drawn alone.
+pub fn chart_for_view_items(
+    dataset: &Dataset,
+    spec: &FreqSpec,
+    kind: Option<ChartKind>,
+) -> Result<(Chart, Footnote, Frequencies, Vec<ItemTable>), ChartError> {
     let question_idx = spec.question_idx;
     let item_spec = |i: usize| FreqSpec {
         question_idx: i,
@@ -381,8 +402,8 @@ pub fn chart_for_view(
     }
     if !question.kind.is_chartable() {
         return Err(ChartError::NotChartable {
-            question: question.id.clone(),
-            kind: question.kind.as_str(),
+            question: question.text.clone(),
+            reason: question.kind.not_charted_reason().unwrap_or("not charted"),
         });
     }
     // Grid and ranking items are drawn together with the rest of their group.
@@ -394,6 +415,17 @@ pub fn chart_for_view(
     };
     let freq = freq_table(dataset, spec)?;
     let mut footnote = Footnote::from_frequencies(&freq);
+    let mut item_tables = Vec::new();
+    let mut keep_items = |items: &[Frequencies], texts: &[&str]| {
+        if items.len() < 2 {
+            return;
+        }
+        item_tables = item_labels(texts)
+            .into_iter()
+            .zip(items.iter().cloned())
+            .map(|(item, table)| ItemTable { item, table })
+            .collect();
+    };
     let chart = match (question.kind, kind) {
         (QuestionKind::Numeric, None | Some(ChartKind::Bar)) => match &freq.bins {
             // The table's own bins and (protected) counts; top-coded answers such as
@@ -445,6 +477,7 @@ pub fn chart_for_view(
                     fmt_count(items.iter().map(|f| f.base.n).fold(0.0, f64::max))
                 );
             }
+            keep_items(&items, &texts);
             Chart::Diverging(LikertRows::from_frequencies(&title, &items))
         }
         (QuestionKind::Rank, _) => {
@@ -456,6 +489,7 @@ pub fn chart_for_view(
             let title = group_title(&texts)
                 .or_else(|| question.group.clone())
                 .unwrap_or_else(|| question.text.clone());
+            keep_items(&items, &texts);
             Chart::Rank(RankScores::from_frequencies(&title, &items))
         }
         (QuestionKind::Multi, _) => {
@@ -469,7 +503,7 @@ pub fn chart_for_view(
         (QuestionKind::Ordinal, _) => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::AsGiven)),
         _ => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::ByValue)),
     };
-    Ok((chart, footnote, freq))
+    Ok((chart, footnote, freq, item_tables))
 }
 
 #[cfg(test)]

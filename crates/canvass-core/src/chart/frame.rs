@@ -91,6 +91,11 @@ pub(crate) fn text(
 
 const BADGE: &str = "SYNTHETIC DATA";
 
+/// Most lines a title, the subtitle and the footnote take (see `frame`).
+pub(crate) const MAX_TITLE_LINES: usize = 6;
+pub(crate) const MAX_SUBTITLE_LINES: usize = 4;
+pub(crate) const MAX_FOOTNOTE_LINES: usize = 12;
+
 /// Lays out title, badge, legend and footnote in a `width` × `height` area.
 pub(crate) fn frame(
     title: &str,
@@ -137,7 +142,14 @@ pub(crate) fn frame(
         title_right = bx - 10.0 * m.s;
     }
 
-    let title_lines = wrap(title, m.title * 1.15, (title_right - left).max(m.title), 2);
+    // Titles, subtitles and footnotes wrap whole on a phone's width rather than being
+    // cut; the caps only keep a runaway label from taking the whole chart.
+    let title_lines = wrap(
+        title,
+        m.title * 1.15,
+        (title_right - left).max(m.title),
+        MAX_TITLE_LINES,
+    );
     let title_lh = Metrics::line(m.title);
     for (i, line) in title_lines.iter().enumerate() {
         let mut t = text(
@@ -156,18 +168,20 @@ pub(crate) fn frame(
     let badge_bottom = if footnote.synthetic { top + m.small * 1.7 } else { top };
     top += title_lines.len() as f64 * title_lh;
     if !subtitle.is_empty() {
-        let line = super::text::elide(subtitle, m.font, (title_right - left).max(m.font));
-        texts.push(text(
-            line,
-            left,
-            top + 2.0 * m.s,
-            m.font,
-            style.muted,
-            HAlign::Left,
-            VAlign::Top,
-            TextRole::Subtitle,
-        ));
-        top += Metrics::line(m.font) + 2.0 * m.s;
+        let lines = wrap(subtitle, m.font, (title_right - left).max(m.font), MAX_SUBTITLE_LINES);
+        for (i, line) in lines.iter().enumerate() {
+            texts.push(text(
+                line.clone(),
+                left,
+                top + 2.0 * m.s + i as f64 * Metrics::line(m.font),
+                m.font,
+                style.muted,
+                HAlign::Left,
+                VAlign::Top,
+                TextRole::Subtitle,
+            ));
+        }
+        top += lines.len() as f64 * Metrics::line(m.font) + 2.0 * m.s;
     }
     top = top.max(badge_bottom) + 8.0 * m.s;
 
@@ -220,7 +234,7 @@ pub(crate) fn frame(
 
     let foot_lh = Metrics::line(m.small);
     let sentences = footnote.sentences().join(" ");
-    let footnote_lines = wrap(&sentences, m.small, right - left, 4);
+    let footnote_lines = wrap(&sentences, m.small, right - left, MAX_FOOTNOTE_LINES);
     let mut bottom = height - m.pad;
     for (i, line) in footnote_lines.iter().enumerate() {
         let y = height - m.pad - (footnote_lines.len() - i) as f64 * foot_lh;

@@ -119,6 +119,7 @@ pub fn heatmap_layout(
     let y0 = fr.top + head_h;
     let y1 = (fr.bottom - scale_block).max(y0 + 1.0);
     let row_h = (y1 - y0) / n_rows.max(1) as f64;
+    let (frame_left, frame_right) = (fr.left, fr.right);
     let mut texts = fr.texts;
     for (c, lines) in col_lines.iter().enumerate() {
         let cx = x0 + (c as f64 + 0.5) * col_w;
@@ -222,13 +223,25 @@ pub fn heatmap_layout(
     }
     // Colour scale: twenty steps from 0 to the largest value.
     let mut boxes = fr.boxes;
-    let strip_w = (x1 - x0).min(220.0 * m.s);
+    // The strip and its label beside it fit within the frame: on a phone's width the
+    // strip starts at the frame's left rather than under the cells.
+    const SCALE_LABEL: &str = "% of each group";
+    let label_room = text_width_px(SCALE_LABEL, m.small) + 10.0 * m.s;
+    let strip_x = if frame_right - x0 - label_room >= 80.0 * m.s {
+        x0
+    } else {
+        frame_left
+    };
+    let strip_w = (x1 - strip_x)
+        .min(220.0 * m.s)
+        .min(frame_right - strip_x - label_room)
+        .max(1.0);
     let sy = y1 + 10.0 * m.s;
     let steps = 20;
     for i in 0..steps {
         let (sx0, sx1) = (
-            (x0 + strip_w * i as f64 / steps as f64).round(),
-            (x0 + strip_w * (i + 1) as f64 / steps as f64).round(),
+            (strip_x + strip_w * i as f64 / steps as f64).round(),
+            (strip_x + strip_w * (i + 1) as f64 / steps as f64).round(),
         );
         boxes.push(BoxGeom {
             x_px: sx0 as i32,
@@ -240,7 +253,7 @@ pub fn heatmap_layout(
             pattern: super::geom::Pattern::Solid,
         });
     }
-    for (v, align, x) in [(0.0, HAlign::Left, x0), (hi, HAlign::Right, x0 + strip_w)] {
+    for (v, align, x) in [(0.0, HAlign::Left, strip_x), (hi, HAlign::Right, strip_x + strip_w)] {
         texts.push(text(
             fmt_percent(v),
             x,
@@ -253,8 +266,8 @@ pub fn heatmap_layout(
         ));
     }
     texts.push(text(
-        "% of each group",
-        x0 + strip_w + 10.0 * m.s,
+        SCALE_LABEL,
+        strip_x + strip_w + 10.0 * m.s,
         sy + scale_h / 2.0,
         m.small,
         style.muted,

@@ -114,6 +114,20 @@ pub fn preferred_height_px(chart: &Chart, width_px: i32, style: &ChartStyle) -> 
         .clamp(120.0, 32_000.0) as i32
 }
 
+/// [`preferred_height_px`] with room for every line of the title, subtitle and
+/// `footnote` as they wrap at `width_px`: the estimate keeps two title lines, one
+/// subtitle line and four footnote lines, and a phone's width needs more.
+pub fn preferred_height_with_footnote(chart: &Chart, footnote: &Footnote, width_px: i32, style: &ChartStyle) -> i32 {
+    let base = preferred_height_px(chart, width_px, style);
+    let m = frame::Metrics::of(style);
+    let laid = layout(chart, footnote, width_px, base, style);
+    let count = |role: TextRole| laid.texts.iter().filter(|t| t.role == role).count() as f64;
+    let extra = (count(TextRole::Title) - 2.0).max(0.0) * frame::Metrics::line(m.title)
+        + (count(TextRole::Subtitle) - 1.0).max(0.0) * frame::Metrics::line(m.font)
+        + (laid.footnote.len() as f64 - 4.0).max(0.0) * frame::Metrics::line(m.small);
+    (base as f64 + extra).round().min(32_000.0) as i32
+}
+
 /// Lays out `chart` to fill `area`, paints it, and returns the layout it painted.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -684,7 +684,8 @@ fn a_question_gets_the_chart_its_answers_call_for() {
         ChartError::NeedsTwoQuestions("heatmap")
     );
     let err = chart_for_question(ds, 0, None).unwrap_err().to_string();
-    assert!(err.contains("identifier"), "{err}");
+    // Named by its text, with why in words.
+    assert!(err.starts_with("“Response ID”: identifies respondents"), "{err}");
     assert!(chart_for_question(ds, 9, None).is_err());
 }
 
@@ -1085,4 +1086,25 @@ fn hatch_lines_stay_inside_their_rectangle_at_their_spacing() {
     }
     assert_eq!(Pattern::Crossed.segments(0, 0, 30, 20, 6).len(), 16);
     assert!(Pattern::Rising.segments(5, 5, 5, 9, 6).is_empty());
+}
+
+#[test]
+fn at_a_phones_width_titles_subtitles_and_footnotes_wrap_whole() {
+    let style = ChartStyle::default();
+    let mut foot = samples::footnote("Base: 1,015 respondents who answered both questions");
+    foot.filters = vec!["What is your gender? is Male".into()];
+    foot.suppression =
+        Some("Cells based on fewer than 10 respondents, and cells that would reveal them, are not shown".into());
+    for (name, chart, _) in samples::all() {
+        let h = preferred_height_with_footnote(&chart, &foot, 343, &style);
+        let l = layout(&chart, &foot, 343, h, &style);
+        for role in [TextRole::Title, TextRole::Subtitle, TextRole::Footnote] {
+            let cut: Vec<String> = values(&l, role).into_iter().filter(|t| t.contains('…')).collect();
+            assert!(cut.is_empty(), "{name} {role:?} cut: {cut:?}");
+        }
+        assert_eq!(values(&l, TextRole::Title).join(" "), chart.title(), "{name}");
+        // Nothing leaves the canvas or overlaps (the heatmap's colour scale did).
+        assert_tidy(&format!("{name} at 343 px"), &l);
+        assert!(h >= preferred_height_px(&chart, 343, &style), "{name}");
+    }
 }

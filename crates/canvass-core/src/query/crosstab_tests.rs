@@ -234,3 +234,21 @@ fn more_groups_than_colours_default_to_a_heatmap() {
     let (chart, _, _) = chart_for_crosstab_view(&eight, &v).unwrap();
     assert_eq!(chart.kind_name(), "grouped");
 }
+
+#[test]
+fn a_breakdown_by_default_is_percent_within_each_group_titled_by_the_question() {
+    let d = survey(&[("Work", "Student", "Yes", 20), ("Study", "Engineer", "No", 20)]);
+    let answer = answer(
+        &d,
+        &ViewRequest {
+            by: Some("role".into()),
+            ..ViewRequest::question("use")
+        },
+    )
+    .unwrap();
+    let AnswerTable::Crosstab { shown, .. } = &answer.table else {
+        panic!("a breakdown answers with a crosstab")
+    };
+    assert_eq!(shown.heading, "Percent of each column");
+    assert_eq!(answer.chart.chart.title(), "use");
+}

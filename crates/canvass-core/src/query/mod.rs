@@ -14,14 +14,14 @@ mod request;
 
 pub use request::{Release, ViewRequest};
 
-use crate::chart::adapt::{chart_for_view, ChartError};
+use crate::chart::adapt::{chart_for_view_items, ChartError, ItemTable};
 use crate::chart::crosstab_view::chart_for_crosstab_view;
 use crate::chart::{Chart, Footnote};
 use crate::crosstab::{Crosstab, CrosstabSpec};
 use crate::dataset::{Column, Dataset};
 use crate::disclosure::DEFAULT_K;
 use crate::error::StatsError;
-use crate::export::{crosstab_csv, frequencies_csv, shown_crosstab, CsvHeader, ShownTable};
+use crate::export::{crosstab_csv, frequencies_csv, items_csv, shown_crosstab, CsvHeader, ShownTable};
 use crate::filter::Filter;
 use crate::freq::{FreqSpec, Frequencies};
 use crate::numeric::{numeric_summary, NumericSummary};
@@ -63,6 +63,9 @@ pub struct FilterText {
 pub struct ViewAnswer {
     #[serde(flatten)]
     pub table: AnswerTable,
+    /// A grid's or ranking's items, each with its table, in the chart's order; empty
+    /// for a question drawn alone and for a crosstab.
+    pub items: Vec<ItemTable>,
     pub chart: ChartInput,
     /// The chart's text alternative: its kind, question, base and largest values.
     pub description: String,
@@ -132,15 +135,21 @@ fn frequencies_answer(
         bin_width: request.bins,
         options,
     };
-    let (chart, mut footnote, table) = chart_for_view(dataset, &spec, request.chart)?;
+    let (chart, mut footnote, table, items) = chart_for_view_items(dataset, &spec, request.chart)?;
     complete_footnote(&mut footnote, dataset, &spec.options, &request.release, "Values");
     let summary = match dataset.questions()[question_idx].column {
         Column::Numeric(_) => Some(numeric_summary(dataset, question_idx, &spec.options)?),
         _ => None,
     };
     let csv = request.csv.then(|| {
-        let header = csv_header(request, &footnote, table.text.clone(), None, table.k);
-        frequencies_csv(&table, &header)
+        if items.is_empty() {
+            let header = csv_header(request, &footnote, table.text.clone(), None, table.k);
+            frequencies_csv(&table, &header)
+        } else {
+            // The items' shared question, as the chart is titled, not the first item's.
+            let header = csv_header(request, &footnote, chart.title().to_string(), None, table.k);
+            items_csv(&items, &header)
+        }
     });
     let base_line = describe::frequency_base(&table);
     Ok(ViewAnswer {
@@ -152,6 +161,7 @@ fn frequencies_answer(
         respondents: table.respondents,
         csv,
         table: AnswerTable::Frequencies { table, summary },
+        items,
         chart: ChartInput { chart, footnote },
     })
 }
@@ -188,6 +198,7 @@ fn crosstab_answer(
         respondents: table.respondents,
         csv,
         table: AnswerTable::Crosstab { crosstab: table, shown },
+        items: Vec::new(),
         chart: ChartInput { chart, footnote },
     })
 }

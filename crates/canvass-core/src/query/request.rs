@@ -62,7 +62,7 @@ impl Default for ViewRequest {
             weight: None,
             base: BaseKind::Answered,
             percent_of: PercentOf::Respondents,
-            percent: PercentMode::Row,
+            percent: PercentMode::Column,
             bins: None,
             chart: None,
             intervals: false,

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::chart::Chart;
+use crate::freq::BaseKind;
 use crate::load::{load, LoadOptions};
 
 /// 60 respondents: tool A 30, B 20, C 10; role Student for the first 40.
@@ -243,4 +244,100 @@ fn a_summary_that_would_single_out_a_few_is_withheld() {
     // Twelve of them are shown in the table, and so is the summary.
     let (_, twelve) = summary(12);
     assert_eq!(twelve.n, Some(60.0));
+}
+
+/// 48 respondents rating four statements: the first item's answers differ from the
+/// others', so a table of the first item alone would be caught.
+fn grid_survey() -> Dataset {
+    let mut csv = String::from("Docs [Reference],Docs [Tutorials],Docs [Examples],Docs [Search]\n");
+    for i in 0..48 {
+        let first = if i < 24 { "Good" } else { "Poor" };
+        let rest = if i < 36 { "Good" } else { "Poor" };
+        csv.push_str(&format!("{first},{rest},{rest},{rest}\n"));
+    }
+    load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset
+}
+
+#[test]
+fn a_grid_answers_with_every_items_table_and_csv() {
+    let d = grid_survey();
+    let first = d.questions()[0].id.clone();
+    assert_eq!(d.questions()[0].kind, crate::dataset::QuestionKind::Grid);
+    let answer = answer(
+        &d,
+        &ViewRequest {
+            csv: true,
+            ..ViewRequest::question(&first)
+        },
+    )
+    .unwrap();
+    let items: Vec<(&str, usize)> = answer
+        .items
+        .iter()
+        .map(|i| (i.item.as_str(), i.table.rows.len()))
+        .collect();
+    assert_eq!(
+        items,
+        [("Reference", 2), ("Tutorials", 2), ("Examples", 2), ("Search", 2)]
+    );
+    let csv = answer.csv.unwrap();
+    let table: Vec<&str> = csv.split("\r\n").skip_while(|l| !l.starts_with("Item,")).collect();
+    assert_eq!(table[0], "Item,Answer,Count,Percent,95% interval low,95% interval high");
+    let firsts: Vec<String> = table[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').take(3).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "Reference,Poor,24",
+            "Reference,Good,24",
+            "Tutorials,Poor,12",
+            "Tutorials,Good,36",
+            "Examples,Poor,12",
+            "Examples,Good,36",
+            "Search,Poor,12",
+            "Search,Good,36",
+        ]
+    );
+    assert!(csv.contains("Question,Docs\r\n"), "{csv}");
+}
+
+#[test]
+fn a_base_that_counts_the_unanswered_shows_them_as_rows() {
+    // 40 answer A, 20 B and 15 leave it blank.
+    let mut csv = String::from("tool,role\n");
+    for i in 0..75 {
+        csv.push_str(match i {
+            0..=39 => "A,x\n",
+            40..=59 => "B,x\n",
+            _ => ",x\n",
+        });
+    }
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    let asked = answer(
+        &d,
+        &ViewRequest {
+            base: BaseKind::Asked,
+            csv: true,
+            ..ViewRequest::question("tool")
+        },
+    )
+    .unwrap();
+    let AnswerTable::Frequencies { table, .. } = &asked.table else {
+        panic!("one question answers with frequencies")
+    };
+    let rows: Vec<(&str, Option<f64>, Option<f64>)> = table
+        .base_rows
+        .iter()
+        .map(|r| (r.option.as_str(), r.count, r.percent))
+        .collect();
+    assert_eq!(rows, [("(no answer)", Some(15.0), Some(20.0))]);
+    assert!(asked.csv.unwrap().contains("\r\n(no answer),15,20.0,"));
+    let answered = answer(&d, &ViewRequest::question("tool")).unwrap();
+    let AnswerTable::Frequencies { table, .. } = &answered.table else {
+        panic!("one question answers with frequencies")
+    };
+    assert!(table.base_rows.is_empty(), "{:?}", table.base_rows);
 }
