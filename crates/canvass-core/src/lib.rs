@@ -16,6 +16,7 @@
 //! section, generation, checksums, audits) and made-up survey files belong to
 //! `canvass-synth`, which the page never loads.
 
+pub mod calendar;
 pub mod chart;
 pub mod codebook;
 pub mod crosstab;

@@ -312,23 +312,11 @@ fn pivot(t: &mut [f64], basis: &mut [usize], width: usize, m: usize, row: usize,
 mod tests {
     use super::*;
     use crate::disclosure::layout::{key1, Role};
-
-    /// Options of one question summing to a shown total.
-    fn one_way(counts: &[usize]) -> (Layout, usize) {
-        let mut layout = Layout::default();
-        let parts: Vec<usize> = counts
-            .iter()
-            .enumerate()
-            .map(|(i, &n)| layout.push(n, Role::Cell, key1(0, i)))
-            .collect();
-        let total = layout.push(counts.iter().sum(), Role::Fixed, key1(0, usize::MAX));
-        layout.sum(total, parts);
-        (layout, total)
-    }
+    use crate::disclosure::tests::one_way;
 
     #[test]
     fn two_withheld_options_share_what_the_total_leaves() {
-        let (layout, _) = one_way(&[40, 3, 12, 25]);
+        let layout = one_way(&[40, 3, 12, 25]);
         let withheld = [false, true, true, false, false];
         assert_eq!(range(&layout, &withheld, 1), (0.0, 15.0));
         assert_eq!(range(&layout, &withheld, 2), (0.0, 15.0));
@@ -339,7 +327,7 @@ mod tests {
     fn two_sums_together_pin_what_each_alone_does_not() {
         // Less than high school 7, then 77, 246, 408; Doctorate 361 and Other 19 with
         // their "top two" row of 380 shown: 1118 − 731 − 380 = 7.
-        let (mut layout, _) = one_way(&[7, 77, 246, 408, 361, 19]);
+        let mut layout = one_way(&[7, 77, 246, 408, 361, 19]);
         let top_two = layout.push(380, Role::Cell, key1(1, 0));
         layout.sum(top_two, vec![4, 5]);
         let withheld = [true, false, false, false, true, true, false, false];

@@ -4,7 +4,7 @@ use super::*;
 use crate::filter::Filter;
 
 /// A one-way table: options summing to a fixed total.
-fn one_way(counts: &[usize]) -> Layout {
+pub(crate) fn one_way(counts: &[usize]) -> Layout {
     let mut layout = Layout::default();
     let parts: Vec<usize> = counts
         .iter()

@@ -28,6 +28,7 @@ use super::header::split_name;
 use super::infer::infer_cells;
 use super::scales::{common_scale, normalize};
 use super::{Caps, LoadError, Loaded, Warnings};
+use crate::calendar::{civil_from_days, days_from_civil};
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Dataset, Missing, MultiSelect, Numeric, NumericCell, Question,
     QuestionKind, Text,
@@ -402,31 +403,6 @@ fn numeric_cells(var: &Var, values: &[f64], notes: &mut MissingNotes) -> Result<
         })
         .collect();
     Ok(Numeric::new(cells, Vec::new())?)
-}
-
-/// Days since 1 January 1970 of a civil date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1 January 1970.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 fn clock(secs: i64) -> String {
