@@ -37,6 +37,8 @@ export async function render() {
   showNavigation();
   renderChips();
   $("intervals").checked = page.view.intervals;
+  // The note on intervals speaks of the one chart of the question view.
+  if (page.view.view !== "question") $("intervals-note").hidden = true;
   try {
     if (page.view.view === "question") await drawQuestion();
     // On the overview, the first card stands for the view: its refusal is the view's.

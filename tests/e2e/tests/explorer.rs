@@ -1272,3 +1272,65 @@ async fn a_base_is_explained_where_chosen_and_its_unanswered_rows_are_shown() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+/// A grid on a frequency scale, which has no "disagree" side.
+fn frequency_grid_csv() -> String {
+    let mut csv = String::from("Use [Pandas],Use [NumPy]\n");
+    let levels = ["Daily", "Weekly", "Monthly", "Less frequently"];
+    for i in 0..40 {
+        csv.push_str(&format!("{},{}\n", levels[i % 4], levels[(i / 2) % 4]));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_frequency_grid_is_not_diverging_and_the_toggle_says_where_intervals_are_not_drawn() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    open_own_file(&browser, "often.csv", frequency_grid_csv()).await;
+    browser
+        .eval(
+            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Use');
+             location.hash = '#view=question&ci=1&q=' + encodeURIComponent(o.value);
+             return true;",
+        )
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('chart').getAttribute('aria-label').includes('Use');",
+            10,
+        )
+        .await;
+    let seen = browser
+        .eval(
+            "return { label: document.getElementById('chart').getAttribute('aria-label'),
+                      kinds: [...document.querySelectorAll('#kind-choice input')].map((i) => i.value),
+                      kindsHidden: document.getElementById('kind-choice').hidden,
+                      note: document.getElementById('intervals-note').hidden ? null : document.getElementById('intervals-note').textContent };",
+        )
+        .await;
+    let label = seen["label"].as_str().unwrap();
+    assert!(!label.starts_with("Diverging"), "{seen}");
+    assert!(label.starts_with("100% stacked"), "{seen}");
+    assert!(
+        seen["kindsHidden"].as_bool().unwrap() && !seen["kinds"].as_array().unwrap().iter().any(|k| k == "diverging"),
+        "{seen}"
+    );
+    assert_eq!(
+        seen["note"],
+        json!("Not drawn on a 100% stacked chart; the table gives them."),
+        "{seen}"
+    );
+    // Asked for by a link, diverging bars are refused with the reason.
+    browser
+        .eval("location.hash = location.hash + '&kind=diverging'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('agreement or satisfaction');",
+            10,
+        )
+        .await;
+    browser.client.clone().close().await.unwrap();
+}

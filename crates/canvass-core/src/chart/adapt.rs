@@ -309,6 +309,9 @@ pub enum ChartError {
     NeedsTwoQuestions(&'static str),
     /// A bar or diverging chart asked of a crosstab, which compares groups.
     OneQuestionKind(&'static str),
+    /// Diverging bars asked of a question whose scale has no midpoint between two
+    /// poles (agreement, satisfaction): its text.
+    NotBipolar(String),
 }
 
 impl fmt::Display for ChartError {
@@ -327,6 +330,10 @@ impl fmt::Display for ChartError {
             ChartError::OneQuestionKind(kind) => write!(
                 f,
                 "a {kind} chart shows one question; a question broken down by another is drawn as grouped, stacked or heatmap"
+            ),
+            ChartError::NotBipolar(question) => write!(
+                f,
+                "\u{201c}{question}\u{201d}: diverging bars are for scales of agreement or satisfaction, which run from one pole through a midpoint to the other; draw it as bars"
             ),
         }
     }
@@ -470,6 +477,13 @@ pub fn chart_for_view_items(
             let title = group_title(&texts)
                 .or_else(|| question.group.clone())
                 .unwrap_or_else(|| question.text.clone());
+            // Diverging bars need a scale with a midpoint between two poles; any other
+            // scale's items are drawn as 100% stacked bars, one bar an item.
+            let levels: Vec<String> = freq.rows.iter().map(|r| r.option.clone()).collect();
+            let bipolar = crate::load::is_bipolar(&levels);
+            if !bipolar && kind == Some(ChartKind::Diverging) {
+                return Err(ChartError::NotBipolar(question.text.clone()));
+            }
             if items.len() > 1 {
                 footnote.base = format!(
                     "Base: respondents who answered each item ({} to {})",
@@ -478,7 +492,22 @@ pub fn chart_for_view_items(
                 );
             }
             keep_items(&items, &texts);
-            Chart::Diverging(LikertRows::from_frequencies(&title, &items))
+            if bipolar {
+                Chart::Diverging(LikertRows::from_frequencies(&title, &items))
+            } else {
+                Chart::Stacked(GroupedTable {
+                    title,
+                    col_title: "Item".to_string(),
+                    cells: (0..levels.len())
+                        .map(|l| items.iter().map(|f| f.rows.get(l).and_then(|r| r.percent)).collect())
+                        .collect(),
+                    row_labels: levels,
+                    col_labels: item_labels(&texts),
+                    col_bases: items.iter().map(|f| Some(f.base.n)).collect(),
+                    k: spec.options.k,
+                    ..GroupedTable::default()
+                })
+            }
         }
         (QuestionKind::Rank, _) => {
             let items = siblings
