@@ -133,12 +133,12 @@ function noteIntervals(chart) {
   note.textContent = note.hidden ? "" : `Not drawn on ${kind}; the table gives them.`;
 }
 
-function drawFrequencies({ table, items, chart, base_line }) {
+function drawFrequencies({ table, items, chart, base_line, row_order }) {
   // A grid or ranking is captioned by the question its items share, as its chart is.
   const q = questionById(page.view.question);
   const text = items.length && q.group_title ? q.group_title : table.text;
   $("chart-table-caption").replaceChildren(el("bdi", text), ` · ${base_line}`);
-  fillTable($("chart-table"), table, chart.chart, items);
+  fillTable($("chart-table"), table, chart.chart, items, row_order);
   $("chart-table").tFoot.replaceChildren();
 }
 

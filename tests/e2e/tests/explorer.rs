@@ -1334,3 +1334,28 @@ async fn a_frequency_grid_is_not_diverging_and_the_toggle_says_where_intervals_a
         .await;
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_table_lists_answers_in_its_charts_order() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    // Read in the order first seen (fewest first); the chart draws the most first.
+    let mut csv = String::from("Fruit\n");
+    for (fruit, n) in [("Apple", 11), ("Banana", 30), ("Cherry", 20)] {
+        for _ in 0..n {
+            csv.push_str(fruit);
+            csv.push('\n');
+        }
+    }
+    open_own_file(&browser, "fruit.csv", csv).await;
+    browser.eval("location.hash = '#view=question&q=Fruit'; return true;").await;
+    browser
+        .wait_until("return document.querySelectorAll('#chart-table tbody tr').length === 3;", 10)
+        .await;
+    let answers = browser
+        .eval("return [...document.querySelectorAll('#chart-table tbody th')].map((th) => th.textContent);")
+        .await;
+    assert_eq!(answers, json!(["Banana", "Cherry", "Apple"]));
+    browser.client.clone().close().await.unwrap();
+}

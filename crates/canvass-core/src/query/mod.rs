@@ -16,6 +16,7 @@ pub use request::{Release, ViewRequest};
 
 use crate::chart::adapt::{chart_for_view_items, ChartError, ItemTable};
 use crate::chart::crosstab_view::chart_for_crosstab_view;
+use crate::chart::input::{order_by_value, BarOrder};
 use crate::chart::{Chart, Footnote};
 use crate::crosstab::{Crosstab, CrosstabSpec};
 use crate::dataset::{Column, Dataset};
@@ -66,6 +67,10 @@ pub struct ViewAnswer {
     /// A grid's or ranking's items, each with its table, in the chart's order; empty
     /// for a question drawn alone and for a crosstab.
     pub items: Vec<ItemTable>,
+    /// The positions of the table's answer rows in the order its bar chart draws them
+    /// (largest first for a nominal question, scale order for a scale), so that a
+    /// table beside the chart can follow it; empty for any other chart.
+    pub row_order: Vec<usize>,
     pub chart: ChartInput,
     /// The chart's text alternative: its kind, question, base and largest values.
     pub description: String,
@@ -152,7 +157,15 @@ fn frequencies_answer(
         }
     });
     let base_line = describe::frequency_base(&table);
+    let row_order = match &chart {
+        Chart::Bars(series) => match series.order {
+            BarOrder::ByValue => order_by_value(&series.categories, &series.values),
+            BarOrder::AsGiven => (0..series.categories.len()).collect(),
+        },
+        _ => Vec::new(),
+    };
     Ok(ViewAnswer {
+        row_order,
         description: describe::frequency_chart(&table, &chart, &base_line),
         base_line,
         test: None,
@@ -199,6 +212,7 @@ fn crosstab_answer(
         csv,
         table: AnswerTable::Crosstab { crosstab: table, shown },
         items: Vec::new(),
+        row_order: Vec::new(),
         chart: ChartInput { chart, footnote },
     })
 }
