@@ -17,3 +17,14 @@ export const cardsKey = (state) => JSON.stringify([state.filters, Boolean(state.
 
 /// Whether `next` asks for other filters than `before`.
 export const filtersDiffer = (before, next) => JSON.stringify(before.filters) !== JSON.stringify(next.filters);
+
+/// The name of the visitor's own file a link was made on (`#d=file:survey.csv`), or
+/// null for a link to a bundled dataset. A file is never stored, so such a link can
+/// only be shown once the file is opened again.
+export function fileOfLink(hash) {
+  const d = new URLSearchParams(hash.replace(/^#/, "")).get("d") || "";
+  return d.startsWith("file:") && d.length > 5 ? d.slice(5) : null;
+}
+
+/// The dataset a view's address names for an opened file.
+export const fileDataset = (name) => `file:${name}`;

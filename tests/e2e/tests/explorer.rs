@@ -1359,3 +1359,67 @@ async fn a_table_lists_answers_in_its_charts_order() {
     assert_eq!(answers, json!(["Banana", "Cherry", "Apple"]));
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    let id = browser
+        .eval(
+            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Docs');
+             location.hash = '#view=question&ci=1&q=' + encodeURIComponent(o.value);
+             return o.value;",
+        )
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
+            10,
+        )
+        .await;
+    // Any change the visitor makes keeps the file's name in the address.
+    browser
+        .eval("document.getElementById('base-choice').querySelector('[value=asked]').click(); return true;")
+        .await;
+    browser
+        .wait_until("return location.hash.includes('d=file%3Agrid.csv');", 10)
+        .await;
+    let hash = browser.eval("return location.hash;").await;
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", 30)
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('never stored');",
+            10,
+        )
+        .await;
+    let messages = browser.messages().await;
+    assert!(
+        messages.contains("grid.csv") && messages.contains("open it again"),
+        "{messages}"
+    );
+    // Opened again, the file is shown at the view the address held.
+    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
+            10,
+        )
+        .await;
+    assert_eq!(browser.eval("return location.hash;").await, hash);
+    assert_eq!(
+        browser.eval("return document.getElementById('question').value;").await,
+        id
+    );
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('[name=base][value=asked]').checked;")
+            .await,
+        json!(true)
+    );
+    browser.client.clone().close().await.unwrap();
+}
