@@ -1349,9 +1349,14 @@ async fn a_table_lists_answers_in_its_charts_order() {
         }
     }
     open_own_file(&browser, "fruit.csv", csv).await;
-    browser.eval("location.hash = '#view=question&q=Fruit'; return true;").await;
     browser
-        .wait_until("return document.querySelectorAll('#chart-table tbody tr').length === 3;", 10)
+        .eval("location.hash = '#view=question&q=Fruit'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length === 3;",
+            10,
+        )
         .await;
     let answers = browser
         .eval("return [...document.querySelectorAll('#chart-table tbody th')].map((th) => th.textContent);")
@@ -1421,5 +1426,37 @@ async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
             .await,
         json!(true)
     );
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_ranking_is_captioned_by_its_question_and_its_score_explained() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(
+        &browser,
+        &format!("{}#view=question&q=priorities.website", serving.url()),
+    )
+    .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 3;",
+            20,
+        )
+        .await;
+    let seen = browser
+        .eval(
+            "return { caption: document.getElementById('chart-table-caption').textContent,
+                      chart: document.getElementById('chart').getAttribute('aria-label'),
+                      notes: document.getElementById('table-note').textContent,
+                      head: [...document.querySelectorAll('#chart-table thead th')].map((th) => th.textContent) };",
+        )
+        .await;
+    let caption = seen["caption"].as_str().unwrap();
+    assert!(!caption.contains("Website redesign"), "{seen}");
+    assert!(caption.contains("priority for the NumPy project"), "{seen}");
+    assert!(!seen.to_string().contains("Borda"), "{seen}");
+    // What a score is, in one line beside the table.
+    assert!(seen["notes"].as_str().unwrap().contains("points"), "{seen}");
     browser.client.clone().close().await.unwrap();
 }

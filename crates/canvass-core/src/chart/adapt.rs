@@ -519,7 +519,9 @@ pub fn chart_for_view_items(
                 .or_else(|| question.group.clone())
                 .unwrap_or_else(|| question.text.clone());
             keep_items(&items, &texts);
-            Chart::Rank(RankScores::from_frequencies(&title, &items))
+            let rank = RankScores::from_frequencies(&title, &items);
+            footnote.notes.push(rank_note(rank.max_score));
+            Chart::Rank(rank)
         }
         (QuestionKind::Multi, _) => {
             let mut series = BarSeries::from_frequencies(&freq, BarOrder::ByValue);
@@ -533,6 +535,14 @@ pub fn chart_for_view_items(
         _ => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::ByValue)),
     };
     Ok((chart, footnote, freq, item_tables))
+}
+
+/// What a ranking's mean score is, in one line: "Borda score" is a term few readers know.
+pub fn rank_note(max_score: f64) -> String {
+    format!(
+        "Score: each respondent gives {} points to the item they rank first, one fewer to each next, 0 to the last; bars show the mean",
+        fmt_count(max_score)
+    )
 }
 
 #[cfg(test)]

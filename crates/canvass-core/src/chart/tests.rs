@@ -487,7 +487,13 @@ fn rank_bars_follow_borda_score_with_first_place_share() {
     let labels: Vec<&str> = l.bars.iter().map(|b| b.value_label.as_str()).collect();
     assert_eq!(labels[0], "2.6 · 34% first");
     assert_eq!(labels[2], "2.0 · 18% first");
-    assert!(values(&l, TextRole::Axis)[0].starts_with("Mean Borda score (0 = always last, 4 = always first)"));
+    assert_eq!(values(&l, TextRole::Axis)[0], "Mean score (4 = ranked first, 0 = last)");
+    // Whole at an overview card's width, not cut off.
+    let card = lay(&samples::rank(), &Footnote::default(), 330, 300);
+    assert_eq!(
+        values(&card, TextRole::Axis)[0],
+        "Mean score (4 = ranked first, 0 = last)"
+    );
     let ticks: Vec<&str> = l.ticks.iter().map(|t| t.label.as_str()).collect();
     assert_eq!(ticks, ["0", "0.5", "1", "1.5", "2", "2.5", "3"]);
 }

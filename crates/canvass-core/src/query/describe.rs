@@ -54,11 +54,13 @@ fn kind_name(chart: &Chart) -> &'static str {
 }
 
 /// The text alternative of one question's chart.
-pub fn frequency_chart(freq: &Frequencies, chart: &Chart, base_line: &str) -> String {
+/// `text` is the question as the chart names it: a grid's or ranking's shared question,
+/// not its first item's.
+pub fn frequency_chart(text: &str, chart: &Chart, base_line: &str) -> String {
     format!(
         "{} of answers to: {} {base_line}. {}",
         kind_name(chart),
-        isolate(&sentence(&freq.text)),
+        isolate(&sentence(text)),
         largest(chart)
     )
 }

@@ -14,7 +14,7 @@ mod request;
 
 pub use request::{Release, ViewRequest};
 
-use crate::chart::adapt::{chart_for_view_items, ChartError, ItemTable};
+use crate::chart::adapt::{chart_for_view_items, rank_note, ChartError, ItemTable};
 use crate::chart::crosstab_view::chart_for_crosstab_view;
 use crate::chart::input::{order_by_value, BarOrder};
 use crate::chart::{Chart, Footnote};
@@ -166,10 +166,17 @@ fn frequencies_answer(
     };
     Ok(ViewAnswer {
         row_order,
-        description: describe::frequency_chart(&table, &chart, &base_line),
+        description: describe::frequency_chart(
+            if items.is_empty() { &table.text } else { chart.title() },
+            &chart,
+            &base_line,
+        ),
         base_line,
         test: None,
-        table_note: None,
+        table_note: match &chart {
+            Chart::Rank(rank) => Some(format!("{}.", rank_note(rank.max_score))),
+            _ => None,
+        },
         filters: Vec::new(),
         respondents: table.respondents,
         csv,
