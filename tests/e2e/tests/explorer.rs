@@ -1460,3 +1460,29 @@ async fn a_ranking_is_captioned_by_its_question_and_its_score_explained() {
     assert!(seen["notes"].as_str().unwrap().contains("points"), "{seen}");
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_tidy_csv_has_its_header_first_a_row_per_cell_and_its_notes_last() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question&q={ROW}&by={BY}", serving.url())).await;
+    browser
+        .wait_until("return document.querySelectorAll('#chart-table tbody tr').length > 1;", 20)
+        .await;
+    capture_downloads(&browser).await;
+    click(&browser, "#export-tidy").await;
+    let text = next_download(&browser, 1).await["text"].as_str().unwrap().to_string();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "question,item,answer,group,count,percent,ci_low,ci_high,withheld");
+    let first_comment = lines.iter().position(|l| l.starts_with('#')).unwrap();
+    assert!(lines[first_comment..].iter().all(|l| l.starts_with("# ")), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("# Filters: ")), "{text}");
+    // One record a cell of the table on screen, count and percent side by side.
+    let cells = browser
+        .eval("const t = document.getElementById('chart-table'); return t.tBodies[0].rows.length * (t.tHead.rows[0].cells.length - 2);")
+        .await;
+    assert_eq!(first_comment as u64 - 1, cells.as_u64().unwrap(), "{text}");
+    let records = parse_csv(&lines[..first_comment].join("\r\n"));
+    assert!(records[1..].iter().all(|r| r.len() == 9 && r[4].parse::<f64>().is_ok() == (r[8] == "false")), "{records:?}");
+    browser.client.clone().close().await.unwrap();
+}

@@ -22,7 +22,10 @@ use crate::crosstab::{Crosstab, CrosstabSpec};
 use crate::dataset::{Column, Dataset};
 use crate::disclosure::DEFAULT_K;
 use crate::error::StatsError;
-use crate::export::{crosstab_csv, frequencies_csv, items_csv, shown_crosstab, CsvHeader, ShownTable};
+use crate::export::{
+    crosstab_csv, crosstab_tidy_csv, frequencies_csv, frequencies_tidy_csv, items_csv, shown_crosstab, CsvHeader,
+    ShownTable,
+};
 use crate::filter::Filter;
 use crate::freq::{FreqSpec, Frequencies};
 use crate::numeric::{numeric_summary, NumericSummary};
@@ -85,6 +88,10 @@ pub struct ViewAnswer {
     pub respondents: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csv: Option<String>,
+    /// With `csv`: the same numbers in long form, one record a number with its header
+    /// line first and the lines saying where they come from as `#` comments at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tidy_csv: Option<String>,
 }
 
 /// Answers `request` over `dataset`.
@@ -146,16 +153,23 @@ fn frequencies_answer(
         Column::Numeric(_) => Some(numeric_summary(dataset, question_idx, &spec.options)?),
         _ => None,
     };
-    let csv = request.csv.then(|| {
+    let csvs = request.csv.then(|| {
         if items.is_empty() {
             let header = csv_header(request, &footnote, table.text.clone(), None, table.k);
-            frequencies_csv(&table, &header)
+            (
+                frequencies_csv(&table, &header),
+                frequencies_tidy_csv(&table, &items, &header),
+            )
         } else {
             // The items' shared question, as the chart is titled, not the first item's.
             let header = csv_header(request, &footnote, chart.title().to_string(), None, table.k);
-            items_csv(&items, &header)
+            (
+                items_csv(&items, &header),
+                frequencies_tidy_csv(&table, &items, &header),
+            )
         }
     });
+    let (csv, tidy_csv) = csvs.unzip();
     let base_line = describe::frequency_base(&table);
     let row_order = match &chart {
         Chart::Bars(series) => match series.order {
@@ -180,6 +194,7 @@ fn frequencies_answer(
         filters: Vec::new(),
         respondents: table.respondents,
         csv,
+        tidy_csv,
         table: AnswerTable::Frequencies { table, summary },
         items,
         chart: ChartInput { chart, footnote },
@@ -203,10 +218,16 @@ fn crosstab_answer(
     complete_footnote(&mut footnote, dataset, &spec.options, &request.release, "Cells");
     let row_text = &dataset.questions()[row_idx].text;
     let col_text = &dataset.questions()[col_idx].text;
-    let csv = request.csv.then(|| {
-        let header = csv_header(request, &footnote, row_text.clone(), Some(col_text.clone()), table.k);
-        crosstab_csv(&table, request.percent, request.intervals, &header)
-    });
+    let (csv, tidy_csv) = request
+        .csv
+        .then(|| {
+            let header = csv_header(request, &footnote, row_text.clone(), Some(col_text.clone()), table.k);
+            (
+                crosstab_csv(&table, request.percent, request.intervals, &header),
+                crosstab_tidy_csv(&table, request.percent, &header),
+            )
+        })
+        .unzip();
     let shown = shown_crosstab(&table, request.percent);
     let test = describe::crosstab_test(&table, col_text);
     Ok(ViewAnswer {
@@ -217,6 +238,7 @@ fn crosstab_answer(
         filters: Vec::new(),
         respondents: table.respondents,
         csv,
+        tidy_csv,
         table: AnswerTable::Crosstab { crosstab: table, shown },
         items: Vec::new(),
         row_order: Vec::new(),
