@@ -18,6 +18,7 @@ import { wireQuestionView } from "./question-view.js";
 import { wireRouting } from "./routing.js";
 import { beginWork } from "./settled.js";
 import { showSurvey } from "./show-survey.js";
+import { wireWeight } from "./weight.js";
 import { page } from "./state.js";
 
 /// This thread's module (canvass_web): reads snapshots, answers views, paints.
@@ -50,6 +51,7 @@ async function main() {
   wireFilters();
   wireExports();
   wireFiles();
+  wireWeight();
   warmUpPainting();
   const fetched = await fetching;
   mark("data-fetched");

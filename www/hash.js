@@ -12,8 +12,9 @@ export function requestedDataset(hash) {
   return /^[a-z0-9][a-z0-9-]{0,63}$/.test(folder || "") ? { folder, version: version || null } : { folder: DEFAULT_DATASET, version: null };
 }
 
-/// What the overview's cards depend on besides their questions.
-export const cardsKey = (state) => JSON.stringify([state.filters, Boolean(state.intervals)]);
+/// What the overview's cards depend on besides their questions: the filters, the
+/// intervals and the weight.
+export const cardsKey = (state) => JSON.stringify([state.filters, Boolean(state.intervals), state.weight || null]);
 
 /// Whether `next` asks for other filters than `before`.
 export const filtersDiffer = (before, next) => JSON.stringify(before.filters) !== JSON.stringify(next.filters);

@@ -34,6 +34,7 @@ const yieldToPage = () =>
 const cardRequest = (card) => ({
   question: card.dataset.id,
   filters: page.view.filters,
+  weight: page.view.weight,
   k: page.survey.k,
   base: "answered",
   intervals: page.view.intervals,

@@ -18,6 +18,7 @@ test("cards depend on the filters and intervals only", () => {
   const a = { filters: ["q=1"], intervals: false, question: "x", view: "overview" };
   assert.equal(cardsKey(a), cardsKey({ ...a, question: "y", view: "question" }));
   assert.notEqual(cardsKey(a), cardsKey({ ...a, intervals: true }));
+  assert.notEqual(cardsKey(a), cardsKey({ ...a, weight: "wt" }));
   assert.notEqual(cardsKey(a), cardsKey({ ...a, filters: [] }));
   assert.ok(filtersDiffer(a, { ...a, filters: ["q=1", "r=2"] }));
   assert.ok(!filtersDiffer(a, { ...a, intervals: true }));

@@ -1467,13 +1467,19 @@ async fn a_tidy_csv_has_its_header_first_a_row_per_cell_and_its_notes_last() {
     let browser = Browser::launch().await;
     open(&browser, &format!("{}#view=question&q={ROW}&by={BY}", serving.url())).await;
     browser
-        .wait_until("return document.querySelectorAll('#chart-table tbody tr').length > 1;", 20)
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 1;",
+            20,
+        )
         .await;
     capture_downloads(&browser).await;
     click(&browser, "#export-tidy").await;
     let text = next_download(&browser, 1).await["text"].as_str().unwrap().to_string();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "question,item,answer,group,count,percent,ci_low,ci_high,withheld");
+    assert_eq!(
+        lines[0],
+        "question,item,answer,group,count,percent,ci_low,ci_high,withheld"
+    );
     let first_comment = lines.iter().position(|l| l.starts_with('#')).unwrap();
     assert!(lines[first_comment..].iter().all(|l| l.starts_with("# ")), "{text}");
     assert!(lines.iter().any(|l| l.starts_with("# Filters: ")), "{text}");
@@ -1483,6 +1489,70 @@ async fn a_tidy_csv_has_its_header_first_a_row_per_cell_and_its_notes_last() {
         .await;
     assert_eq!(first_comment as u64 - 1, cells.as_u64().unwrap(), "{text}");
     let records = parse_csv(&lines[..first_comment].join("\r\n"));
-    assert!(records[1..].iter().all(|r| r.len() == 9 && r[4].parse::<f64>().is_ok() == (r[8] == "false")), "{records:?}");
+    assert!(
+        records[1..]
+            .iter()
+            .all(|r| r.len() == 9 && r[4].parse::<f64>().is_ok() == (r[8] == "false")),
+        "{records:?}"
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_weight_is_chosen_in_the_page_and_its_effective_n_shown() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    // Ten weights of about 3 and thirty of about 0.6: worth about 24 respondents.
+    let mut csv = String::from("Tool,Weight\n");
+    for i in 0..40 {
+        let (tool, wt) = if i < 10 {
+            ("A", 3.0 + 0.01 * i as f64)
+        } else {
+            ("B", 0.5 + 0.01 * (i - 10) as f64)
+        };
+        csv.push_str(&format!("{tool},{wt:.2}\n"));
+    }
+    open_own_file(&browser, "weighted.csv", csv).await;
+    browser
+        .eval("location.hash = location.hash + '&view=question&q=Tool'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('chart-caption').textContent.startsWith('n = 40');",
+            10,
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('weight-choice').hidden;")
+            .await,
+        json!(false)
+    );
+    select(&browser, "#weight", "Weight").await;
+    browser
+        .wait_until(
+            "return document.getElementById('chart-caption').textContent.includes('effective n');",
+            10,
+        )
+        .await;
+    let caption = browser
+        .eval("return document.getElementById('chart-caption').textContent;")
+        .await;
+    assert!(caption.as_str().unwrap().contains("effective n = 24"), "{caption}");
+    assert!(browser
+        .eval("return location.hash;")
+        .await
+        .as_str()
+        .unwrap()
+        .contains("w=Weight"));
+    // The overview's cards are weighted too.
+    click(&browser, "#nav-overview").await;
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.card .base')].some((p) => p.textContent.includes('effective n'));",
+            10,
+        )
+        .await;
     browser.client.clone().close().await.unwrap();
 }

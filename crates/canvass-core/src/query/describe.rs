@@ -38,6 +38,14 @@ pub fn frequency_base(freq: &Frequencies) -> String {
             .iter()
             .map(|m| format!("{} {}", fmt_count(m.count), m.reason.label())),
     );
+    // Unequal weights make the base worth fewer respondents than it counts: the
+    // effective n is what its intervals rest on.
+    if freq.weighted && (freq.effective_n - freq.base.n).abs() >= 0.5 {
+        parts.push(format!(
+            "weighted; effective n = {}",
+            fmt_count(freq.effective_n.round())
+        ));
+    }
     parts.join("; ")
 }
 

@@ -383,3 +383,34 @@ fn the_tidy_csv_opens_with_its_header_and_ends_with_comments() {
         }
     }
 }
+
+#[test]
+fn a_weighted_base_says_its_effective_n() {
+    let mut csv = String::from("tool,wt\n");
+    for i in 0..40 {
+        let (tool, wt) = if i < 10 { ("A", "3") } else { ("B", "0.5") };
+        csv.push_str(&format!("{tool},{wt}\n"));
+    }
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    let plain = answer(
+        &d,
+        &ViewRequest {
+            k: Some(0),
+            ..ViewRequest::question("tool")
+        },
+    )
+    .unwrap();
+    assert!(!plain.base_line.contains("effective"), "{}", plain.base_line);
+    let request = ViewRequest {
+        weight: Some("wt".into()),
+        k: Some(0),
+        ..ViewRequest::question("tool")
+    };
+    let weighted = answer(&d, &request).unwrap();
+    // Weights 3 (×10) and 0.5 (×30): (45)² / (90 + 7.5) ≈ 20.8 respondents' worth.
+    assert!(
+        weighted.base_line.contains("effective n = 21"),
+        "{}",
+        weighted.base_line
+    );
+}
