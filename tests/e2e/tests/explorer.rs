@@ -1077,7 +1077,12 @@ async fn a_grids_table_and_csv_hold_every_statement() {
 async fn the_chart_kind_keeps_keyboard_focus_when_changed_with_an_arrow() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    open(&browser, &format!("{}#view=question&q={BY}", serving.url())).await;
+    // A scale of satisfaction: bars or diverging bars are offered.
+    open(
+        &browser,
+        &format!("{}#view=question&q=mentorship.satisfaction", serving.url()),
+    )
+    .await;
     browser.eval("document.activeElement.blur(); return true;").await;
     for _ in 0..40 {
         if browser.eval("return document.activeElement?.name ?? '';").await == "kind" {
