@@ -8,9 +8,9 @@ import { openBundled } from "./bundled.js";
 import { $ } from "./dom.js";
 import { wireExports } from "./exports.js";
 import { compileModule, fetchBundled } from "./fetch-data.js";
-import { wireFiles } from "./files.js";
+import { awaitFile, wireFiles } from "./files.js";
 import { wireFilters } from "./filters.js";
-import { requestedDataset } from "./hash.js";
+import { fileOfLink, requestedDataset } from "./hash.js";
 import { firstScreenIsDone, mark } from "./marks.js";
 import { showMessage, showWarnings } from "./messages.js";
 import { warmUpPainting } from "./paint.js";
@@ -18,6 +18,7 @@ import { wireQuestionView } from "./question-view.js";
 import { wireRouting } from "./routing.js";
 import { beginWork } from "./settled.js";
 import { showSurvey } from "./show-survey.js";
+import { wireWeight } from "./weight.js";
 import { page } from "./state.js";
 
 /// This thread's module (canvass_web): reads snapshots, answers views, paints.
@@ -28,6 +29,11 @@ const wasmModule = compileModule("canvass_web_bg.wasm");
 async function main() {
   // Everything on the way to the first chart starts at once: the data download and
   // this thread's wasm.
+  // A link made on an opened file: the release is shown until the file is opened
+  // again, and the view then (see awaitFile).
+  const file = fileOfLink(location.hash);
+  const fileView = file ? location.hash : null;
+  if (file) history.replaceState(null, "", `${location.pathname}${location.search}#`);
   const { folder, version } = requestedDataset(location.hash);
   const fetching = fetchBundled(`data/${folder}/manifest.json`);
   fetching.catch(() => {}); // awaited below; a failure is reported there, once
@@ -45,6 +51,7 @@ async function main() {
   wireFilters();
   wireExports();
   wireFiles();
+  wireWeight();
   warmUpPainting();
   const fetched = await fetching;
   mark("data-fetched");
@@ -68,6 +75,7 @@ async function main() {
     },
     engine,
   );
+  if (file) awaitFile(fileView, file);
   setTimeout(firstScreenIsDone, 3000);
 }
 

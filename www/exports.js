@@ -31,18 +31,24 @@ function exportSvg({ chartJson, name }) {
   download(new Blob([svg], { type: "image/svg+xml" }), `${name}.svg`);
 }
 
-async function exportCsv({ request, name }) {
+/// The table as the page shows it (`tidy` false), or in long form for analysis: one
+/// row per number, its header line first and the notes as `#` comments at the end.
+async function exportCsv({ request, name }, tidy = false) {
   try {
     const answer = JSON.parse(await page.engine.view({ ...request, csv: true }));
-    // A byte-order mark, so spreadsheets read the file as UTF-8.
-    download(new Blob(["\ufeff", answer.csv], { type: "text/csv;charset=utf-8" }), `${name}.csv`);
+    const [text, file] = tidy ? [answer.tidy_csv, `${name}-tidy.csv`] : [answer.csv, `${name}.csv`];
+    // A byte-order mark, so spreadsheets read the file as UTF-8; not in the tidy
+    // file, whose readers (pandas, R) would take it into the first column's name.
+    const parts = tidy ? [text] : ["\ufeff", text];
+    download(new Blob(parts, { type: "text/csv;charset=utf-8" }), file);
   } catch (err) {
     showMessage(err.message);
   }
 }
 
 export function wireExports() {
-  for (const [id, save] of [["export-png", exportPng], ["export-svg", exportSvg], ["export-csv", exportCsv]]) {
+  const exportTidy = (view) => exportCsv(view, true);
+  for (const [id, save] of [["export-png", exportPng], ["export-svg", exportSvg], ["export-csv", exportCsv], ["export-tidy", exportTidy]]) {
     $(id).addEventListener("click", () => shownView() && save(shownView()));
   }
 }

@@ -12,7 +12,8 @@ import { showMessage, showWarnings } from "./messages.js";
 import { showSurvey } from "./show-survey.js";
 import { page } from "./state.js";
 import { SurveyWorker } from "./survey-worker.js";
-import { defaults, toHash } from "./view-state.js";
+import { fileDataset } from "./hash.js";
+import { defaults, parseHash, toHash } from "./view-state.js";
 
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
 const HOLD_LOAD = new URLSearchParams(location.search).has("hold-load");
@@ -62,6 +63,15 @@ function takeWorker() {
   return worker;
 }
 
+let pendingView = null; // the address of a view of a file not open yet
+
+/// The page was opened at `hash`, a view of the visitor's file `name`, which is never
+/// stored: says so, and keeps the view for when the file is opened again.
+export function awaitFile(hash, name) {
+  pendingView = hash;
+  showMessage(["This link shows a view of your own file ", el("bdi", name), ", which is never stored: open it again (“Open your own file…”) to see that view."], "info");
+}
+
 const stillHere = () => (page.survey ? " The survey you had open is still here." : "");
 
 async function openFile(file) {
@@ -99,7 +109,10 @@ async function openFile(file) {
     mark("file-loaded");
     measureFileStages(loaded.stamps);
     showWarnings(loaded.report);
-    history.pushState(null, "", toHash(defaults()));
+    // A link made on a file, reloaded or shared, is shown once the file is open again.
+    const view = pendingView ? parseHash(pendingView).state : defaults();
+    pendingView = null;
+    history.pushState(null, "", toHash({ ...view, dataset: fileDataset(file.name) }));
     // A visitor's own file gets the same protection as the bundled data by default:
     // charts and exports made here are often shared.
     showSurvey({ title: file.name, local: true, k: 10, synthetic: false, ...loaded }, worker);

@@ -12,8 +12,20 @@ export function requestedDataset(hash) {
   return /^[a-z0-9][a-z0-9-]{0,63}$/.test(folder || "") ? { folder, version: version || null } : { folder: DEFAULT_DATASET, version: null };
 }
 
-/// What the overview's cards depend on besides their questions.
-export const cardsKey = (state) => JSON.stringify([state.filters, Boolean(state.intervals)]);
+/// What the overview's cards depend on besides their questions: the filters, the
+/// intervals and the weight.
+export const cardsKey = (state) => JSON.stringify([state.filters, Boolean(state.intervals), state.weight || null]);
 
 /// Whether `next` asks for other filters than `before`.
 export const filtersDiffer = (before, next) => JSON.stringify(before.filters) !== JSON.stringify(next.filters);
+
+/// The name of the visitor's own file a link was made on (`#d=file:survey.csv`), or
+/// null for a link to a bundled dataset. A file is never stored, so such a link can
+/// only be shown once the file is opened again.
+export function fileOfLink(hash) {
+  const d = new URLSearchParams(hash.replace(/^#/, "")).get("d") || "";
+  return d.startsWith("file:") && d.length > 5 ? d.slice(5) : null;
+}
+
+/// The dataset a view's address names for an opened file.
+export const fileDataset = (name) => `file:${name}`;

@@ -34,6 +34,7 @@ const yieldToPage = () =>
 const cardRequest = (card) => ({
   question: card.dataset.id,
   filters: page.view.filters,
+  weight: page.view.weight,
   k: page.survey.k,
   base: "answered",
   intervals: page.view.intervals,
@@ -72,7 +73,7 @@ async function drawCard(card, request) {
     // A grid's items share the card's heading; its first item's text would name one.
     const text = answer.items.length ? card.querySelector("h3").textContent : answer.table.text;
     table.caption.replaceChildren(el("bdi", text), ` · ${answer.base_line}`);
-    fillTable(table, answer.table, answer.chart.chart, answer.items);
+    fillTable(table, answer.table, answer.chart.chart, answer.items, answer.row_order);
     card.dataset.drawn = "1";
     cardSettled(true);
   } catch (err) {

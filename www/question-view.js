@@ -115,16 +115,30 @@ export async function drawQuestion() {
   $("test-result").hidden = answer.test === null;
   $("table-note").textContent = answer.table_note ?? "";
   $("table-note").hidden = answer.table_note === null;
+  noteIntervals(answer.chart.chart);
   noteAnswer(answer);
   shown = { chartJson, request, name: exportName(page.survey, page.view) };
 }
 
-function drawFrequencies({ table, items, chart, base_line }) {
+/// Chart kinds that draw no 95% intervals, in the words the note beside the toggle
+/// uses; the table below the chart gives them.
+const NO_INTERVALS = { Diverging: "a diverging chart", Heatmap: "a heatmap", Stacked: "a 100% stacked chart", Histogram: "a histogram", Rank: "a ranking" };
+
+/// Says beside the intervals toggle when the chart on screen cannot draw them, rather
+/// than ignoring the toggle silently.
+function noteIntervals(chart) {
+  const kind = NO_INTERVALS[Object.keys(chart)[0]];
+  const note = $("intervals-note");
+  note.hidden = !(page.view.intervals && kind);
+  note.textContent = note.hidden ? "" : `Not drawn on ${kind}; the table gives them.`;
+}
+
+function drawFrequencies({ table, items, chart, base_line, row_order }) {
   // A grid or ranking is captioned by the question its items share, as its chart is.
   const q = questionById(page.view.question);
   const text = items.length && q.group_title ? q.group_title : table.text;
   $("chart-table-caption").replaceChildren(el("bdi", text), ` · ${base_line}`);
-  fillTable($("chart-table"), table, chart.chart, items);
+  fillTable($("chart-table"), table, chart.chart, items, row_order);
   $("chart-table").tFoot.replaceChildren();
 }
 

@@ -49,7 +49,11 @@ export const breakdownCandidates = (questions, id) => questions.filter((q) => CR
 export function kindChoices(question, by) {
   // Grouped bars up to seven groups, a heatmap beyond (the core decides).
   if (by) return [["", "Suited to the table"], ["grouped", "Grouped bars"], ["stacked", "100% stacked"], ["heatmap", "Heatmap"]];
-  if (question.kind === "ordinal" || question.kind === "grid") return [["", "Suited to the question"], ["bar", "Bars"], ["diverging", "Diverging"]];
+  // Diverging bars read "disagree" to the left and "agree" to the right: only a scale
+  // with such poles and a midpoint (agreement, satisfaction) is offered them.
+  if ((question.kind === "ordinal" || question.kind === "grid") && question.bipolar) {
+    return [["", "Suited to the question"], ["bar", "Bars"], ["diverging", "Diverging"]];
+  }
   return [];
 }
 

@@ -9,6 +9,7 @@ import { clearErrors, notices, showMessage } from "./messages.js";
 import { darkScheme, onWidthChange } from "./paint.js";
 import { refreshOverview, repaintOverview } from "./overview.js";
 import { drawQuestion, syncControls } from "./question-view.js";
+import { syncWeight } from "./weight.js";
 import { pageTitle } from "./questions.js";
 import { beginWork } from "./settled.js";
 import { isNewView, linkTo, onUnchangedView, page, readView, viewRefused, viewShown } from "./state.js";
@@ -37,6 +38,9 @@ export async function render() {
   showNavigation();
   renderChips();
   $("intervals").checked = page.view.intervals;
+  syncWeight();
+  // The note on intervals speaks of the one chart of the question view.
+  if (page.view.view !== "question") $("intervals-note").hidden = true;
   try {
     if (page.view.view === "question") await drawQuestion();
     // On the overview, the first card stands for the view: its refusal is the view's.

@@ -9,6 +9,7 @@ import { fillQuestionPicker } from "./question-view.js";
 import { chartable } from "./questions.js";
 import { render } from "./routing.js";
 import * as state from "./state.js";
+import { fillWeightPicker } from "./weight.js";
 
 /// Shows `survey` ({ id?, title, version, synthetic, k, local, and a Loaded: see
 /// engine.js}), answered by `engine`, in place of the one shown.
@@ -27,5 +28,6 @@ export function showSurvey(survey, engine) {
   buildOverview();
   fillQuestionPicker();
   fillFilterPicker();
+  fillWeightPicker();
   render();
 }

@@ -2,6 +2,7 @@
 // view on screen (read from the address, so every view is a link and back/forward
 // work). Other modules read it through `page` and change it only through the named
 // transitions below.
+import { fileDataset } from "./hash.js";
 import { chartable } from "./questions.js";
 import { parseHash, toHash } from "./view-state.js";
 
@@ -84,6 +85,8 @@ export function viewRefused() {
 export function changeView(changes) {
   const next = { ...current.view, ...changes };
   if (current.survey && !current.survey.local && current.survey.id) next.dataset = current.survey.id;
+  // An opened file's views name it, so that a reload can say which file to open again.
+  if (current.survey && current.survey.local) next.dataset = fileDataset(current.survey.title);
   const hash = toHash(next);
   if (hash !== (location.hash || "#")) location.hash = hash;
   else redraw();

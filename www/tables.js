@@ -24,8 +24,10 @@ const answerCells = (row) => [
 
 /// Fills a chart's table with the numbers its chart shows: the answers of a frequency
 /// table, for a ranking each item's mean score and first-place share, and for a grid
-/// every item's answers (`items`, the core's item tables).
-export function fillTable(table, freq, chart, items = []) {
+/// every item's answers (`items`, the core's item tables). The answers follow the
+/// chart's order (`order`, the core's row_order: largest first for a nominal
+/// question), so that the table and the chart read alike.
+export function fillTable(table, freq, chart, items = [], order = []) {
   if (chart && chart.Rank) {
     const rank = chart.Rank;
     setHeader(table, ["Item", `Mean score (0–${rank.max_score})`, "Ranked first"]);
@@ -56,13 +58,15 @@ export function fillTable(table, freq, chart, items = []) {
   // A base of those asked or of everyone also counts those without an answer: the
   // core adds them as rows after the answers (base_rows).
   table.tBodies[0].replaceChildren(
-    ...[...freq.rows, ...(freq.base_rows ?? [])].map((row) => {
+    ...[...inOrder(freq.rows, order), ...(freq.base_rows ?? [])].map((row) => {
       const tr = el("tr");
       tr.append(el("th", row.option, { scope: "row" }), ...answerCells(row));
       return tr;
     }),
   );
 }
+
+const inOrder = (rows, order) => (order.length === rows.length ? order.map((i) => rows[i]) : rows);
 
 const fmtShown = (value, unit) => (unit === "count" ? fmtCount(value) : fmtPct(value));
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_DATASET, cardsKey, filtersDiffer, requestedDataset } from "../hash.js";
+import { DEFAULT_DATASET, cardsKey, fileDataset, fileOfLink, filtersDiffer, requestedDataset } from "../hash.js";
 
 test("a link names a bundled dataset and its version", () => {
   assert.deepEqual(requestedDataset("#d=sample@1"), { folder: "sample", version: "1" });
@@ -18,7 +18,17 @@ test("cards depend on the filters and intervals only", () => {
   const a = { filters: ["q=1"], intervals: false, question: "x", view: "overview" };
   assert.equal(cardsKey(a), cardsKey({ ...a, question: "y", view: "question" }));
   assert.notEqual(cardsKey(a), cardsKey({ ...a, intervals: true }));
+  assert.notEqual(cardsKey(a), cardsKey({ ...a, weight: "wt" }));
   assert.notEqual(cardsKey(a), cardsKey({ ...a, filters: [] }));
   assert.ok(filtersDiffer(a, { ...a, filters: ["q=1", "r=2"] }));
   assert.ok(!filtersDiffer(a, { ...a, intervals: true }));
+});
+
+test("a link made on an opened file names the file, and fetches the default dataset", () => {
+  const hash = `#${new URLSearchParams({ d: fileDataset("my survey.csv"), view: "question", q: "Q3" })}`;
+  assert.equal(fileOfLink(hash), "my survey.csv");
+  assert.deepEqual(requestedDataset(hash), { folder: DEFAULT_DATASET, version: null });
+  assert.equal(fileOfLink("#d=numpy-2020"), null);
+  assert.equal(fileOfLink("#d=file:"), null);
+  assert.equal(fileOfLink(""), null);
 });

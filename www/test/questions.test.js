@@ -28,7 +28,10 @@ test("what a question can be broken down by and filtered on", () => {
 
 test("chart kinds offered", () => {
   assert.equal(kindChoices({ kind: "single" }, null).length, 0);
-  assert.deepEqual(kindChoices({ kind: "ordinal" }, null).map(([v]) => v), ["", "bar", "diverging"]);
+  assert.deepEqual(kindChoices({ kind: "ordinal", bipolar: true }, null).map(([v]) => v), ["", "bar", "diverging"]);
+  // A frequency scale ("Daily … Less frequently") has no "disagree" side to diverge to.
+  assert.equal(kindChoices({ kind: "ordinal", bipolar: false }, null).length, 0);
+  assert.equal(kindChoices({ kind: "grid", bipolar: false }, null).length, 0);
   assert.deepEqual(kindChoices({ kind: "single" }, { kind: "single" }).map(([v]) => v), ["", "grouped", "stacked", "heatmap"]);
 });
 

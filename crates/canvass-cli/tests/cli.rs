@@ -346,20 +346,13 @@ fn chart_writes_svg_for_each_kind_of_question() {
         assert!(text.contains("Weekly") && text.contains("Python"), "{kind}");
         assert!(text.contains("answered both questions"), "{kind}");
     }
-    let (ok, _, stderr) = canvass(&[
-        "chart",
-        f,
-        "@3",
-        "--kind",
-        "diverging",
-        "--svg",
-        s,
-        "--synthetic",
-        "--k",
-        "0",
-    ]);
+    let (ok, _, stderr) = canvass(&["chart", f, "@3", "--svg", s, "--synthetic", "--k", "0"]);
     assert!(ok, "{stderr}");
     assert!(std::fs::read_to_string(&svg).unwrap().contains("SYNTHETIC DATA"));
+    // How often has no "disagree" side: diverging bars are refused, with the reason.
+    let (ok, _, stderr) = canvass(&["chart", f, "@3", "--kind", "diverging", "--svg", s, "--k", "0"]);
+    assert!(!ok);
+    assert!(stderr.contains("agreement or satisfaction"), "{stderr}");
 }
 
 #[test]

@@ -298,6 +298,117 @@ pub fn crosstab_csv(table: &Crosstab, percent: PercentMode, intervals: bool, hea
     w.out
 }
 
+/// A text field for the tidy CSV: as `text_field`, and quoted when it holds a `#`, so
+/// that a reader told `#` starts a comment (pandas' `comment='#'`) keeps it.
+fn tidy_text(text: &str) -> String {
+    let field = text_field(text);
+    if field.contains('#') && !field.starts_with('"') {
+        format!("\"{field}\"")
+    } else {
+        field
+    }
+}
+
+/// One number of a view in the tidy CSV.
+struct TidyRow<'a> {
+    item: &'a str,
+    answer: &'a str,
+    group: &'a str,
+    count: Option<f64>,
+    percent: Option<f64>,
+    ci: Option<[f64; 2]>,
+}
+
+/// The tidy CSV: its header line first, then one record a number, then where the
+/// numbers come from as `#` comment lines at the end, so that `pandas.read_csv(path,
+/// comment="#")` or R's `read.csv(path, comment.char="#")` reads it as it is.
+fn tidy_csv(header: &CsvHeader, percent_of: &str, rows: &[TidyRow]) -> String {
+    let mut w = Writer { out: String::new() };
+    w.record(
+        &[
+            "question", "item", "answer", "group", "count", "percent", "ci_low", "ci_high", "withheld",
+        ]
+        .map(text_field),
+    );
+    for row in rows {
+        w.record(&[
+            tidy_text(&header.question),
+            tidy_text(row.item),
+            tidy_text(row.answer),
+            tidy_text(row.group),
+            count_field(row.count),
+            percent_field(row.percent),
+            percent_field(row.ci.map(|c| c[0])),
+            percent_field(row.ci.map(|c| c[1])),
+            if row.count.is_none() { "true" } else { "false" }.to_string(),
+        ]);
+    }
+    // The same lines as the other CSV opens with, each a comment.
+    let mut meta = Writer::header(header).out;
+    meta.push_str(&format!("Percent,{}\r\n", text_field(percent_of)));
+    // Each line is `key,value`; the keys hold no comma.
+    for line in meta.split("\r\n").filter(|l| !l.is_empty()) {
+        let (key, value) = line.split_once(',').unwrap_or((line, ""));
+        let value = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => value.to_string(),
+        };
+        w.out
+            .push_str(&format!("# {key}: {}\r\n", value.replace(['\r', '\n'], " ")));
+    }
+    w.out
+}
+
+/// A question's numbers in the tidy CSV: a row per answer (per item and answer for a
+/// grid or ranking), the group column empty.
+pub fn frequencies_tidy_csv(freq: &Frequencies, items: &[ItemTable], header: &CsvHeader) -> String {
+    let single = [ItemTable {
+        item: String::new(),
+        table: freq.clone(),
+    }];
+    let tables = if items.is_empty() { &single[..] } else { items };
+    let rows: Vec<TidyRow> = tables
+        .iter()
+        .flat_map(|t| {
+            let base_rows = if items.is_empty() { &t.table.base_rows[..] } else { &[] };
+            t.table.rows.iter().chain(base_rows).map(move |row| TidyRow {
+                item: &t.item,
+                answer: &row.option,
+                group: "",
+                count: row.count,
+                percent: row.percent,
+                ci: row.ci,
+            })
+        })
+        .collect();
+    tidy_csv(header, &format!("of the base ({})", header.base), &rows)
+}
+
+/// A crosstab's numbers in the tidy CSV: a row per cell, its count and its percent
+/// (`percent` mode; a table of counts gives column percents) side by side.
+pub fn crosstab_tidy_csv(table: &Crosstab, percent: PercentMode, header: &CsvHeader) -> String {
+    let percent = if percent == PercentMode::Counts {
+        PercentMode::Column
+    } else {
+        percent
+    };
+    let shown = shown_crosstab(table, percent);
+    let mut rows = Vec::new();
+    for (r, answer) in shown.row_labels.iter().enumerate() {
+        for (c, group) in shown.col_labels.iter().enumerate() {
+            rows.push(TidyRow {
+                item: "",
+                answer,
+                group,
+                count: table.counts[r][c],
+                percent: shown.cells[r][c].value,
+                ci: shown.cells[r][c].ci,
+            });
+        }
+    }
+    tidy_csv(header, shown.heading, &rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,6 +66,9 @@ struct QuestionInfo<'a> {
     identifying: bool,
     /// Why a question that is not charted is not, in words the overview lists it with.
     not_charted: Option<&'static str>,
+    /// Its answers run from one pole through a midpoint to the other (agreement,
+    /// satisfaction): only then are diverging bars offered.
+    bipolar: bool,
 }
 
 #[derive(Serialize)]
@@ -252,6 +255,10 @@ impl Survey {
                 chartable: q.kind.is_chartable(),
                 identifying,
                 not_charted: q.kind.not_charted_reason(),
+                bipolar: match &q.column {
+                    Column::Categorical(c) => canvass_core::load::is_bipolar(c.levels()),
+                    _ => false,
+                },
             })
             .collect();
         to_json(&infos)

@@ -75,8 +75,8 @@ fn every_release_question_draws_at_the_release_k_and_agrees_with_its_table() {
             continue;
         }
         let id = question["id"].as_str().unwrap();
-        // Scales are also drawn as diverging bars when asked.
-        let kinds: &[&str] = if question["kind"] == "ordinal" {
+        // Scales of agreement or satisfaction are also drawn as diverging bars when asked.
+        let kinds: &[&str] = if question["kind"] == "ordinal" && question["bipolar"] == true {
             &["", "diverging"]
         } else {
             &[""]

@@ -1077,7 +1077,12 @@ async fn a_grids_table_and_csv_hold_every_statement() {
 async fn the_chart_kind_keeps_keyboard_focus_when_changed_with_an_arrow() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
-    open(&browser, &format!("{}#view=question&q={BY}", serving.url())).await;
+    // A scale of satisfaction: bars or diverging bars are offered.
+    open(
+        &browser,
+        &format!("{}#view=question&q=mentorship.satisfaction", serving.url()),
+    )
+    .await;
     browser.eval("document.activeElement.blur(); return true;").await;
     for _ in 0..40 {
         if browser.eval("return document.activeElement?.name ?? '';").await == "kind" {
@@ -1270,5 +1275,289 @@ async fn a_base_is_explained_where_chosen_and_its_unanswered_rows_are_shown() {
         "(not asked)",
         "the respondents the base counts without an answer are rows: {rows}"
     );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// A grid on a frequency scale, which has no "disagree" side.
+fn frequency_grid_csv() -> String {
+    let mut csv = String::from("Use [Pandas],Use [NumPy]\n");
+    let levels = ["Daily", "Weekly", "Monthly", "Less frequently"];
+    for i in 0..40 {
+        csv.push_str(&format!("{},{}\n", levels[i % 4], levels[(i / 2) % 4]));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_frequency_grid_is_not_diverging_and_the_toggle_says_where_intervals_are_not_drawn() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    open_own_file(&browser, "often.csv", frequency_grid_csv()).await;
+    browser
+        .eval(
+            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Use');
+             location.hash = '#view=question&ci=1&q=' + encodeURIComponent(o.value);
+             return true;",
+        )
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('chart').getAttribute('aria-label').includes('Use');",
+            10,
+        )
+        .await;
+    let seen = browser
+        .eval(
+            "return { label: document.getElementById('chart').getAttribute('aria-label'),
+                      kinds: [...document.querySelectorAll('#kind-choice input')].map((i) => i.value),
+                      kindsHidden: document.getElementById('kind-choice').hidden,
+                      note: document.getElementById('intervals-note').hidden ? null : document.getElementById('intervals-note').textContent };",
+        )
+        .await;
+    let label = seen["label"].as_str().unwrap();
+    assert!(!label.starts_with("Diverging"), "{seen}");
+    assert!(label.starts_with("100% stacked"), "{seen}");
+    assert!(
+        seen["kindsHidden"].as_bool().unwrap() && !seen["kinds"].as_array().unwrap().iter().any(|k| k == "diverging"),
+        "{seen}"
+    );
+    assert_eq!(
+        seen["note"],
+        json!("Not drawn on a 100% stacked chart; the table gives them."),
+        "{seen}"
+    );
+    // Asked for by a link, diverging bars are refused with the reason.
+    browser
+        .eval("location.hash = location.hash + '&kind=diverging'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('agreement or satisfaction');",
+            10,
+        )
+        .await;
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_table_lists_answers_in_its_charts_order() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    // Read in the order first seen (fewest first); the chart draws the most first.
+    let mut csv = String::from("Fruit\n");
+    for (fruit, n) in [("Apple", 11), ("Banana", 30), ("Cherry", 20)] {
+        for _ in 0..n {
+            csv.push_str(fruit);
+            csv.push('\n');
+        }
+    }
+    open_own_file(&browser, "fruit.csv", csv).await;
+    browser
+        .eval("location.hash = '#view=question&q=Fruit'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length === 3;",
+            10,
+        )
+        .await;
+    let answers = browser
+        .eval("return [...document.querySelectorAll('#chart-table tbody th')].map((th) => th.textContent);")
+        .await;
+    assert_eq!(answers, json!(["Banana", "Cherry", "Apple"]));
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    let id = browser
+        .eval(
+            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Docs');
+             location.hash = '#view=question&ci=1&q=' + encodeURIComponent(o.value);
+             return o.value;",
+        )
+        .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
+            10,
+        )
+        .await;
+    // Any change the visitor makes keeps the file's name in the address.
+    browser
+        .eval("document.getElementById('base-choice').querySelector('[value=asked]').click(); return true;")
+        .await;
+    browser
+        .wait_until("return location.hash.includes('d=file%3Agrid.csv');", 10)
+        .await;
+    let hash = browser.eval("return location.hash;").await;
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", 30)
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('never stored');",
+            10,
+        )
+        .await;
+    let messages = browser.messages().await;
+    assert!(
+        messages.contains("grid.csv") && messages.contains("open it again"),
+        "{messages}"
+    );
+    // Opened again, the file is shown at the view the address held.
+    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
+            10,
+        )
+        .await;
+    assert_eq!(browser.eval("return location.hash;").await, hash);
+    assert_eq!(
+        browser.eval("return document.getElementById('question').value;").await,
+        id
+    );
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('[name=base][value=asked]').checked;")
+            .await,
+        json!(true)
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_ranking_is_captioned_by_its_question_and_its_score_explained() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(
+        &browser,
+        &format!("{}#view=question&q=priorities.website", serving.url()),
+    )
+    .await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 3;",
+            20,
+        )
+        .await;
+    let seen = browser
+        .eval(
+            "return { caption: document.getElementById('chart-table-caption').textContent,
+                      chart: document.getElementById('chart').getAttribute('aria-label'),
+                      notes: document.getElementById('table-note').textContent,
+                      head: [...document.querySelectorAll('#chart-table thead th')].map((th) => th.textContent) };",
+        )
+        .await;
+    let caption = seen["caption"].as_str().unwrap();
+    assert!(!caption.contains("Website redesign"), "{seen}");
+    assert!(caption.contains("priority for the NumPy project"), "{seen}");
+    assert!(!seen.to_string().contains("Borda"), "{seen}");
+    // What a score is, in one line beside the table.
+    assert!(seen["notes"].as_str().unwrap().contains("points"), "{seen}");
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_tidy_csv_has_its_header_first_a_row_per_cell_and_its_notes_last() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &format!("{}#view=question&q={ROW}&by={BY}", serving.url())).await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#chart-table tbody tr').length > 1;",
+            20,
+        )
+        .await;
+    capture_downloads(&browser).await;
+    click(&browser, "#export-tidy").await;
+    let text = next_download(&browser, 1).await["text"].as_str().unwrap().to_string();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "question,item,answer,group,count,percent,ci_low,ci_high,withheld"
+    );
+    let first_comment = lines.iter().position(|l| l.starts_with('#')).unwrap();
+    assert!(lines[first_comment..].iter().all(|l| l.starts_with("# ")), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("# Filters: ")), "{text}");
+    // One record a cell of the table on screen, count and percent side by side.
+    let cells = browser
+        .eval("const t = document.getElementById('chart-table'); return t.tBodies[0].rows.length * (t.tHead.rows[0].cells.length - 2);")
+        .await;
+    assert_eq!(first_comment as u64 - 1, cells.as_u64().unwrap(), "{text}");
+    let records = parse_csv(&lines[..first_comment].join("\r\n"));
+    assert!(
+        records[1..]
+            .iter()
+            .all(|r| r.len() == 9 && r[4].parse::<f64>().is_ok() == (r[8] == "false")),
+        "{records:?}"
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_weight_is_chosen_in_the_page_and_its_effective_n_shown() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    // Ten weights of about 3 and thirty of about 0.6: worth about 24 respondents.
+    let mut csv = String::from("Tool,Weight\n");
+    for i in 0..40 {
+        let (tool, wt) = if i < 10 {
+            ("A", 3.0 + 0.01 * i as f64)
+        } else {
+            ("B", 0.5 + 0.01 * (i - 10) as f64)
+        };
+        csv.push_str(&format!("{tool},{wt:.2}\n"));
+    }
+    open_own_file(&browser, "weighted.csv", csv).await;
+    browser
+        .eval("location.hash = location.hash + '&view=question&q=Tool'; return true;")
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('chart-caption').textContent.startsWith('n = 40');",
+            10,
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('weight-choice').hidden;")
+            .await,
+        json!(false)
+    );
+    select(&browser, "#weight", "Weight").await;
+    browser
+        .wait_until(
+            "return document.getElementById('chart-caption').textContent.includes('effective n');",
+            10,
+        )
+        .await;
+    let caption = browser
+        .eval("return document.getElementById('chart-caption').textContent;")
+        .await;
+    assert!(caption.as_str().unwrap().contains("effective n = 24"), "{caption}");
+    assert!(browser
+        .eval("return location.hash;")
+        .await
+        .as_str()
+        .unwrap()
+        .contains("w=Weight"));
+    // The overview's cards are weighted too.
+    click(&browser, "#nav-overview").await;
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.card .base')].some((p) => p.textContent.includes('effective n'));",
+            10,
+        )
+        .await;
     browser.client.clone().close().await.unwrap();
 }

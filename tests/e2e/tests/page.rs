@@ -572,3 +572,25 @@ async fn the_window_title_names_the_view_and_the_survey() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn add_filter_lines_up_with_the_toggle() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.open_sample(&serving).await;
+    browser.settled(10).await;
+    // With no chips, "Add filter" starts the row: an empty list of chips takes no gap.
+    let offsets = browser
+        .eval(
+            "const bar = document.querySelector('.filter-bar').getBoundingClientRect();
+             const add = document.getElementById('add-filter').getBoundingClientRect();
+             const toggle = document.querySelector('.filter-bar .toggle').getBoundingClientRect();
+             return [add.left - bar.left, (add.top + add.bottom) / 2 - (toggle.top + toggle.bottom) / 2];",
+        )
+        .await;
+    let [left, middle] = [offsets[0].as_f64().unwrap(), offsets[1].as_f64().unwrap()];
+    assert!(left.abs() < 1.0, "Add filter is {left}px in from the row's start");
+    assert!(middle.abs() < 1.5, "Add filter is {middle}px off the toggle's middle");
+
+    browser.client.clone().close().await.unwrap();
+}

@@ -309,6 +309,9 @@ pub enum ChartError {
     NeedsTwoQuestions(&'static str),
     /// A bar or diverging chart asked of a crosstab, which compares groups.
     OneQuestionKind(&'static str),
+    /// Diverging bars asked of a question whose scale has no midpoint between two
+    /// poles (agreement, satisfaction): its text.
+    NotBipolar(String),
 }
 
 impl fmt::Display for ChartError {
@@ -327,6 +330,10 @@ impl fmt::Display for ChartError {
             ChartError::OneQuestionKind(kind) => write!(
                 f,
                 "a {kind} chart shows one question; a question broken down by another is drawn as grouped, stacked or heatmap"
+            ),
+            ChartError::NotBipolar(question) => write!(
+                f,
+                "\u{201c}{question}\u{201d}: diverging bars are for scales of agreement or satisfaction, which run from one pole through a midpoint to the other; draw it as bars"
             ),
         }
     }
@@ -470,6 +477,13 @@ pub fn chart_for_view_items(
             let title = group_title(&texts)
                 .or_else(|| question.group.clone())
                 .unwrap_or_else(|| question.text.clone());
+            // Diverging bars need a scale with a midpoint between two poles; any other
+            // scale's items are drawn as 100% stacked bars, one bar an item.
+            let levels: Vec<String> = freq.rows.iter().map(|r| r.option.clone()).collect();
+            let bipolar = crate::load::is_bipolar(&levels);
+            if !bipolar && kind == Some(ChartKind::Diverging) {
+                return Err(ChartError::NotBipolar(question.text.clone()));
+            }
             if items.len() > 1 {
                 footnote.base = format!(
                     "Base: respondents who answered each item ({} to {})",
@@ -478,7 +492,22 @@ pub fn chart_for_view_items(
                 );
             }
             keep_items(&items, &texts);
-            Chart::Diverging(LikertRows::from_frequencies(&title, &items))
+            if bipolar {
+                Chart::Diverging(LikertRows::from_frequencies(&title, &items))
+            } else {
+                Chart::Stacked(GroupedTable {
+                    title,
+                    col_title: "Item".to_string(),
+                    cells: (0..levels.len())
+                        .map(|l| items.iter().map(|f| f.rows.get(l).and_then(|r| r.percent)).collect())
+                        .collect(),
+                    row_labels: levels,
+                    col_labels: item_labels(&texts),
+                    col_bases: items.iter().map(|f| Some(f.base.n)).collect(),
+                    k: spec.options.k,
+                    ..GroupedTable::default()
+                })
+            }
         }
         (QuestionKind::Rank, _) => {
             let items = siblings
@@ -490,7 +519,9 @@ pub fn chart_for_view_items(
                 .or_else(|| question.group.clone())
                 .unwrap_or_else(|| question.text.clone());
             keep_items(&items, &texts);
-            Chart::Rank(RankScores::from_frequencies(&title, &items))
+            let rank = RankScores::from_frequencies(&title, &items);
+            footnote.notes.push(rank_note(rank.max_score));
+            Chart::Rank(rank)
         }
         (QuestionKind::Multi, _) => {
             let mut series = BarSeries::from_frequencies(&freq, BarOrder::ByValue);
@@ -504,6 +535,14 @@ pub fn chart_for_view_items(
         _ => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::ByValue)),
     };
     Ok((chart, footnote, freq, item_tables))
+}
+
+/// What a ranking's mean score is, in one line: "Borda score" is a term few readers know.
+pub fn rank_note(max_score: f64) -> String {
+    format!(
+        "Score: each respondent gives {} points to the item they rank first, one fewer to each next, 0 to the last; bars show the mean",
+        fmt_count(max_score)
+    )
 }
 
 #[cfg(test)]

@@ -221,7 +221,7 @@ pub fn rank_layout(
         })
         .collect();
     let max = if rank.max_score.is_finite() && rank.max_score > 0.0 {
-        format!(" (0 = always last, {} = always first)", fmt_number(rank.max_score, 0.1))
+        format!(" ({} = ranked first, 0 = last)", fmt_number(rank.max_score, 0.1))
     } else {
         String::new()
     };
@@ -231,7 +231,8 @@ pub fn rank_layout(
         values: rank.borda.clone(),
         value_labels,
         unit: Unit::Score,
-        axis_label: format!("Mean Borda score{max}"),
+        // Short enough for a card's width; `rank_note` says what a score is.
+        axis_label: format!("Mean score{max}"),
         order: BarOrder::ByValue,
         ..BarSeries::default()
     };

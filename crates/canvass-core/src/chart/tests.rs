@@ -487,7 +487,13 @@ fn rank_bars_follow_borda_score_with_first_place_share() {
     let labels: Vec<&str> = l.bars.iter().map(|b| b.value_label.as_str()).collect();
     assert_eq!(labels[0], "2.6 · 34% first");
     assert_eq!(labels[2], "2.0 · 18% first");
-    assert!(values(&l, TextRole::Axis)[0].starts_with("Mean Borda score (0 = always last, 4 = always first)"));
+    assert_eq!(values(&l, TextRole::Axis)[0], "Mean score (4 = ranked first, 0 = last)");
+    // Whole at an overview card's width, not cut off.
+    let card = lay(&samples::rank(), &Footnote::default(), 330, 300);
+    assert_eq!(
+        values(&card, TextRole::Axis)[0],
+        "Mean score (4 = ranked first, 0 = last)"
+    );
     let ticks: Vec<&str> = l.ticks.iter().map(|t| t.label.as_str()).collect();
     assert_eq!(ticks, ["0", "0.5", "1", "1.5", "2", "2.5", "3"]);
 }
@@ -672,12 +678,10 @@ fn a_question_gets_the_chart_its_answers_call_for() {
     assert_eq!(chart.kind_name(), "bar");
     assert_eq!(foot.base, "Base: 3 respondents who answered");
     assert_eq!(chart_for_question(ds, 2, None).unwrap().0.kind_name(), "histogram");
+    // Languages have no "disagree" side: diverging bars are refused.
     assert_eq!(
-        chart_for_question(ds, 1, Some(ChartKind::Diverging))
-            .unwrap()
-            .0
-            .kind_name(),
-        "diverging"
+        chart_for_question(ds, 1, Some(ChartKind::Diverging)).unwrap_err(),
+        ChartError::NotBipolar("lang".into())
     );
     assert_eq!(
         chart_for_question(ds, 1, Some(ChartKind::Heatmap)).unwrap_err(),
@@ -1107,4 +1111,32 @@ fn at_a_phones_width_titles_subtitles_and_footnotes_wrap_whole() {
         assert_tidy(&format!("{name} at 343 px"), &l);
         assert!(h >= preferred_height_px(&chart, 343, &style), "{name}");
     }
+}
+
+#[test]
+fn a_frequency_grid_is_stacked_and_refuses_diverging_bars() {
+    use crate::dataset::{Categorical, Column, Dataset, Question, QuestionKind};
+    use adapt::{chart_for_question, ChartError, ChartKind};
+    let often = ["Daily", "Weekly", "Monthly", "Less frequently"];
+    let item = |id: &str, codes: &[u16]| Question {
+        id: id.into(),
+        text: format!("How often do you use - {id}"),
+        kind: QuestionKind::Grid,
+        group: Some("often".into()),
+        column: Column::Categorical(
+            Categorical::new(often.iter().map(|s| s.to_string()).collect(), codes.to_vec()).unwrap(),
+        ),
+    };
+    let ds = Dataset::new(4, vec![item("Pandas", &[0, 0, 1, 3]), item("NumPy", &[0, 1, 2, 2])]).unwrap();
+    // Frequencies have no "disagree" side: no diverging axis by default…
+    let (chart, _) = chart_for_question(&ds, 0, None).unwrap();
+    let Chart::Stacked(table) = &chart else {
+        panic!("{chart:?}")
+    };
+    assert_eq!(table.row_labels, often);
+    assert_eq!(table.col_labels, ["Pandas", "NumPy"]);
+    assert_eq!(table.cells[0], [Some(50.0), Some(25.0)]);
+    // …and none when asked for.
+    let err = chart_for_question(&ds, 0, Some(ChartKind::Diverging)).unwrap_err();
+    assert!(matches!(err, ChartError::NotBipolar(_)), "{err}");
 }

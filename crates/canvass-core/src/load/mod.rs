@@ -32,6 +32,7 @@ mod labelled;
 mod records;
 mod sav;
 pub(crate) mod scales;
+pub use scales::is_bipolar;
 mod sniff;
 mod words;
 

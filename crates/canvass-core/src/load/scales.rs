@@ -387,6 +387,17 @@ const SCALES: &[&[&str]] = &[
 /// Whether an answer option stands outside any scale it is listed with ("Other (please
 /// specify)", "Don't know", "Not applicable"): a list holding one is no scale to sum
 /// the top of.
+/// Whether answers on `labels` run from one pole through a midpoint to its opposite,
+/// as agreement and satisfaction do: only such a scale is drawn as diverging bars,
+/// whose axis reads "disagree" to the left and "agree" to the right. A frequency
+/// ("Daily … Less frequently") or importance scale has no such midpoint.
+pub fn is_bipolar<S: AsRef<str>>(labels: &[S]) -> bool {
+    labels.iter().any(|l| {
+        let n = normalize(l.as_ref());
+        n.contains("agree") || n.contains("satisf")
+    })
+}
+
 pub(crate) fn is_off_scale(option: &str) -> bool {
     let n = normalize(option);
     n.starts_with("other")
@@ -522,6 +533,14 @@ fn time_part(v: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_agreement_and_satisfaction_scales_are_bipolar() {
+        assert!(is_bipolar(&["Strongly disagree", "Neutral", "Agree"]));
+        assert!(is_bipolar(&["Very dissatisfied", "Satisfied"]));
+        assert!(!is_bipolar(&["Daily", "Weekly", "Monthly", "Less frequently"]));
+        assert!(!is_bipolar(&["Never", "Sometimes", "Always"]));
+    }
 
     #[test]
     fn normalize_lowercases_and_straightens_ascii_and_unicode_alike() {

@@ -38,6 +38,14 @@ pub fn frequency_base(freq: &Frequencies) -> String {
             .iter()
             .map(|m| format!("{} {}", fmt_count(m.count), m.reason.label())),
     );
+    // Unequal weights make the base worth fewer respondents than it counts: the
+    // effective n is what its intervals rest on.
+    if freq.weighted && (freq.effective_n - freq.base.n).abs() >= 0.5 {
+        parts.push(format!(
+            "weighted; effective n = {}",
+            fmt_count(freq.effective_n.round())
+        ));
+    }
     parts.join("; ")
 }
 
@@ -54,11 +62,13 @@ fn kind_name(chart: &Chart) -> &'static str {
 }
 
 /// The text alternative of one question's chart.
-pub fn frequency_chart(freq: &Frequencies, chart: &Chart, base_line: &str) -> String {
+/// `text` is the question as the chart names it: a grid's or ranking's shared question,
+/// not its first item's.
+pub fn frequency_chart(text: &str, chart: &Chart, base_line: &str) -> String {
     format!(
         "{} of answers to: {} {base_line}. {}",
         kind_name(chart),
-        isolate(&sentence(&freq.text)),
+        isolate(&sentence(text)),
         largest(chart)
     )
 }

@@ -14,14 +14,18 @@ mod request;
 
 pub use request::{Release, ViewRequest};
 
-use crate::chart::adapt::{chart_for_view_items, ChartError, ItemTable};
+use crate::chart::adapt::{chart_for_view_items, rank_note, ChartError, ItemTable};
 use crate::chart::crosstab_view::chart_for_crosstab_view;
+use crate::chart::input::{order_by_value, BarOrder};
 use crate::chart::{Chart, Footnote};
 use crate::crosstab::{Crosstab, CrosstabSpec};
 use crate::dataset::{Column, Dataset};
 use crate::disclosure::DEFAULT_K;
 use crate::error::StatsError;
-use crate::export::{crosstab_csv, frequencies_csv, items_csv, shown_crosstab, CsvHeader, ShownTable};
+use crate::export::{
+    crosstab_csv, crosstab_tidy_csv, frequencies_csv, frequencies_tidy_csv, items_csv, shown_crosstab, CsvHeader,
+    ShownTable,
+};
 use crate::filter::Filter;
 use crate::freq::{FreqSpec, Frequencies};
 use crate::numeric::{numeric_summary, NumericSummary};
@@ -66,6 +70,10 @@ pub struct ViewAnswer {
     /// A grid's or ranking's items, each with its table, in the chart's order; empty
     /// for a question drawn alone and for a crosstab.
     pub items: Vec<ItemTable>,
+    /// The positions of the table's answer rows in the order its bar chart draws them
+    /// (largest first for a nominal question, scale order for a scale), so that a
+    /// table beside the chart can follow it; empty for any other chart.
+    pub row_order: Vec<usize>,
     pub chart: ChartInput,
     /// The chart's text alternative: its kind, question, base and largest values.
     pub description: String,
@@ -80,6 +88,10 @@ pub struct ViewAnswer {
     pub respondents: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csv: Option<String>,
+    /// With `csv`: the same numbers in long form, one record a number with its header
+    /// line first and the lines saying where they come from as `#` comments at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tidy_csv: Option<String>,
 }
 
 /// Answers `request` over `dataset`.
@@ -141,25 +153,48 @@ fn frequencies_answer(
         Column::Numeric(_) => Some(numeric_summary(dataset, question_idx, &spec.options)?),
         _ => None,
     };
-    let csv = request.csv.then(|| {
+    let csvs = request.csv.then(|| {
         if items.is_empty() {
             let header = csv_header(request, &footnote, table.text.clone(), None, table.k);
-            frequencies_csv(&table, &header)
+            (
+                frequencies_csv(&table, &header),
+                frequencies_tidy_csv(&table, &items, &header),
+            )
         } else {
             // The items' shared question, as the chart is titled, not the first item's.
             let header = csv_header(request, &footnote, chart.title().to_string(), None, table.k);
-            items_csv(&items, &header)
+            (
+                items_csv(&items, &header),
+                frequencies_tidy_csv(&table, &items, &header),
+            )
         }
     });
+    let (csv, tidy_csv) = csvs.unzip();
     let base_line = describe::frequency_base(&table);
+    let row_order = match &chart {
+        Chart::Bars(series) => match series.order {
+            BarOrder::ByValue => order_by_value(&series.categories, &series.values),
+            BarOrder::AsGiven => (0..series.categories.len()).collect(),
+        },
+        _ => Vec::new(),
+    };
     Ok(ViewAnswer {
-        description: describe::frequency_chart(&table, &chart, &base_line),
+        row_order,
+        description: describe::frequency_chart(
+            if items.is_empty() { &table.text } else { chart.title() },
+            &chart,
+            &base_line,
+        ),
         base_line,
         test: None,
-        table_note: None,
+        table_note: match &chart {
+            Chart::Rank(rank) => Some(format!("{}.", rank_note(rank.max_score))),
+            _ => None,
+        },
         filters: Vec::new(),
         respondents: table.respondents,
         csv,
+        tidy_csv,
         table: AnswerTable::Frequencies { table, summary },
         items,
         chart: ChartInput { chart, footnote },
@@ -183,10 +218,16 @@ fn crosstab_answer(
     complete_footnote(&mut footnote, dataset, &spec.options, &request.release, "Cells");
     let row_text = &dataset.questions()[row_idx].text;
     let col_text = &dataset.questions()[col_idx].text;
-    let csv = request.csv.then(|| {
-        let header = csv_header(request, &footnote, row_text.clone(), Some(col_text.clone()), table.k);
-        crosstab_csv(&table, request.percent, request.intervals, &header)
-    });
+    let (csv, tidy_csv) = request
+        .csv
+        .then(|| {
+            let header = csv_header(request, &footnote, row_text.clone(), Some(col_text.clone()), table.k);
+            (
+                crosstab_csv(&table, request.percent, request.intervals, &header),
+                crosstab_tidy_csv(&table, request.percent, &header),
+            )
+        })
+        .unzip();
     let shown = shown_crosstab(&table, request.percent);
     let test = describe::crosstab_test(&table, col_text);
     Ok(ViewAnswer {
@@ -197,8 +238,10 @@ fn crosstab_answer(
         filters: Vec::new(),
         respondents: table.respondents,
         csv,
+        tidy_csv,
         table: AnswerTable::Crosstab { crosstab: table, shown },
         items: Vec::new(),
+        row_order: Vec::new(),
         chart: ChartInput { chart, footnote },
     })
 }

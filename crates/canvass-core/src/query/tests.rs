@@ -341,3 +341,76 @@ fn a_base_that_counts_the_unanswered_shows_them_as_rows() {
     };
     assert!(table.base_rows.is_empty(), "{:?}", table.base_rows);
 }
+
+#[test]
+fn the_tidy_csv_opens_with_its_header_and_ends_with_comments() {
+    let mut csv = String::from("lang,role\n");
+    for i in 0..40 {
+        let lang = if i < 25 { "C#" } else { "Python, mostly" };
+        let role = if i % 2 == 0 { "Student" } else { "Engineer" };
+        csv.push_str(&format!("\"{lang}\",{role}\n"));
+    }
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    for by in [None, Some("role".to_string())] {
+        let request = ViewRequest {
+            by: by.clone(),
+            k: Some(0),
+            csv: true,
+            ..ViewRequest::question("lang")
+        };
+        let tidy = answer(&d, &request).unwrap().tidy_csv.unwrap();
+        let lines: Vec<&str> = tidy.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines[0],
+            "question,item,answer,group,count,percent,ci_low,ci_high,withheld"
+        );
+        // Numbers first, every comment after them; a "#" in an answer is quoted.
+        let first_comment = lines.iter().position(|l| l.starts_with('#')).unwrap();
+        assert!(lines[first_comment..].iter().all(|l| l.starts_with("# ")), "{tidy}");
+        assert!(lines.contains(&"# Question: lang"), "{tidy}");
+        assert!(lines[1..first_comment].iter().all(|l| !l.starts_with('#')));
+        assert!(lines[1..first_comment].iter().any(|l| l.contains(",\"C#\",")), "{tidy}");
+        let records = first_comment - 1;
+        if by.is_some() {
+            // One record a cell: two answers by two groups, count and percent side by side.
+            assert_eq!(records, 4, "{tidy}");
+            assert!(
+                lines.iter().any(|l| l.starts_with("lang,,\"C#\",Student,13,")),
+                "{tidy}"
+            );
+        } else {
+            assert_eq!(records, 2, "{tidy}");
+        }
+    }
+}
+
+#[test]
+fn a_weighted_base_says_its_effective_n() {
+    let mut csv = String::from("tool,wt\n");
+    for i in 0..40 {
+        let (tool, wt) = if i < 10 { ("A", "3") } else { ("B", "0.5") };
+        csv.push_str(&format!("{tool},{wt}\n"));
+    }
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    let plain = answer(
+        &d,
+        &ViewRequest {
+            k: Some(0),
+            ..ViewRequest::question("tool")
+        },
+    )
+    .unwrap();
+    assert!(!plain.base_line.contains("effective"), "{}", plain.base_line);
+    let request = ViewRequest {
+        weight: Some("wt".into()),
+        k: Some(0),
+        ..ViewRequest::question("tool")
+    };
+    let weighted = answer(&d, &request).unwrap();
+    // Weights 3 (×10) and 0.5 (×30): (45)² / (90 + 7.5) ≈ 20.8 respondents' worth.
+    assert!(
+        weighted.base_line.contains("effective n = 21"),
+        "{}",
+        weighted.base_line
+    );
+}
