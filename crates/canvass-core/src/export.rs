@@ -17,7 +17,7 @@ use crate::chart::adapt::ItemTable;
 use crate::chart::crosstab_view::is_significant;
 use crate::crosstab::Crosstab;
 use crate::crosstab::PercentMode;
-use crate::freq::Frequencies;
+use crate::freq::{FreqRow, Frequencies};
 use serde::Serialize;
 
 /// Where a table comes from: the lines above it.
@@ -126,15 +126,19 @@ pub fn frequencies_csv(freq: &Frequencies, header: &CsvHeader) -> String {
     let mut w = Writer::header(header);
     w.record(&["Answer", "Count", "Percent", "95% interval low", "95% interval high"].map(text_field));
     for row in freq.rows.iter().chain(&freq.base_rows) {
-        w.record(&[
-            text_field(&row.option),
-            count_field(row.count),
-            percent_field(row.percent),
-            percent_field(row.ci.map(|c| c[0])),
-            percent_field(row.ci.map(|c| c[1])),
-        ]);
+        w.record(&[vec![text_field(&row.option)], number_fields(row)].concat());
     }
     w.out
+}
+
+/// A frequency row's count, percent and the interval's ends, as CSV fields.
+fn number_fields(row: &FreqRow) -> Vec<String> {
+    vec![
+        count_field(row.count),
+        percent_field(row.percent),
+        percent_field(row.ci.map(|c| c[0])),
+        percent_field(row.ci.map(|c| c[1])),
+    ]
 }
 
 /// Every item of a grid or ranking, one block of answers after another, as the page's
@@ -154,14 +158,13 @@ pub fn items_csv(items: &[ItemTable], header: &CsvHeader) -> String {
     );
     for item in items {
         for row in &item.table.rows {
-            w.record(&[
-                text_field(&item.item),
-                text_field(&row.option),
-                count_field(row.count),
-                percent_field(row.percent),
-                percent_field(row.ci.map(|c| c[0])),
-                percent_field(row.ci.map(|c| c[1])),
-            ]);
+            w.record(
+                &[
+                    vec![text_field(&item.item), text_field(&row.option)],
+                    number_fields(row),
+                ]
+                .concat(),
+            );
         }
     }
     w.out

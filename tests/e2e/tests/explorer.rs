@@ -999,6 +999,22 @@ async fn open_own_file(browser: &Browser, name: &str, text: String) {
         .await;
 }
 
+/// Shows the question whose picker option reads `text`, with `options` (`&ci=1`) in
+/// the address; returns its id.
+async fn show_question_named(browser: &Browser, text: &str, options: &str) -> Value {
+    browser
+        .client
+        .execute(
+            "const [text, options] = arguments;
+             const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === text);
+             location.hash = '#view=question' + options + '&q=' + encodeURIComponent(o.value);
+             return o.value;",
+            vec![Value::String(text.into()), Value::String(options.into())],
+        )
+        .await
+        .unwrap()
+}
+
 /// A Google Forms grid of four statements; the first is answered unlike the others,
 /// so a table of the first statement alone is caught.
 fn grid_csv() -> String {
@@ -1017,13 +1033,7 @@ async fn a_grids_table_and_csv_hold_every_statement() {
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
     open_own_file(&browser, "grid.csv", grid_csv()).await;
-    browser
-        .eval(
-            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Docs');
-             location.hash = '#view=question&q=' + encodeURIComponent(o.value);
-             return true;",
-        )
-        .await;
+    show_question_named(&browser, "Docs", "").await;
     browser
         .wait_until(
             "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
@@ -1294,13 +1304,7 @@ async fn a_frequency_grid_is_not_diverging_and_the_toggle_says_where_intervals_a
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
     open_own_file(&browser, "often.csv", frequency_grid_csv()).await;
-    browser
-        .eval(
-            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Use');
-             location.hash = '#view=question&ci=1&q=' + encodeURIComponent(o.value);
-             return true;",
-        )
-        .await;
+    show_question_named(&browser, "Use", "&ci=1").await;
     browser
         .wait_until(
             "return document.getElementById('chart').getAttribute('aria-label').includes('Use');",
@@ -1376,13 +1380,7 @@ async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
     open_own_file(&browser, "grid.csv", grid_csv()).await;
-    let id = browser
-        .eval(
-            "const o = [...document.querySelectorAll('#question option')].find((o) => o.textContent === 'Docs');
-             location.hash = '#view=question&ci=1&q=' + encodeURIComponent(o.value);
-             return o.value;",
-        )
-        .await;
+    let id = show_question_named(&browser, "Docs", "&ci=1").await;
     browser
         .wait_until(
             "return document.querySelectorAll('#chart-table tbody tr').length > 2;",

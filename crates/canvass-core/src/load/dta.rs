@@ -13,6 +13,7 @@
 //! is allocated for it.
 
 use super::decode::windows_1252;
+use super::labelled::Cursor;
 use super::labelled::{tagged_missing, DateUnit, LabelledFile, Values, Var};
 use super::{Caps, LoadError, Warnings};
 use crate::dataset::Text;
@@ -37,28 +38,7 @@ fn damaged(offset: usize, problem: String) -> LoadError {
     }
 }
 
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    big: bool,
-}
-
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], LoadError> {
-        if self.bytes.len() - self.at < n {
-            return Err(damaged(
-                self.at,
-                format!(
-                    "the file ends inside {what} ({n} bytes needed, {} left)",
-                    self.bytes.len() - self.at
-                ),
-            ));
-        }
-        let s = &self.bytes[self.at..self.at + n];
-        self.at += n;
-        Ok(s)
-    }
-
     fn uint(&mut self, n: usize, what: &str) -> Result<u64, LoadError> {
         let b = self.take(n, what)?;
         Ok(uint(b, self.big))
@@ -279,11 +259,7 @@ fn number(b: &[u8], ty: Ty, big: bool, extended: bool) -> f64 {
 
 /// Reads a Stata file.
 pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result<LabelledFile, LoadError> {
-    let mut c = Cursor {
-        bytes,
-        at: 0,
-        big: false,
-    };
+    let mut c = Cursor::new(bytes, FORMAT);
     let (layout, k, n, data_label_skip) = if bytes.starts_with(b"<stata_dta>") {
         c.tag("<stata_dta>")?;
         c.tag("<header>")?;

@@ -35,6 +35,43 @@ use crate::dataset::{
 };
 use std::collections::HashMap;
 
+/// A place in a labelled file's bytes and their byte order: the two readers' common
+/// ground. Each adds the fields its format is made of; `format` names the file in the
+/// sentence a short read gives.
+pub(super) struct Cursor<'a> {
+    pub bytes: &'a [u8],
+    pub at: usize,
+    pub big: bool,
+    pub format: &'static str,
+}
+
+impl<'a> Cursor<'a> {
+    /// At the start of `bytes`, little-endian until the header says otherwise.
+    pub fn new(bytes: &'a [u8], format: &'static str) -> Cursor<'a> {
+        Cursor {
+            bytes,
+            at: 0,
+            big: false,
+            format,
+        }
+    }
+
+    /// The next `n` bytes, or a sentence naming `what` the file ends inside.
+    pub fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], LoadError> {
+        let left = self.bytes.len() - self.at;
+        if left < n {
+            return Err(LoadError::Damaged {
+                format: self.format,
+                offset: self.at as u64,
+                problem: format!("the file ends inside {what} ({n} bytes needed, {left} left)"),
+            });
+        }
+        let s = &self.bytes[self.at..self.at + n];
+        self.at += n;
+        Ok(s)
+    }
+}
+
 /// A missing number carries its kind in the low byte of a NaN: 0 is system-missing
 /// (SPSS's sysmis, Stata's `.`), 1–26 are Stata's `.a`–`.z`.
 pub(crate) fn tagged_missing(tag: u8) -> f64 {

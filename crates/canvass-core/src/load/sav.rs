@@ -15,6 +15,7 @@
 //! what is not there is an error naming the byte offset.
 
 use super::decode::windows_1252;
+use super::labelled::Cursor;
 use super::labelled::{tagged_missing, Counted, DateUnit, LabelledFile, Measure, MrSet, Values, Var};
 use super::{Caps, LoadError, Warnings};
 use crate::dataset::Text;
@@ -23,12 +24,6 @@ const FORMAT: &str = "SPSS file";
 
 pub(crate) fn is_sav(bytes: &[u8]) -> bool {
     bytes.starts_with(b"$FL2") || bytes.starts_with(b"$FL3")
-}
-
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    big: bool,
 }
 
 fn damaged(offset: usize, problem: String) -> LoadError {
@@ -40,21 +35,6 @@ fn damaged(offset: usize, problem: String) -> LoadError {
 }
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], LoadError> {
-        if self.bytes.len() - self.at < n {
-            return Err(damaged(
-                self.at,
-                format!(
-                    "the file ends inside {what} ({n} bytes needed, {} left)",
-                    self.bytes.len() - self.at
-                ),
-            ));
-        }
-        let s = &self.bytes[self.at..self.at + n];
-        self.at += n;
-        Ok(s)
-    }
-
     fn i32(&mut self, what: &str) -> Result<i32, LoadError> {
         let b: [u8; 4] = self.take(4, what)?.try_into().expect("4 bytes");
         Ok(if self.big {
@@ -174,11 +154,7 @@ fn encoding_by_name(name: &str) -> Option<Enc> {
 /// Reads an SPSS system file.
 pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result<LabelledFile, LoadError> {
     let zsav = bytes.starts_with(b"$FL3");
-    let mut c = Cursor {
-        bytes,
-        at: 0,
-        big: false,
-    };
+    let mut c = Cursor::new(bytes, FORMAT);
     c.take(4 + 60, "the file header")?;
     let layout_bytes: [u8; 4] = c.take(4, "the file header")?.try_into().expect("4 bytes");
     c.big = match (i32::from_le_bytes(layout_bytes), i32::from_be_bytes(layout_bytes)) {
@@ -760,11 +736,7 @@ fn merge_very_long(vars: &mut Vec<RawVar>, data: &[u8], enc: Enc, warnings: &mut
 
 /// Record 7/21: value labels of strings longer than 8 bytes.
 fn read_long_labels(vars: &mut [RawVar], data: &[u8], enc: Enc, at: usize) -> Result<(), LoadError> {
-    let mut c = Cursor {
-        bytes: data,
-        at: 0,
-        big: false,
-    };
+    let mut c = Cursor::new(data, FORMAT);
     // The integers here follow the file's byte order; try little-endian lengths first.
     let big = {
         let b: [u8; 4] = data.get(..4).and_then(|b| b.try_into().ok()).unwrap_or([0; 4]);
@@ -878,7 +850,11 @@ fn parse_mrset(line: &str, vars: &[Var], short_names: &[String]) -> Option<MrSet
 /// The bytecode stream of a `.zsav`: its zlib blocks, as the trailer lists them,
 /// inflated one after another.
 fn inflate(bytes: &[u8], at: usize, c: &Cursor, caps: &Caps) -> Result<Vec<u8>, LoadError> {
-    let mut h = Cursor { bytes, at, big: c.big };
+    let mut h = Cursor {
+        at,
+        big: c.big,
+        ..Cursor::new(bytes, FORMAT)
+    };
     let i64_at = |h: &mut Cursor, what: &str| -> Result<i64, LoadError> {
         let b: [u8; 8] = h.take(8, what)?.try_into().expect("8 bytes");
         Ok(if h.big {
@@ -907,9 +883,9 @@ fn inflate(bytes: &[u8], at: usize, c: &Cursor, caps: &Caps) -> Result<Vec<u8>, 
         ));
     }
     let mut t = Cursor {
-        bytes,
         at: ztrailer as usize + 16,
         big: c.big,
+        ..Cursor::new(bytes, FORMAT)
     };
     let block_size = t.i32("the zlib trailer")?;
     let n_blocks = t.count("the zlib trailer's block count", 24)?;
