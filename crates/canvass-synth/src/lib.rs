@@ -16,6 +16,7 @@ mod doc;
 mod generate;
 pub mod made_up;
 pub mod model;
+pub mod release;
 mod rng;
 pub mod tsv;
 

@@ -1,0 +1,7 @@
+//! Releases made from raw responses: the survey encoded as variables ([`encoded`]),
+//! synthesised by sequential CART and written back in the raw file's own layout.
+//!
+//! Everything here is pure (bytes in, file bytes out; no file system, no clock, no
+//! threads) so that the page's release worker can run it as the CLI does.
+
+pub mod encoded;
