@@ -4,4 +4,6 @@
 //! Everything here is pure (bytes in, file bytes out; no file system, no clock, no
 //! threads) so that the page's release worker can run it as the CLI does.
 
+pub mod cart;
 pub mod encoded;
+pub mod synthesize;
