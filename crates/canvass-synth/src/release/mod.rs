@@ -5,3 +5,13 @@
 //! threads) so that the page's release worker can run it as the CLI does.
 
 pub mod encoded;
+pub mod gates;
+mod matched;
+mod pmse;
+pub mod report;
+pub mod risk;
+pub mod utility;
+
+pub use gates::{evaluate, Gate, GateLimits};
+pub use pmse::Pmse;
+pub use report::{score, score_with, DcrInput, Report, ScoreInput};
