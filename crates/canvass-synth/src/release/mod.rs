@@ -7,3 +7,13 @@
 pub mod cart;
 pub mod encoded;
 pub mod synthesize;
+pub mod gates;
+mod matched;
+mod pmse;
+pub mod report;
+pub mod risk;
+pub mod utility;
+
+pub use gates::{evaluate, Gate, GateLimits};
+pub use pmse::Pmse;
+pub use report::{score, score_with, DcrInput, Report, ScoreInput};
