@@ -117,12 +117,13 @@ fn checks() -> Result<()> {
         &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         &format!("reproduce with `{native}`"),
     )?;
-    // The page's and the workers' modules each build with one feature (see MODULES) and
-    // the tests with both: code used by one of them only must pass clippy in each.
+    // The page's, the workers' and the release modules each build with one feature (see
+    // MODULES) and the tests with all: code used by one of them only must pass clippy in each.
     for features in [
         &["--all-targets"][..],
         &["--lib", "--no-default-features", "--features", "paint"],
         &["--lib", "--no-default-features", "--features", "files"],
+        &["--lib", "--no-default-features", "--features", "release"],
     ] {
         let shown = format!(
             "cargo clippy --package canvass-web --target {WASM_TARGET} {} -- -D warnings",
