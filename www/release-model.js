@@ -1,0 +1,116 @@
+// The pure parts of "Prepare a release": which roles a column may take, the team's
+// choices as the engine's overrides, the options checked, and each gate's verdict in
+// words. No DOM, so the unit tests (www/test) import it under node.
+import { fmtInt } from "./format.js";
+
+/// The roles a column may be given, as the roles table's choices, in the order shown.
+export const ROLE_LABELS = {
+  identifying: "identifying (never released)",
+  free_text: "free text, withheld",
+  curated: "free text, curated and released",
+  quasi: "quasi-identifier",
+  answer: "answer",
+  withheld: "withheld",
+};
+
+/// The choices the engine accepts for a column it suggested `role` for: identifying
+/// columns are never released, free text is withheld unless curated, and a column that
+/// cannot be synthesised (suggested withheld) stays withheld. Anything synthesisable
+/// may be a quasi-identifier, an answer or withheld.
+export function roleChoices(role) {
+  switch (role) {
+    case "identifying":
+      return ["identifying"];
+    case "free_text":
+      return ["free_text", "curated"];
+    case "withheld":
+      return ["withheld"];
+    default:
+      return ["quasi", "answer", "withheld"];
+  }
+}
+
+/// The team's choices (`chosen`: id → role) as the engine's overrides: the
+/// quasi-identifiers when they differ from those suggested (`null` keeps the
+/// suggestion), the columns withheld that were not suggested so, and the curated ones.
+export function overridesOf(columns, chosen) {
+  const pick = (c) => chosen[c.id] ?? c.role;
+  const suggestedQuasi = columns.filter((c) => c.role === "quasi").map((c) => c.id);
+  const quasi = columns.filter((c) => pick(c) === "quasi").map((c) => c.id);
+  const same = quasi.length === suggestedQuasi.length && quasi.every((id) => suggestedQuasi.includes(id));
+  return {
+    quasi: same ? null : quasi,
+    withhold: columns.filter((c) => pick(c) === "withheld" && c.role !== "withheld").map((c) => c.id),
+    curated: columns.filter((c) => pick(c) === "curated").map((c) => c.id),
+  };
+}
+
+/// The options as typed (strings from the form) checked and made numbers, or a
+/// sentence naming the field and what to type. `respondents` is the raw file's count,
+/// the default number of rows.
+export function readOptions({ seed, rows, minLeaf, disjoint }, respondents) {
+  const whole = (text, name, least, fallback) => {
+    const t = String(text ?? "").trim();
+    if (t === "") return { value: fallback };
+    if (!/^\d+$/.test(t)) return { error: `${name} must be a whole number, not “${t}”.` };
+    const value = Number(t);
+    if (!Number.isSafeInteger(value)) return { error: `${name} is too large; type at most ${fmtInt(Number.MAX_SAFE_INTEGER)}.` };
+    if (value < least) return { error: `${name} must be at least ${fmtInt(least)}.` };
+    return { value };
+  };
+  const s = whole(seed, "The seed", 0, 1);
+  if (s.error) return s;
+  const r = whole(rows, "The number of rows", 1, respondents);
+  if (r.error) return r;
+  if (r.value > 1_000_000) return { error: "The number of rows can be at most 1,000,000 in the page; use the canvass command line for more." };
+  const m = whole(minLeaf, "The minimum leaf size", 1, 5);
+  if (m.error) return m;
+  return { value: { seed: s.value, rows: r.value, min_leaf: m.value, disjoint: Boolean(disjoint) } };
+}
+
+/// Each gate's title, in words a survey team uses.
+const GATE_TITLES = {
+  replicated_uniques: "No one-of-a-kind respondent is copied",
+  dcr_share: "Nothing is memorised (distance to closest record)",
+  exact_copies: "Few records copy a real respondent's",
+  smallest_quasi_group: "Every demographic group is large enough",
+};
+
+/// The command line's flags in the advice, as this page's controls.
+const CONTROLS = [
+  [/--min-leaf/g, "“Minimum leaf size”"],
+  [/--disjoint/g, "“Disjoint sets”"],
+  [/--quasi/g, "the roles table"],
+  [/--withhold/g, "the roles table"],
+];
+
+const shown = (name, v) => {
+  if (v === null || v === undefined) return "not measured";
+  if (name === "dcr_share" || name === "exact_copies") return v.toFixed(3);
+  return fmtInt(v);
+};
+
+/// A gate of `report.json` as `{ title, passed, verdict }`: the verdict says what was
+/// measured against what limit, what it means, and when it fails, what to change.
+export function gateVerdict(gate) {
+  const title = GATE_TITLES[gate.name] || gate.name.replaceAll("_", " ");
+  const bound = gate.name === "smallest_quasi_group" ? "at least" : "at most";
+  const limit = `${bound} ${shown(gate.name, gate.limit)} allowed`;
+  const measured =
+    gate.value === null || gate.value === undefined
+      ? `Not measured (${limit}): ${gate.meaning}.`
+      : `Measured ${shown(gate.name, gate.value)}, ${limit}: ${gate.meaning}.`;
+  if (gate.passed) return { title, passed: true, verdict: `Passes. ${measured}` };
+  let advice = gate.advice;
+  for (const [flag, control] of CONTROLS) advice = advice.replace(flag, control);
+  return { title, passed: false, verdict: `Fails. ${measured} To pass: ${advice}.` };
+}
+
+/// How far along making a release is, in whole percent, from the worker's progress
+/// (`{ phase, done, total }`): reading the file is the first tenth, synthesis up to
+/// three quarters, scoring the rest.
+export function releasePercent({ phase, done, total }) {
+  const part = total > 0 ? Math.min(1, done / total) : 0;
+  const [start, width] = { reading: [0, 0.05], parsing: [0.05, 0.05], synthesising: [0.1, 0.65], scoring: [0.75, 0.25] }[phase] || [0, 0];
+  return Math.min(100, Math.floor((start + width * part) * 100));
+}
