@@ -15,6 +15,7 @@ import { firstScreenIsDone, mark } from "./marks.js";
 import { showMessage, showWarnings } from "./messages.js";
 import { warmUpPainting } from "./paint.js";
 import { wireQuestionView } from "./question-view.js";
+import { wireReleaseEntry } from "./release-entry.js";
 import { wireRouting } from "./routing.js";
 import { beginWork } from "./settled.js";
 import { showSurvey } from "./show-survey.js";
@@ -52,6 +53,7 @@ async function main() {
   wireExports();
   wireFiles();
   wireWeight();
+  wireReleaseEntry();
   warmUpPainting();
   const fetched = await fetching;
   mark("data-fetched");

@@ -114,3 +114,83 @@ export function releasePercent({ phase, done, total }) {
   const [start, width] = { reading: [0, 0.05], parsing: [0.05, 0.05], synthesising: [0.1, 0.65], scoring: [0.75, 0.25] }[phase] || [0, 0];
   return Math.min(100, Math.floor((start + width * part) * 100));
 }
+
+const share = (v) => (v === null || v === undefined ? "not measured" : `${(100 * v).toFixed(1)}%`);
+const num = (v, digits) => (v === null || v === undefined ? "not measured" : v.toFixed(digits));
+
+/// The utility figures of `report.json`, per released file: `[{ file, figures:
+/// [{ name, value, meaning }] }]`, each figure in the words of the report's glossary.
+export function utilityFigures(report) {
+  return report.utility.files.map((f) => ({
+    file: f.file,
+    figures: [
+      {
+        name: "Answers kept (column shapes)",
+        value: share(f.column_shapes),
+        meaning: "how alike each question's answers are, raw and synthetic (100% is identical)",
+      },
+      {
+        name: "Pairs of questions (mean distance)",
+        value: num(f.pairs.mean_tvd, 3),
+        meaning: `total variation distance between the two-way tables of ${fmtInt(f.pairs.n_pairs)} pairs of questions (0 is identical)`,
+      },
+      {
+        name: "Told apart by a model (S_pMSE)",
+        value: f.pmse ? num(f.pmse.s_pmse, 2) : "not measured",
+        meaning: "how well a model tells synthetic records from real ones, against chance (about 1 when it cannot)",
+      },
+      {
+        name: "Conclusions kept",
+        value: `${fmtInt(f.conclusions.n_kept)} of ${fmtInt(f.conclusions.n_significant_raw)}`,
+        meaning: "crosstabs significant at 5% in the raw data that are significant in the release too",
+      },
+      {
+        name: "Published percentages (interval overlap)",
+        value: share(f.ci_overlap.mean),
+        meaning: `mean overlap of the 95% intervals of ${fmtInt(f.ci_overlap.n_estimates)} percentages, raw and synthetic`,
+      },
+    ],
+  }));
+}
+
+/// The risk figures of `report.json`: per file, then the distance to closest record.
+export function riskFigures(report) {
+  const out = report.risk.files.map((f) => {
+    const figures = [
+      {
+        name: "Copies of a real record",
+        value: `${fmtInt(f.exact_copies.count)} (${share(f.exact_copies.share)})`,
+        meaning: "synthetic records identical to a real respondent's on every released column",
+      },
+    ];
+    if (f.quasi) {
+      figures.push(
+        {
+          name: "Replicated uniques",
+          value: `${fmtInt(f.quasi.replicated_uniques.count)} (${share(f.quasi.replicated_uniques.share)})`,
+          meaning: "synthetic records one of a kind on the demographics whose combination is one of a kind among the real respondents too",
+        },
+        {
+          name: "Smallest demographic group",
+          value: fmtInt(f.quasi.smallest_group),
+          meaning: `the fewest synthetic records sharing one combination of ${f.quasi.columns.join(", ")}`,
+        },
+      );
+    }
+    return { file: f.file, figures };
+  });
+  const dcr = report.risk.dcr;
+  if (dcr) {
+    out.push({
+      file: null,
+      figures: [
+        {
+          name: "Distance to closest record",
+          value: num(dcr.share, 3),
+          meaning: "share of synthetic records, made from half the respondents, closer to that half than to the other (0.5 when nothing is memorised)",
+        },
+      ],
+    });
+  }
+  return out;
+}

@@ -87,3 +87,48 @@ test("the bar moves forward through reading, synthesis and scoring", () => {
   assert.deepEqual(steps, [0, 7, 10, 75, 100]);
   assert.equal(releasePercent({ phase: "scoring", done: 1, total: 0 }), 75);
 });
+
+test("the report's figures are read from report.json, unmeasured ones said so", async () => {
+  const { utilityFigures, riskFigures } = await import("../release-model.js");
+  const report = {
+    utility: {
+      files: [
+        {
+          file: "responses.tsv",
+          column_shapes: 0.9412,
+          pairs: { n_pairs: 4753, mean_tvd: 0.0714 },
+          pmse: null,
+          conclusions: { n_kept: 812, n_significant_raw: 900 },
+          ci_overlap: { n_estimates: 410, mean: 0.87 },
+        },
+      ],
+    },
+    risk: {
+      files: [
+        {
+          file: "responses.tsv",
+          exact_copies: { count: 0, share: 0 },
+          quasi: { columns: ["age", "country"], replicated_uniques: { count: 2, share: 0.0016 }, smallest_group: 4 },
+        },
+      ],
+      dcr: { share: 0.503 },
+    },
+  };
+  const utility = utilityFigures(report)[0].figures.map((f) => [f.name, f.value]);
+  assert.deepEqual(utility, [
+    ["Answers kept (column shapes)", "94.1%"],
+    ["Pairs of questions (mean distance)", "0.071"],
+    ["Told apart by a model (S_pMSE)", "not measured"],
+    ["Conclusions kept", "812 of 900"],
+    ["Published percentages (interval overlap)", "87.0%"],
+  ]);
+  const risk = riskFigures(report);
+  assert.deepEqual(
+    risk.map((r) => [r.file, r.figures.map((f) => f.value)]),
+    [
+      ["responses.tsv", ["0 (0.0%)", "2 (0.2%)", "4"]],
+      [null, ["0.503"]],
+    ],
+  );
+  assert.match(risk[0].figures[2].meaning, /age, country$/);
+});
