@@ -33,6 +33,10 @@ async function readIntoWasm(file, progress) {
 }
 
 const handlers = {
+  /// Answers once the module is ready, so the page knows all its code has arrived.
+  ready() {
+    return {};
+  },
   /// The raw file (and its codebook, when given): its columns with suggested roles.
   async read({ file, codebook, minLeaf }, progress) {
     const codebookBytes = codebook ? new Uint8Array(await codebook.arrayBuffer()) : undefined;

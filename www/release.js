@@ -123,7 +123,9 @@ async function readRaw() {
     say([el("bdi", file.name), ` is ${fmtInt(file.size)} bytes; canvass opens files up to 2 GB in the browser. Use the canvass command line (canvass release) for larger files.`]);
     return;
   }
-  const w = freshWorker();
+  // The worker started when the panel opened, unless it already holds a file.
+  const w = worker && !worker.used ? worker : freshWorker();
+  w.used = true;
   made = null;
   $("release-setup").hidden = true;
   $("release-report").hidden = true;
@@ -230,6 +232,7 @@ function cancel() {
   if (making) {
     const keep = chosen;
     const w = freshWorker();
+    w.used = true;
     w.request("read", { file, codebook, minLeaf: 5 }, () => {}).then(
       () => {
         chosen = keep;
@@ -352,9 +355,16 @@ let wired = false;
 /// Shows the release flow, wiring it on first use; the release engine's module is
 /// fetched now, while the visitor picks a file.
 export function openRelease() {
-  releaseModule ??= compileModule("canvass_release_bg.wasm");
   if (wired) return;
   wired = true;
+  // Everything the flow runs is fetched now, before any file is chosen: once a file
+  // is, the page makes no request at all. `body[data-release-engine]` says when.
+  freshWorker()
+    .request("ready")
+    .then(
+      () => (document.body.dataset.releaseEngine = "ready"),
+      () => {},
+    );
   $("release-open").addEventListener("click", () => $("release-file").click());
   $("release-file").addEventListener("change", (e) => {
     if (e.target.files[0]) pickRaw(e.target.files[0]);
