@@ -209,7 +209,8 @@ async function makeRelease(acceptRisk = false) {
     // From "Make the release" to the report on screen, for the benchmark.
     performance.measure("canvass:release-made", "canvass:release-start");
     stageIs("made");
-    if (!acceptRisk) $("release-report-heading").focus();
+    // After accepting the risk, focus goes on to the downloads it released.
+    $(acceptRisk ? "release-zip" : "release-report-heading").focus();
   } catch (err) {
     if (worker !== w) return;
     stageIs("failed");
