@@ -15,3 +15,5 @@ pub mod utility;
 pub use gates::{evaluate, Gate, GateLimits};
 pub use pmse::Pmse;
 pub use report::{score, score_with, DcrInput, Report, ScoreInput};
+#[cfg(test)]
+mod sdmetrics_check;
