@@ -38,4 +38,6 @@ pub mod weights;
 
 pub use dataset::{Column, Dataset, Missing, Question, QuestionKind};
 pub use load::infer::infer_cells;
-pub use load::{load, load_with_progress, Caps, LoadError, LoadOptions, Loaded, Warning, WarningKind};
+pub use load::{
+    load, load_with_progress, load_with_source, Caps, LoadError, LoadOptions, Loaded, Source, Warning, WarningKind,
+};

@@ -50,7 +50,7 @@ pub(crate) fn assemble(
     n_rows: usize,
     max_categories: usize,
     warnings: &mut Warnings,
-) -> Result<Vec<Question>, LoadError> {
+) -> Result<(Vec<Question>, Vec<Vec<usize>>), LoadError> {
     let heads = &header.columns;
     let runs = runs(heads, &built, verdicts);
     let shapes: Vec<Shape> = runs
@@ -58,6 +58,8 @@ pub(crate) fn assemble(
         .map(|&(start, end)| shape_of(heads, &built, verdicts, start, end, n_rows, header.layout))
         .collect();
     let mut questions = Vec::with_capacity(heads.len());
+    // For each question, the file's columns it was read from.
+    let mut sources: Vec<Vec<usize>> = Vec::with_capacity(heads.len());
     let mut col = 0;
     let mut run_idx = 0;
     while col < heads.len() {
@@ -69,6 +71,7 @@ pub(crate) fn assemble(
                 Shape::Separate => {}
                 Shape::Multi { other } => {
                     questions.push(multi_question(heads, &built, verdicts, start, end, *other, n_rows)?);
+                    sources.push((start..end).collect());
                     if let Some(other_col) = other {
                         let h = &heads[*other_col];
                         if let Some(Built::Dict { values, codes, .. }) = built[*other_col].take() {
@@ -79,6 +82,7 @@ pub(crate) fn assemble(
                                 group: h.group.as_ref().map(|g| g.name.clone()),
                                 column: text_column(&values, &codes)?,
                             });
+                            sources.push(vec![*other_col]);
                         }
                     }
                     col = end;
@@ -87,6 +91,7 @@ pub(crate) fn assemble(
                 Shape::Rank => {
                     for c in start..end {
                         questions.push(rank_question(&heads[c], built[c].take(), verdicts, c, end - start)?);
+                        sources.push(vec![c]);
                     }
                     col = end;
                     continue;
@@ -94,6 +99,7 @@ pub(crate) fn assemble(
                 Shape::Grid { levels } => {
                     for c in start..end {
                         questions.push(grid_question(&heads[c], built[c].take(), &verdicts[c], levels)?);
+                        sources.push(vec![c]);
                     }
                     col = end;
                     continue;
@@ -155,10 +161,11 @@ pub(crate) fn assemble(
             group,
             column,
         });
+        sources.push(vec![col]);
         col += 1;
     }
     unique_ids(&mut questions);
-    Ok(questions)
+    Ok((questions, sources))
 }
 
 /// A merged group's id may repeat a column's; numbering keeps every question nameable.

@@ -552,6 +552,33 @@ pub fn load_with_progress(
     opts: &LoadOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Loaded, LoadError> {
+    load_inner(bytes, opts, progress, false).map(|(loaded, _)| loaded)
+}
+
+/// A delimited file as the loader read it, for writing a file back in its own layout:
+/// its header records and response records as text (a short record padded with empty
+/// fields), and for each question of the dataset the file's columns (0-based) it was
+/// read from, in file order. A multi-select read from one column per option lists
+/// those columns in the order of its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub header: Vec<Vec<String>>,
+    pub rows: Vec<Vec<String>>,
+    pub columns: Vec<Vec<usize>>,
+}
+
+/// [`load`], plus the file's [`Source`]; `None` for SPSS and Stata files, which have
+/// no text layout to write back.
+pub fn load_with_source(bytes: &[u8], opts: &LoadOptions) -> Result<(Loaded, Option<Source>), LoadError> {
+    load_inner(bytes, opts, &mut |_, _| {}, true)
+}
+
+fn load_inner(
+    bytes: &[u8],
+    opts: &LoadOptions,
+    progress: &mut dyn FnMut(usize, usize),
+    want_source: bool,
+) -> Result<(Loaded, Option<Source>), LoadError> {
     let caps = &opts.caps;
     if bytes.len() > caps.max_file_bytes {
         return Err(LoadError::FileTooLarge {
@@ -576,7 +603,7 @@ pub fn load_with_progress(
                     .to_string(),
             );
         }
-        return labelled::assemble(file, caps, warnings);
+        return labelled::assemble(file, caps, warnings).map(|loaded| (loaded, None));
     }
     let decoded = decode::decode(bytes, &mut warnings)?;
     let text: &str = &decoded.text;
@@ -627,7 +654,12 @@ pub fn load_with_progress(
     if header.layout != "surveymonkey" {
         note_renamed_headers(&first[0], &header, header_line, &mut warnings);
     }
-    drop(first);
+    let header_records = if want_source {
+        first.truncate(header.rows);
+        first
+    } else {
+        Vec::new()
+    };
     records.reset(start);
     for _ in 0..header.rows {
         records.next_record(&mut Discard, &mut warnings)?;
@@ -635,6 +667,22 @@ pub fn load_with_progress(
 
     let n_cols = header.columns.len();
     records.space_lines_are_blank = n_cols > 1;
+    // A first pass over the response records keeps their text; the second types them.
+    let mut source_rows = Vec::new();
+    if want_source {
+        let body = records.mark();
+        let mut ignored = Warnings::new(0);
+        loop {
+            let mut sink = Collect::default();
+            if records.next_record(&mut sink, &mut ignored)?.is_none() {
+                break;
+            }
+            let mut row = sink.0;
+            row.resize(n_cols, String::new());
+            source_rows.push(row);
+        }
+        records.reset(body);
+    }
     let mut builders: Vec<ColumnBuilder> = (0..n_cols).map(|_| ColumnBuilder::new(caps.max_categories)).collect();
     let mut n_rows = 0usize;
     let cells_per_row = n_cols.max(1);
@@ -720,7 +768,7 @@ pub fn load_with_progress(
             },
         })
         .collect();
-    let questions = match &opts.codebook {
+    let (questions, columns) = match &opts.codebook {
         Some(codebook) => apply::assemble_with_codebook(
             &header,
             built,
@@ -729,7 +777,8 @@ pub fn load_with_progress(
             codebook,
             caps.max_categories,
             &mut warnings,
-        )?,
+        )
+        .map(|questions| (questions, (0..n_cols).map(|c| vec![c]).collect()))?,
         None => group::assemble(
             &header,
             built.into_iter().map(Some).collect(),
@@ -745,7 +794,12 @@ pub fn load_with_progress(
     let identifying = identifying_questions(&questions, &header, opts.codebook.as_ref());
     note_identifying(&questions, &identifying, header_line, &mut warnings);
     let blank_lines = records.blank_lines;
-    Ok(Loaded {
+    let source = want_source.then_some(Source {
+        header: header_records,
+        rows: source_rows,
+        columns,
+    });
+    let loaded = Loaded {
         dataset: Dataset::new(n_rows, questions)?,
         warnings: warnings.into_vec(),
         encoding: decoded.encoding,
@@ -755,7 +809,8 @@ pub fn load_with_progress(
         blank_lines,
         identifying: identifying.iter().map(|&how| how != Identifying::No).collect(),
         weight: None,
-    })
+    };
+    Ok((loaded, source))
 }
 
 #[cfg(test)]

@@ -1,0 +1,550 @@
+//! Classification and regression trees (CART) that keep the training rows of every
+//! leaf, for drawing synthetic values from donors the way synthpop's `syn.cart` does.
+//!
+//! A tree is grown on binned predictors: each predictor is a [`Binned`] column of
+//! small integer bins, ordered (numbers, by value; missing states before all values)
+//! or unordered (categories, missing reasons among them). A split on an ordered
+//! predictor is a threshold on its bins; a split on an unordered one sends a set of
+//! categories left, found by ordering the node's categories by their response and
+//! splitting that order as if it were a threshold: by mean for a numeric or two-class
+//! response (Breiman's result makes this optimal), and for more classes by the share
+//! of each of the node's three most frequent classes in turn, keeping the best. Splits
+//! are scored by the fall in Gini impurity (classes) or in squared error (numbers).
+//!
+//! Growth stops, as rpart's does, when a node holds fewer than `3 * min_leaf` rows, a
+//! split would leave a side with fewer than `min_leaf` rows, the best split improves
+//! the fit by less than `cp` times the root's impurity, or the depth reaches 30.
+//!
+//! Bins are counted in histograms that touch only the bins present in a node, so a
+//! node costs its rows times the predictors whatever the number of bins; numeric
+//! predictors with many distinct values are cut into at most [`MAX_BINS`] quantile bins.
+//!
+//! Why not smartcore or linfa: their trees take a dense matrix of numbers (categories
+//! must be one-hot or integer-coded, losing the ordering of categories by response),
+//! neither returns the leaf a row falls in nor keeps its training rows (the donors),
+//! neither has rpart's `cp`, and both bring linear-algebra crates the page's release
+//! worker would have to carry. Growing the tree here is a few hundred lines.
+
+/// Most bins of a numeric predictor (and most categories a predictor keeps apart).
+pub const MAX_BINS: usize = 256;
+/// Most response classes the split criterion tells apart; rarer ones are pooled.
+pub const MAX_CLASSES: usize = 32;
+/// Deepest tree grown, as rpart's `maxdepth`.
+pub const MAX_DEPTH: usize = 30;
+
+/// A predictor column as bins, one per row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binned {
+    pub bins: Vec<u16>,
+    pub n_bins: usize,
+    /// Whether bin order means something (numbers) or not (categories).
+    pub ordered: bool,
+}
+
+/// What a tree predicts.
+#[derive(Debug, Clone, Copy)]
+pub enum Response<'a> {
+    /// A class per row, `< n_classes`.
+    Classes { classes: &'a [u32], n_classes: usize },
+    /// A number per row.
+    Numbers(&'a [f64]),
+}
+
+/// How far a tree grows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Growth {
+    /// Fewest training rows in a leaf (rpart's `minbucket`).
+    pub min_leaf: usize,
+    /// Smallest improvement worth a split, as a share of the root's impurity.
+    pub cp: f64,
+}
+
+impl Default for Growth {
+    fn default() -> Self {
+        Growth { min_leaf: 5, cp: 1e-8 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Rule {
+    /// Bins up to and including this one go left.
+    AtMost(u16),
+    /// Bins whose bit is set go left.
+    In(Vec<u64>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    /// The leaf's training rows are `rows[start..end]`.
+    Leaf { start: u32, end: u32 },
+    Split {
+        predictor: u32,
+        rule: Rule,
+        left: u32,
+        right: u32,
+    },
+}
+
+/// A grown tree and the training rows of each leaf.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    rows: Vec<u32>,
+}
+
+impl Tree {
+    /// The training rows (donors) of the leaf that a row with these bins falls in;
+    /// `bins[p]` is the row's bin of predictor `p`.
+    pub fn donors(&self, bins: &dyn Fn(usize) -> u16) -> &[u32] {
+        let mut node = 0usize;
+        loop {
+            match &self.nodes[node] {
+                Node::Leaf { start, end } => return &self.rows[*start as usize..*end as usize],
+                Node::Split {
+                    predictor,
+                    rule,
+                    left,
+                    right,
+                } => {
+                    let bin = bins(*predictor as usize);
+                    let goes_left = match rule {
+                        Rule::AtMost(t) => bin <= *t,
+                        Rule::In(set) => set.get(bin as usize / 64).is_some_and(|w| w >> (bin % 64) & 1 == 1),
+                    };
+                    node = if goes_left { *left } else { *right } as usize;
+                }
+            }
+        }
+    }
+
+    /// Each leaf's training rows.
+    pub fn leaves(&self) -> impl Iterator<Item = &[u32]> {
+        self.nodes.iter().filter_map(|n| match n {
+            Node::Leaf { start, end } => Some(&self.rows[*start as usize..*end as usize]),
+            Node::Split { .. } => None,
+        })
+    }
+
+    pub fn n_leaves(&self) -> usize {
+        self.leaves().count()
+    }
+}
+
+/// Grows a tree on the training rows `rows` (indices into the predictors' and the
+/// response's rows).
+pub fn grow(predictors: &[&Binned], response: Response, rows: Vec<u32>, growth: &Growth) -> Tree {
+    let response = Prepared::new(response, &rows);
+    let max_bins = predictors.iter().map(|p| p.n_bins).max().unwrap_or(1).max(1);
+    let width = response.width();
+    let mut grower = Grower {
+        predictors,
+        response,
+        growth: *growth,
+        hist: Hist::new(max_bins, width),
+        scratch: Vec::new(),
+        touched: Vec::new(),
+        nodes: Vec::new(),
+        root_impurity: 0.0,
+    };
+    let mut rows = rows;
+    let n = rows.len();
+    grower.root_impurity = grower.impurity(&rows);
+    grower.nodes.push(Node::Leaf {
+        start: 0,
+        end: n as u32,
+    });
+    // Depth-first on an explicit stack: no recursion depth to worry about.
+    let mut stack = vec![(0usize, 0usize, n, 0usize)];
+    while let Some((node, start, end, depth)) = stack.pop() {
+        let split = if depth < MAX_DEPTH {
+            grower.best_split(&rows[start..end])
+        } else {
+            None
+        };
+        let Some(split) = split else { continue };
+        let mid = start
+            + partition(&mut rows[start..end], &mut grower.scratch, |r| {
+                split.goes_left(predictors, r)
+            });
+        let left = grower.nodes.len();
+        grower.nodes.push(Node::Leaf {
+            start: start as u32,
+            end: mid as u32,
+        });
+        grower.nodes.push(Node::Leaf {
+            start: mid as u32,
+            end: end as u32,
+        });
+        grower.nodes[node] = Node::Split {
+            predictor: split.predictor as u32,
+            rule: split.rule,
+            left: left as u32,
+            right: left as u32 + 1,
+        };
+        stack.push((left + 1, mid, end, depth + 1));
+        stack.push((left, start, mid, depth + 1));
+    }
+    Tree {
+        nodes: grower.nodes,
+        rows,
+    }
+}
+
+/// Puts the rows for which `left` holds first, keeping order on each side; returns
+/// how many went left.
+fn partition(rows: &mut [u32], scratch: &mut Vec<u32>, left: impl Fn(u32) -> bool) -> usize {
+    scratch.clear();
+    let mut n_left = 0;
+    for i in 0..rows.len() {
+        let r = rows[i];
+        if left(r) {
+            rows[n_left] = r;
+            n_left += 1;
+        } else {
+            scratch.push(r);
+        }
+    }
+    rows[n_left..].copy_from_slice(scratch);
+    n_left
+}
+
+/// The response with rare classes pooled so histograms stay small.
+enum Prepared<'a> {
+    Classes {
+        classes: &'a [u32],
+        /// Class → pooled class.
+        pool: Vec<u32>,
+        width: usize,
+    },
+    Numbers(&'a [f64]),
+}
+
+impl<'a> Prepared<'a> {
+    fn new(response: Response<'a>, rows: &[u32]) -> Prepared<'a> {
+        match response {
+            Response::Numbers(values) => Prepared::Numbers(values),
+            Response::Classes { classes, n_classes } => {
+                let mut counts = vec![0usize; n_classes.max(1)];
+                for &r in rows {
+                    counts[classes[r as usize] as usize] += 1;
+                }
+                let mut order: Vec<usize> = (0..counts.len()).collect();
+                order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+                let mut pool = vec![0u32; counts.len()];
+                let kept = MAX_CLASSES - 1;
+                for (rank, &class) in order.iter().enumerate() {
+                    pool[class] = rank.min(kept) as u32;
+                }
+                let width = counts.len().min(MAX_CLASSES);
+                Prepared::Classes { classes, pool, width }
+            }
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self {
+            Prepared::Classes { width, .. } => *width,
+            Prepared::Numbers(_) => 1,
+        }
+    }
+}
+
+struct Split {
+    predictor: usize,
+    rule: Rule,
+}
+
+impl Split {
+    fn goes_left(&self, predictors: &[&Binned], row: u32) -> bool {
+        let bin = predictors[self.predictor].bins[row as usize];
+        match &self.rule {
+            Rule::AtMost(t) => bin <= *t,
+            Rule::In(set) => set[bin as usize / 64] >> (bin % 64) & 1 == 1,
+        }
+    }
+}
+
+/// Per-bin statistics of one node and predictor: row counts, and class counts or
+/// sums of the response.
+struct Hist {
+    width: usize,
+    n: Vec<u32>,
+    classes: Vec<u32>,
+    sums: Vec<f64>,
+}
+
+impl Hist {
+    fn new(max_bins: usize, width: usize) -> Hist {
+        Hist {
+            width,
+            n: vec![0; max_bins],
+            classes: vec![0; max_bins * width],
+            sums: vec![0.0; max_bins],
+        }
+    }
+}
+
+struct Grower<'a> {
+    predictors: &'a [&'a Binned],
+    response: Prepared<'a>,
+    growth: Growth,
+    hist: Hist,
+    scratch: Vec<u32>,
+    touched: Vec<u16>,
+    nodes: Vec<Node>,
+    root_impurity: f64,
+}
+
+impl Grower<'_> {
+    /// n × Gini impurity for classes, the sum of squared deviations for numbers.
+    fn impurity(&self, rows: &[u32]) -> f64 {
+        match &self.response {
+            Prepared::Classes { classes, pool, width } => {
+                let mut counts = vec![0f64; *width];
+                for &r in rows {
+                    counts[pool[classes[r as usize] as usize] as usize] += 1.0;
+                }
+                let n = rows.len() as f64;
+                if n == 0.0 {
+                    return 0.0;
+                }
+                n - counts.iter().map(|c| c * c).sum::<f64>() / n
+            }
+            Prepared::Numbers(values) => {
+                let n = rows.len() as f64;
+                if n == 0.0 {
+                    return 0.0;
+                }
+                let mean = rows.iter().map(|&r| values[r as usize]).sum::<f64>() / n;
+                rows.iter().map(|&r| (values[r as usize] - mean).powi(2)).sum()
+            }
+        }
+    }
+
+    fn best_split(&mut self, rows: &[u32]) -> Option<Split> {
+        let min_leaf = self.growth.min_leaf.max(1);
+        if rows.len() < 3 * min_leaf || rows.len() < 2 {
+            return None;
+        }
+        // The node's own statistics: class counts or sum.
+        let width = self.response.width();
+        let mut node_counts = vec![0f64; width];
+        let mut node_sum = 0.0;
+        match &self.response {
+            Prepared::Classes { classes, pool, .. } => {
+                for &r in rows {
+                    node_counts[pool[classes[r as usize] as usize] as usize] += 1.0;
+                }
+                if node_counts.iter().filter(|&&c| c > 0.0).count() < 2 {
+                    return None;
+                }
+            }
+            Prepared::Numbers(values) => {
+                let first = values[rows[0] as usize];
+                if rows.iter().all(|&r| values[r as usize] == first) {
+                    return None;
+                }
+                node_sum = rows.iter().map(|&r| values[r as usize]).sum();
+            }
+        }
+        let n = rows.len() as f64;
+        // The part of the criterion that splits change: Σc²/n or S²/n.
+        let node_score = match &self.response {
+            Prepared::Classes { .. } => node_counts.iter().map(|c| c * c).sum::<f64>() / n,
+            Prepared::Numbers(_) => node_sum * node_sum / n,
+        };
+        let threshold = (self.growth.cp * self.root_impurity).max(1e-9 * self.root_impurity.max(1e-300));
+        let mut best: Option<(f64, Split)> = None;
+        for p in 0..self.predictors.len() {
+            if let Some((gain, rule)) = self.best_on(p, rows, &node_counts, node_sum, node_score, min_leaf) {
+                if gain > threshold && best.as_ref().is_none_or(|(g, _)| gain > *g) {
+                    best = Some((gain, Split { predictor: p, rule }));
+                }
+            }
+        }
+        best.map(|(_, split)| split)
+    }
+
+    /// The best split on predictor `p` and its gain.
+    fn best_on(
+        &mut self,
+        p: usize,
+        rows: &[u32],
+        node_counts: &[f64],
+        node_sum: f64,
+        node_score: f64,
+        min_leaf: usize,
+    ) -> Option<(f64, Rule)> {
+        let predictor = self.predictors[p];
+        let width = self.hist.width;
+        let hist = &mut self.hist;
+        self.touched.clear();
+        for &r in rows {
+            let bin = predictor.bins[r as usize] as usize;
+            if hist.n[bin] == 0 {
+                self.touched.push(bin as u16);
+            }
+            hist.n[bin] += 1;
+            match &self.response {
+                Prepared::Classes { classes, pool, .. } => {
+                    hist.classes[bin * width + pool[classes[r as usize] as usize] as usize] += 1;
+                }
+                Prepared::Numbers(values) => hist.sums[bin] += values[r as usize],
+            }
+        }
+        let result = if self.touched.len() < 2 {
+            None
+        } else if predictor.ordered {
+            self.touched.sort_unstable();
+            let order = self.touched.clone();
+            scan(
+                &self.hist,
+                &order,
+                &self.response,
+                node_counts,
+                node_sum,
+                node_score,
+                rows.len(),
+                min_leaf,
+            )
+            .map(|(gain, at)| (gain, Rule::AtMost(order[at])))
+        } else {
+            self.unordered(predictor, node_counts, node_sum, node_score, rows.len(), min_leaf)
+        };
+        for &bin in &self.touched {
+            let bin = bin as usize;
+            self.hist.n[bin] = 0;
+            self.hist.sums[bin] = 0.0;
+            self.hist.classes[bin * width..(bin + 1) * width].fill(0);
+        }
+        result
+    }
+
+    fn unordered(
+        &self,
+        predictor: &Binned,
+        node_counts: &[f64],
+        node_sum: f64,
+        node_score: f64,
+        n: usize,
+        min_leaf: usize,
+    ) -> Option<(f64, Rule)> {
+        let width = self.hist.width;
+        let hist = &self.hist;
+        // Orderings to try: by mean, or by the share of each of the three commonest classes.
+        let keys: Vec<Box<dyn Fn(usize) -> f64 + '_>> = match &self.response {
+            Prepared::Numbers(_) => vec![Box::new(|b: usize| hist.sums[b] / hist.n[b] as f64)],
+            Prepared::Classes { .. } => {
+                let mut commonest: Vec<usize> = (0..width).filter(|&k| node_counts[k] > 0.0).collect();
+                commonest.sort_by(|&a, &b| node_counts[b].total_cmp(&node_counts[a]).then(a.cmp(&b)));
+                let tries = if commonest.len() <= 2 { 1 } else { 3 };
+                commonest
+                    .into_iter()
+                    .take(tries)
+                    .map(|k| {
+                        Box::new(move |b: usize| hist.classes[b * width + k] as f64 / hist.n[b] as f64)
+                            as Box<dyn Fn(usize) -> f64>
+                    })
+                    .collect()
+            }
+        };
+        let mut best: Option<(f64, Rule)> = None;
+        for key in keys {
+            let mut order = self.touched.clone();
+            order.sort_by(|&a, &b| key(a as usize).total_cmp(&key(b as usize)).then(a.cmp(&b)));
+            if let Some((gain, at)) = scan(
+                hist,
+                &order,
+                &self.response,
+                node_counts,
+                node_sum,
+                node_score,
+                n,
+                min_leaf,
+            ) {
+                if best.as_ref().is_none_or(|(g, _)| gain > *g) {
+                    let mut set = vec![0u64; predictor.n_bins.div_ceil(64).max(1)];
+                    let n_left: u32 = order[..=at].iter().map(|&b| hist.n[b as usize]).sum();
+                    // Categories absent from the node follow the larger side.
+                    if 2 * n_left as usize >= n {
+                        set.fill(u64::MAX);
+                        for &b in &order[at + 1..] {
+                            set[b as usize / 64] &= !(1 << (b % 64));
+                        }
+                    } else {
+                        for &b in &order[..=at] {
+                            set[b as usize / 64] |= 1 << (b % 64);
+                        }
+                    }
+                    best = Some((gain, Rule::In(set)));
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Scans the bins in `order`, splitting after each; returns the best gain and the
+/// position in `order` of the last bin going left.
+#[allow(clippy::too_many_arguments)]
+fn scan(
+    hist: &Hist,
+    order: &[u16],
+    response: &Prepared,
+    node_counts: &[f64],
+    node_sum: f64,
+    node_score: f64,
+    n: usize,
+    min_leaf: usize,
+) -> Option<(f64, usize)> {
+    let width = hist.width;
+    let mut n_left = 0usize;
+    let mut best: Option<(f64, usize)> = None;
+    match response {
+        Prepared::Classes { .. } => {
+            let mut left = vec![0f64; width];
+            let mut left_sq = 0.0;
+            let mut right_sq: f64 = node_counts.iter().map(|c| c * c).sum();
+            for (at, &bin) in order[..order.len() - 1].iter().enumerate() {
+                let bin = bin as usize;
+                n_left += hist.n[bin] as usize;
+                for k in 0..width {
+                    let x = hist.classes[bin * width + k] as f64;
+                    if x > 0.0 {
+                        let l = left[k];
+                        let r = node_counts[k] - l;
+                        left_sq += 2.0 * l * x + x * x;
+                        right_sq += -2.0 * r * x + x * x;
+                        left[k] = l + x;
+                    }
+                }
+                let n_right = n - n_left;
+                if n_left < min_leaf || n_right < min_leaf {
+                    continue;
+                }
+                let gain = left_sq / n_left as f64 + right_sq / n_right as f64 - node_score;
+                if best.is_none_or(|(g, _)| gain > g) {
+                    best = Some((gain, at));
+                }
+            }
+        }
+        Prepared::Numbers(_) => {
+            let mut sum_left = 0.0;
+            for (at, &bin) in order[..order.len() - 1].iter().enumerate() {
+                let bin = bin as usize;
+                n_left += hist.n[bin] as usize;
+                sum_left += hist.sums[bin];
+                let n_right = n - n_left;
+                if n_left < min_leaf || n_right < min_leaf {
+                    continue;
+                }
+                let sum_right = node_sum - sum_left;
+                let gain = sum_left * sum_left / n_left as f64 + sum_right * sum_right / n_right as f64 - node_score;
+                if best.is_none_or(|(g, _)| gain > g) {
+                    best = Some((gain, at));
+                }
+            }
+        }
+    }
+    best
+}
