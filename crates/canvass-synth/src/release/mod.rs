@@ -8,18 +8,21 @@
 
 pub mod cart;
 pub mod encoded;
-pub mod roles;
-pub mod synthesize;
 pub mod gates;
 mod matched;
 mod pmse;
 pub mod report;
 pub mod risk;
+pub mod roles;
+pub mod synthesize;
+pub mod synthesize;
 pub mod utility;
 
 pub use gates::{evaluate, Gate, GateLimits};
 pub use pmse::Pmse;
 pub use report::{score, score_with, DcrInput, Report, ScoreInput};
+#[cfg(test)]
+mod sdmetrics_check;
 pub mod write;
 
 use crate::doc::sha256_hex;

@@ -20,6 +20,9 @@ use serde::Serialize;
 
 /// How many of the worst pairs and intervals a report lists.
 pub const WORST_LISTED: usize = 10;
+/// SDMetrics' default thresholds for a pair to count as associated in the raw data.
+pub const MIN_ASSOCIATION: f64 = 0.3;
+pub const MIN_CORRELATION: f64 = 0.5;
 /// The significance level of "conclusions kept".
 pub const ALPHA: f64 = 0.05;
 
@@ -65,6 +68,9 @@ pub struct Pairs {
     /// Mean pair score as SDMetrics' "Column Pair Trends" averages it:
     /// ContingencySimilarity, or CorrelationSimilarity for two numbers.
     pub column_pair_trends: Option<f64>,
+    /// The same mean over the pairs associated in the raw data only, as SDMetrics'
+    /// quality report averages by default.
+    pub column_pair_trends_associated: Option<f64>,
     /// The pairs with the largest TVD, worst first.
     pub worst: Vec<PairScore>,
 }
@@ -77,6 +83,9 @@ pub struct PairScore {
     /// "ContingencySimilarity" or "CorrelationSimilarity".
     pub metric: &'static str,
     pub score: Option<f64>,
+    /// Associated in the raw data: Cramér's V above 0.3 over all levels, or |r| above
+    /// 0.5 for two numbers (SDMetrics' default thresholds).
+    pub associated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -162,45 +171,12 @@ pub(crate) fn file_utility(m: &Matched, tick: &mut dyn FnMut()) -> FileUtility {
         .collect();
     let column_shapes = mean(variables.iter().map(|v| v.score));
 
-    let mut pair_scores = Vec::new();
-    let mut tests: Vec<(usize, usize, f64, Option<f64>)> = Vec::new();
-    for i in 0..scored.len() {
-        for j in i + 1..scored.len() {
-            let (la, ra, sa) = &cats[i];
-            let (lb, rb, sb) = &cats[j];
-            let raw_table = table(*la, ra, *lb, rb);
-            let syn_table = table(*la, sa, *lb, sb);
-            let tvd = tvd_tables(&raw_table, ra.len(), &syn_table, sa.len());
-            let (metric, score) = match (&scored[i].cells, &scored[j].cells) {
-                (Cells::Numeric { raw: x, syn: xs, .. }, Cells::Numeric { raw: y, syn: ys, .. }) => (
-                    "CorrelationSimilarity",
-                    pearson_r(x, y)
-                        .zip(pearson_r(xs, ys))
-                        .map(|(r, s)| 1.0 - (r - s).abs() / 2.0),
-                ),
-                _ => ("ContingencySimilarity", Some(1.0 - tvd)),
-            };
-            pair_scores.push(PairScore {
-                a: scored[i].name.clone(),
-                b: scored[j].name.clone(),
-                tvd,
-                metric,
-                score,
-            });
-            if scored[i].is_categorical() && scored[j].is_categorical() {
-                let answers_a = answer_levels(scored[i]);
-                let answers_b = answer_levels(scored[j]);
-                if let Some(p_raw) = p_value(&raw_table, *lb, &answers_a, &answers_b) {
-                    tests.push((i, j, p_raw, p_value(&syn_table, *lb, &answers_a, &answers_b)));
-                }
-            }
-        }
-        tick();
-    }
+    let (pair_scores, tests) = pair_scores(&scored, &cats, tick);
     let pairs = Pairs {
         n_pairs: pair_scores.len(),
         mean_tvd: mean(pair_scores.iter().map(|p| p.tvd)),
         column_pair_trends: mean(pair_scores.iter().filter_map(|p| p.score)),
+        column_pair_trends_associated: mean(pair_scores.iter().filter(|p| p.associated).filter_map(|p| p.score)),
         worst: worst_first(pair_scores, |p| p.tvd),
     };
 
@@ -253,6 +229,69 @@ pub(crate) fn file_utility(m: &Matched, tick: &mut dyn FnMut()) -> FileUtility {
         ci_overlap,
         not_scored,
     }
+}
+
+/// A χ² test of a pair: the two variables' indices and the raw and synthetic p-values.
+type PairTest = (usize, usize, f64, Option<f64>);
+
+/// Every pair of scored variables with its score, and the χ² tests of the categorical
+/// pairs. `cats` holds each variable as categories; `tick` is called per variable.
+pub(crate) fn pair_scores(
+    scored: &[&MatchedVar],
+    cats: &[(usize, Vec<u32>, Vec<u32>)],
+    tick: &mut dyn FnMut(),
+) -> (Vec<PairScore>, Vec<PairTest>) {
+    let mut pair_scores = Vec::new();
+    let mut tests: Vec<PairTest> = Vec::new();
+    for i in 0..scored.len() {
+        for j in i + 1..scored.len() {
+            let (la, ra, sa) = &cats[i];
+            let (lb, rb, sb) = &cats[j];
+            let raw_table = table(*la, ra, *lb, rb);
+            let syn_table = table(*la, sa, *lb, sb);
+            let tvd = tvd_tables(&raw_table, ra.len(), &syn_table, sa.len());
+            let (metric, score, associated) = match (&scored[i].cells, &scored[j].cells) {
+                (Cells::Numeric { raw: x, syn: xs, .. }, Cells::Numeric { raw: y, syn: ys, .. }) => {
+                    let r = pearson_r(x, y);
+                    (
+                        "CorrelationSimilarity",
+                        r.zip(pearson_r(xs, ys)).map(|(r, s)| 1.0 - (r - s).abs() / 2.0),
+                        r.is_some_and(|r| r.abs() > MIN_CORRELATION),
+                    )
+                }
+                _ => {
+                    let all_levels = |t: &[u64], n_b: usize| -> Vec<Vec<f64>> {
+                        t.chunks(n_b)
+                            .map(|row| row.iter().map(|&c| c as f64).collect())
+                            .collect()
+                    };
+                    let v = pearson(&all_levels(&raw_table, *lb)).map(|r| r.3);
+                    (
+                        "ContingencySimilarity",
+                        Some(1.0 - tvd),
+                        v.is_some_and(|v| v > MIN_ASSOCIATION),
+                    )
+                }
+            };
+            pair_scores.push(PairScore {
+                a: scored[i].name.clone(),
+                b: scored[j].name.clone(),
+                tvd,
+                metric,
+                score,
+                associated,
+            });
+            if scored[i].is_categorical() && scored[j].is_categorical() {
+                let answers_a = answer_levels(scored[i]);
+                let answers_b = answer_levels(scored[j]);
+                if let Some(p_raw) = p_value(&raw_table, *lb, &answers_a, &answers_b) {
+                    tests.push((i, j, p_raw, p_value(&syn_table, *lb, &answers_a, &answers_b)));
+                }
+            }
+        }
+        tick();
+    }
+    (pair_scores, tests)
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
