@@ -15,15 +15,14 @@ pub mod report;
 pub mod risk;
 pub mod roles;
 pub mod synthesize;
-pub mod synthesize;
 pub mod utility;
+pub mod write;
 
 pub use gates::{evaluate, Gate, GateLimits};
 pub use pmse::Pmse;
 pub use report::{score, score_with, DcrInput, Report, ScoreInput};
 #[cfg(test)]
 mod sdmetrics_check;
-pub mod write;
 
 use crate::doc::sha256_hex;
 use canvass_core::codebook::{parse_codebook, Codebook};
