@@ -53,7 +53,18 @@ async fn open_release(browser: &Browser, serving: &server::Serving) {
     assert!(browser.eval("return document.getElementById('main').hidden;").await == json!(true));
 }
 
+/// Chooses the raw file, with the bundled release's codebook beside it, as a team
+/// with a codebook does.
 async fn choose_raw(browser: &Browser, path: &std::path::Path) {
+    let codebook = browser
+        .client
+        .find(fantoccini::Locator::Css("#release-codebook"))
+        .await
+        .expect("the release panel has a codebook input");
+    codebook
+        .send_keys(path.with_file_name("codebook.json").to_str().unwrap())
+        .await
+        .unwrap();
     let input = browser
         .client
         .find(fantoccini::Locator::Css("#release-file"))
@@ -242,7 +253,15 @@ async fn a_release_is_made_read_back_and_opened_in_the_explorer_with_no_request(
     assert_eq!(&alone, file("responses.tsv"));
     let raw_header = std::fs::read_to_string(responses()).unwrap();
     let header = String::from_utf8(alone.clone()).unwrap();
-    assert_eq!(header.lines().count(), ROWS + 1, "a header and {ROWS} rows");
+    // The raw file's own header rows, then one line per synthetic respondent.
+    let raw_manifest: Value =
+        serde_json::from_slice(&std::fs::read(responses().with_file_name("manifest.json")).unwrap()).unwrap();
+    let header_rows = raw_header.lines().count() - raw_manifest["respondents"].as_u64().unwrap() as usize;
+    assert_eq!(
+        header.lines().count(),
+        header_rows + ROWS,
+        "{header_rows} header rows and {ROWS} rows"
+    );
     assert!(
         header.lines().next().unwrap().split('\t').all(|c| raw_header
             .lines()
