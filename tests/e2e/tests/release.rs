@@ -336,7 +336,11 @@ async fn scheme(browser: &Browser, scheme: &str) {
     browser
         .cdp(
             "Emulation.setEmulatedMedia",
-            json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+            // Without motion, colours change at once: axe measures no half-eased colour.
+            json!({ "features": [
+                { "name": "prefers-color-scheme", "value": scheme },
+                { "name": "prefers-reduced-motion", "value": "reduce" },
+            ] }),
         )
         .await;
 }
