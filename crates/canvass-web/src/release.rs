@@ -236,7 +236,8 @@ struct Compared {
     text: String,
     /// The released file it is in, for a disjoint release.
     file: Option<String>,
-    /// Total variation distance from the report, when it scored the question.
+    /// Total variation distance from the report, when it scored the question (the
+    /// largest of its options' for a multi-select).
     tvd: Option<f64>,
     raw_n: f64,
     synthetic_n: f64,
@@ -248,13 +249,17 @@ struct Compared {
 fn compare(release: &ReleaseFiles, report_json: &str) -> Result<Vec<Compared>, JsError> {
     let raw = &release.raw;
     let report: serde_json::Value = serde_json::from_str(report_json).map_err(js_error)?;
+    // A question's distance is its variable's; a multi-select's or grid's, the largest
+    // of its parts' (`id[option]`, see `encoded::option_name`).
     let tvd_of = |id: &str| -> Option<f64> {
+        let part = format!("{id}[");
         report["utility"]["files"]
             .as_array()?
             .iter()
             .flat_map(|f| f["variables"].as_array().into_iter().flatten())
-            .find(|v| v["name"] == id)
-            .and_then(|v| v["tvd"].as_f64())
+            .filter(|v| v["name"].as_str().is_some_and(|n| n == id || n.starts_with(&part)))
+            .filter_map(|v| v["tvd"].as_f64())
+            .fold(None, |worst: Option<f64>, t| Some(worst.map_or(t, |w| w.max(t))))
     };
     let n_files = release.released.len();
     let mut out = Vec::new();
