@@ -117,13 +117,16 @@ pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) ->
                     Role::Identifying,
                     "when the response was made, which can single a respondent out".to_string(),
                 )
-            } else if q.kind == QuestionKind::Text {
-                (
-                    Role::FreeText,
-                    "free text, withheld unless curated and named with --curated".to_string(),
-                )
             } else if let Some(why) = unusable(ds, idx, min_leaf) {
                 (Role::Withheld, why)
+            } else if q.kind == QuestionKind::Text {
+                let unique = distinct_answers(&q.column) == q.answered();
+                let reason = if unique {
+                    "free text in which every answer is different, withheld unless curated and named with --curated"
+                } else {
+                    "free text, withheld unless curated and named with --curated"
+                };
+                (Role::FreeText, reason.to_string())
             } else if looks_quasi(&q.id, &q.text, codebook, has_demographics) {
                 (
                     Role::Quasi,
@@ -176,7 +179,8 @@ fn unusable(ds: &Dataset, idx: usize, min_leaf: usize) -> Option<String> {
     if distinct == 1 && !matches!(q.column, Column::Multi(_)) {
         return Some("everyone who answered gave the same answer, so it tells nothing".into());
     }
-    if distinct == answered && answered > min_leaf && !matches!(q.column, Column::Numeric(_)) {
+    // Free text is expected to differ from one respondent to the next: its role says so.
+    if distinct == answered && answered > min_leaf && matches!(q.column, Column::Categorical(_)) {
         return Some("every answer is different, so each one would point at a respondent".into());
     }
     None
@@ -252,7 +256,7 @@ pub fn apply(mut roles: Vec<ColumnRole>, overrides: &Overrides) -> Result<Vec<Co
             match roles[at].role {
                 Role::Identifying | Role::FreeText => {
                     return Err(format!(
-                        "--quasi names {id:?}, which is {} and never synthesised; name a demographic question instead",
+                        "--quasi names {id:?}, which is {} and cannot be synthesised as a quasi-identifier; name a demographic question instead",
                         roles[at].role.as_str()
                     ))
                 }

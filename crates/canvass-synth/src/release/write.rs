@@ -314,6 +314,11 @@ fn separator_of(raw: &RawFile, source: &Source, q: usize) -> String {
 }
 
 fn push_record(out: &mut String, cells: &[&str], delim: char) {
+    // An empty line would be skipped as blank: a lone empty cell is written quoted.
+    if cells.len() == 1 && cells[0].is_empty() {
+        out.push_str("\"\"\n");
+        return;
+    }
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(delim);
