@@ -57,7 +57,7 @@ fn a_release_is_made_scored_and_loads_back() {
     let raw = read(RESPONSES, Some(CODEBOOK));
     let seen = js_sys::Array::new();
     let progress = js_sys::Function::new_with_args("phase, done, total", "this.push(phase);");
-    let progress = progress.bind(&seen);
+    let progress = progress.bind0(&seen);
     let request = r#"{"seed": 7, "rows": 300, "min_leaf": 5, "disjoint": false, "accept_risk": false, "quasi": null}"#;
     let made = raw
         .make(request, &progress)
@@ -123,7 +123,13 @@ fn a_release_is_made_scored_and_loads_back() {
                 .iter()
                 .find(|x| x["answer"] == r.option.as_str())
                 .unwrap();
-            assert_eq!(row["raw_percent"].as_f64(), r.percent, "{}: {}", q["id"], r.option);
+            // Through JSON text, a float may come back one unit in the last place off.
+            let shown = row["raw_percent"].as_f64();
+            let close = match (shown, r.percent) {
+                (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+                (a, b) => a == b,
+            };
+            assert!(close, "{}: {}: {shown:?} against {:?}", q["id"], r.option, r.percent);
         }
     }
 }
