@@ -151,3 +151,30 @@ fn bad_requests_are_sentences() {
     assert!(text.contains("no-such-question"), "{text}");
     assert!(raw.make("{", &progress).is_err());
 }
+
+#[wasm_bindgen_test]
+fn a_disjoint_release_has_two_files_and_says_which_holds_each_question() {
+    let raw = read(RESPONSES, Some(CODEBOOK));
+    let progress = js_sys::Function::new_no_args("");
+    let request = r#"{"seed": 3, "rows": 200, "min_leaf": 5, "disjoint": true, "accept_risk": false, "quasi": null}"#;
+    let made = raw
+        .make(request, &progress)
+        .unwrap_or_else(|_| panic!("the release is made"));
+    let names: Vec<String> = serde_json::from_str(&made.names_json().unwrap()).unwrap();
+    assert!(names.iter().any(|n| n == "demographics.tsv"), "{names:?}");
+    assert!(names.iter().any(|n| n == "answers.tsv"), "{names:?}");
+    assert!(!names.iter().any(|n| n == "responses.tsv"), "{names:?}");
+    let compare: Value = serde_json::from_str(&made.compare_json()).unwrap();
+    let files: Vec<&str> = compare
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["file"].as_str())
+        .collect();
+    assert_eq!(
+        files.len(),
+        compare.as_array().unwrap().len(),
+        "every question names its file"
+    );
+    assert!(files.contains(&"demographics.tsv") && files.contains(&"answers.tsv"));
+}

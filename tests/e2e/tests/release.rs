@@ -387,3 +387,77 @@ async fn the_release_flow_passes_axe_at_two_widths_light_and_dark() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// A release under way can be cancelled and made again; a file too small for a
+/// release gets the engine's sentence, and the page goes on working.
+#[tokio::test]
+async fn making_can_be_cancelled_and_a_file_too_small_is_refused_in_words() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open_release(&browser, &serving).await;
+    choose_raw(&browser, &responses()).await;
+    // Both clicks in one script: the release is under way when Cancel is pressed,
+    // however fast the machine.
+    browser
+        .eval("document.getElementById('release-make').click(); document.getElementById('release-cancel').click(); return true;")
+        .await;
+    assert_eq!(browser.eval("return document.body.dataset.release;").await, "cancelled");
+    assert!(browser
+        .eval("return document.getElementById('release-messages').textContent;")
+        .await
+        .as_str()
+        .unwrap()
+        .starts_with("Making the release was cancelled"));
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('release-status').hidden;")
+            .await,
+        true
+    );
+    browser
+        .eval("document.getElementById('release-rows').value = '200'; document.getElementById('release-make').click(); return true;")
+        .await;
+    browser
+        .wait_until(
+            "return ['made', 'failed'].includes(document.body.dataset.release);",
+            180,
+        )
+        .await;
+    assert_eq!(browser.eval("return document.body.dataset.release;").await, "made");
+
+    // Twenty respondents: read, but refused when made, in the engine's words.
+    let small = std::env::temp_dir().join("canvass-release-small.csv");
+    let mut csv = String::from("Colour,Size\n");
+    for i in 0..20 {
+        csv += &format!("{},{}\n", ["red", "blue"][i % 2], ["S", "M", "L"][i % 3]);
+    }
+    std::fs::write(&small, csv).unwrap();
+    let input = browser
+        .client
+        .find(fantoccini::Locator::Css("#release-file"))
+        .await
+        .unwrap();
+    input.send_keys(small.to_str().unwrap()).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.release === 'roles';", 60)
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('release-report').hidden;")
+            .await,
+        true
+    );
+    browser
+        .eval("document.getElementById('release-make').click(); return true;")
+        .await;
+    browser
+        .wait_until("return ['made', 'failed'].includes(document.body.dataset.release);", 60)
+        .await;
+    assert_eq!(browser.eval("return document.body.dataset.release;").await, "failed");
+    let message = browser
+        .eval("return document.querySelector('#release-messages [role=alert]')?.textContent ?? '';")
+        .await;
+    assert!(message.as_str().unwrap().contains("20 respondents"), "{message}");
+    let _ = std::fs::remove_file(small);
+    browser.client.clone().close().await.unwrap();
+}
