@@ -375,13 +375,19 @@ async fn the_release_flow_passes_axe_at_two_widths_light_and_dark() {
                 browser.screenshot(&format!("release-{step}-{width}-{s}")).await;
             }
         }
-        if width == 1280 {
-            // The comparison tables, further down the report.
-            scheme(&browser, "light").await;
+        // Further down: the roles table, the downloads and the comparison tables.
+        scheme(&browser, "light").await;
+        for (name, target) in [
+            ("roles-table", "#release-roles tbody tr:nth-child(8)"),
+            ("downloads", "#release-accept"),
+            ("compare", "#release-compare details"),
+        ] {
             browser
-                .eval("document.querySelector('#release-compare details').scrollIntoView(); return true;")
+                .eval(&format!(
+                    "document.querySelector({target:?}).scrollIntoView(); return true;"
+                ))
                 .await;
-            browser.screenshot("release-compare-1280-light").await;
+            browser.screenshot(&format!("release-{name}-{width}-light")).await;
         }
         browser.client.clone().close().await.unwrap();
     }
