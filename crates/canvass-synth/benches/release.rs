@@ -9,6 +9,9 @@ use canvass_synth::made_up::{write_survey_csv, Shape};
 use canvass_synth::release::{make, ReleaseOptions};
 use std::time::Instant;
 
+/// A bench case: its name, the raw file, its codebook and how many runs.
+type Case<'a> = (&'a str, &'a [u8], Option<&'a [u8]>, usize);
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
@@ -31,7 +34,7 @@ fn main() {
     let mut generic = Vec::new();
     write_survey_csv(&mut generic, &Shape::GENERIC, rows, 2020).expect("writing to memory");
     let generic_name = format!("made-up {rows} x 40");
-    let cases: [(&str, &[u8], Option<&[u8]>, usize); 2] = [
+    let cases: [Case; 2] = [
         ("numpy 1,236 x 98", &numpy, Some(&numpy_cb), 7),
         (&generic_name, &generic, None, 3),
     ];
