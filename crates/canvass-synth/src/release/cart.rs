@@ -143,6 +143,10 @@ pub fn grow(predictors: &[&Binned], response: Response, rows: Vec<u32>, growth: 
         hist: Hist::new(max_bins, width),
         scratch: Vec::new(),
         touched: Vec::new(),
+        y_class: Vec::new(),
+        y_value: Vec::new(),
+        keyed: Vec::new(),
+        order: Vec::new(),
         nodes: Vec::new(),
         root_impurity: 0.0,
     };
@@ -291,6 +295,11 @@ struct Grower<'a> {
     hist: Hist,
     scratch: Vec<u32>,
     touched: Vec<u16>,
+    /// Node-local buffers, reused: responses in row order, bins keyed for ordering.
+    y_class: Vec<u32>,
+    y_value: Vec<f64>,
+    keyed: Vec<(f64, u16)>,
+    order: Vec<u16>,
     nodes: Vec<Node>,
     root_impurity: f64,
 }
@@ -326,25 +335,30 @@ impl Grower<'_> {
         if rows.len() < 3 * min_leaf || rows.len() < 2 {
             return None;
         }
-        // The node's own statistics: class counts or sum.
-        let width = self.response.width();
+        let width = self.hist.width;
+        // The node's responses gathered once, in row order, for every predictor's pass.
         let mut node_counts = vec![0f64; width];
         let mut node_sum = 0.0;
         match &self.response {
             Prepared::Classes { classes, pool, .. } => {
-                for &r in rows {
-                    node_counts[pool[classes[r as usize] as usize] as usize] += 1.0;
+                self.y_class.clear();
+                self.y_class
+                    .extend(rows.iter().map(|&r| pool[classes[r as usize] as usize]));
+                for &k in &self.y_class {
+                    node_counts[k as usize] += 1.0;
                 }
                 if node_counts.iter().filter(|&&c| c > 0.0).count() < 2 {
                     return None;
                 }
             }
             Prepared::Numbers(values) => {
-                let first = values[rows[0] as usize];
-                if rows.iter().all(|&r| values[r as usize] == first) {
+                self.y_value.clear();
+                self.y_value.extend(rows.iter().map(|&r| values[r as usize]));
+                let first = self.y_value[0];
+                if self.y_value.iter().all(|&v| v == first) {
                     return None;
                 }
-                node_sum = rows.iter().map(|&r| values[r as usize]).sum();
+                node_sum = self.y_value.iter().sum();
             }
         }
         let n = rows.len() as f64;
@@ -353,10 +367,17 @@ impl Grower<'_> {
             Prepared::Classes { .. } => node_counts.iter().map(|c| c * c).sum::<f64>() / n,
             Prepared::Numbers(_) => node_sum * node_sum / n,
         };
+        let node = NodeStats {
+            counts: &node_counts,
+            sum: node_sum,
+            score: node_score,
+            n: rows.len(),
+            min_leaf,
+        };
         let threshold = (self.growth.cp * self.root_impurity).max(1e-9 * self.root_impurity.max(1e-300));
         let mut best: Option<(f64, Split)> = None;
         for p in 0..self.predictors.len() {
-            if let Some((gain, rule)) = self.best_on(p, rows, &node_counts, node_sum, node_score, min_leaf) {
+            if let Some((gain, rule)) = self.best_on(p, rows, &node) {
                 if gain > threshold && best.as_ref().is_none_or(|(g, _)| gain > *g) {
                     best = Some((gain, Split { predictor: p, rule }));
                 }
@@ -366,50 +387,49 @@ impl Grower<'_> {
     }
 
     /// The best split on predictor `p` and its gain.
-    fn best_on(
-        &mut self,
-        p: usize,
-        rows: &[u32],
-        node_counts: &[f64],
-        node_sum: f64,
-        node_score: f64,
-        min_leaf: usize,
-    ) -> Option<(f64, Rule)> {
+    fn best_on(&mut self, p: usize, rows: &[u32], node: &NodeStats) -> Option<(f64, Rule)> {
         let predictor = self.predictors[p];
         let width = self.hist.width;
+        let bins = &predictor.bins;
         let hist = &mut self.hist;
-        self.touched.clear();
-        for &r in rows {
-            let bin = predictor.bins[r as usize] as usize;
-            if hist.n[bin] == 0 {
-                self.touched.push(bin as u16);
-            }
-            hist.n[bin] += 1;
-            match &self.response {
-                Prepared::Classes { classes, pool, .. } => {
-                    hist.classes[bin * width + pool[classes[r as usize] as usize] as usize] += 1;
+        match &self.response {
+            Prepared::Classes { .. } => {
+                for (&r, &k) in rows.iter().zip(&self.y_class) {
+                    let b = bins[r as usize] as usize;
+                    hist.n[b] += 1;
+                    hist.classes[b * width + k as usize] += 1;
                 }
-                Prepared::Numbers(values) => hist.sums[bin] += values[r as usize],
             }
+            Prepared::Numbers(_) => {
+                for (&r, &y) in rows.iter().zip(&self.y_value) {
+                    let b = bins[r as usize] as usize;
+                    hist.n[b] += 1;
+                    hist.sums[b] += y;
+                }
+            }
+        }
+        // The bins present, in bin order: by a scan of every bin when there are few,
+        // else from the rows.
+        self.touched.clear();
+        if predictor.n_bins <= rows.len() {
+            self.touched
+                .extend((0..predictor.n_bins as u16).filter(|&b| self.hist.n[b as usize] > 0));
+        } else {
+            for &r in rows {
+                let b = bins[r as usize];
+                if !self.touched.contains(&b) {
+                    self.touched.push(b);
+                }
+            }
+            self.touched.sort_unstable();
         }
         let result = if self.touched.len() < 2 {
             None
         } else if predictor.ordered {
-            self.touched.sort_unstable();
-            let order = self.touched.clone();
-            scan(
-                &self.hist,
-                &order,
-                &self.response,
-                node_counts,
-                node_sum,
-                node_score,
-                rows.len(),
-                min_leaf,
-            )
-            .map(|(gain, at)| (gain, Rule::AtMost(order[at])))
+            scan(&self.hist, &self.touched, &self.response, node)
+                .map(|(gain, at)| (gain, Rule::AtMost(self.touched[at])))
         } else {
-            self.unordered(predictor, node_counts, node_sum, node_score, rows.len(), min_leaf)
+            self.unordered(predictor, node)
         };
         for &bin in &self.touched {
             let bin = bin as usize;
@@ -420,99 +440,89 @@ impl Grower<'_> {
         result
     }
 
-    fn unordered(
-        &self,
-        predictor: &Binned,
-        node_counts: &[f64],
-        node_sum: f64,
-        node_score: f64,
-        n: usize,
-        min_leaf: usize,
-    ) -> Option<(f64, Rule)> {
+    fn unordered(&mut self, predictor: &Binned, node: &NodeStats) -> Option<(f64, Rule)> {
         let width = self.hist.width;
-        let hist = &self.hist;
         // Orderings to try: by mean, or by the share of each of the three commonest classes.
-        let keys: Vec<Box<dyn Fn(usize) -> f64 + '_>> = match &self.response {
-            Prepared::Numbers(_) => vec![Box::new(|b: usize| hist.sums[b] / hist.n[b] as f64)],
+        let tries: Vec<Option<usize>> = match &self.response {
+            Prepared::Numbers(_) => vec![None],
             Prepared::Classes { .. } => {
-                let mut commonest: Vec<usize> = (0..width).filter(|&k| node_counts[k] > 0.0).collect();
-                commonest.sort_by(|&a, &b| node_counts[b].total_cmp(&node_counts[a]).then(a.cmp(&b)));
+                let mut commonest: Vec<usize> = (0..width).filter(|&k| node.counts[k] > 0.0).collect();
+                commonest.sort_by(|&a, &b| node.counts[b].total_cmp(&node.counts[a]).then(a.cmp(&b)));
                 let tries = if commonest.len() <= 2 { 1 } else { 3 };
-                commonest
-                    .into_iter()
-                    .take(tries)
-                    .map(|k| {
-                        Box::new(move |b: usize| hist.classes[b * width + k] as f64 / hist.n[b] as f64)
-                            as Box<dyn Fn(usize) -> f64>
-                    })
-                    .collect()
+                commonest.into_iter().take(tries).map(Some).collect()
             }
         };
         let mut best: Option<(f64, Rule)> = None;
-        for key in keys {
-            let mut order = self.touched.clone();
-            order.sort_by(|&a, &b| key(a as usize).total_cmp(&key(b as usize)).then(a.cmp(&b)));
-            if let Some((gain, at)) = scan(
-                hist,
-                &order,
-                &self.response,
-                node_counts,
-                node_sum,
-                node_score,
-                n,
-                min_leaf,
-            ) {
-                if best.as_ref().is_none_or(|(g, _)| gain > *g) {
-                    let mut set = vec![0u64; predictor.n_bins.div_ceil(64).max(1)];
-                    let n_left: u32 = order[..=at].iter().map(|&b| hist.n[b as usize]).sum();
-                    // Categories absent from the node follow the larger side.
-                    if 2 * n_left as usize >= n {
-                        set.fill(u64::MAX);
-                        for &b in &order[at + 1..] {
-                            set[b as usize / 64] &= !(1 << (b % 64));
-                        }
-                    } else {
-                        for &b in &order[..=at] {
-                            set[b as usize / 64] |= 1 << (b % 64);
-                        }
-                    }
-                    best = Some((gain, Rule::In(set)));
+        for class in tries {
+            let hist = &self.hist;
+            self.keyed.clear();
+            self.keyed.extend(self.touched.iter().map(|&b| {
+                let bin = b as usize;
+                let key = match class {
+                    None => hist.sums[bin] / hist.n[bin] as f64,
+                    Some(k) => hist.classes[bin * width + k] as f64 / hist.n[bin] as f64,
+                };
+                (key, b)
+            }));
+            self.keyed
+                .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            self.order.clear();
+            self.order.extend(self.keyed.iter().map(|&(_, b)| b));
+            let Some((gain, at)) = scan(hist, &self.order, &self.response, node) else {
+                continue;
+            };
+            if best.as_ref().is_some_and(|(g, _)| gain <= *g) {
+                continue;
+            }
+            let mut set = vec![0u64; predictor.n_bins.div_ceil(64).max(1)];
+            let n_left: u32 = self.order[..=at].iter().map(|&b| hist.n[b as usize]).sum();
+            // Categories absent from the node follow the larger side.
+            if 2 * n_left as usize >= node.n {
+                set.fill(u64::MAX);
+                for &b in &self.order[at + 1..] {
+                    set[b as usize / 64] &= !(1 << (b % 64));
+                }
+            } else {
+                for &b in &self.order[..=at] {
+                    set[b as usize / 64] |= 1 << (b % 64);
                 }
             }
+            best = Some((gain, Rule::In(set)));
         }
         best
     }
 }
 
-/// Scans the bins in `order`, splitting after each; returns the best gain and the
-/// position in `order` of the last bin going left.
-#[allow(clippy::too_many_arguments)]
-fn scan(
-    hist: &Hist,
-    order: &[u16],
-    response: &Prepared,
-    node_counts: &[f64],
-    node_sum: f64,
-    node_score: f64,
+/// A node's own statistics, shared by every predictor's search.
+struct NodeStats<'a> {
+    counts: &'a [f64],
+    sum: f64,
+    /// Σc²/n for classes, S²/n for numbers.
+    score: f64,
     n: usize,
     min_leaf: usize,
-) -> Option<(f64, usize)> {
+}
+
+/// Scans the bins in `order`, splitting after each; returns the best gain and the
+/// position in `order` of the last bin going left.
+fn scan(hist: &Hist, order: &[u16], response: &Prepared, node: &NodeStats) -> Option<(f64, usize)> {
     let width = hist.width;
+    let (n, min_leaf) = (node.n, node.min_leaf);
     let mut n_left = 0usize;
     let mut best: Option<(f64, usize)> = None;
     match response {
         Prepared::Classes { .. } => {
-            let mut left = vec![0f64; width];
+            let mut left = [0f64; MAX_CLASSES];
             let mut left_sq = 0.0;
-            let mut right_sq: f64 = node_counts.iter().map(|c| c * c).sum();
+            let mut right_sq: f64 = node.counts.iter().map(|c| c * c).sum();
             for (at, &bin) in order[..order.len() - 1].iter().enumerate() {
                 let bin = bin as usize;
                 n_left += hist.n[bin] as usize;
-                for k in 0..width {
-                    let x = hist.classes[bin * width + k] as f64;
-                    if x > 0.0 {
+                for (k, &count) in hist.classes[bin * width..(bin + 1) * width].iter().enumerate() {
+                    if count > 0 {
+                        let x = count as f64;
                         let l = left[k];
-                        let r = node_counts[k] - l;
+                        let r = node.counts[k] - l;
                         left_sq += 2.0 * l * x + x * x;
                         right_sq += -2.0 * r * x + x * x;
                         left[k] = l + x;
@@ -522,7 +532,7 @@ fn scan(
                 if n_left < min_leaf || n_right < min_leaf {
                     continue;
                 }
-                let gain = left_sq / n_left as f64 + right_sq / n_right as f64 - node_score;
+                let gain = left_sq / n_left as f64 + right_sq / n_right as f64 - node.score;
                 if best.is_none_or(|(g, _)| gain > g) {
                     best = Some((gain, at));
                 }
@@ -538,8 +548,8 @@ fn scan(
                 if n_left < min_leaf || n_right < min_leaf {
                     continue;
                 }
-                let sum_right = node_sum - sum_left;
-                let gain = sum_left * sum_left / n_left as f64 + sum_right * sum_right / n_right as f64 - node_score;
+                let sum_right = node.sum - sum_left;
+                let gain = sum_left * sum_left / n_left as f64 + sum_right * sum_right / n_right as f64 - node.score;
                 if best.is_none_or(|(g, _)| gain > g) {
                     best = Some((gain, at));
                 }
