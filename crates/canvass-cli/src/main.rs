@@ -9,6 +9,7 @@ mod crosstab;
 mod filter_args;
 mod freq;
 mod rank;
+mod release;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -58,6 +59,8 @@ enum Command {
     Chart(chart_cmd::ChartArgs),
     /// Generate a synthetic release from a codebook, or check a release (--check).
     Synth(synth::SynthArgs),
+    /// Make a synthetic release from raw responses by sequential CART.
+    Release(release::ReleaseArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +84,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Crosstab { file, args } => crosstab::run(&args.table.read_survey(&file)?, &file, &args),
         Command::Rank { file, args } => rank::run(&args.table.read_survey(&file)?, &file, &args),
         Command::Chart(args) => chart_cmd::run(args),
+        Command::Release(args) => release::run(args),
     }
 }
 

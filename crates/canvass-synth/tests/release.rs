@@ -1,408 +1,636 @@
-//! The committed NumPy 2020 synthetic release: it regenerates byte for byte,
-//! passes its own audit, and holds the survey's structure when read back by
-//! plain code that uses neither the generator nor the codebook's conditions.
+//! Releases made from raw responses: determinism, leaf sizes, skip logic, rankings,
+//! multi-selects, disjoint files, the raw layout written back, and bad input.
+//!
+//! The bundled NumPy release stands in for a raw Qualtrics export (1,236 rows, a
+//! codebook with skip rules, rankings and multi-selects).
 
-use canvass_synth::{build_release, check_release, Status, CODEBOOK_FILE, MANIFEST_FILE, MODEL_FILE, RESPONSES_FILE};
-use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use canvass_core::codebook::parse_codebook;
+use canvass_core::crosstab::{crosstab, CrosstabSpec};
+use canvass_core::dataset::{CategoricalCell, Column, Dataset};
+use canvass_core::{load, load_with_source, LoadOptions};
+use canvass_synth::release::cart::{grow, Binned, Growth, Response};
+use canvass_synth::release::encoded::{encode, Values};
+use canvass_synth::release::roles::Overrides;
+use canvass_synth::release::synthesize::{bw_nrd0, synthesize, SynthOptions};
+use canvass_synth::release::{make, ReleaseError, ReleaseFiles, ReleaseOptions};
+use std::collections::HashSet;
 
-fn release_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/data/numpy-2020")
+fn root(path: &str) -> String {
+    format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn committed() -> Vec<(String, Vec<u8>)> {
-    [RESPONSES_FILE, CODEBOOK_FILE, MODEL_FILE, MANIFEST_FILE]
-        .iter()
-        .map(|n| (n.to_string(), std::fs::read(release_dir().join(n)).unwrap()))
-        .collect()
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(root(path)).unwrap()
 }
 
-fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
-    &files.iter().find(|(n, _)| n == name).unwrap().1
+fn numpy_raw() -> (Vec<u8>, Vec<u8>) {
+    (
+        read("www/data/numpy-2020/responses.tsv"),
+        read("www/data/numpy-2020/codebook.json"),
+    )
 }
 
-fn manifest() -> Value {
-    serde_json::from_slice(&std::fs::read(release_dir().join(MANIFEST_FILE)).unwrap()).unwrap()
+fn numpy_release(options: &ReleaseOptions) -> ReleaseFiles {
+    let (raw, cb) = numpy_raw();
+    make(&raw, Some(&cb), options, &mut |_, _| {}).unwrap()
 }
 
-/// The data file as a table keyed by the first header row.
-struct Table {
-    col: HashMap<String, usize>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    fn read() -> Table {
-        let text = std::fs::read_to_string(release_dir().join(RESPONSES_FILE)).unwrap();
-        let mut lines = text.lines();
-        let ids: Vec<&str> = lines.next().unwrap().split('\t').collect();
-        let col = ids.iter().enumerate().map(|(i, id)| (id.to_string(), i)).collect();
-        let rows = lines
-            .skip(2)
-            .map(|l| l.split('\t').map(str::to_string).collect())
-            .collect();
-        Table { col, rows }
+fn options(seed: u64) -> ReleaseOptions {
+    ReleaseOptions {
+        seed,
+        measure_dcr: false,
+        ..ReleaseOptions::default()
     }
-    fn get<'a>(&self, row: &'a [String], id: &str) -> &'a str {
-        &row[*self.col.get(id).unwrap_or_else(|| panic!("no column {id}"))]
-    }
+}
+
+fn load_release(release: &ReleaseFiles, file: &str, codebook: Option<&str>) -> canvass_core::Loaded {
+    let cb = codebook.map(|name| parse_codebook(release.file(name).unwrap()).unwrap());
+    load(
+        release.file(file).unwrap(),
+        &LoadOptions {
+            codebook: cb,
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 #[test]
-fn release_regenerates_byte_for_byte_from_codebook_and_seed() {
-    let m = manifest();
-    let seed = m["generator"]["seed"].as_u64().unwrap();
-    let rows = m["generator"]["rows"].as_u64().unwrap() as usize;
-    let files = committed();
-    let fresh = build_release(file(&files, CODEBOOK_FILE), seed, rows).unwrap();
-    for (name, bytes) in &fresh.files {
-        assert!(
-            file(&files, name) == bytes.as_slice(),
-            "{name} differs from a fresh generation"
-        );
-    }
+fn a_seed_gives_the_same_files_and_another_seed_others() {
+    let a = numpy_release(&options(11));
+    let b = numpy_release(&options(11));
+    let c = numpy_release(&options(12));
+    assert_eq!(a.files, b.files);
+    assert_ne!(a.file("responses.tsv"), c.file("responses.tsv"));
 }
 
 #[test]
-fn committed_release_passes_the_fidelity_check() {
-    let report = check_release(&committed()).unwrap();
-    let failed: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .map(|f| format!("{} {}", f.question, f.option))
+fn every_leaf_holds_at_least_min_leaf_raw_rows() {
+    let (raw, cb) = numpy_raw();
+    let cb = parse_codebook(&cb).unwrap();
+    let ds = load(
+        &raw,
+        &LoadOptions {
+            codebook: Some(cb),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap()
+    .dataset;
+    let chartable: Vec<usize> = (0..ds.questions().len())
+        .filter(|&q| ds.questions()[q].kind.is_chartable() && ds.questions()[q].answered() > 0)
         .collect();
-    assert!(failed.is_empty(), "failed: {failed:?}");
-    assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert!(report.passed());
-    assert_eq!(report.rows, 1236);
-    // Every published number is accounted for, and the exceptions are few and named.
-    assert!(report.count(Status::Ok) > 500);
-    assert!(report.count(Status::Deviation) <= 2);
-    assert_eq!(report.duplicate_rows, 0);
-    let groups = report.groups.as_ref().expect("disclosure key in the codebook");
-    assert_eq!(groups.k, 10);
-    assert_eq!(groups.keys.len(), 4);
-}
-
-#[test]
-fn another_seed_also_reproduces_every_published_number() {
-    let files = committed();
-    let other = build_release(file(&files, CODEBOOK_FILE), 7, 1236).unwrap();
-    assert_ne!(other.file(RESPONSES_FILE), Some(file(&files, RESPONSES_FILE)));
-    let report = check_release(&other.files).unwrap();
-    assert!(report.passed(), "{}", report.render());
-}
-
-#[test]
-fn skip_logic_and_structure_hold_in_the_data_file() {
-    let t = Table::read();
-    assert_eq!(t.rows.len(), 1236);
-    let maybe = "Maybe (can\u{2019}t definitively say that NumPy was the problem)";
-    for row in &t.rows {
-        let v = |id: &str| t.get(row, id);
-        let blank_unless = |ids: &[&str], asked: bool| {
-            for id in ids {
-                assert!(asked || v(id).is_empty(), "{id} answered but not asked: {row:?}");
-            }
-        };
-        blank_unless(
-            &["oss.projects", "oss.contr_type", "oss.regular", "oss.how_got_started"],
-            v("oss.contributed") == "Yes",
-        );
-        blank_unless(&["oss.interested"], v("oss.contributed") == "No");
-        blank_unless(
-            &["oss.limitations"],
-            v("oss.contributed") == "No" && v("oss.interested") == "Yes",
-        );
-        blank_unless(
-            &[
-                "numpy.contr_type",
-                "numpy.regular",
-                "numpy.how_got_started",
-                "numpy.motivations",
-                "numpy.continue",
-            ],
-            v("numpy.contributed") == "Yes",
-        );
-        blank_unless(&["numpy.interested"], v("numpy.contributed") == "No");
-        blank_unless(
-            &["numpy.interests"],
-            v("numpy.contributed") == "No" && v("numpy.interested") == "Yes",
-        );
-        blank_unless(&["mentorship.role"], v("mentorship.participated") == "Yes");
-        let role = v("mentorship.role");
-        blank_unless(
-            &[
-                "mentorship.mentor_paid",
-                "mentorship.mentor_motivation",
-                "mentorship.mentor_connect",
-                "mentorship.mentor_activities",
-            ],
-            role == "Mentor" || role == "Both",
-        );
-        blank_unless(
-            &[
-                "mentorship.mentee_charged",
-                "mentorship.mentee_connect",
-                "mentorship.mentee_activities",
-                "mentorship.satisfaction",
-            ],
-            role == "Mentee" || role == "Both",
-        );
-        blank_unless(
-            &["usage.bug_resolution"],
-            v("usage.bug") == "Yes" || v("usage.bug") == maybe,
-        );
-        blank_unless(&["usage.unsolvable_resolution"], v("usage.unsolvable") == "Yes");
-        // Rankings are complete permutations or absent.
-        let ranks: Vec<&str> = [
-            "website",
-            "performance",
-            "reliability",
-            "packaging",
-            "new_features",
-            "documentation",
-            "other",
-        ]
+    let enc = encode(&ds, &chartable);
+    // Each variable from all the others, as the last step of a visit sequence would be.
+    let binned: Vec<Binned> = enc
+        .variables
         .iter()
-        .map(|c| v(&format!("priorities.{c}")))
-        .collect();
-        if ranks.iter().any(|r| !r.is_empty()) {
-            let set: BTreeSet<&str> = ranks.iter().copied().collect();
-            assert_eq!(
-                set,
-                ["1", "2", "3", "4", "5", "6", "7"].into_iter().collect(),
-                "{ranks:?}"
-            );
-        }
-    }
-}
-
-#[test]
-fn no_impossible_respondent() {
-    let t = Table::read();
-    let scale = ["Less than 1 year", "1-2 years", "3-5 years", "5-10 years", "10+ years"];
-    let level = |s: &str| scale.iter().position(|x| *x == s);
-    for row in &t.rows {
-        let v = |id: &str| t.get(row, id);
-        if let (Some(n), Some(p)) = (
-            level(v("demographics.numpy_exp")),
-            level(v("demographics.programming_exp")),
-        ) {
-            assert!(n <= p, "more years of NumPy than of programming: {row:?}");
-        }
-        let age: Option<u32> = v("demographics.age").parse().ok();
-        let degree = v("demographics.degree");
-        let role = v("demographics.role");
-        if let Some(a) = age {
-            assert!((10..=79).contains(&a));
-            if degree.starts_with("Doctorate") {
-                assert!(a >= 24, "doctorate at {a}");
-            }
-            if degree.starts_with("Master's") {
-                assert!(a >= 21, "master's degree at {a}");
-            }
-            if v("demographics.programming_exp") == "10+ years" {
-                assert!(a >= 20, "ten years of programming at {a}");
-            }
-            if v("demographics.numpy_exp") == "10+ years" {
-                assert!(a >= 24, "ten years of NumPy at {a}");
-            }
-            if role == "Postdoctoral scholar" || role == "PhD student" {
-                assert!(a >= 20, "{role} at {a}");
-            }
-        }
-        if role == "Postdoctoral scholar" && !degree.is_empty() {
-            assert!(degree.starts_with("Doctorate"), "postdoc without a doctorate");
-        }
-        if role == "PhD student" {
-            assert!(
-                !degree.starts_with("Doctorate") && !degree.starts_with("High school"),
-                "PhD student with {degree}"
-            );
-        }
-    }
-}
-
-/// A test on one row, given a cell getter.
-type Pred<'a> = dyn Fn(&dyn Fn(&str) -> String) -> bool + 'a;
-
-fn count_rows(t: &Table, f: &Pred<'_>) -> usize {
-    t.rows
-        .iter()
-        .filter(|row| {
-            let v = |id: &str| t.get(row, id).to_string();
-            f(&v)
+        .map(|v| match &v.values {
+            Values::Categorical { levels, codes } => Binned {
+                bins: codes.iter().map(|&c| c as u16).collect(),
+                n_bins: levels.len(),
+                ordered: false,
+            },
+            Values::Numeric { values, .. } => Binned {
+                bins: values
+                    .iter()
+                    .map(|x| if x.is_nan() { 0 } else { 1 + (*x as u16).min(200) })
+                    .collect(),
+                n_bins: 202,
+                ordered: true,
+            },
         })
-        .count()
-}
-
-#[test]
-fn published_cross_question_facts_hold_when_counted_by_hand() {
-    let t = Table::read();
-    let count = |f: &Pred<'_>| count_rows(&t, f);
-    assert_eq!(count(&|v| v("numpy.contributed") == "Yes"), 88);
-    assert_eq!(
-        count(&|v| v("numpy.contributed") == "Yes" && v("oss.contributed") == "Yes"),
-        85
-    );
-    assert_eq!(count(&|v| v("numpy.regular") == "Yes"), 16);
-    assert_eq!(
-        count(&|v| v("numpy.regular") == "Yes" && v("numpy.continue") == "Yes"),
-        16
-    );
-    assert_eq!(
-        count(&|v| v("numpy.regular") == "No" && v("numpy.continue") == "Yes"),
-        58
-    );
-    let mentor = |v: &dyn Fn(&str) -> String| ["Mentor", "Both"].contains(&v("mentorship.role").as_str());
-    let mentee = |v: &dyn Fn(&str) -> String| ["Mentee", "Both"].contains(&v("mentorship.role").as_str());
-    assert_eq!(count(&|v| mentor(v)), 104);
-    assert_eq!(count(&|v| mentor(v) && v("mentorship.interested") == "Yes"), 73);
-    assert_eq!(count(&|v| mentee(v) && v("mentorship.interested") == "Yes"), 44);
-    let both_docs = |v: &dyn Fn(&str) -> String| {
-        let cell = v("numpy.interests");
-        let sel: Vec<&str> = cell.split(';').collect();
-        sel.iter().any(|s| s.starts_with("Writing technical documentation"))
-            && sel.iter().any(|s| s.starts_with("Developing educational content"))
-    };
-    assert_eq!(count(&|v| both_docs(v)), 192);
-    // 97% of NumPy contributors contributed elsewhere: 85/88 rounds to 97.
-    assert_eq!((100.0 * 85.0f64 / 88.0).round(), 97.0);
-}
-
-#[test]
-fn free_text_is_withheld_and_countries_are_only_those_named() {
-    let files = committed();
-    let codebook: Value = serde_json::from_slice(file(&files, CODEBOOK_FILE)).unwrap();
-    let t = Table::read();
-    for q in codebook["questions"].as_array().unwrap() {
-        let id = q["id"].as_str().unwrap();
-        if q["kind"] == "text" || q["withheld"] == true || q["no_data"] == true {
-            assert!(t.rows.iter().all(|r| t.get(r, id).is_empty()), "{id} is not empty");
-        }
-    }
-    let countries: BTreeSet<&str> = t
-        .rows
-        .iter()
-        .map(|r| t.get(r, "demographics.country"))
-        .filter(|c| !c.is_empty())
         .collect();
-    // Countries the report lists only by name, with 10 or fewer respondents, never appear.
-    for pooled in ["Cape Verde", "Togo", "Bolivia", "Hong Kong", "Latvia", "Portugal"] {
-        assert!(!countries.contains(pooled), "{pooled} released");
-    }
-    assert!(countries.contains("Other") && countries.contains("United States"));
-    assert_eq!(countries.len(), 28, "{countries:?}");
-    let multi = t
-        .rows
-        .iter()
-        .map(|r| t.get(r, "mentorship.mentor_activities"))
-        .find(|c| c.contains(';'))
-        .unwrap();
-    assert!(
-        !multi.split(';').any(|s| s.starts_with(' ')),
-        "a multi-select cell split into fragments: {multi}"
-    );
-}
-
-#[test]
-fn checker_fails_on_tampered_files() {
-    let files = committed();
-    let text = String::from_utf8(file(&files, RESPONSES_FILE).to_vec()).unwrap();
-    let replace = |from: &str, to: &str| -> Vec<(String, Vec<u8>)> {
-        files
-            .iter()
-            .map(|(n, b)| {
-                let b = if n == RESPONSES_FILE {
-                    text.replace(from, to).into_bytes()
-                } else {
-                    b.clone()
-                };
-                (n.clone(), b)
-            })
-            .collect()
-    };
-    // Checksums catch any edit while the manifest is present.
-    let edited = replace("\tJapan\t", "\tGermany\t");
-    let report = check_release(&edited).unwrap();
-    assert!(!report.passed());
-    assert!(
-        report.problems.iter().any(|p| p.contains("sha256")),
-        "{:?}",
-        report.problems
-    );
-    // Without the manifest, the published numbers themselves fail.
-    let no_manifest: Vec<_> = edited.into_iter().filter(|(n, _)| n != MANIFEST_FILE).collect();
-    let report = check_release(&no_manifest).unwrap();
-    let failed: Vec<&str> = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .map(|f| f.option.as_str())
-        .collect();
-    assert!(failed.contains(&"Japan") && failed.contains(&"Germany"), "{failed:?}");
-    // A respondent answering a question the skip logic hides is a structural failure.
-    let lines: Vec<&str> = text.lines().collect();
-    let ids: Vec<&str> = lines[0].split('\t').collect();
-    let gate = ids.iter().position(|i| *i == "oss.contributed").unwrap();
-    let follow = ids.iter().position(|i| *i == "oss.regular").unwrap();
-    let row = lines
-        .iter()
-        .position(|l| l.split('\t').nth(gate) == Some("No"))
-        .unwrap();
-    let mut cells: Vec<&str> = lines[row].split('\t').collect();
-    cells[follow] = "Yes";
-    let mut tampered: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
-    tampered[row] = cells.join("\t");
-    let data = tampered.join("\n") + "\n";
-    let files2: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .filter(|(n, _)| n != MANIFEST_FILE)
-        .map(|(n, b)| {
-            (
-                n.clone(),
-                if n == RESPONSES_FILE {
-                    data.clone().into_bytes()
-                } else {
-                    b.clone()
+    let mut trees = 0;
+    for min_leaf in [5, 12] {
+        for (v, var) in enc.variables.iter().enumerate().step_by(7) {
+            let Values::Categorical { levels, codes } = &var.values else {
+                continue;
+            };
+            let preds: Vec<&Binned> = binned
+                .iter()
+                .enumerate()
+                .filter(|(p, _)| *p != v)
+                .map(|(_, b)| b)
+                .collect();
+            let tree = grow(
+                &preds,
+                Response::Classes {
+                    classes: codes,
+                    n_classes: levels.len(),
                 },
-            )
-        })
-        .collect();
-    let report = check_release(&files2).unwrap();
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|p| p.contains("oss.regular") && p.contains("skip logic")),
-        "{:?}",
-        report.problems
-    );
-    assert!(!report.passed());
+                (0..enc.n_rows as u32).collect(),
+                &Growth { min_leaf, cp: 1e-8 },
+            );
+            let sizes: Vec<usize> = tree.leaves().map(<[u32]>::len).collect();
+            assert!(sizes.iter().all(|&s| s >= min_leaf), "{}: {sizes:?}", var.name);
+            assert_eq!(sizes.iter().sum::<usize>(), enc.n_rows);
+            if sizes.len() > 1 {
+                trees += 1;
+            }
+        }
+    }
+    // The claim is only tested by trees that split.
+    assert!(trees >= 10, "only {trees} trees split");
 }
 
 #[test]
-fn generation_errors_are_explained_not_panics() {
-    let files = committed();
-    let cb = file(&files, CODEBOOK_FILE);
-    assert!(build_release(b"{", 1, 10).unwrap_err().to_string().contains("line 1"));
-    assert!(build_release(cb, 1, 0).unwrap_err().to_string().contains("at least 1"));
-    // Small and large sizes still give structurally valid data (published numbers are exact only at 1236).
-    for rows in [1, 37, 2500] {
-        let r = build_release(cb, 3, rows).unwrap();
-        let report = check_release(&r.files).unwrap();
-        assert!(report.problems.is_empty(), "{rows} rows: {:?}", report.problems);
-        assert_eq!(report.rows, rows);
-    }
-    // A codebook whose numbers cannot all hold is refused with the question and option named.
-    let text = String::from_utf8(cb.to_vec()).unwrap();
-    let broken = text.replacen("\"percent\": 47,", "\"percent\": 60,", 1);
-    let err = build_release(broken.as_bytes(), 1, 1236).unwrap_err().to_string();
-    assert!(
-        err.contains("demographics.use_freq") && err.contains("'Daily'") && err.contains("cannot all hold"),
-        "{err}"
+fn a_tree_finds_the_split_that_separates_its_classes() {
+    // y is 1 exactly when the category is b or d; x2 is noise. One split on x1 is right.
+    let n = 200;
+    let x1: Vec<u16> = (0..n).map(|i| (i % 4) as u16).collect();
+    let x2: Vec<u16> = (0..n).map(|i| ((i * 7) % 5) as u16).collect();
+    let y: Vec<u32> = x1.iter().map(|&c| u32::from(c == 1 || c == 3)).collect();
+    let p1 = Binned {
+        bins: x1,
+        n_bins: 4,
+        ordered: false,
+    };
+    let p2 = Binned {
+        bins: x2,
+        n_bins: 5,
+        ordered: true,
+    };
+    let tree = grow(
+        &[&p2, &p1],
+        Response::Classes {
+            classes: &y,
+            n_classes: 2,
+        },
+        (0..n as u32).collect(),
+        &Growth::default(),
     );
+    assert_eq!(tree.n_leaves(), 2);
+    for leaf in tree.leaves() {
+        let first = y[leaf[0] as usize];
+        assert!(leaf.iter().all(|&r| y[r as usize] == first));
+    }
+    let left = tree.donors(&|p| if p == 1 { 1 } else { 0 });
+    assert!(left.iter().all(|&r| y[r as usize] == 1));
+}
+
+#[test]
+fn bandwidth_is_r_bw_nrd0() {
+    // R 4.3: bw.nrd0(c(1, 2, 3, 4, 10)) = 0.9 * min(sd, IQR/1.34) * 5^-0.2
+    //   sd = 3.535534, IQR = 2, so min = 1.492537; 0.9 * 1.492537 * 0.7247797 = 0.9735843
+    assert!((bw_nrd0(&[1.0, 2.0, 3.0, 4.0, 10.0]) - 0.9735843).abs() < 1e-6);
+    // Constant values fall back to |x1|: 0.9 * 5 * 4^-0.2 = 3.410361
+    assert!((bw_nrd0(&[5.0; 4]) - 3.410361).abs() < 1e-5);
+}
+
+#[test]
+fn no_synthetic_respondent_answers_a_question_its_skip_rule_did_not_ask() {
+    let release = numpy_release(&options(3));
+    let cb = parse_codebook(release.file("codebook.json").unwrap()).unwrap();
+    let (_, source) = load_with_source(
+        release.file("responses.tsv").unwrap(),
+        &LoadOptions {
+            codebook: Some(cb.clone()),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    let source = source.unwrap();
+    let mut checked = 0;
+    let mut not_asked = 0;
+    for (pos, q) in cb.questions.iter().enumerate() {
+        let Some(cond) = &q.asked_if else { continue };
+        for row in &source.rows {
+            checked += 1;
+            if !cb.eval(cond, row) {
+                not_asked += 1;
+                assert_eq!(row[pos], "", "{} answered though not asked", q.id);
+            }
+        }
+    }
+    assert!(
+        checked > 10_000 && not_asked > 5_000,
+        "{checked} checked, {not_asked} not asked"
+    );
+}
+
+#[test]
+fn every_synthetic_ranking_is_a_raw_respondents_ranking() {
+    let release = numpy_release(&options(4));
+    let raw = &release.raw;
+    let syn = &load_release(&release, "responses.tsv", Some("codebook.json")).dataset;
+    let ranking = |ds: &Dataset, row: usize| -> Vec<CategoricalCell> {
+        ds.group_members(
+            &ds.questions()[ds.find("priorities.website").unwrap()]
+                .group
+                .clone()
+                .unwrap(),
+        )
+        .iter()
+        .map(|&q| match &ds.questions()[q].column {
+            Column::Categorical(c) => c.cell(row),
+            _ => panic!(),
+        })
+        .collect()
+    };
+    let raw_rankings: HashSet<String> = (0..raw.n_rows()).map(|r| format!("{:?}", ranking(raw, r))).collect();
+    let mut ranked = 0;
+    for row in 0..syn.n_rows() {
+        let r = ranking(syn, row);
+        assert!(raw_rankings.contains(&format!("{r:?}")), "row {row}: {r:?}");
+        let ranks: Vec<u16> = r
+            .iter()
+            .filter_map(|c| match c {
+                CategoricalCell::Level(l) => Some(*l),
+                _ => None,
+            })
+            .collect();
+        let distinct: HashSet<u16> = ranks.iter().copied().collect();
+        assert_eq!(distinct.len(), ranks.len(), "row {row} repeats a rank: {r:?}");
+        ranked += usize::from(ranks.len() > 1);
+    }
+    assert!(ranked > 100, "{ranked}");
+}
+
+#[test]
+fn the_release_loads_back_with_the_raw_questions_kinds_and_options() {
+    let release = numpy_release(&options(5));
+    let raw = &release.raw;
+    let syn = &load_release(&release, "responses.tsv", Some("codebook.json")).dataset;
+    let released: Vec<&str> = release
+        .roles
+        .iter()
+        .filter(|r| r.released)
+        .map(|r| r.question.as_str())
+        .collect();
+    let ids: Vec<&str> = syn.questions().iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, released);
+    let mut multis = 0;
+    for q in syn.questions() {
+        let rq = &raw.questions()[raw.find(&q.id).unwrap()];
+        assert_eq!(q.kind, rq.kind, "{}", q.id);
+        if let (Column::Multi(s), Column::Multi(r)) = (&q.column, &rq.column) {
+            multis += 1;
+            let raw_options: HashSet<&String> = r.options().iter().collect();
+            for (i, option) in s.options().iter().enumerate() {
+                assert!(
+                    raw_options.contains(option) || s.selected(i).count_ones() == 0,
+                    "{}: {option}",
+                    q.id
+                );
+            }
+        }
+    }
+    assert!(multis >= 10, "{multis}");
+    assert_eq!(syn.n_rows(), raw.n_rows());
+}
+
+fn cramers_v(ds: &Dataset, a: usize, b: usize) -> f64 {
+    let t = crosstab(ds, &CrosstabSpec::new(a, b)).unwrap();
+    t.chi2.unwrap().cramers_v
+}
+
+#[test]
+fn disjoint_files_share_no_column_and_no_row_order() {
+    let mut o = options(6);
+    o.disjoint = true;
+    o.overrides = Overrides {
+        quasi: Some(vec!["demographics.programming_exp".into()]),
+        ..Overrides::default()
+    };
+    let release = numpy_release(&o);
+    let names: Vec<&str> = release.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"demographics.tsv") && names.contains(&"answers.tsv"),
+        "{names:?}"
+    );
+    let demo = load_release(&release, "demographics.tsv", Some("demographics.codebook.json")).dataset;
+    let answers = load_release(&release, "answers.tsv", Some("answers.codebook.json")).dataset;
+    let demo_ids: HashSet<&str> = demo.questions().iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(demo_ids, HashSet::from(["demographics.programming_exp"]));
+    assert!(answers.questions().iter().all(|q| !demo_ids.contains(q.id.as_str())));
+    // Years of programming and of NumPy go together in the raw data; paired row by row
+    // across the two files they must not.
+    let raw = &release.raw;
+    let raw_v = cramers_v(
+        raw,
+        raw.find("demographics.programming_exp").unwrap(),
+        raw.find("demographics.numpy_exp").unwrap(),
+    );
+    let mut paired = answers.questions().to_vec();
+    paired.push(demo.questions()[0].clone());
+    let paired = Dataset::new(answers.n_rows(), paired).unwrap();
+    let v = cramers_v(
+        &paired,
+        paired.find("demographics.programming_exp").unwrap(),
+        paired.find("demographics.numpy_exp").unwrap(),
+    );
+    assert!(raw_v > 0.3, "raw V {raw_v}");
+    assert!(v < 0.12, "paired V {v} (raw {raw_v})");
+}
+
+#[test]
+fn a_joint_release_keeps_an_association_the_raw_data_has() {
+    let release = numpy_release(&options(8));
+    let raw = &release.raw;
+    let syn = load_release(&release, "responses.tsv", Some("codebook.json")).dataset;
+    let v = |ds: &Dataset| {
+        cramers_v(
+            ds,
+            ds.find("demographics.programming_exp").unwrap(),
+            ds.find("demographics.numpy_exp").unwrap(),
+        )
+    };
+    let (raw_v, syn_v) = (v(raw), v(&syn));
+    assert!((raw_v - syn_v).abs() < 0.1, "raw {raw_v}, synthetic {syn_v}");
+}
+
+#[test]
+fn replicated_uniques_are_replaced() {
+    let (raw, cb) = numpy_raw();
+    let cb = parse_codebook(&cb).unwrap();
+    let ds = load(
+        &raw,
+        &LoadOptions {
+            codebook: Some(cb.clone()),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap()
+    .dataset;
+    let quasi: Vec<usize> = [
+        "demographics.gender",
+        "demographics.country",
+        "demographics.role",
+        "demographics.degree",
+    ]
+    .iter()
+    .map(|id| ds.find(id).unwrap())
+    .collect();
+    let run = |remove: bool| {
+        synthesize(
+            &ds,
+            &quasi,
+            &quasi,
+            Some(&cb),
+            &SynthOptions {
+                rows: ds.n_rows(),
+                seed: 9,
+                remove_replicated_uniques: remove,
+                ..SynthOptions::default()
+            },
+            &mut |_, _| {},
+        )
+    };
+    let count = |s: &canvass_synth::release::synthesize::Synthesis| {
+        let key = |e: &canvass_synth::release::encoded::Encoded, row: usize| -> Vec<String> {
+            e.variables
+                .iter()
+                .map(|v| match &v.values {
+                    Values::Categorical { levels, codes } => levels[codes[row] as usize].to_string(),
+                    Values::Numeric { .. } => unreachable!(),
+                })
+                .collect()
+        };
+        let mut raw_counts = std::collections::HashMap::new();
+        for r in 0..s.raw.n_rows {
+            *raw_counts.entry(key(&s.raw, r)).or_insert(0) += 1;
+        }
+        let mut syn_counts = std::collections::HashMap::new();
+        for r in 0..s.synthetic.n_rows {
+            *syn_counts.entry(key(&s.synthetic, r)).or_insert(0) += 1;
+        }
+        syn_counts
+            .iter()
+            .filter(|(k, &c)| c == 1 && raw_counts.get(*k) == Some(&1))
+            .count()
+    };
+    let kept = run(false);
+    let removed = run(true);
+    assert!(count(&kept) > 10, "{}", count(&kept));
+    assert_eq!(count(&removed), 0);
+    assert_eq!(removed.synthetic.n_rows + removed.rows_short, ds.n_rows());
+}
+
+// ── Bad input ────────────────────────────────────────────────────────────────
+
+fn made_up_csv(rows: usize, extra: &dyn Fn(usize) -> Vec<String>, extra_header: &[&str]) -> Vec<u8> {
+    let mut s = String::from("email,age,colour,langs,years");
+    for h in extra_header {
+        s.push(',');
+        s.push_str(h);
+    }
+    s.push('\n');
+    let colours = ["red", "green", "blue", "green"];
+    let langs = ["\"Python, R\"", "Python", "R", "\"Python, Julia\"", "Julia"];
+    for i in 0..rows {
+        s.push_str(&format!(
+            "p{i}@example.org,{},{},{},{}",
+            ["18-24", "25-34", "35-44", "45+"][i % 4],
+            colours[(i / 3) % 4],
+            langs[(i * 7) % 5],
+            format_args!("{}.{}", 1 + i % 9, i % 10)
+        ));
+        for cell in extra(i) {
+            s.push(',');
+            s.push_str(&cell);
+        }
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+fn error_of(raw: &[u8], o: &ReleaseOptions) -> String {
+    match make(raw, None, o, &mut |_, _| {}) {
+        Err(e) => e.to_string(),
+        Ok(r) => panic!("no error; roles {:?}", r.roles),
+    }
+}
+
+fn role_of(raw: &[u8], question: &str) -> (bool, String) {
+    let r = make(raw, None, &options(1), &mut |_, _| {}).unwrap();
+    let role = r.roles.iter().find(|x| x.question == question).unwrap();
+    (role.released, role.reason.clone())
+}
+
+#[test]
+fn bad_input_gets_a_sentence() {
+    let few = make_up(40);
+    let e = error_of(&few, &options(1));
+    assert!(e.contains("40 respondents, fewer than the 50"), "{e}");
+
+    let e = error_of(&read("tests/data/fail-binary-nul.csv"), &options(1));
+    assert!(e.starts_with("the raw file could not be read"), "{e}");
+
+    let mut o = options(1);
+    o.overrides.quasi = Some(vec!["nationality".into()]);
+    let e = error_of(&make_up(60), &o);
+    assert!(
+        e.contains("--quasi names \"nationality\", which is no question of the file"),
+        "{e}"
+    );
+
+    o.overrides.quasi = None;
+    o.overrides.curated = vec!["colour".into()];
+    let e = error_of(&make_up(60), &o);
+    assert!(e.contains("--curated names \"colour\", which is not free text"), "{e}");
+
+    let e = match make(&make_up(60), Some(b"{\"format\": 1}"), &options(1), &mut |_, _| {}) {
+        Err(e @ ReleaseError::Codebook(_)) => e.to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(e.starts_with("the codebook could not be read"), "{e}");
+}
+
+fn make_up(rows: usize) -> Vec<u8> {
+    made_up_csv(rows, &|_| Vec::new(), &[])
+}
+
+#[test]
+fn columns_that_cannot_be_synthesised_are_withheld_with_a_reason() {
+    let raw = made_up_csv(
+        60,
+        &|i| {
+            vec![
+                String::new(),
+                "same".into(),
+                format!("code-{i}"),
+                if i == 3 { "only one".into() } else { String::new() },
+            ]
+        },
+        &["empty", "constant", "unique", "once"],
+    );
+    let (released, why) = role_of(&raw, "empty");
+    assert!(!released && why.contains("no respondent answered"), "{why}");
+    let (released, why) = role_of(&raw, "constant");
+    assert!(!released && why.contains("same answer"), "{why}");
+    let (released, why) = role_of(&raw, "unique");
+    assert!(!released && why.contains("every answer is different"), "{why}");
+    let (released, why) = role_of(&raw, "once");
+    assert!(!released, "{why}");
+    let (released, why) = role_of(&raw, "email");
+    assert!(!released && why.contains("identifies respondents"), "{why}");
+    assert!(role_of(&raw, "colour").0);
+    let mut o = options(1);
+    o.overrides.quasi = Some(vec!["unique".into()]);
+    let e = error_of(&raw, &o);
+    assert!(e.contains("cannot be synthesised"), "{e}");
+}
+
+// ── The raw layout written back ──────────────────────────────────────────────
+
+/// The header records and column order of a release, against the raw file's minus
+/// the columns not released.
+fn assert_layout_kept(raw: &[u8], release: &ReleaseFiles, file: &str) {
+    let (raw_loaded, raw_source) = load_with_source(raw, &LoadOptions::default()).unwrap();
+    let (syn_loaded, syn_source) = load_with_source(release.file(file).unwrap(), &LoadOptions::default()).unwrap();
+    let (raw_source, syn_source) = (raw_source.unwrap(), syn_source.unwrap());
+    assert_eq!(raw_loaded.layout, syn_loaded.layout);
+    assert_eq!(raw_source.header.len(), syn_source.header.len());
+    let released: HashSet<usize> = release
+        .roles
+        .iter()
+        .filter(|r| r.released)
+        .map(|r| r.question_idx)
+        .collect();
+    let kept: Vec<usize> = (0..raw_source.header[0].len())
+        .filter(|c| {
+            raw_source
+                .columns
+                .iter()
+                .enumerate()
+                .any(|(q, cols)| released.contains(&q) && cols.contains(c))
+        })
+        .collect();
+    assert!(kept.len() < raw_source.header[0].len(), "nothing was withheld");
+    for (raw_record, syn_record) in raw_source.header.iter().zip(&syn_source.header) {
+        let expected: Vec<&String> = kept.iter().map(|&c| &raw_record[c]).collect();
+        let got: Vec<&String> = syn_record.iter().collect();
+        assert_eq!(got, expected);
+    }
+    // The same questions, kinds and (for options) option lists.
+    let raw_ds = &raw_loaded.dataset;
+    for q in syn_loaded.dataset.questions() {
+        let rq = &raw_ds.questions()[raw_ds.find(&q.id).unwrap_or_else(|| panic!("{}", q.id))];
+        assert_eq!((q.id.as_str(), q.kind), (rq.id.as_str(), rq.kind));
+        // Options are listed in order of first appearance, which synthetic rows change.
+        if let (Column::Multi(a), Column::Multi(b)) = (&q.column, &rq.column) {
+            let a: HashSet<&String> = a.options().iter().collect();
+            let b: HashSet<&String> = b.options().iter().collect();
+            assert_eq!(a, b, "{}", q.id);
+        }
+    }
+    assert_eq!(syn_loaded.dataset.n_rows(), raw_ds.n_rows());
+}
+
+#[test]
+fn a_one_row_csv_is_written_back_in_its_layout() {
+    let raw = made_up_csv(80, &|i| vec![format!("note {}", i % 9)], &["comment"]);
+    let release = make(&raw, None, &options(2), &mut |_, _| {}).unwrap();
+    assert_layout_kept(&raw, &release, "responses.csv");
+    // A joined multi-select keeps its quoting and separator.
+    let text = String::from_utf8(release.file("responses.csv").unwrap().to_vec()).unwrap();
+    assert!(
+        text.contains("\"Python, R\"") || text.contains("\"Python, Julia\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_qualtrics_export_is_written_back_with_its_three_header_rows() {
+    let raw = read("tests/data/export-qualtrics-60.csv");
+    let release = make(&raw, None, &options(2), &mut |_, _| {}).unwrap();
+    assert_layout_kept(&raw, &release, "responses.csv");
+    let text = String::from_utf8(release.file("responses.csv").unwrap().to_vec()).unwrap();
+    assert!(
+        !text.contains("@example.org") && !text.contains("192.0.2."),
+        "identifying cells leaked"
+    );
+}
+
+/// A SurveyMonkey export: a spanning question row, a row of options, dummy columns
+/// for a multi-select with an "other (please specify)" column that holds typed text.
+fn surveymonkey(rows: usize) -> Vec<u8> {
+    let mut s = String::from(
+        "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,Which tools do you use?,,,,How satisfied are you?,Comments\n\
+         ,,,,,,NumPy,pandas,SciPy,Other (please specify),Response,Open-Ended Response\n",
+    );
+    let sat = [
+        "Very satisfied",
+        "Satisfied",
+        "Neither satisfied nor dissatisfied",
+        "Dissatisfied",
+    ];
+    for i in 0..rows {
+        s.push_str(&format!(
+            "{},50,05/01/2020 10:{:02}:00 AM,05/01/2020 10:{:02}:30 AM,192.0.2.{},,{},{},{},{},{},{}\n",
+            1000 + i,
+            i % 60,
+            i % 60,
+            i % 250,
+            if i % 3 != 0 { "NumPy" } else { "" },
+            if i % 2 == 0 { "pandas" } else { "" },
+            if i % 5 == 1 { "SciPy" } else { "" },
+            if i % 7 == 0 {
+                format!("Typed tool {i}")
+            } else {
+                String::new()
+            },
+            sat[(i / 2) % 4],
+            if i % 4 == 0 {
+                format!("comment {i}")
+            } else {
+                String::new()
+            },
+        ));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn a_surveymonkey_export_is_written_back_with_its_spans_and_no_typed_text() {
+    let raw = surveymonkey(70);
+    let release = make(&raw, None, &options(2), &mut |_, _| {}).unwrap();
+    assert_layout_kept(&raw, &release, "responses.csv");
+    let text = String::from_utf8(release.file("responses.csv").unwrap().to_vec()).unwrap();
+    assert!(
+        !text.contains("Typed tool"),
+        "typed-in text leaked through the option's column"
+    );
+    assert!(!text.contains("comment "), "free text leaked");
 }

@@ -1,5 +1,7 @@
 //! Releases made from raw responses: the survey encoded as variables ([`encoded`]),
-//! synthesised by sequential CART and written back in the raw file's own layout.
+//! column roles suggested and overridden ([`roles`]), synthesised by sequential CART
+//! ([`cart`], [`synthesize`]) and written back in the raw file's own layout
+//! ([`write`]), with a codebook and a manifest. [`make`] does all of it.
 //!
 //! Everything here is pure (bytes in, file bytes out; no file system, no clock, no
 //! threads) so that the page's release worker can run it as the CLI does.
@@ -11,11 +13,481 @@ mod matched;
 mod pmse;
 pub mod report;
 pub mod risk;
+pub mod roles;
 pub mod synthesize;
 pub mod utility;
+pub mod write;
 
 pub use gates::{evaluate, Gate, GateLimits};
 pub use pmse::Pmse;
 pub use report::{score, score_with, DcrInput, Report, ScoreInput};
 #[cfg(test)]
 mod sdmetrics_check;
+
+use crate::doc::sha256_hex;
+use canvass_core::codebook::{parse_codebook, Codebook};
+use canvass_core::{load, load_with_source, Dataset, LoadOptions};
+use roles::{ColumnRole, Overrides, Role};
+use serde_json::{json, Value};
+use std::fmt;
+use synthesize::{synthesize, SynthOptions, Synthesis};
+
+/// Fewest respondents a release is made from: with fewer, leaves of `min_leaf`
+/// donors cover most of the file and little is left to protect anyone.
+pub const MIN_RESPONDENTS: usize = 50;
+
+/// Name written into a release's manifest as its generator.
+pub const GENERATOR: &str = "canvass release";
+
+/// How to make a release.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseOptions {
+    pub seed: u64,
+    /// Synthetic rows; `None` for as many as the raw file has.
+    pub rows: Option<usize>,
+    pub overrides: Overrides,
+    /// Demographics and answers as two files with no link between their rows.
+    pub disjoint: bool,
+    /// Fewest raw rows in a tree's leaf (synthpop's `minbucket`).
+    pub min_leaf: usize,
+    /// Complexity parameter (rpart's `cp`).
+    pub cp: f64,
+    pub smoothing: bool,
+    pub remove_replicated_uniques: bool,
+    /// Recorded in the manifest: the team released despite a failed risk gate.
+    pub accept_risk: bool,
+    /// Extension of the released files (`tsv`, `csv`); `None` for the delimiter's.
+    pub extension: Option<String>,
+    /// Title for the manifest when the codebook gives none.
+    pub title: Option<String>,
+    /// Also synthesise from a random half of the raw rows, for distance to closest record.
+    pub measure_dcr: bool,
+}
+
+impl Default for ReleaseOptions {
+    fn default() -> Self {
+        ReleaseOptions {
+            seed: 1,
+            rows: None,
+            overrides: Overrides::default(),
+            disjoint: false,
+            min_leaf: 5,
+            cp: 1e-8,
+            smoothing: true,
+            remove_replicated_uniques: true,
+            accept_risk: false,
+            extension: None,
+            title: None,
+            measure_dcr: true,
+        }
+    }
+}
+
+/// A finished release: its files in manifest order, the roles it used, and the
+/// loaded-back files for scoring.
+#[derive(Debug, Clone)]
+pub struct ReleaseFiles {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub roles: Vec<ColumnRole>,
+    /// Each released responses file as the loader reads it back.
+    pub released: Vec<(String, Dataset)>,
+    /// The raw file as loaded.
+    pub raw: Dataset,
+    /// Quasi-identifier ids.
+    pub quasi: Vec<String>,
+    /// Synthetic rows per file, replicated uniques replaced, rows short.
+    pub rows: usize,
+    pub replicated_uniques_replaced: usize,
+    pub rows_short: usize,
+    /// For distance to closest record: the raw rows fitted on, those held out, and
+    /// the synthesis fitted on the first (loaded back like a release).
+    pub dcr: Option<(Vec<usize>, Vec<usize>, Dataset)>,
+}
+
+impl ReleaseFiles {
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
+    }
+}
+
+/// Why no release was made; `Display` is a sentence saying what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReleaseError {
+    /// The raw file could not be read.
+    Load(String),
+    Codebook(String),
+    TooFewRespondents {
+        found: usize,
+    },
+    /// An override names something that cannot be.
+    Roles(String),
+    NothingToRelease,
+    /// `--disjoint` needs both demographics and answers.
+    Disjoint(String),
+    /// A released file did not load back: a bug, said plainly.
+    Internal(String),
+}
+
+impl fmt::Display for ReleaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReleaseError::Load(e) => write!(f, "the raw file could not be read: {e}"),
+            ReleaseError::Codebook(e) => write!(f, "the codebook could not be read: {e}"),
+            ReleaseError::TooFewRespondents { found } => write!(
+                f,
+                "the file has {found} respondent{}, fewer than the {MIN_RESPONDENTS} a synthetic release needs; \
+                 with so few, every synthetic row would lean on a handful of real ones, so release tables instead",
+                if *found == 1 { "" } else { "s" }
+            ),
+            ReleaseError::Roles(e) => write!(f, "{e}"),
+            ReleaseError::NothingToRelease => write!(
+                f,
+                "no question can be released: every column is identifying, free text or withheld; \
+                 name curated free text with --curated or check the file"
+            ),
+            ReleaseError::Disjoint(e) => write!(f, "{e}"),
+            ReleaseError::Internal(e) => write!(f, "internal error while making the release: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReleaseError {}
+
+/// Reads the raw file, suggests and applies roles, synthesises, and returns the
+/// release's files: `responses.<ext>` (or `demographics.<ext>` and `answers.<ext>`
+/// with `disjoint`), `codebook.json` when a codebook was given, and `manifest.json`.
+/// `progress(done, total)` counts trees grown and variables drawn.
+pub fn make(
+    raw: &[u8],
+    codebook: Option<&[u8]>,
+    options: &ReleaseOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ReleaseFiles, ReleaseError> {
+    let cb: Option<Codebook> = codebook
+        .map(|bytes| parse_codebook(bytes).map_err(|e| ReleaseError::Codebook(e.to_string())))
+        .transpose()?;
+    let load_options = LoadOptions {
+        codebook: cb.clone(),
+        ..LoadOptions::default()
+    };
+    let (loaded, source) = load_with_source(raw, &load_options).map_err(|e| ReleaseError::Load(e.to_string()))?;
+    let ds = &loaded.dataset;
+    if ds.n_rows() < MIN_RESPONDENTS {
+        return Err(ReleaseError::TooFewRespondents { found: ds.n_rows() });
+    }
+    let roles = roles::apply(
+        roles::suggest(&loaded, cb.as_ref(), options.min_leaf),
+        &options.overrides,
+    )
+    .map_err(ReleaseError::Roles)?;
+    let released: Vec<usize> = roles.iter().filter(|r| r.released).map(|r| r.question_idx).collect();
+    if released.is_empty() {
+        return Err(ReleaseError::NothingToRelease);
+    }
+    let quasi: Vec<usize> = roles
+        .iter()
+        .filter(|r| r.role == Role::Quasi && r.released)
+        .map(|r| r.question_idx)
+        .collect();
+    let rows = options.rows.unwrap_or(ds.n_rows());
+    let ext = options.extension.clone().unwrap_or_else(|| {
+        if loaded.delimiter == b',' {
+            "csv".into()
+        } else {
+            "tsv".into()
+        }
+    });
+    let raw_file = write::RawFile {
+        dataset: ds,
+        source: source.as_ref(),
+        delimiter: if source.is_some() { loaded.delimiter } else { b'\t' },
+        codebook: cb.as_ref(),
+    };
+    let synth_options = |seed: u64| SynthOptions {
+        rows,
+        seed,
+        growth: cart::Growth {
+            min_leaf: options.min_leaf,
+            cp: options.cp,
+        },
+        smoothing: options.smoothing,
+        remove_replicated_uniques: options.remove_replicated_uniques,
+        fit_rows: None,
+    };
+    // Each part: (file stem, questions, synthesis).
+    let mut parts: Vec<(&str, Vec<usize>, Synthesis)> = Vec::new();
+    if options.disjoint {
+        let answers: Vec<usize> = released.iter().copied().filter(|q| !quasi.contains(q)).collect();
+        if quasi.is_empty() || answers.is_empty() {
+            return Err(ReleaseError::Disjoint(format!(
+                "--disjoint needs demographics and answers, but this release has {} quasi-identifiers and {} \
+                 other answers; name the demographics with --quasi",
+                quasi.len(),
+                answers.len()
+            )));
+        }
+        // Two independent syntheses with their own seeds: nothing ties a row of one
+        // file to a row of the other, not even their order.
+        let demo = synthesize(ds, &quasi, &quasi, cb.as_ref(), &synth_options(options.seed), progress);
+        let ans = synthesize(
+            ds,
+            &answers,
+            &[],
+            cb.as_ref(),
+            &synth_options(options.seed ^ 0x9E37_79B9_7F4A_7C15),
+            progress,
+        );
+        parts.push(("demographics", quasi.clone(), demo));
+        parts.push(("answers", answers, ans));
+    } else {
+        let all = synthesize(
+            ds,
+            &released,
+            &quasi,
+            cb.as_ref(),
+            &synth_options(options.seed),
+            progress,
+        );
+        parts.push(("responses", released.clone(), all));
+    }
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut loaded_back: Vec<(String, Dataset)> = Vec::new();
+    let mut replaced = 0;
+    let mut short = 0;
+    let mut visits = Vec::new();
+    for (stem, questions, synthesis) in &parts {
+        let bytes = write::write(&raw_file, &synthesis.raw, &synthesis.synthetic, questions);
+        let name = format!("{stem}.{ext}");
+        let part_codebook = match &cb {
+            Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, questions)?),
+            None => None,
+        };
+        let back = load_back(&bytes, part_codebook.as_deref(), &name)?;
+        loaded_back.push((name.clone(), back));
+        replaced += synthesis.replicated_uniques_replaced;
+        short += synthesis.rows_short;
+        visits.push((
+            name.clone(),
+            synthesis
+                .visit
+                .iter()
+                .map(|&q| ds.questions()[q].id.clone())
+                .collect::<Vec<_>>(),
+        ));
+        files.push((name, bytes));
+        if let Some(cb_bytes) = part_codebook {
+            let cb_name = if options.disjoint {
+                format!("{stem}.codebook.json")
+            } else {
+                crate::CODEBOOK_FILE.to_string()
+            };
+            files.push((cb_name, cb_bytes));
+        }
+    }
+
+    // Distance to closest record needs a synthesis that has seen only half the rows.
+    let dcr = if options.measure_dcr {
+        let mut order: Vec<usize> = (0..ds.n_rows()).collect();
+        crate::rng::Rng::new(options.seed ^ 0xDC0D_DC0D).shuffle(&mut order);
+        let half = ds.n_rows() / 2;
+        let (mut fit, mut held) = (order[..half].to_vec(), order[half..].to_vec());
+        fit.sort_unstable();
+        held.sort_unstable();
+        let mut o = synth_options(options.seed ^ 0x5EED);
+        o.fit_rows = Some(fit.iter().map(|&r| r as u32).collect());
+        o.rows = held.len();
+        let s = synthesize(ds, &released, &quasi, cb.as_ref(), &o, &mut |_, _| {});
+        let bytes = write::write(&raw_file, &s.raw, &s.synthetic, &released);
+        let part_codebook = match &cb {
+            Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, &released)?),
+            None => None,
+        };
+        let back = load_back(
+            &bytes,
+            part_codebook.as_deref(),
+            "the distance-to-closest-record synthesis",
+        )?;
+        Some((fit, held, back))
+    } else {
+        None
+    };
+
+    let quasi_ids: Vec<String> = quasi.iter().map(|&q| ds.questions()[q].id.clone()).collect();
+
+    // ── Scoring plugs in here ──────────────────────────────────────────────────
+    // let report = report::score(&report::ScoreInput {
+    //     raw: ds,
+    //     released: loaded_back.iter().map(|(n, d)| (n.as_str(), d)).collect(),
+    //     quasi: &quasi_ids,
+    //     dcr: dcr.as_ref().map(|(fit, held, syn)| report::DcrInput {
+    //         fit_rows: fit, held_out_rows: held, synthetic: syn }),
+    // }, progress);
+    // then `report.json` / `report.md` join `files`, `metrics` below becomes the
+    // report's summary, and a failed gate without `accept_risk` is an error.
+    let metrics = Value::Null;
+    // ───────────────────────────────────────────────────────────────────────────
+
+    let title = cb
+        .as_ref()
+        .map(|c| c.title.clone())
+        .or_else(|| options.title.clone())
+        .unwrap_or_else(|| "Synthetic release".to_string());
+    let manifest = manifest(&ManifestInput {
+        title: &title,
+        rows: rows.saturating_sub(short / parts.len().max(1)),
+        options,
+        roles: &roles,
+        files: &files,
+        visits: &visits,
+        replaced,
+        short,
+        metrics,
+    });
+    files.push((crate::MANIFEST_FILE.to_string(), manifest.into_bytes()));
+    Ok(ReleaseFiles {
+        files,
+        roles,
+        released: loaded_back,
+        raw: loaded.dataset,
+        quasi: quasi_ids,
+        rows,
+        replicated_uniques_replaced: replaced,
+        rows_short: short,
+        dcr,
+    })
+}
+
+fn load_back(bytes: &[u8], codebook: Option<&[u8]>, name: &str) -> Result<Dataset, ReleaseError> {
+    let cb = codebook
+        .map(|b| parse_codebook(b).map_err(|e| ReleaseError::Internal(format!("the release's codebook: {e}"))))
+        .transpose()?;
+    let opts = LoadOptions {
+        codebook: cb,
+        ..LoadOptions::default()
+    };
+    load(bytes, &opts)
+        .map(|l| l.dataset)
+        .map_err(|e| ReleaseError::Internal(format!("{name} does not load back: {e}")))
+}
+
+/// The given codebook cut to the released questions: conditions that read a question
+/// no longer present, published figures and facts about them, and the generator's
+/// model are dropped, so the codebook validates against the release alone.
+fn release_codebook(bytes: &[u8], ds: &Dataset, questions: &[usize]) -> Result<Vec<u8>, ReleaseError> {
+    let mut v: Value = serde_json::from_slice(bytes).map_err(|e| ReleaseError::Codebook(e.to_string()))?;
+    let kept: Vec<&str> = questions.iter().map(|&q| ds.questions()[q].id.as_str()).collect();
+    let reads_only_kept = |c: &Value| {
+        let mut ids = Vec::new();
+        condition_ids(c, &mut ids);
+        ids.iter().all(|id| kept.contains(&id.as_str()))
+    };
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("model");
+        if let Some(Value::Array(qs)) = obj.get_mut("questions") {
+            qs.retain(|q| q.get("id").and_then(Value::as_str).is_some_and(|id| kept.contains(&id)));
+            for q in qs.iter_mut() {
+                let Some(q) = q.as_object_mut() else { continue };
+                if q.get("asked_if").is_some_and(|c| !reads_only_kept(c)) {
+                    q.remove("asked_if");
+                }
+                if q.get("other_text")
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| !kept.contains(&id))
+                {
+                    q.remove("other_text");
+                }
+                if let Some(Value::Array(published)) = q.get_mut("published") {
+                    published.retain(|p| p.get("among").is_none_or(&reads_only_kept));
+                }
+            }
+        }
+        if let Some(Value::Array(facts)) = obj.get_mut("facts") {
+            facts.retain(|f| {
+                f.get("numerator").is_none_or(&reads_only_kept) && f.get("denominator").is_none_or(&reads_only_kept)
+            });
+        }
+    }
+    let mut out = serde_json::to_string_pretty(&v).expect("JSON values serialise");
+    out.push('\n');
+    parse_codebook(out.as_bytes()).map_err(|e| ReleaseError::Internal(format!("the release's codebook: {e}")))?;
+    Ok(out.into_bytes())
+}
+
+fn condition_ids(c: &Value, out: &mut Vec<String>) {
+    match c {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("question" | "not_above", Value::String(s)) => out.push(s.clone()),
+                    _ => condition_ids(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| condition_ids(x, out)),
+        _ => {}
+    }
+}
+
+struct ManifestInput<'a> {
+    title: &'a str,
+    rows: usize,
+    options: &'a ReleaseOptions,
+    roles: &'a [ColumnRole],
+    files: &'a [(String, Vec<u8>)],
+    visits: &'a [(String, Vec<String>)],
+    replaced: usize,
+    short: usize,
+    metrics: Value,
+}
+
+/// The manifest, in the shape the explorer reads for bundled releases (`title`,
+/// `version`, `respondents`, `synthetic`, `files` with sha256 and bytes,
+/// `withheld_columns`) plus the method, its parameters and why each column was held back.
+fn manifest(m: &ManifestInput) -> String {
+    let o = m.options;
+    let mut file_map = serde_json::Map::new();
+    for (name, bytes) in m.files {
+        file_map.insert(
+            name.clone(),
+            json!({ "sha256": sha256_hex(bytes), "bytes": bytes.len() }),
+        );
+    }
+    let withheld: Vec<&ColumnRole> = m.roles.iter().filter(|r| !r.released).collect();
+    let visit_sequence: serde_json::Map<String, Value> =
+        m.visits.iter().map(|(name, ids)| (name.clone(), json!(ids))).collect();
+    let v = json!({
+        "title": m.title,
+        "version": "1.0.0",
+        "respondents": m.rows,
+        "synthetic": true,
+        "generator": { "name": GENERATOR, "version": crate::GENERATOR_VERSION, "seed": o.seed, "rows": m.rows },
+        "method": {
+            "name": "sequential CART with donors drawn from the leaves",
+            "reference": "Nowok, Raab & Dibben (2016), synthpop: Bespoke Creation of Synthetic Data in R, \
+                          J. Stat. Software 74(11); syn(method = \"cart\")",
+            "parameters": {
+                "min_leaf": o.min_leaf,
+                "cp": o.cp,
+                "smoothing": if o.smoothing { "density (Gaussian kernel, bw.nrd0, per leaf)" } else { "none" },
+                "remove_replicated_uniques": o.remove_replicated_uniques,
+                "replicated_uniques_replaced": m.replaced,
+                "rows_short": m.short,
+                "disjoint": o.disjoint,
+                "visit_sequence": Value::Object(visit_sequence),
+            },
+        },
+        "seed": o.seed,
+        "disclosure_threshold_k": 10,
+        "quasi_identifiers": m.roles.iter().filter(|r| r.role == Role::Quasi && r.released).map(|r| r.question.as_str()).collect::<Vec<_>>(),
+        "free_text": "Free-text answers are released only where the team curated them; the others' columns are removed.",
+        "withheld_columns": withheld.iter().map(|r| r.question.as_str()).collect::<Vec<_>>(),
+        "withheld": withheld.iter().map(|r| json!({ "question": r.question, "role": r.role, "reason": r.reason })).collect::<Vec<_>>(),
+        "metrics": m.metrics,
+        "accept_risk": o.accept_risk,
+        "files": Value::Object(file_map),
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialise");
+    s.push('\n');
+    s
+}

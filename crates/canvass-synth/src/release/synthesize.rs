@@ -49,6 +49,9 @@ pub struct SynthOptions {
     pub smoothing: bool,
     /// Replace replicated uniques on the quasi-identifiers.
     pub remove_replicated_uniques: bool,
+    /// The raw rows the trees are fitted on; `None` for all. Distance to closest
+    /// record fits on half the rows and holds the other half out.
+    pub fit_rows: Option<Vec<u32>>,
 }
 
 impl Default for SynthOptions {
@@ -59,6 +62,7 @@ impl Default for SynthOptions {
             growth: Growth::default(),
             smoothing: true,
             remove_replicated_uniques: true,
+            fit_rows: None,
         }
     }
 }
@@ -389,8 +393,10 @@ fn fit(
     options: &SynthOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Model {
-    let n = enc.n_rows;
-    let all_rows: Vec<u32> = (0..n as u32).collect();
+    let all_rows: Vec<u32> = match &options.fit_rows {
+        Some(rows) => rows.clone(),
+        None => (0..enc.n_rows as u32).collect(),
+    };
     let growth = options.growth;
     let mut binned: Vec<Option<Binned>> = vec![None; enc.variables.len()];
     let mut maps: Vec<Option<BinMap>> = vec![None; enc.variables.len()];
@@ -1203,7 +1209,7 @@ fn row_key_cols(cols: &Cols, vars: &[usize], row: usize) -> Key {
 }
 
 /// Levels compared by content, since synthetic level lists may grow apart from raw.
-fn level_hash(level: &Level) -> u64 {
+pub(crate) fn level_hash(level: &Level) -> u64 {
     // FNV-1a: stable across runs and platforms, unlike the std hasher's keys.
     let text = match level {
         Level::Answer(l) => format!("a{l}"),
@@ -1213,7 +1219,7 @@ fn level_hash(level: &Level) -> u64 {
         .fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
-fn number_key(x: f64, gap: Option<Gap>) -> u64 {
+pub(crate) fn number_key(x: f64, gap: Option<Gap>) -> u64 {
     match gap {
         None => x.to_bits(),
         Some(Gap::Missing(m)) => level_hash(&Level::Missing(m)),

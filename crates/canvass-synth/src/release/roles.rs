@@ -1,0 +1,302 @@
+//! What each question is to a release, suggested from the file and overridable.
+//!
+//! - *identifying*: the loader's identifying flags (e-mail and IP addresses, names,
+//!   ids, locations, phone numbers), platform bookkeeping, and dates and times of
+//!   answering. Never released.
+//! - *free text*: withheld unless the team has curated it and names it (`--curated`).
+//! - *quasi-identifier*: a demographic an outsider could know about a person (age,
+//!   gender, country or region, role or job, education or degree, years of
+//!   experience), found by the words of its id and text, within the codebook's or the
+//!   ids' demographics section when there is one. Synthesised first and used to
+//!   measure risk.
+//! - *answer*: everything else that can be synthesised.
+//! - *withheld*: a column that cannot be synthesised meaningfully or safely (no
+//!   answers, one answer for everyone, fewer answers than a leaf's minimum, or every
+//!   answer different), or one the team names (`--withhold`).
+//!
+//! Every role carries its reason in words, for the roles table and the manifest.
+
+use canvass_core::codebook::Codebook;
+use canvass_core::dataset::{Column, Dataset, NumericCell, QuestionKind};
+use canvass_core::Loaded;
+use serde::Serialize;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Identifying,
+    FreeText,
+    Quasi,
+    Answer,
+    Withheld,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Identifying => "identifying",
+            Role::FreeText => "free text",
+            Role::Quasi => "quasi-identifier",
+            Role::Answer => "answer",
+            Role::Withheld => "withheld",
+        }
+    }
+}
+
+/// One question's role in a release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnRole {
+    pub question: String,
+    #[serde(skip)]
+    pub question_idx: usize,
+    pub role: Role,
+    /// Whether it is synthesised and written (answers, quasi-identifiers, curated text).
+    pub released: bool,
+    pub reason: String,
+}
+
+/// Words that mark a demographic question, matched against whole words of its id
+/// and text.
+const QUASI_WORDS: &[&str] = &[
+    "age",
+    "gender",
+    "sex",
+    "country",
+    "region",
+    "residence",
+    "nationality",
+    "role",
+    "job",
+    "occupation",
+    "profession",
+    "position",
+    "education",
+    "degree",
+    "qualification",
+    "experience",
+];
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+fn section_of(id: &str, codebook: Option<&Codebook>) -> String {
+    match codebook.and_then(|cb| cb.question(id)) {
+        Some(q) if !q.section.is_empty() => q.section.to_lowercase(),
+        _ => id.split_once('.').map(|(s, _)| s.to_lowercase()).unwrap_or_default(),
+    }
+}
+
+/// The suggested role of every question of a loaded file.
+pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) -> Vec<ColumnRole> {
+    let ds = &loaded.dataset;
+    let has_demographics = ds
+        .questions()
+        .iter()
+        .any(|q| section_of(&q.id, codebook).contains("demograph"));
+    ds.questions()
+        .iter()
+        .enumerate()
+        .map(|(idx, q)| {
+            let (role, reason) = if loaded.identifying.get(idx).copied().unwrap_or(false) {
+                (
+                    Role::Identifying,
+                    "identifies respondents (e-mail or IP address, name, id, location or phone)".to_string(),
+                )
+            } else if q.kind == QuestionKind::Identifier {
+                (
+                    Role::Identifying,
+                    "platform bookkeeping or an id, not an answer".to_string(),
+                )
+            } else if q.kind == QuestionKind::Datetime {
+                (
+                    Role::Identifying,
+                    "when the response was made, which can single a respondent out".to_string(),
+                )
+            } else if let Some(why) = unusable(ds, idx, min_leaf) {
+                (Role::Withheld, why)
+            } else if q.kind == QuestionKind::Text {
+                let unique = distinct_answers(&q.column) == q.answered();
+                let reason = if unique {
+                    "free text in which every answer is different, withheld unless curated and named with --curated"
+                } else {
+                    "free text, withheld unless curated and named with --curated"
+                };
+                (Role::FreeText, reason.to_string())
+            } else if looks_quasi(&q.id, &q.text, codebook, has_demographics) {
+                (
+                    Role::Quasi,
+                    "a demographic an outsider could know (found by its words)".to_string(),
+                )
+            } else {
+                (Role::Answer, "an answer, synthesised".to_string())
+            };
+            ColumnRole {
+                question: q.id.clone(),
+                question_idx: idx,
+                released: matches!(role, Role::Quasi | Role::Answer),
+                role,
+                reason,
+            }
+        })
+        .collect()
+}
+
+fn looks_quasi(id: &str, text: &str, codebook: Option<&Codebook>, has_demographics: bool) -> bool {
+    if has_demographics && !section_of(id, codebook).contains("demograph") {
+        return false;
+    }
+    let tail = id.rsplit_once('.').map_or(id, |(_, t)| t);
+    let mut found: Vec<String> = words(tail);
+    found.extend(words(text));
+    // "experience" counts only with years: "How often do you use it?" is no demographic.
+    let experience = found.iter().any(|w| w == "experience" || w == "exp")
+        && (found.iter().any(|w| w == "years" || w == "year") || tail.ends_with("exp"));
+    experience
+        || found
+            .iter()
+            .any(|w| w != "experience" && QUASI_WORDS.contains(&w.as_str()))
+}
+
+/// Why a question cannot be synthesised, if it cannot.
+fn unusable(ds: &Dataset, idx: usize, min_leaf: usize) -> Option<String> {
+    let q = &ds.questions()[idx];
+    let answered = q.answered();
+    if answered == 0 {
+        return Some("no respondent answered it, so there is nothing to synthesise".into());
+    }
+    if answered < min_leaf.max(2) {
+        return Some(format!(
+            "only {answered} respondent{} answered it, fewer than a leaf's minimum of {min_leaf}",
+            if answered == 1 { "" } else { "s" }
+        ));
+    }
+    let distinct = distinct_answers(&q.column);
+    if distinct == 1 && !matches!(q.column, Column::Multi(_)) {
+        return Some("everyone who answered gave the same answer, so it tells nothing".into());
+    }
+    // Free text is expected to differ from one respondent to the next: its role says so.
+    if distinct == answered && answered > min_leaf && matches!(q.column, Column::Categorical(_)) {
+        return Some("every answer is different, so each one would point at a respondent".into());
+    }
+    None
+}
+
+fn distinct_answers(column: &Column) -> usize {
+    match column {
+        Column::Categorical(c) => {
+            let mut seen = HashSet::new();
+            for &code in c.codes() {
+                if let canvass_core::dataset::CategoricalCell::Level(l) =
+                    canvass_core::dataset::Categorical::decode(code)
+                {
+                    seen.insert(l);
+                }
+            }
+            seen.len()
+        }
+        Column::Multi(m) => m.options().len(),
+        Column::Numeric(n) => {
+            let mut seen = HashSet::new();
+            for cell in n.cells() {
+                match cell {
+                    NumericCell::Value(v) => {
+                        seen.insert(v.to_bits());
+                    }
+                    NumericCell::Coded(i) => {
+                        seen.insert(u64::MAX - *i as u64);
+                    }
+                    NumericCell::Missing(_) => {}
+                }
+            }
+            seen.len()
+        }
+        Column::Text(t) => {
+            let mut seen = HashSet::new();
+            for r in 0..t.len() {
+                let v = t.get(r).trim();
+                if !v.is_empty() {
+                    seen.insert(v);
+                }
+            }
+            seen.len()
+        }
+    }
+}
+
+/// The team's changes to the suggested roles, by question id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Quasi-identifiers; when given, replaces the suggested ones.
+    pub quasi: Option<Vec<String>>,
+    pub withhold: Vec<String>,
+    pub curated: Vec<String>,
+}
+
+/// Applies the team's overrides; an id that names no question, or asks for something
+/// that cannot be, is an error in a sentence.
+pub fn apply(mut roles: Vec<ColumnRole>, overrides: &Overrides) -> Result<Vec<ColumnRole>, String> {
+    let find = |roles: &[ColumnRole], id: &str, option: &str| -> Result<usize, String> {
+        roles.iter().position(|r| r.question == id).ok_or_else(|| {
+            let known: Vec<&str> = roles.iter().take(8).map(|r| r.question.as_str()).collect();
+            format!(
+                "{option} names {id:?}, which is no question of the file; the questions begin {}",
+                known.join(", ")
+            )
+        })
+    };
+    if let Some(quasi) = &overrides.quasi {
+        let mut chosen = Vec::new();
+        for id in quasi {
+            let at = find(&roles, id, "--quasi")?;
+            match roles[at].role {
+                Role::Identifying | Role::FreeText => {
+                    return Err(format!(
+                        "--quasi names {id:?}, which is {} and cannot be synthesised as a quasi-identifier; name a demographic question instead",
+                        roles[at].role.as_str()
+                    ))
+                }
+                Role::Withheld => {
+                    return Err(format!(
+                        "--quasi names {id:?}, which cannot be synthesised: {}",
+                        roles[at].reason
+                    ))
+                }
+                _ => chosen.push(at),
+            }
+        }
+        for (i, r) in roles.iter_mut().enumerate() {
+            if r.role == Role::Quasi && !chosen.contains(&i) {
+                r.role = Role::Answer;
+                r.reason = "an answer, synthesised (not named with --quasi)".into();
+            }
+        }
+        for at in chosen {
+            roles[at].role = Role::Quasi;
+            roles[at].released = true;
+            roles[at].reason = "a quasi-identifier named with --quasi".into();
+        }
+    }
+    for id in &overrides.curated {
+        let at = find(&roles, id, "--curated")?;
+        if roles[at].role != Role::FreeText {
+            return Err(format!(
+                "--curated names {id:?}, which is not free text but {}; --curated is for free-text answers the team has checked",
+                roles[at].role.as_str()
+            ));
+        }
+        roles[at].released = true;
+        roles[at].reason = "free text the team has curated (--curated)".into();
+    }
+    for id in &overrides.withhold {
+        let at = find(&roles, id, "--withhold")?;
+        roles[at].role = Role::Withheld;
+        roles[at].released = false;
+        roles[at].reason = "withheld by the team (--withhold)".into();
+    }
+    Ok(roles)
+}
