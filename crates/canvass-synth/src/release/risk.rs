@@ -149,10 +149,7 @@ pub(crate) fn file_risk(m: &Matched) -> FileRisk {
         let raw_space = Space::build(&scored, Side::Raw, None);
         let syn_space = Space::build(&scored, Side::Synthetic, Some(&raw_space));
         let sample = sample_rows(m.n_syn, m.n_raw);
-        let mut d: Vec<f64> = sample
-            .iter()
-            .map(|&r| raw_space.nearest(&syn_space, r, f64::INFINITY))
-            .collect();
+        let mut d: Vec<f64> = sample.iter().map(|&r| raw_space.nearest(&syn_space, r)).collect();
         d.sort_by(f64::total_cmp);
         (median(&d), sample.len())
     };
@@ -262,61 +259,51 @@ enum Side {
     Synthetic,
 }
 
-/// Rows laid out for distance: categorical codes row-major, numbers scaled by the
-/// reference rows' range. The distance of two rows is SDMetrics': the mean over
-/// variables of 0/1 for categories and min(|Δ| / range, 1) for numbers (1 when one
-/// side has no number, 0 when neither has).
+/// Rows laid out for distance: each row's categorical answers as one bit per level
+/// (one-hot), so that two rows' mismatches are half the set bits of their XOR, and its
+/// numbers scaled by the reference rows' range. The distance of two rows is
+/// SDMetrics': the mean over variables of 0/1 for categories and min(|Δ| / range, 1)
+/// for numbers (1 when one side has no number, 0 when neither has).
 struct Space {
     n_cat: usize,
     n_num: usize,
-    cats: Vec<u32>,
+    /// Words of one-hot bits per row.
+    words: usize,
+    bits: Vec<u64>,
     /// Numbers divided by the reference range; NaN for a gap.
     nums: Vec<f64>,
     /// The reference range of each number; 0 means "equal or not".
     ranges: Vec<f64>,
-    /// Variables visited most-often-different first, so that a search stops early.
-    cat_order: Vec<usize>,
     rows: usize,
 }
 
 impl Space {
-    /// `rows` of the given variables on one side; `reference` lends its ranges to the
-    /// side being searched for (its own when `None`). `subset` restricts the rows.
+    /// Every row of the given variables on one side; `reference` lends its ranges to
+    /// the side being searched for (its own when `None`).
     fn build(vars: &[&MatchedVar], side: Side, reference: Option<&Space>) -> Space {
         Space::build_rows(vars, side, reference, None)
     }
 
+    /// As [`Space::build`], over the rows in `subset` only when given.
     fn build_rows(vars: &[&MatchedVar], side: Side, reference: Option<&Space>, subset: Option<&[usize]>) -> Space {
-        let cat_vars: Vec<&MatchedVar> = vars.iter().copied().filter(|v| v.is_categorical()).collect();
-        let num_vars: Vec<&MatchedVar> = vars.iter().copied().filter(|v| !v.is_categorical()).collect();
-        let col = |v: &MatchedVar| -> (Vec<u32>, Vec<f64>) {
+        let mut cat_cols: Vec<(&[u32], usize)> = Vec::new();
+        let mut num_cols: Vec<&[f64]> = Vec::new();
+        let mut all_rows = 0;
+        for v in vars {
             match &v.cells {
-                Cells::Categorical { raw, syn, .. } => {
-                    (if side == Side::Raw { raw.clone() } else { syn.clone() }, vec![])
+                Cells::Categorical { levels, raw, syn } => {
+                    let codes = if side == Side::Raw { raw } else { syn };
+                    all_rows = codes.len();
+                    cat_cols.push((codes, levels.len()));
                 }
-                Cells::Numeric { raw, syn, .. } => (vec![], if side == Side::Raw { raw.clone() } else { syn.clone() }),
-            }
-        };
-        let all_rows = match vars.first().map(|v| &v.cells) {
-            Some(Cells::Categorical { raw, syn, .. }) => {
-                if side == Side::Raw {
-                    raw.len()
-                } else {
-                    syn.len()
+                Cells::Numeric { raw, syn, .. } => {
+                    let values = if side == Side::Raw { raw } else { syn };
+                    all_rows = values.len();
+                    num_cols.push(values);
                 }
             }
-            Some(Cells::Numeric { raw, syn, .. }) => {
-                if side == Side::Raw {
-                    raw.len()
-                } else {
-                    syn.len()
-                }
-            }
-            None => 0,
-        };
+        }
         let rows: Vec<usize> = subset.map_or_else(|| (0..all_rows).collect(), |s| s.to_vec());
-        let cat_cols: Vec<Vec<u32>> = cat_vars.iter().map(|v| col(v).0).collect();
-        let num_cols: Vec<Vec<f64>> = num_vars.iter().map(|v| col(v).1).collect();
         let ranges: Vec<f64> = match reference {
             Some(r) => r.ranges.clone(),
             None => num_cols
@@ -335,41 +322,32 @@ impl Space {
                 })
                 .collect(),
         };
-        let mut cats = Vec::with_capacity(rows.len() * cat_cols.len());
+        let mut offsets = Vec::with_capacity(cat_cols.len());
+        let mut n_bits = 0usize;
+        for (_, n_levels) in &cat_cols {
+            offsets.push(n_bits);
+            n_bits += n_levels;
+        }
+        let words = n_bits.div_ceil(64);
+        let mut bits = vec![0u64; rows.len() * words];
         let mut nums = Vec::with_capacity(rows.len() * num_cols.len());
-        for &r in &rows {
-            cats.extend(cat_cols.iter().map(|c| c[r]));
+        for (i, &r) in rows.iter().enumerate() {
+            let row_bits = &mut bits[i * words..(i + 1) * words];
+            for ((codes, _), &offset) in cat_cols.iter().zip(&offsets) {
+                let bit = offset + codes[r] as usize;
+                row_bits[bit / 64] |= 1 << (bit % 64);
+            }
             for (c, &range) in num_cols.iter().zip(&ranges) {
                 nums.push(if range > 0.0 { c[r] / range } else { c[r] });
             }
         }
-        let cat_order = match reference {
-            Some(r) => r.cat_order.clone(),
-            None => {
-                // The share of row pairs that differ on a variable is 1 − Σ p².
-                let mut spread: Vec<(usize, f64)> = cat_cols
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let mut freq: HashMap<u32, usize> = HashMap::new();
-                        for &r in &rows {
-                            *freq.entry(c[r]).or_insert(0) += 1;
-                        }
-                        let n = rows.len().max(1) as f64;
-                        (i, 1.0 - freq.values().map(|&f| (f as f64 / n).powi(2)).sum::<f64>())
-                    })
-                    .collect();
-                spread.sort_by(|a, b| b.1.total_cmp(&a.1));
-                spread.into_iter().map(|(i, _)| i).collect()
-            }
-        };
         Space {
             n_cat: cat_cols.len(),
             n_num: num_cols.len(),
-            cats,
+            words,
+            bits,
             nums,
             ranges,
-            cat_order,
             rows: rows.len(),
         }
     }
@@ -379,23 +357,19 @@ impl Space {
     }
 
     /// The distance from row `q` of `query` (laid out with this space's ranges) to its
-    /// closest row here. Sums stop as soon as they reach the best so far.
-    fn nearest(&self, query: &Space, q: usize, start_best: f64) -> f64 {
+    /// closest row here. A row's numbers are only added while it can still beat the
+    /// best so far.
+    fn nearest(&self, query: &Space, q: usize) -> f64 {
         let v = self.n_vars() as f64;
-        let qc = &query.cats[q * self.n_cat..(q + 1) * self.n_cat];
+        let w = self.words;
+        let qb = &query.bits[q * w..(q + 1) * w];
         let qn = &query.nums[q * self.n_num..(q + 1) * self.n_num];
-        let mut best = start_best * v;
+        let mut best = f64::INFINITY;
         for r in 0..self.rows {
-            let rc = &self.cats[r * self.n_cat..(r + 1) * self.n_cat];
-            let mut sum = 0.0;
-            for &i in &self.cat_order {
-                if rc[i] != qc[i] {
-                    sum += 1.0;
-                    if sum >= best {
-                        break;
-                    }
-                }
-            }
+            let rb = &self.bits[r * w..(r + 1) * w];
+            let differing: u32 = rb.iter().zip(qb).map(|(a, b)| (a ^ b).count_ones()).sum();
+            // Each categorical mismatch clears one bit and sets another.
+            let mut sum = f64::from(differing / 2);
             if sum >= best {
                 continue;
             }
@@ -435,16 +409,13 @@ pub(crate) fn dcr(m: &Matched, fit_rows: &[usize], held_out_rows: &[usize], tick
     let (fit_rows, held_out_rows) = (in_range(fit_rows), in_range(held_out_rows));
     let fit = Space::build_rows(&scored, Side::Raw, None, Some(&fit_rows));
     let held = Space::build_rows(&scored, Side::Raw, None, Some(&held_out_rows));
-    let mut held = held;
-    // One visiting order for both halves, so both searches stop early alike.
-    held.cat_order = fit.cat_order.clone();
     let syn_for_fit = Space::build(&scored, Side::Synthetic, Some(&fit));
     let syn_for_held = Space::build(&scored, Side::Synthetic, Some(&held));
     let sample = sample_rows(m.n_syn, fit_rows.len() + held_out_rows.len());
     let (mut closer, mut ties) = (0usize, 0usize);
     for &r in &sample {
-        let d_fit = fit.nearest(&syn_for_fit, r, f64::INFINITY);
-        let d_held = held.nearest(&syn_for_held, r, f64::INFINITY);
+        let d_fit = fit.nearest(&syn_for_fit, r);
+        let d_held = held.nearest(&syn_for_held, r);
         if d_fit < d_held {
             closer += 1;
         } else if d_fit == d_held {
