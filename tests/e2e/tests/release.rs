@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 const SPACE: &str = "\u{E00D}";
+const ARROW_DOWN: &str = "\u{E015}";
 /// Rows of the release: fewer than the file's 1,236 keep the test quick.
 const ROWS: usize = 400;
 
@@ -180,13 +181,20 @@ async fn a_release_is_made_read_back_and_opened_in_the_explorer_with_no_request(
         roles.iter().all(|r| !r[2].as_str().unwrap().is_empty()),
         "every role has a reason"
     );
-    // A role changed from the keyboard: the first adjustable column becomes withheld.
+    // A role changed from the keyboard: the first adjustable column (a suggested
+    // quasi-identifier) goes down its choices to withheld.
     let first = browser
-        .eval("const s = document.querySelector('#release-roles select'); s.focus(); return s.dataset.question;")
+        .eval("const s = document.querySelector('#release-roles select'); s.focus(); return [s.dataset.question, s.value];")
         .await;
-    browser
-        .eval("const s = document.activeElement; s.value = 'withheld'; s.dispatchEvent(new Event('change')); return true;")
-        .await;
+    assert_eq!(first[1], "quasi", "{first}");
+    let first = first[0].clone();
+    press(&browser, ARROW_DOWN).await;
+    press(&browser, ARROW_DOWN).await;
+    assert_eq!(
+        browser.eval("return document.activeElement.value;").await,
+        "withheld",
+        "arrows choose a role"
+    );
 
     make_release(&browser).await;
     let gates = browser
