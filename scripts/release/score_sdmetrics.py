@@ -39,8 +39,11 @@ from statsmodels.stats.proportion import proportion_confint
 BLANK = "(blank)"
 
 
-def read(path):
-    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_values=[""], quoting=3)
+def read(path, header_rows=1):
+    """A tab-separated file; header rows after the first (Qualtrics' question text and
+    import ids) are skipped."""
+    skip = list(range(1, header_rows))
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_values=[""], quoting=3, skiprows=skip)
 
 
 def encode(df, multis, numerical=None):
@@ -181,9 +184,13 @@ def main():
     multis = {
         q["id"]: (q["options"], q["separator"]) for q in codebook.get("questions", []) if q.get("kind") == "multi"
     }
-    raw_df = read(args.raw)
-    released = read(args.release)
-    released = released[[c for c in released.columns if c in raw_df.columns]]
+    header_rows = codebook.get("layout", {}).get("header_rows", 1)
+    raw_df = read(args.raw, header_rows)
+    released = read(args.release, header_rows)
+    # canvass scores answers only: free text, identifiers and dates count for exact
+    # copies alone.
+    unscored = {q["id"] for q in codebook.get("questions", []) if q.get("kind") in ("text", "identifier", "datetime")}
+    released = released[[c for c in released.columns if c in raw_df.columns and c not in unscored]]
     raw, sdtypes = encode(raw_df[released.columns], multis)
     numerical = {c for c, t in sdtypes.items() if t == "numerical"}
     syn, _ = encode(released, multis, numerical)
@@ -223,7 +230,7 @@ def main():
         "ci_overlap": ci_overlap(raw, syn, sdtypes),
     }
     if args.dcr_synthetic:
-        dcr_syn, _ = encode(read(args.dcr_synthetic)[released.columns], multis, numerical)
+        dcr_syn, _ = encode(read(args.dcr_synthetic, header_rows)[released.columns], multis, numerical)
         fit, held = raw.iloc[0::2].reset_index(drop=True), raw.iloc[1::2].reset_index(drop=True)
         over = DCROverfittingProtection.compute_breakdown(fit, dcr_syn, held, meta, None)
         out["dcr_overfitting_protection"] = {

@@ -2,7 +2,7 @@
 # so that canvass's release can be compared with synthpop's on the same measures:
 # canvass's scorer and scripts/release/score_sdmetrics.py read the files this writes.
 #
-#   Rscript scripts/release/synthpop_cart.R RAW.tsv CODEBOOK.json OUT_DIR [SEED]
+#   Rscript scripts/release/synthpop_cart.R RAW.tsv CODEBOOK.json OUT_DIR [SEED [FIRST,...]]
 #
 # Writes OUT_DIR/responses.tsv (synthesised from every raw row) and
 # OUT_DIR/dcr-synthetic.tsv (synthesised from the raw rows at even 0-based positions
@@ -14,7 +14,11 @@
 # option, a column of numbers with at least 15 distinct values is numeric, everything
 # else is categorical with "no answer" left as NA, which synthpop models as a value of
 # its own. synthpop's defaults are kept: cart.minbucket = 5, cart.cp = 1e-8, donors
-# drawn from the leaves, the visit sequence in column order.
+# drawn from the leaves, no smoothing. The visit sequence is the columns named in FIRST
+# (the quasi-identifiers, as canvass visits them), then the rest in column order.
+# A factor of more than 60 levels (countries) makes rpart's search over its splits
+# explode when it is a predictor; as synthpop's own message advises, such variables are
+# visited last (and the limit on levels raised to 250).
 #
 # Needs R with synthpop and jsonlite, e.g. `R CMD INSTALL` of synthpop's source into a
 # library named by R_LIBS.
@@ -30,6 +34,7 @@ raw_path <- args[1]
 codebook_path <- args[2]
 out_dir <- args[3]
 seed <- if (length(args) >= 4) as.integer(args[4]) else 2020L
+first <- if (length(args) >= 5) strsplit(args[5], ",", fixed = TRUE)[[1]] else character(0)
 
 raw <- read.delim(raw_path, colClasses = "character", na.strings = "", quote = "",
                   check.names = FALSE, encoding = "UTF-8")
@@ -89,10 +94,15 @@ synthesise <- function(df) {
   enc <- encode(df)
   # synthpop wants plain names; the encoding's names come back after synthesis.
   encoded_names <- names(enc)
+  question_of <- sub("\\[.*\\]$", "", encoded_names)
+  visit <- c(which(question_of %in% first), which(!(question_of %in% first)))
+  many <- vapply(enc, function(v) is.factor(v) && nlevels(v) > 60, TRUE)
+  visit <- c(visit[!many[visit]], visit[many[visit]])
   names(enc) <- paste0("v", seq_along(enc))
   s <- syn(enc, method = "cart", m = 1, k = nrow(enc), seed = seed,
-           cart.minbucket = 5, cart.cp = 1e-8, print.flag = FALSE,
-           minnumlevels = 1, drop.not.used = FALSE)
+           visit.sequence = visit, cart.minbucket = 5, cart.cp = 1e-8,
+           print.flag = FALSE, minnumlevels = 1, maxfaclevels = 250,
+           drop.not.used = FALSE)
   names(s$syn) <- encoded_names
   decode(s$syn, df)
 }

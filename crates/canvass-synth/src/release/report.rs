@@ -249,10 +249,11 @@ impl Report {
                 Some(q) => {
                     let _ = writeln!(
                         s,
-                        "- **On the quasi-identifiers**: {} of synthetic records match a real combination; {} replicated uniques; the smallest group has {} records.",
+                        "- **On the quasi-identifiers**: {} of synthetic records match a real combination; {} replicated uniques; the smallest group has {} record{}.",
                         pct(q.exact_copies.share),
                         q.replicated_uniques.count,
-                        q.smallest_group
+                        q.smallest_group,
+                        if q.smallest_group == 1 { "" } else { "s" }
                     );
                     if let Some(worst) = q.disclosure.first() {
                         let _ = writeln!(
