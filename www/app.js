@@ -10,7 +10,7 @@ import { wireExports } from "./exports.js";
 import { compileModule, fetchBundled } from "./fetch-data.js";
 import { awaitFile, wireFiles } from "./files.js";
 import { wireFilters } from "./filters.js";
-import { fileOfLink, requestedDataset } from "./hash.js";
+import { fileOfLink, requestedDataset, showsPrerendered } from "./hash.js";
 import { firstScreenIsDone, mark } from "./marks.js";
 import { showMessage, showWarnings } from "./messages.js";
 import { warmUpPainting } from "./paint.js";
@@ -21,10 +21,21 @@ import { showSurvey } from "./show-survey.js";
 import { wireWeight } from "./weight.js";
 import { page } from "./state.js";
 
+/// The overview the build wrote into the page (see xtask/src/prerender.rs), if any.
+const prerendered = document.querySelector("#overview > .prerendered");
+const prerenderedFolder = prerendered ? prerendered.dataset.dataset.split("@")[0] : null;
+
+/// Resolves once the page has been painted: a frame, then the task after it.
+const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+/// Resolves when the engine should start. When the first screen is the prerendered
+/// overview it needs no script, so the engine's download (most of the page's bytes)
+/// waits until that screen is painted; any other first screen needs the engine, which
+/// then starts before this module does anything else.
+const firstScreen = showsPrerendered(location.hash, prerenderedFolder) ? painted() : Promise.resolve();
+
 /// This thread's module (canvass_web): reads snapshots, answers views, paints.
-/// Compiling it is most of what the first chart waits for, so it starts before this
-/// module does anything else.
-const wasmModule = compileModule("canvass_web_bg.wasm");
+const wasmModule = firstScreen.then(() => compileModule("canvass_web_bg.wasm"));
 
 async function main() {
   // Everything on the way to the first chart starts at once: the data download and
@@ -35,6 +46,13 @@ async function main() {
   const fileView = file ? location.hash : null;
   if (file) history.replaceState(null, "", `${location.pathname}${location.search}#`);
   const { folder, version } = requestedDataset(location.hash);
+  if (prerendered && folder !== prerenderedFolder) {
+    // Another dataset: the prerendered one is not what this link shows.
+    prerendered.remove();
+    $("dataset").textContent = "Loading the survey…";
+    $("notes").textContent = "";
+  }
+  await firstScreen;
   const fetching = fetchBundled(`data/${folder}/manifest.json`);
   fetching.catch(() => {}); // awaited below; a failure is reported there, once
   try {
@@ -71,6 +89,9 @@ async function main() {
       synthetic: manifest.synthetic === true,
       k: Number.isInteger(manifest.disclosure_threshold_k) ? manifest.disclosure_threshold_k : 10,
       local: false,
+      // The digests of the files it was read from, which a prerendered overview is
+      // held to (see buildOverview).
+      sources: fetched.data.sources,
       ...loaded,
     },
     engine,

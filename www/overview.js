@@ -1,5 +1,7 @@
 // The overview: a card per charted question, grouped by section, each drawn as it
-// scrolls into view (see card-scheduler.js for the order).
+// scrolls into view (see card-scheduler.js for the order). The release's overview
+// arrives written into the page by the build (xtask/src/prerender.rs), each chart an
+// SVG; such a card is drawn here only once it must change.
 import { $, el } from "./dom.js";
 import { cardsKey } from "./hash.js";
 import { chartDrawn, overviewDrawn } from "./marks.js";
@@ -31,7 +33,7 @@ const yieldToPage = () =>
 /// A card's request: its question over the view's filters. As a card, its chart has
 /// no title (the card's heading is the question) and of its footnote only the notes
 /// (the line under the card gives the base, the page's header the release).
-const cardRequest = (card) => ({
+export const cardRequest = (card) => ({
   question: card.dataset.id,
   filters: page.view.filters,
   weight: page.view.weight,
@@ -63,7 +65,7 @@ async function drawCard(card, request) {
     const answer = JSON.parse(await request);
     if (key !== cards.key) return; // the filters changed while counting
     noteAnswer(answer);
-    const canvas = card.querySelector("canvas");
+    const canvas = canvasOf(card);
     // One width for every card, measured as the overview is built (see buildOverview);
     // measured here only if it was built hidden or the observer reported a change.
     cards.width ||= canvasWidth(canvas);
@@ -80,10 +82,26 @@ async function drawCard(card, request) {
     if (key !== cards.key) return;
     card.querySelector(".base").textContent = err.message;
     // The canvas stays blank; its text alternative says why, as the card does.
-    card.querySelector("canvas").setAttribute("aria-label", err.message);
+    canvasOf(card).setAttribute("aria-label", err.message);
     card.dataset.drawn = "error";
     cardSettled(false);
   }
+}
+
+/// The element showing a card's chart: its canvas, or its prerendered SVG.
+const chartOf = (card) => card.querySelector("canvas, svg.chart, .chart-slot");
+
+/// A card's canvas. A prerendered card's SVG gives way to one, as tall as the SVG
+/// until it is painted, so that nothing below it moves meanwhile.
+function canvasOf(card) {
+  const canvas = card.querySelector("canvas");
+  if (canvas) return canvas;
+  const slot = card.querySelector(".chart-slot");
+  const replacement = el("canvas", undefined, { role: "img", "aria-label": waitingLabel(card.querySelector("h3").textContent) });
+  const height = slot.getBoundingClientRect().height;
+  if (height > 0) replacement.style.setProperty("height", `${height}px`);
+  slot.replaceWith(replacement);
+  return replacement;
 }
 
 const waitingLabel = (text) => `Chart of answers to: ${text}. It is drawn when it scrolls into view.`;
@@ -108,7 +126,7 @@ export function refreshOverview() {
   for (const card of all) {
     delete card.dataset.drawn;
     // Until it is drawn again, its old description would name the old numbers.
-    card.querySelector("canvas").setAttribute("aria-label", waitingLabel(card.querySelector("h3").textContent));
+    for (const chart of card.querySelectorAll("canvas, svg.chart")) chart.setAttribute("aria-label", waitingLabel(card.querySelector("h3").textContent));
     cards.observer.unobserve(card);
     cards.observer.observe(card);
   }
@@ -121,6 +139,23 @@ export function repaintOverview() {
   for (const card of document.querySelectorAll(".card[data-drawn='1']")) queueCard(card);
 }
 
+/// The overview the build wrote into the page, when it shows the survey now shown,
+/// read from the same files (their digests in the manifest fetched) with the same
+/// threshold; else null, and the page draws its own.
+function prerenderedOverview() {
+  const pre = document.querySelector("#overview > .prerendered");
+  if (!pre) return null;
+  const { survey } = page;
+  const same =
+    !survey.local &&
+    survey.id === pre.dataset.dataset &&
+    survey.sources &&
+    survey.sources.responses === pre.dataset.responsesSha256 &&
+    (survey.sources.codebook || "") === pre.dataset.codebookSha256 &&
+    String(survey.k) === pre.dataset.k;
+  return same ? pre : null;
+}
+
 /// Builds the overview of the survey shown.
 export function buildOverview() {
   const questions = chartable(page.survey.questions);
@@ -129,6 +164,22 @@ export function buildOverview() {
   cards.total = questions.length;
   scheduler.clear();
   if (cards.observer) cards.observer.disconnect();
+  observeCards();
+  const pre = prerenderedOverview();
+  if (pre) {
+    // Its cards are drawn for no filter, weight or intervals; a view with any of them
+    // has refreshOverview draw them again.
+    cards.key = cardsKey({ filters: [], intervals: false, weight: null });
+    cards.total = pre.querySelectorAll(".card").length;
+    cards.settled = cards.total;
+    chartDrawn(false);
+    overviewDrawn();
+    return;
+  }
+  buildCards(questions);
+}
+
+function observeCards() {
   cards.observer = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
@@ -139,6 +190,9 @@ export function buildOverview() {
     },
     { rootMargin: "300px" },
   );
+}
+
+function buildCards(questions) {
   const sections = new Map();
   for (const q of questions) {
     const name = sectionOf(q);

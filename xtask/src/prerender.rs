@@ -40,6 +40,8 @@ pub const CARD_MIN_HEIGHT_PX: i32 = 140;
 const OVERVIEW_MARK: &str = "<!-- prerendered overview -->";
 const DATASET_MARK: &str = "<!-- prerendered dataset -->";
 const NOTES_MARK: &str = "<!-- prerendered notes -->";
+const WEIGHT_MARK: &str = "<!-- prerendered weight -->";
+const RESPONDENTS_MARK: &str = "<!-- prerendered respondents -->";
 
 /// Writes `www/index.html` from `www/index.template.html`, with the overview of
 /// [`DEFAULT_DATASET`] read from `snapshot` (the bytes of its `survey.snapshot`) and
@@ -58,6 +60,8 @@ pub fn write_index(www: &Path, snapshot: &[u8], manifest: &[u8]) -> Result<()> {
         (OVERVIEW_MARK, &page.overview),
         (DATASET_MARK, &page.dataset_line),
         (NOTES_MARK, &page.notes),
+        (WEIGHT_MARK, &page.weight),
+        (RESPONDENTS_MARK, &page.respondents),
     ] {
         if !html.contains(mark) {
             return Err(format!("{} lacks the line {mark}", template_path.display()));
@@ -81,6 +85,10 @@ pub struct Prerendered {
     pub notes: String,
     /// Rules that repaint the charts' light colours in the dark scheme.
     pub dark_css: String,
+    /// The weight picker as weight.js fills it, and the line of respondents beside it
+    /// (filters.js): written so that the filter bar is as wide as it will be.
+    pub weight: String,
+    pub respondents: String,
 }
 
 /// One chartable question as the page's overview lists it (`chartable` in
@@ -194,7 +202,22 @@ pub fn overview(snapshot: &Snapshot, manifest: &Value) -> Result<Prerendered> {
     if k > 0 {
         notes.push(format!("Groups smaller than {k} are not shown."));
     }
+    let numbers: Vec<_> = dataset
+        .questions()
+        .iter()
+        .filter(|q| q.kind.as_str() == "numeric")
+        .collect();
+    let mut weight = format!(
+        "<label class=\"toggle\" id=\"weight-choice\"{}>Weight by <select id=\"weight\"><option value=\"\">nothing (unweighted)</option>",
+        if numbers.is_empty() { " hidden" } else { "" }
+    );
+    for q in numbers {
+        let _ = write!(weight, "<option value=\"{}\">{}</option>", attr(&q.id), html(&q.text));
+    }
+    weight.push_str("</select></label>");
     Ok(Prerendered {
+        weight,
+        respondents: format!("n = {} respondents", group_digits(n_rows as u64)),
         overview: out,
         dataset_line,
         notes: html(&notes.join(" ")),
@@ -263,7 +286,7 @@ fn card_html(
     };
     let value = serde_json::to_value(&answered).map_err(|e| e.to_string())?;
     let table_text = if answered.items.is_empty() {
-        value["text"].as_str().unwrap_or_default().to_string()
+        value["table"]["text"].as_str().unwrap_or_default().to_string()
     } else {
         card.text.clone()
     };
@@ -329,7 +352,7 @@ fn table_body(answer: &Value) -> String {
     let list = |v: &Value| v.as_array().unwrap_or(&empty).clone();
     let mut out = String::new();
     if let Some(rank) = answer["chart"]["chart"].get("Rank") {
-        let max = rank["max_score"].to_string();
+        let max = js_number(rank["max_score"].as_f64().unwrap_or(f64::NAN));
         out.push_str(&head(&["Item", &format!("Mean score (0–{max})"), "Ranked first"]));
         out.push_str("<tbody>");
         let (borda, first) = (list(&rank["borda"]), list(&rank["first_place"]));
@@ -366,7 +389,7 @@ fn table_body(answer: &Value) -> String {
     }
     out.push_str(&head(&["Answer", "Count", "Percent", "95% interval"]));
     out.push_str("<tbody>");
-    let rows = list(&answer["rows"]);
+    let rows = list(&answer["table"]["rows"]);
     let order: Vec<usize> = list(&answer["row_order"])
         .iter()
         .filter_map(|i| i.as_u64().map(|i| i as usize))
@@ -376,7 +399,7 @@ fn table_body(answer: &Value) -> String {
     } else {
         rows.iter().collect()
     };
-    let base_rows = list(&answer["base_rows"]);
+    let base_rows = list(&answer["table"]["base_rows"]);
     for row in ordered.into_iter().chain(base_rows.iter()) {
         let _ = write!(
             out,
@@ -522,6 +545,16 @@ fn fmt_pct(v: &Value) -> String {
     match v.as_f64() {
         Some(p) => format!("{}%", to_fixed(p, 1)),
         None => "–".to_string(),
+    }
+}
+
+/// A number as JS writes it in a template string, for the values a table's heading
+/// holds (whole numbers without a fraction).
+fn js_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
     }
 }
 
