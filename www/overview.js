@@ -24,6 +24,7 @@ const cards = {
   settled: 0,
   width: 0, // the CSS width of every card's canvas (one grid); 0 until measured
   observer: null,
+  prerenderedKey: null, // the key the build drew the prerendered cards with, if shown
 };
 
 /// Yields to the browser, so input and rendering are not held up by a long pass.
@@ -121,16 +122,28 @@ export function refreshOverview() {
   if (cardsKey(page.view) === cards.key) return null;
   cards.key = cardsKey(page.view);
   scheduler.clear();
+  // Back to the view the build drew: a card still holding its prerendered chart shows
+  // that view's numbers already.
+  const restore = cards.key === cards.prerenderedKey;
   cards.settled = 0;
-  const all = document.querySelectorAll(".card");
+  const all = [...document.querySelectorAll(".card")];
   for (const card of all) {
+    cards.observer.unobserve(card);
+    const svg = card.querySelector("svg.chart");
+    if (restore && card.querySelector(".chart-slot")) {
+      card.dataset.drawn = card.dataset.prerendered;
+      if (svg && svg.dataset.label) svg.setAttribute("aria-label", svg.dataset.label);
+      cards.settled += 1;
+      continue;
+    }
     delete card.dataset.drawn;
+    if (svg) svg.dataset.label ??= svg.getAttribute("aria-label");
     // Until it is drawn again, its old description would name the old numbers.
     for (const chart of card.querySelectorAll("canvas, svg.chart")) chart.setAttribute("aria-label", waitingLabel(card.querySelector("h3").textContent));
-    cards.observer.unobserve(card);
     cards.observer.observe(card);
   }
-  return page.view.view === "overview" && all.length ? queueCard(all[0]) : null;
+  const first = all.find((card) => !card.dataset.drawn);
+  return page.view.view === "overview" && first ? queueCard(first) : null;
 }
 
 /// Draws the drawn cards again: the grid may be another width now.
@@ -165,11 +178,14 @@ export function buildOverview() {
   scheduler.clear();
   if (cards.observer) cards.observer.disconnect();
   observeCards();
+  cards.prerenderedKey = null;
   const pre = prerenderedOverview();
   if (pre) {
     // Its cards are drawn for no filter, weight or intervals; a view with any of them
     // has refreshOverview draw them again.
     cards.key = cardsKey({ filters: [], intervals: false, weight: null });
+    cards.prerenderedKey = cards.key;
+    for (const card of pre.querySelectorAll(".card")) card.dataset.prerendered = card.dataset.drawn;
     cards.total = pre.querySelectorAll(".card").length;
     cards.settled = cards.total;
     chartDrawn(false);
