@@ -13,6 +13,7 @@ import { wireFilters } from "./filters.js";
 import { fileOfLink, requestedDataset, showsPrerendered } from "./hash.js";
 import { firstScreenIsDone, mark } from "./marks.js";
 import { showMessage, showWarnings } from "./messages.js";
+import { wireOverview } from "./overview.js";
 import { warmUpPainting } from "./paint.js";
 import { wireQuestionView } from "./question-view.js";
 import { wireRouting } from "./routing.js";
@@ -70,6 +71,7 @@ async function main() {
   wireExports();
   wireFiles();
   wireWeight();
+  wireOverview();
   warmUpPainting();
   const fetched = await fetching;
   mark("data-fetched");

@@ -7,6 +7,7 @@ import { cardsKey } from "./hash.js";
 import { chartDrawn, overviewDrawn } from "./marks.js";
 import { canvasWidth, paint } from "./paint.js";
 import { CardScheduler } from "./card-scheduler.js";
+import { fillGroupedSelect, searchFrom } from "./pickers.js";
 import { chartable, sectionOf } from "./questions.js";
 import { noteAnswer } from "./filters.js";
 import { track } from "./settled.js";
@@ -179,6 +180,7 @@ export function buildOverview() {
   if (cards.observer) cards.observer.disconnect();
   observeCards();
   cards.prerenderedKey = null;
+  fillGroupedSelect($("overview-question"), questions);
   const pre = prerenderedOverview();
   if (pre) {
     // Its cards are drawn for no filter, weight or intervals; a view with any of them
@@ -188,8 +190,11 @@ export function buildOverview() {
     for (const card of pre.querySelectorAll(".card")) card.dataset.prerendered = card.dataset.drawn;
     cards.total = pre.querySelectorAll(".card").length;
     cards.settled = cards.total;
-    chartDrawn(false);
-    overviewDrawn();
+    // Drawn already; the first screen is it only on the overview (see afterFirstScreen).
+    if (page.view.view === "overview") {
+      chartDrawn(false);
+      overviewDrawn();
+    }
     return;
   }
   buildCards(questions);
@@ -216,12 +221,17 @@ function buildCards(questions) {
     sections.get(name).push(q);
   }
   const root = $("overview");
-  root.replaceChildren();
+  // The search and the contents stay; the sections go.
+  for (const old of root.querySelectorAll(":scope > .prerendered, :scope > .overview-section")) old.remove();
+  const contents = el("ul");
   let measure = !cards.width;
   for (const [name, inSection] of sections) {
-    const section = el("section", undefined, { class: "overview-section" });
+    const section = el("section", undefined, { class: "overview-section", id: sectionId(name) });
     const grid = el("div", undefined, { class: "cards" });
-    section.append(el("h2", name), grid);
+    section.append(el("h2", name, { tabindex: "-1" }), grid);
+    const link = el("li");
+    link.append(el("a", name, { href: `#${sectionId(name)}` }));
+    contents.append(link);
     root.append(section);
     for (const q of inSection) {
       const card = el("article", undefined, { class: "card", "data-id": q.id });
@@ -244,6 +254,7 @@ function buildCards(questions) {
       }
     }
   }
+  $("overview-contents").replaceChildren(contents);
   listNotCharted(root);
   // The first cards are on screen in any window: ask for their numbers now, so they
   // are counted while the browser lays out the overview, rather than once the
@@ -251,6 +262,44 @@ function buildCards(questions) {
   if (page.view.view === "overview") {
     for (const card of [...root.querySelectorAll(".card")].slice(0, EAGER_CARDS)) queueCard(card);
   }
+}
+
+/// The id of a section's element, which the contents link to (as the build writes it,
+/// see section_id in xtask/src/prerender.rs).
+const sectionId = (name) => `section-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")}`;
+
+/// Scrolls to `target` and moves focus to `focus` without a second scroll.
+function bringIntoView(target, focus) {
+  target.scrollIntoView({ block: "start" });
+  if (focus) focus.focus({ preventScroll: true });
+}
+
+/// The overview's search (the same as One question's) and contents: a question found
+/// scrolls to its card; a section's link to its section. The links are plain anchors
+/// without script; with it they scroll without changing the address, which holds the
+/// view.
+export function wireOverview() {
+  const search = $("overview-search");
+  const select = $("overview-question");
+  const goToCard = () => {
+    const card = select.value && document.querySelector(`.card[data-id="${CSS.escape(select.value)}"]`);
+    if (card) bringIntoView(card, card.querySelector("h3 a"));
+  };
+  search.addEventListener("input", () => {
+    const first = searchFrom(search, select);
+    if (first) select.value = first.value;
+  });
+  search.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") goToCard();
+  });
+  select.addEventListener("change", goToCard);
+  $("overview-contents").addEventListener("click", (e) => {
+    const link = e.target.closest("a[href^='#section-']");
+    if (!link) return;
+    e.preventDefault();
+    const section = document.getElementById(link.getAttribute("href").slice(1));
+    if (section) bringIntoView(section, section.querySelector("h2"));
+  });
 }
 
 /// Every question that is not charted is named under the overview with why, so that no

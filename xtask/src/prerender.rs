@@ -42,6 +42,7 @@ const DATASET_MARK: &str = "<!-- prerendered dataset -->";
 const NOTES_MARK: &str = "<!-- prerendered notes -->";
 const WEIGHT_MARK: &str = "<!-- prerendered weight -->";
 const RESPONDENTS_MARK: &str = "<!-- prerendered respondents -->";
+const CONTENTS_MARK: &str = "<!-- prerendered contents -->";
 
 /// Writes `www/index.html` from `www/index.template.html`, with the overview of
 /// [`DEFAULT_DATASET`] read from `snapshot` (the bytes of its `survey.snapshot`) and
@@ -62,6 +63,7 @@ pub fn write_index(www: &Path, snapshot: &[u8], manifest: &[u8]) -> Result<()> {
         (NOTES_MARK, &page.notes),
         (WEIGHT_MARK, &page.weight),
         (RESPONDENTS_MARK, &page.respondents),
+        (CONTENTS_MARK, &page.contents),
     ] {
         if !html.contains(mark) {
             return Err(format!("{} lacks the line {mark}", template_path.display()));
@@ -89,6 +91,8 @@ pub struct Prerendered {
     /// (filters.js): written so that the filter bar is as wide as it will be.
     pub weight: String,
     pub respondents: String,
+    /// The overview's contents: a link to each section (`fillContents` in overview.js).
+    pub contents: String,
 }
 
 /// One chartable question as the page's overview lists it (`chartable` in
@@ -166,22 +170,26 @@ pub fn overview(snapshot: &Snapshot, manifest: &Value) -> Result<Prerendered> {
         attr(&sources.responses_sha256),
         attr(sources.codebook_sha256.as_deref().unwrap_or_default()),
     );
-    let mut section_of_previous: Option<&str> = None;
+    // Grouped by section in the order each first appears, as the page groups them.
+    let mut sections: Vec<(&str, Vec<&CardQuestion>)> = Vec::new();
     for card in &cards {
-        if section_of_previous != Some(card.section.as_str()) {
-            if section_of_previous.is_some() {
-                out.push_str("</div></section>");
-            }
-            let _ = write!(
-                out,
-                "<section class=\"overview-section\"><h2>{}</h2><div class=\"cards\">",
-                html(&card.section)
-            );
-            section_of_previous = Some(&card.section);
+        match sections.iter_mut().find(|(name, _)| *name == card.section) {
+            Some((_, members)) => members.push(card),
+            None => sections.push((&card.section, vec![card])),
         }
-        out.push_str(&card_html(dataset, card, &dataset_id, k, &mut dark)?);
     }
-    if section_of_previous.is_some() {
+    let mut contents = String::from("<ul>");
+    for (name, members) in sections {
+        let id = attr(&section_id(name));
+        let _ = write!(
+            out,
+            "<section class=\"overview-section\" id=\"{id}\"><h2 tabindex=\"-1\">{}</h2><div class=\"cards\">",
+            html(name)
+        );
+        let _ = write!(contents, "<li><a href=\"#{id}\">{}</a></li>", html(name));
+        for card in members {
+            out.push_str(&card_html(dataset, card, &dataset_id, k, &mut dark)?);
+        }
         out.push_str("</div></section>");
     }
     out.push_str(&not_charted(snapshot));
@@ -215,7 +223,9 @@ pub fn overview(snapshot: &Snapshot, manifest: &Value) -> Result<Prerendered> {
         let _ = write!(weight, "<option value=\"{}\">{}</option>", attr(&q.id), html(&q.text));
     }
     weight.push_str("</select></label>");
+    contents.push_str("</ul>");
     Ok(Prerendered {
+        contents,
         weight,
         respondents: format!("n = {} respondents", group_digits(n_rows as u64)),
         overview: out,
@@ -501,6 +511,20 @@ fn colours(svg: &str) -> Vec<String> {
         i = end;
     }
     out
+}
+
+/// The id of a section's element, which the overview's contents link to (`sectionId` in
+/// www/overview.js): its name in lower-case ASCII words joined by hyphens.
+fn section_id(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    format!("section-{}", slug.trim_matches('-'))
 }
 
 /// Text for an HTML text node.

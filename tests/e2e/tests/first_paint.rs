@@ -189,3 +189,86 @@ async fn the_overview_is_painted_first_and_does_not_shift() {
         browser.client.clone().close().await.unwrap();
     }
 }
+
+/// The overview's contents name every section and stay in view while it scrolls; a
+/// link scrolls to its section without changing the address (which holds the view),
+/// and the same search as One question finds a question's card.
+#[tokio::test]
+async fn the_overview_has_contents_and_a_search() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch_with_window(1100, 900).await;
+    browser.client.goto(&serving.url()).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 30)
+        .await;
+    let hash = browser.eval("return location.hash;").await;
+    let contents = browser
+        .eval(
+            "const links = [...document.querySelectorAll('#overview-contents a')];
+             const sections = [...document.querySelectorAll('.overview-section:has(.card)')];
+             return { links: links.map((a) => a.textContent), sections: sections.map((s) => s.querySelector('h2').textContent),
+                      targets: links.every((a) => document.getElementById(a.getAttribute('href').slice(1))?.matches('.overview-section')) };",
+        )
+        .await;
+    assert_eq!(contents["links"], contents["sections"], "{contents}");
+    assert!(contents["links"].as_array().unwrap().len() >= 5, "{contents}");
+    assert_eq!(contents["targets"], true, "{contents}");
+
+    let last = browser
+        .eval(
+            "const links = document.querySelectorAll('#overview-contents a'); const link = links[links.length - 1];
+             link.click(); return link.getAttribute('href').slice(1);",
+        )
+        .await;
+    let last = last.as_str().unwrap();
+    let after = browser
+        .eval(&format!(
+            "const section = document.getElementById('{last}');
+             return {{ top: section.getBoundingClientRect().top, scrolled: scrollY,
+                       focused: document.activeElement === section.querySelector('h2'),
+                       contentsTop: document.getElementById('overview-contents').getBoundingClientRect().top,
+                       hash: location.hash }};"
+        ))
+        .await;
+    assert!(after["scrolled"].as_f64().unwrap() > 1000.0, "{after}");
+    let top = after["top"].as_f64().unwrap();
+    assert!((0.0..120.0).contains(&top), "the section is not at the top: {after}");
+    assert_eq!(after["focused"], true, "{after}");
+    assert_eq!(
+        after["contentsTop"].as_f64().unwrap().round(),
+        0.0,
+        "the contents left the screen: {after}"
+    );
+    assert_eq!(after["hash"], hash, "{after}");
+
+    // The search: words narrow the questions, Enter goes to the first one's card.
+    let search = browser
+        .client
+        .find(fantoccini::Locator::Id("overview-search"))
+        .await
+        .unwrap();
+    search.send_keys("gender").await.unwrap();
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('overview-question').value;")
+            .await,
+        "demographics.gender"
+    );
+    search.send_keys("\u{E007}").await.unwrap(); // Enter
+    let found = browser
+        .eval(
+            "const card = document.querySelector('.card[data-id=\"demographics.gender\"]');
+             const top = card.getBoundingClientRect().top;
+             return { top, focused: document.activeElement === card.querySelector('h3 a') };",
+        )
+        .await;
+    let top = found["top"].as_f64().unwrap();
+    assert!((0.0..120.0).contains(&top) && found["focused"] == true, "{found}");
+    search.clear().await.unwrap();
+    search.send_keys("no such words").await.unwrap();
+    let status = browser
+        .eval("return document.getElementById('overview-search-status').textContent;")
+        .await;
+    assert!(status.as_str().unwrap().contains("No question matches"), "{status}");
+    browser.client.clone().close().await.unwrap();
+}
