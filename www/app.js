@@ -1,112 +1,67 @@
-// The explorer page. Two wasm modules are built from the Rust code: this thread's
-// (canvass_web) reads a bundled survey's snapshot, answers its views and paints every
-// chart; the workers' (canvass_loader, see survey-worker.js) reads survey files, so a
-// file a visitor opens is parsed and answered off this thread (engine.js describes
-// both). This module starts the page; each of the others does one job.
-import init from "./pkg/canvass_web.js";
-import { openBundled } from "./bundled.js";
-import { $ } from "./dom.js";
-import { wireExports } from "./exports.js";
-import { compileModule, fetchBundled } from "./fetch-data.js";
-import { awaitFile, wireFiles } from "./files.js";
-import { wireFilters } from "./filters.js";
-import { fileOfLink, requestedDataset, showsPrerendered } from "./hash.js";
-import { firstScreenIsDone, mark } from "./marks.js";
-import { showMessage, showWarnings } from "./messages.js";
-import { wireOverview } from "./overview.js";
-import { warmUpPainting } from "./paint.js";
-import { wireQuestionView } from "./question-view.js";
-import { wireRouting } from "./routing.js";
-import { beginWork } from "./settled.js";
-import { showSurvey } from "./show-survey.js";
-import { wireWeight } from "./weight.js";
-import { page } from "./state.js";
+// The page's first script. A plain link to the dataset whose overview the build wrote
+// into the page (see xtask/src/prerender.rs) shows that overview, complete without
+// script: the page's code and its engine then start once it is painted, so that
+// nothing competes with it. Any other first screen needs them at once.
+import { showsPrerendered } from "./hash.js";
 
-/// The overview the build wrote into the page (see xtask/src/prerender.rs), if any.
-const prerendered = document.querySelector("#overview > .prerendered");
-const prerenderedFolder = prerendered ? prerendered.dataset.dataset.split("@")[0] : null;
+/// The page's modules (main.js's imports), fetched side by side rather than each once
+/// the module importing it has arrived and been read.
+const MODULES = [
+  "main.js",
+  "pkg/canvass_web.js",
+  "activity.js",
+  "bundled.js",
+  "card-scheduler.js",
+  "dom.js",
+  "engine.js",
+  "exports.js",
+  "fetch-data.js",
+  "files.js",
+  "filters.js",
+  "format.js",
+  "marks.js",
+  "messages.js",
+  "overview.js",
+  "page-survey.js",
+  "paint.js",
+  "pickers.js",
+  "question-view.js",
+  "questions.js",
+  "routing.js",
+  "settled.js",
+  "show-survey.js",
+  "state.js",
+  "survey-worker.js",
+  "tables.js",
+  "view-state.js",
+  "weight.js",
+];
 
 /// Resolves once the page has been painted: a frame, then the task after it.
 const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
-/// Resolves when the engine should start. When the first screen is the prerendered
-/// overview it needs no script, so the engine's download (most of the page's bytes)
-/// waits until that screen is painted; any other first screen needs the engine, which
-/// then starts before this module does anything else.
-const firstScreen = showsPrerendered(location.hash, prerenderedFolder) ? painted() : Promise.resolve();
-
-/// This thread's module (canvass_web): reads snapshots, answers views, paints.
-const wasmModule = firstScreen.then(() => compileModule("canvass_web_bg.wasm"));
-
-async function main() {
-  // Everything on the way to the first chart starts at once: the data download and
-  // this thread's wasm.
-  // A link made on an opened file: the release is shown until the file is opened
-  // again, and the view then (see awaitFile).
-  const file = fileOfLink(location.hash);
-  const fileView = file ? location.hash : null;
-  if (file) history.replaceState(null, "", `${location.pathname}${location.search}#`);
-  const { folder, version } = requestedDataset(location.hash);
-  if (prerendered && folder !== prerenderedFolder) {
-    // Another dataset: the prerendered one is not what this link shows.
-    prerendered.remove();
-    $("dataset").textContent = "Loading the survey…";
-    $("notes").textContent = "";
+function start() {
+  // The engine's module, fetched beside the scripts that compile it; main.js's fetch
+  // (same mode and credentials) takes this response.
+  const wasm = document.createElement("link");
+  Object.assign(wasm, { rel: "preload", href: "pkg/canvass_web_bg.wasm", as: "fetch", type: "application/wasm", crossOrigin: "anonymous" });
+  document.head.append(wasm);
+  for (const href of MODULES) {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = href;
+    document.head.append(link);
   }
-  await firstScreen;
-  const fetching = fetchBundled(`data/${folder}/manifest.json`);
-  fetching.catch(() => {}); // awaited below; a failure is reported there, once
-  try {
-    await init({ module_or_path: await wasmModule });
-  } catch (err) {
-    throw new Error(
-      `The page's engine (canvass_web_bg.wasm) could not be started: ${err.message || err}. ` +
-        "Reload the page; if this persists, the site is not serving its files correctly.",
-    );
-  }
-  mark("wasm-ready");
-  wireRouting();
-  wireQuestionView();
-  wireFilters();
-  wireExports();
-  wireFiles();
-  wireWeight();
-  wireOverview();
-  warmUpPainting();
-  const fetched = await fetching;
-  mark("data-fetched");
-  const { engine, loaded, source } = await openBundled(fetched);
-  mark("data-loaded");
-  document.body.dataset.source = source;
-  const { manifest } = fetched;
-  showWarnings(loaded.report);
-  if (version && version !== manifest.version) {
-    showMessage(`This link was made for version ${version} of the data; this is version ${manifest.version}, so its numbers may differ.`, "info");
-  }
-  showSurvey(
-    {
-      id: `${folder}@${manifest.version}`,
-      title: manifest.title,
-      version: manifest.version,
-      synthetic: manifest.synthetic === true,
-      k: Number.isInteger(manifest.disclosure_threshold_k) ? manifest.disclosure_threshold_k : 10,
-      local: false,
-      // The digests of the files it was read from, which a prerendered overview is
-      // held to (see buildOverview).
-      sources: fetched.data.sources,
-      ...loaded,
-    },
-    engine,
-  );
-  if (file) awaitFile(fileView, file);
-  setTimeout(firstScreenIsDone, 3000);
+  import("./main.js").catch((err) => {
+    const messages = document.getElementById("messages");
+    const line = document.createElement("p");
+    line.className = "error";
+    line.textContent = `The page's scripts could not be loaded: ${err.message || err}. Reload the page; the overview above is complete without them.`;
+    messages.append(line);
+  });
 }
 
-const starting = beginWork();
-main()
-  .catch((err) => {
-    // Nothing is shown unless all of it arrived intact: the header says so too.
-    if (!page.survey) $("dataset").textContent = "The survey could not be shown.";
-    showMessage(err.message || String(err));
-  })
-  .finally(starting);
+const prerendered = document.querySelector("#overview > .prerendered");
+const folder = prerendered ? prerendered.dataset.dataset.split("@")[0] : null;
+if (showsPrerendered(location.hash, folder)) painted().then(start);
+else start();
