@@ -97,8 +97,14 @@ async function main() {
 const starting = beginWork();
 main()
   .catch((err) => {
-    // Nothing is shown unless all of it arrived intact: the header says so too.
-    if (!page.survey) $("dataset").textContent = "The survey could not be shown.";
+    // Nothing is shown unless all of it arrived intact: the header says so too, and
+    // the overview the build wrote goes with the rest.
+    if (!page.survey) {
+      $("dataset").textContent = "The survey could not be shown.";
+      $("notes").textContent = "";
+      if (prerendered) prerendered.remove();
+      $("overview-contents").replaceChildren();
+    }
     showMessage(err.message || String(err));
   })
   .finally(starting);
