@@ -37,8 +37,28 @@ const MODULES = [
   "weight.js",
 ];
 
-/// Resolves once the page has been painted: a frame, then the task after it.
-const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+/// Resolves once the browser reports the page's first contentful paint (its frames can
+/// reach the screen well after the page's own frame callbacks). A browser that does not
+/// report paints, and a tab in the background, which is not painted, start after a
+/// frame; a report that never comes is waited for three seconds at most.
+function painted() {
+  return new Promise((resolve) => {
+    const reported = () => performance.getEntriesByName("first-contentful-paint").length > 0;
+    const reports = globalThis.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).includes("paint");
+    if (!reports || document.visibilityState === "hidden") {
+      requestAnimationFrame(() => setTimeout(resolve, 0));
+      return;
+    }
+    if (reported()) return resolve();
+    const observer = new PerformanceObserver(() => {
+      if (!reported()) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe({ type: "paint", buffered: true });
+    setTimeout(resolve, 3000);
+  });
+}
 
 function start() {
   // The engine's module, fetched beside the scripts that compile it; main.js's fetch

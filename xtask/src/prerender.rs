@@ -323,6 +323,7 @@ fn svg(chart: &Chart, footnote: &chart::Footnote, width: i32, height: i32, style
 
 /// `svg` as an element of the page: an image named by `label`, scaled to its box.
 fn svg_element(svg: &str, label: &str, class: &str) -> String {
+    let svg = compact(svg);
     let open_end = svg.find('>').unwrap_or(0);
     let (open, rest) = svg.split_at(open_end);
     let open = open.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
@@ -330,6 +331,38 @@ fn svg_element(svg: &str, label: &str, class: &str) -> String {
         "{open} class=\"{class}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMinYMin meet\"{rest}",
         attr(label)
     )
+}
+
+/// `svg` as plotters writes it, less what draws nothing: attributes at their defaults
+/// (`opacity="1"`, a rectangle's `stroke="none"`), the font family the page's style
+/// sheet gives every chart's text (`svg.chart text` in www/style.css), font sizes past
+/// a hundredth of a pixel, and the line breaks around each text, which SVG drops. A
+/// fifth of the page's bytes, which a host that does not compress sends as they are.
+fn compact(svg: &str) -> String {
+    let mut out = svg
+        .replace(" opacity=\"1\"", "")
+        .replace(" stroke=\"none\"/>", "/>")
+        .replace(" font-family=\"sans-serif\"", "")
+        .replace(">\n", ">")
+        .replace("\n</text>", "</text>");
+    let mut rounded = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("font-size=\"") {
+        let start = at + "font-size=\"".len();
+        rounded.push_str(&rest[..start]);
+        let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
+        match rest[start..end].parse::<f64>() {
+            Ok(size) => {
+                let text = format!("{:.2}", size);
+                rounded.push_str(text.trim_end_matches('0').trim_end_matches('.'));
+            }
+            Err(_) => rounded.push_str(&rest[start..end]),
+        }
+        rest = &rest[end..];
+    }
+    rounded.push_str(rest);
+    out = rounded;
+    out
 }
 
 /// The table of a card as the page's `fillTable` (www/tables.js) writes it, from the
@@ -644,6 +677,15 @@ mod tests {
         assert_eq!(to_fixed(0.0, 1), "0.0");
         assert_eq!(to_fixed(-0.04, 1), "-0.0");
         assert_eq!(to_fixed(2.5, 0), "3");
+    }
+
+    #[test]
+    fn compacting_keeps_what_is_drawn() {
+        let svg = "<svg>\n<rect x=\"0\" opacity=\"1\" fill=\"#FFFFFF\" stroke=\"none\"/>\n<text x=\"1\" font-family=\"sans-serif\" font-size=\"11.049999999999999\" opacity=\"1\" fill=\"#59636E\">\n0%\n</text>\n<text font-size=\"13.000000000000002\">a</text>\n</svg>\n";
+        assert_eq!(
+            compact(svg),
+            "<svg><rect x=\"0\" fill=\"#FFFFFF\"/><text x=\"1\" font-size=\"11.05\" fill=\"#59636E\">0%</text><text font-size=\"13\">a</text></svg>"
+        );
     }
 
     #[test]
