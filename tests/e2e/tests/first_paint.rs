@@ -4,7 +4,8 @@
 //! only after the first paint.
 
 use canvass_e2e::{server, Browser};
-use serde_json::Value;
+use serde_json::{json, Value};
+use std::collections::HashMap;
 
 async fn eval_async(browser: &Browser, script: &str) -> Value {
     browser
@@ -270,5 +271,57 @@ async fn the_overview_has_contents_and_a_search() {
         .eval("return document.getElementById('overview-search-status').textContent;")
         .await;
     assert!(status.as_str().unwrap().contains("No question matches"), "{status}");
+    browser.client.clone().close().await.unwrap();
+}
+
+/// A release updated without rebuilding the page: its manifest records other files than
+/// those the prerendered overview was drawn from, so the page shows the survey from the
+/// data it fetched, every card drawn by itself.
+#[tokio::test]
+async fn a_release_updated_without_a_rebuild_is_drawn_from_its_data() {
+    let dir = xtask::root().join("www/data/numpy-2020");
+    let tsv = std::fs::read_to_string(dir.join("responses.tsv")).unwrap();
+    // One respondent fewer: the last line goes.
+    let body = tsv.trim_end_matches('\n');
+    let updated = format!("{}\n", &body[..body.rfind('\n').unwrap()]).into_bytes();
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    manifest["files"]["responses.tsv"] = json!({
+        "bytes": updated.len(),
+        "sha256": canvass_synth::sha256_hex(&updated),
+    });
+    let faults = HashMap::from([
+        (
+            "/data/numpy-2020/responses.tsv".to_string(),
+            server::Fault::Bytes(updated),
+        ),
+        (
+            "/data/numpy-2020/manifest.json".to_string(),
+            server::Fault::Bytes(serde_json::to_vec(&manifest).unwrap()),
+        ),
+    ]);
+    let serving = server::start_with_faults(xtask::root().join("www"), 0, faults).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.client.goto(&serving.url()).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 30)
+        .await;
+    browser
+        .wait_until("return document.querySelector('.card')?.dataset.drawn === '1';", 30)
+        .await;
+    let page = browser
+        .eval(
+            "return { prerendered: document.querySelectorAll('.prerendered, svg.chart').length,
+                      header: document.getElementById('dataset').textContent,
+                      source: document.body.dataset.source,
+                      contents: document.querySelectorAll('#overview-contents a').length };",
+        )
+        .await;
+    assert_eq!(page["prerendered"], 0, "{page}");
+    assert!(page["header"].as_str().unwrap().contains("1,235 respondents"), "{page}");
+    assert_eq!(
+        page["source"], "published",
+        "the snapshot of the old files was used: {page}"
+    );
+    assert!(page["contents"].as_u64().unwrap() >= 5, "{page}");
     browser.client.clone().close().await.unwrap();
 }
