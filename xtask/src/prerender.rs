@@ -336,8 +336,8 @@ fn svg_element(svg: &str, label: &str, class: &str) -> String {
 /// `svg` as plotters writes it, less what draws nothing: attributes at their defaults
 /// (`opacity="1"`, a rectangle's `stroke="none"`), the font family the page's style
 /// sheet gives every chart's text (`svg.chart text` in www/style.css), font sizes past
-/// a hundredth of a pixel, and the line breaks around each text, which SVG drops. A
-/// fifth of the page's bytes, which a host that does not compress sends as they are.
+/// a hundredth of a pixel, and the line breaks around each text, which SVG drops: bytes
+/// a host that does not compress would send as they are.
 fn compact(svg: &str) -> String {
     let mut out = svg
         .replace(" opacity=\"1\"", "")
