@@ -10,8 +10,8 @@
 //! (small counts shown, complements dropped) must be caught.
 //!
 //! The batteries request thousands of protected tables: run them whole in the release
-//! profile (`cargo test -p canvass-core --release --test disclosure_audit`, about 35 s
-//! on two cores); a debug build (`cargo xtask test`) runs an even sample of each
+//! profile (`cargo test -p canvass-core --release --test disclosure_audit`, a few
+//! minutes on two cores); a debug build (`cargo xtask test`) runs an even sample of each
 //! battery (see `stride`), with floors scaled to it.
 
 mod audit;
