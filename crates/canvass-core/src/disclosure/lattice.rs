@@ -268,9 +268,15 @@ impl Lattice {
 /// flip (`age<30`), so the two views with the unfiltered one give away the table of
 /// those with no number (blank, or a top-coded answer such as "> 40"). That group is
 /// what dropping the implied "has a number" condition adds, so the lattice protects
-/// it like the complement of any other condition.
+/// it like the complement of any other condition. Only a range on its own implies it
+/// here (see `docs/disclosure.md`).
 pub fn with_implied(filter: &Filter) -> Vec<Condition> {
     let mut conditions = filter.conditions.clone();
+    // With other conditions beside the range, the joint problems of every subset grow
+    // past what a page can wait for; that case is a documented gap.
+    if conditions.len() > 1 {
+        return conditions;
+    }
     for c in &filter.conditions {
         if let Condition::Range { question_idx, .. } = c {
             let has_number = Condition::Range {
