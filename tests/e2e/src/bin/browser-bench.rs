@@ -142,7 +142,7 @@ const ONE_WORD_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta char
 /// first prerendered chart and the end of the HTML were parsed and the frames after
 /// them, and the browser's layout shifts and largest contentful paint.
 const FIRST_PAINT_PROBE: &str = "
-    const fp = (window.firstPaint = { chartParsed: null, chartPainted: null, parsed: null, parsedPainted: null, chartsPlacedPainted: null, cls: 0, lcp: null });
+    const fp = (window.firstPaint = { chartParsed: null, chartPainted: null, parsed: null, parsedPainted: null, cls: 0, lcp: null });
     // The task after a frame: that frame has been painted by then.
     const afterFrame = (set) => requestAnimationFrame(() => setTimeout(() => set(performance.now()), 0));
     const watch = new MutationObserver(() => {
@@ -153,20 +153,10 @@ const FIRST_PAINT_PROBE: &str = "
         }
     });
     watch.observe(document, { childList: true, subtree: true });
-    // Charts the page holds as text until its script puts them in place (the cards
-    // below the first screen): the overview is complete at the frame after the last.
-    const deferred = () => document.querySelector('#overview .chart-slot > noscript');
     document.addEventListener('readystatechange', () => {
         if (document.readyState !== 'interactive') return;
         fp.parsed = performance.now();
         afterFrame((t) => (fp.parsedPainted = t));
-        if (!deferred()) return;
-        const placed = new MutationObserver(() => {
-            if (deferred()) return;
-            placed.disconnect();
-            afterFrame((t) => (fp.chartsPlacedPainted = t));
-        });
-        placed.observe(document, { childList: true, subtree: true });
     });
     new PerformanceObserver((list) => {
         for (const e of list.getEntries()) if (!e.hadRecentInput) fp.cls += e.value;
@@ -181,8 +171,7 @@ const FIRST_PAINT_PROBE: &str = "
 /// largest contentful paint and the layout shift once the page has settled. A chart in
 /// the HTML is on screen at the first contentful paint when it was parsed before it,
 /// else at the frame after it was parsed; the overview the build wrote is complete at
-/// the frame after the HTML's end, or after its script has put the last chart held as
-/// text in place, whichever is later. A page that draws its own cards marks both
+/// the frame after the HTML's end. A page that draws its own cards marks both
 /// (`canvass:first-chart`, `canvass:overview-drawn`).
 async fn load_once(browser: &Browser, url: &str) -> Value {
     browser
@@ -207,8 +196,7 @@ async fn load_once(browser: &Browser, url: &str) -> Value {
         } else {
             fp["chartPainted"].as_f64().unwrap()
         };
-        let placed = fp["chartsPlacedPainted"].as_f64().unwrap_or(0.0);
-        (first, fp["parsedPainted"].as_f64().unwrap().max(first).max(placed))
+        (first, fp["parsedPainted"].as_f64().unwrap().max(first))
     } else {
         (
             mark_time(browser, "canvass:first-chart", 60).await,
