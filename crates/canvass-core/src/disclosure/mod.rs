@@ -11,12 +11,14 @@
 //! - [`layout`]: a table as this module sees it, counts linked by sums and bounds.
 //! - [`suppress`]: choosing withheld cells, and the attacker that checks the choice.
 //! - [`table`]: one table protected together with the tables of its wider views.
+//! - [`cell_key`]: the release option that perturbs counts instead of withholding them.
 //!
 //! Invariant: this module depends on the dataset, the filter and the errors only; views
 //! and tables call it, never the other way round.
 //! Invariant: every choice is a pure function of counts and the table's shape, with ties
 //! broken by option identity, so the same table reached two ways is suppressed alike.
 
+pub mod cell_key;
 pub mod lattice;
 pub mod layout;
 pub mod lp;

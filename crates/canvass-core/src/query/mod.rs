@@ -20,6 +20,7 @@ use crate::chart::input::{order_by_value, BarOrder};
 use crate::chart::{Chart, Footnote};
 use crate::crosstab::{Crosstab, CrosstabSpec};
 use crate::dataset::{Column, Dataset};
+use crate::disclosure::cell_key::{seed_from_secret, MAX_PERTURBATION};
 use crate::disclosure::DEFAULT_K;
 use crate::error::StatsError;
 use crate::export::{
@@ -106,6 +107,7 @@ pub fn answer(dataset: &Dataset, request: &ViewRequest) -> Result<ViewAnswer, Ch
         filter: Filter::parse(dataset, &request.filters)?,
         weight_idx: request.weight.as_deref().map(find).transpose()?,
         k: request.k.unwrap_or(DEFAULT_K),
+        cell_key: request.cell_key_secret.as_deref().map(seed_from_secret),
     };
     let filters = request
         .filters
@@ -150,7 +152,10 @@ fn frequencies_answer(
     let (chart, mut footnote, table, items) = chart_for_view_items(dataset, &spec, request.chart)?;
     complete_footnote(&mut footnote, dataset, &spec.options, &request.release, "Values");
     let summary = match dataset.questions()[question_idx].column {
-        Column::Numeric(_) => Some(numeric_summary(dataset, question_idx, &spec.options)?),
+        // The cell-key method perturbs counts only; a mean would difference out a person.
+        Column::Numeric(_) if spec.options.cell_key.is_none() => {
+            Some(numeric_summary(dataset, question_idx, &spec.options)?)
+        }
         _ => None,
     };
     let csvs = request.csv.then(|| {
@@ -260,13 +265,19 @@ fn complete_footnote(
         .weight_idx
         .and_then(|w| dataset.question(w))
         .map(|q| q.id.clone());
-    footnote.suppression = (options.k > 0).then(|| {
-        format!(
-            "{what} based on fewer than {} respondents, and {} that would reveal them, are not shown",
-            options.k,
-            what.to_lowercase()
-        )
-    });
+    footnote.suppression = if options.cell_key.is_some() {
+        Some(format!(
+            "Counts are perturbed by up to {MAX_PERTURBATION} to protect small groups (the cell-key method), and percentages are computed from the perturbed counts"
+        ))
+    } else {
+        (options.k > 0).then(|| {
+            format!(
+                "{what} based on fewer than {} respondents, and {} that would reveal them, are not shown",
+                options.k,
+                what.to_lowercase()
+            )
+        })
+    };
     footnote.dataset = release.name.clone();
     footnote.version = release.version.clone();
     footnote.synthetic = release.synthetic;
