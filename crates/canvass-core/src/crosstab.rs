@@ -24,7 +24,7 @@
 
 use crate::dataset::Rows;
 use crate::dataset::{Column, Dataset, MultiSelect};
-use crate::disclosure::{key1, key2, Layout, Role};
+use crate::disclosure::{key1, key2, withheld_reasons, Layout, Role, WithheldReason};
 use crate::error::StatsError;
 use crate::freq::share;
 use crate::numeric::{bin_labels, bin_option, table_bins};
@@ -87,6 +87,9 @@ pub struct CellStats {
     pub total_ci: Option<[f64; 2]>,
     /// Adjusted standardized residual; |z| > 1.96 marks a cell that differs at 5%.
     pub residual: Option<f64>,
+    /// Why the count is withheld; absent when it is shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<WithheldReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -357,6 +360,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         },
         &|| format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
     )?;
+    let reasons = withheld_reasons(&layout, &withheld, k);
     let (cells, row_totals, col_totals, total, respondents) = match view.keyed(dataset.n_rows()) {
         None => (cells, row_totals, col_totals, total, view.universe.n),
         Some(keyed) => {
@@ -449,6 +453,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                             total_percent: None,
                             total_ci: None,
                             residual: None,
+                            withheld: reasons[e],
                         };
                     }
                     let t = &cells[i][j];
@@ -475,6 +480,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                         // A residual involves the row and column totals, so it would
                         // give away a withheld one.
                         residual: residuals[i][j].filter(|_| !withheld[row_entries[i]] && !withheld[col_entries[j]]),
+                        withheld: None,
                     }
                 })
                 .collect()

@@ -14,7 +14,7 @@
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Dataset, Missing, MultiSelect, NumericCell, QuestionKind,
 };
-use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
+use crate::disclosure::{key1, withheld_reasons, Layout, Role, WithheldReason, DEFAULT_K};
 pub use crate::error::StatsError;
 use crate::filter::Condition;
 use crate::numeric::{bin_labels, bin_option, table_bins, BinRule};
@@ -85,6 +85,9 @@ pub struct FreqRow {
     pub percent: Option<f64>,
     /// Wilson 95% interval of `percent`, in percent.
     pub ci: Option<[f64; 2]>,
+    /// Why the count is withheld; absent when it is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<WithheldReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -500,6 +503,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         },
         &|| format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
     )?;
+    let reasons = withheld_reasons(&layout, &withheld, k);
     let mut top_two_tally = sum_tallies(&c.options[n_levels.saturating_sub(2)..]);
     let mut universe = view.universe;
     let (c, base_tally) = match view.keyed(dataset.n_rows()) {
@@ -536,6 +540,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
                 count: None,
                 percent: None,
                 ci: None,
+                withheld: reasons[entry],
             };
         }
         let (percent, ci) = share(tally, &base_tally);
@@ -544,6 +549,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
             count: Some(tally.weight),
             percent,
             ci,
+            withheld: None,
         }
     };
     let rows: Vec<FreqRow> = c

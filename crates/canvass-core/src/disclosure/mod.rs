@@ -29,7 +29,9 @@ mod tests;
 
 pub use lattice::{check_view, BelowK, Group, Lattice};
 pub use layout::{key1, key2, Constraint, Entry, EntryKey, Layout, Role};
-pub use suppress::{attack, protect, protect_from, protect_split, split_layout, Unprotectable};
+pub use suppress::{
+    attack, protect, protect_from, protect_split, split_layout, withheld_reasons, Unprotectable, WithheldReason,
+};
 pub use table::{protect_table, Around};
 
 /// The release threshold used when a dataset does not say otherwise.
