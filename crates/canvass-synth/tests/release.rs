@@ -634,3 +634,18 @@ fn a_surveymonkey_export_is_written_back_with_its_spans_and_no_typed_text() {
     );
     assert!(!text.contains("comment "), "free text leaked");
 }
+
+#[test]
+fn progress_rises_to_its_total() {
+    let (raw, cb) = numpy_raw();
+    let mut calls: Vec<(usize, usize)> = Vec::new();
+    make(&raw, Some(&cb), &options(1), &mut |done, total| {
+        calls.push((done, total))
+    })
+    .unwrap();
+    assert!(calls.len() > 50, "{}", calls.len());
+    let total = calls[0].1;
+    assert!(calls.iter().all(|&(d, t)| t == total && d <= t), "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert_eq!(calls.last(), Some(&(total, total)));
+}

@@ -144,7 +144,8 @@ impl std::error::Error for ReleaseError {}
 /// Reads the raw file, suggests and applies roles, synthesises, and returns the
 /// release's files: `responses.<ext>` (or `demographics.<ext>` and `answers.<ext>`
 /// with `disjoint`), `codebook.json` when a codebook was given, and `manifest.json`.
-/// `progress(done, total)` counts trees grown and variables drawn.
+/// `progress(done, total)` counts variables fitted and drawn, from 0 to `total` for
+/// each synthesis (two with `disjoint`).
 pub fn make(
     raw: &[u8],
     codebook: Option<&[u8]>,
