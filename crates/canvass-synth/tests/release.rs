@@ -470,6 +470,11 @@ fn bad_input_gets_a_sentence() {
     let e = error_of(&make_up(60), &o);
     assert!(e.contains("--curated names \"colour\", which is not free text"), "{e}");
 
+    let mut o = options(1);
+    o.rows = Some(0);
+    let e = error_of(&make_up(60), &o);
+    assert!(e.contains("--rows and --min-leaf must be at least 1"), "{e}");
+
     let e = match make(&make_up(60), Some(b"{\"format\": 1}"), &options(1), &mut |_, _| {}) {
         Err(e @ ReleaseError::Codebook(_)) => e.to_string(),
         other => panic!("{other:?}"),
