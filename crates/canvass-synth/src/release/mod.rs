@@ -1,7 +1,7 @@
 //! Releases made from raw responses: the survey encoded as variables ([`encoded`]),
 //! column roles suggested and overridden ([`roles`]), synthesised by sequential CART
-//! ([`cart`], [`synthesize`]) and written back in the raw file's own layout
-//! ([`write`]), with a codebook and a manifest. [`make`] does all of it.
+//! ([`cart`], [`mod@synthesize`]) and written back in the raw file's own layout
+//! ([`mod@write`]), with a codebook and a manifest. [`make`] does all of it.
 //!
 //! Everything here is pure (bytes in, file bytes out; no file system, no clock, no
 //! threads) so that the page's release worker can run it as the CLI does.

@@ -7,7 +7,7 @@
 //! - the smallest group on the quasi-identifiers in the release;
 //! - attribute disclosure per target (DiSCO, Raab, Nowok & Dibben 2024), beside what
 //!   the raw data alone would disclose;
-//! - the distance-to-closest-record share ([`dcr`]): synthetic rows made from one half
+//! - the distance-to-closest-record share (`dcr`): synthetic rows made from one half
 //!   of the raw data that lie closer to that half than to the other.
 //!
 //! Utility is measured elsewhere.
