@@ -397,6 +397,11 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
             .args(["bench", "--package", "canvass-core", "--bench", "core"])
             .env("CANVASS_BENCH_DATA", &data_dir)
             .env("CANVASS_BENCH_OUT", out_dir.join("native.json")))?;
+        step("native release benchmarks: synthesis from raw responses (release build)");
+        run(Command::new("cargo")
+            .current_dir(&root)
+            .args(["bench", "--package", "canvass-synth", "--bench", "release"])
+            .env("CANVASS_BENCH_OUT", out_dir.join("release.json")))?;
     }
     if part == BenchPart::NativeOnly {
         return Ok(());

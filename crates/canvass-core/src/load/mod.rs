@@ -944,6 +944,24 @@ mod tests {
     }
 
     #[test]
+    fn a_source_names_the_columns_each_question_was_read_from() {
+        // Kobo's 0/1 columns become one multi-select; the rest are a column each.
+        let csv = "id,fruit/apple,fruit/pear,fruit/fig,size\n1,1,0,1,S\n2,0,1,0,M\n3,1,1,0,L\n\n4,0,0,1,S\n";
+        let (loaded, source) = load_with_source(csv.as_bytes(), &LoadOptions::default()).unwrap();
+        let source = source.unwrap();
+        let ids: Vec<&str> = loaded.dataset.questions().iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["id", "fruit", "size"]);
+        assert_eq!(source.columns, [vec![0], vec![1, 2, 3], vec![4]]);
+        assert_eq!(
+            source.header,
+            [["id", "fruit/apple", "fruit/pear", "fruit/fig", "size"]]
+        );
+        // The blank line is skipped, as the loader skips it: one text row per respondent.
+        assert_eq!(source.rows.len(), loaded.dataset.n_rows());
+        assert_eq!(source.rows[3], ["4", "0", "0", "1", "S"]);
+    }
+
+    #[test]
     fn progress_runs_from_zero_to_the_whole_text_in_steps() {
         // 100,000 rows of "Option N,M\n", 11 bytes each: 1.1 MB, one step and a bit.
         let mut csv = String::from("a,b\n");

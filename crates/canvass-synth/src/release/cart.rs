@@ -31,6 +31,9 @@ pub const MAX_BINS: usize = 256;
 pub const MAX_CLASSES: usize = 32;
 /// Deepest tree grown, as rpart's `maxdepth`.
 pub const MAX_DEPTH: usize = 30;
+/// Largest set of a node's histograms kept for subtraction (cells), so that a level of
+/// the tree holds at most a few megabytes.
+const MAX_SET_CELLS: usize = 1 << 17;
 
 /// A predictor column as bins, one per row.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,6 +139,15 @@ pub fn grow(predictors: &[&Binned], response: Response, rows: Vec<u32>, growth: 
     let response = Prepared::new(response, &rows);
     let max_bins = predictors.iter().map(|p| p.n_bins).max().unwrap_or(1).max(1);
     let width = response.width();
+    let offsets: Vec<usize> = predictors
+        .iter()
+        .scan(0, |at, p| {
+            let start = *at;
+            *at += p.n_bins;
+            Some(start)
+        })
+        .collect();
+    let total_bins = predictors.iter().map(|p| p.n_bins).sum();
     let mut grower = Grower {
         predictors,
         response,
@@ -143,6 +155,12 @@ pub fn grow(predictors: &[&Binned], response: Response, rows: Vec<u32>, growth: 
         hist: Hist::new(max_bins, width),
         scratch: Vec::new(),
         touched: Vec::new(),
+        offsets,
+        total_bins,
+        y_class: Vec::new(),
+        y_value: Vec::new(),
+        keyed: Vec::new(),
+        order: Vec::new(),
         nodes: Vec::new(),
         root_impurity: 0.0,
     };
@@ -153,11 +171,15 @@ pub fn grow(predictors: &[&Binned], response: Response, rows: Vec<u32>, growth: 
         start: 0,
         end: n as u32,
     });
+    // A node big enough carries the histograms of every predictor: one child's are
+    // counted from its rows and the other's are the parent's minus those, which
+    // halves the counting where it costs most. Small nodes count per predictor.
+    let root_set = grower.wants_set(n).then(|| grower.build_set(&rows));
     // Depth-first on an explicit stack: no recursion depth to worry about.
-    let mut stack = vec![(0usize, 0usize, n, 0usize)];
-    while let Some((node, start, end, depth)) = stack.pop() {
+    let mut stack = vec![(0usize, 0usize, n, 0usize, root_set)];
+    while let Some((node, start, end, depth, set)) = stack.pop() {
         let split = if depth < MAX_DEPTH {
-            grower.best_split(&rows[start..end])
+            grower.best_split(&rows[start..end], set.as_ref())
         } else {
             None
         };
@@ -166,6 +188,26 @@ pub fn grow(predictors: &[&Binned], response: Response, rows: Vec<u32>, growth: 
             + partition(&mut rows[start..end], &mut grower.scratch, |r| {
                 split.goes_left(predictors, r)
             });
+        let (left_set, right_set) = match set {
+            Some(parent) if grower.wants_set(mid - start) || grower.wants_set(end - mid) => {
+                let left_smaller = mid - start <= end - mid;
+                let (small, large) = if left_smaller {
+                    (start..mid, mid..end)
+                } else {
+                    (mid..end, start..mid)
+                };
+                let small_set = grower.build_set(&rows[small.clone()]);
+                let large_set = parent.minus(&small_set);
+                let small_set = grower.wants_set(small.len()).then_some(small_set);
+                let large_set = grower.wants_set(large.len()).then_some(large_set);
+                if left_smaller {
+                    (small_set, large_set)
+                } else {
+                    (large_set, small_set)
+                }
+            }
+            _ => (None, None),
+        };
         let left = grower.nodes.len();
         grower.nodes.push(Node::Leaf {
             start: start as u32,
@@ -181,8 +223,8 @@ pub fn grow(predictors: &[&Binned], response: Response, rows: Vec<u32>, growth: 
             left: left as u32,
             right: left as u32 + 1,
         };
-        stack.push((left + 1, mid, end, depth + 1));
-        stack.push((left, start, mid, depth + 1));
+        stack.push((left + 1, mid, end, depth + 1, right_set));
+        stack.push((left, start, mid, depth + 1, left_set));
     }
     Tree {
         nodes: grower.nodes,
@@ -274,14 +316,43 @@ struct Hist {
 }
 
 impl Hist {
-    fn new(max_bins: usize, width: usize) -> Hist {
+    fn new(bins: usize, width: usize) -> Hist {
         Hist {
             width,
-            n: vec![0; max_bins],
-            classes: vec![0; max_bins * width],
-            sums: vec![0.0; max_bins],
+            n: vec![0; bins],
+            classes: vec![0; bins * width],
+            sums: vec![0.0; bins],
         }
     }
+
+    /// The bins from `offset` on, as one predictor's histogram.
+    fn view(&self, offset: usize, n_bins: usize) -> View<'_> {
+        let w = self.width;
+        View {
+            width: w,
+            n: &self.n[offset..offset + n_bins],
+            classes: &self.classes[offset * w..(offset + n_bins) * w],
+            sums: &self.sums[offset..offset + n_bins],
+        }
+    }
+
+    /// Bin by bin, `self` minus `other` (a child's histograms from its parent's).
+    fn minus(&self, other: &Hist) -> Hist {
+        Hist {
+            width: self.width,
+            n: self.n.iter().zip(&other.n).map(|(a, b)| a - b).collect(),
+            classes: self.classes.iter().zip(&other.classes).map(|(a, b)| a - b).collect(),
+            sums: self.sums.iter().zip(&other.sums).map(|(a, b)| a - b).collect(),
+        }
+    }
+}
+
+/// One predictor's histogram in a node.
+struct View<'a> {
+    width: usize,
+    n: &'a [u32],
+    classes: &'a [u32],
+    sums: &'a [f64],
 }
 
 struct Grower<'a> {
@@ -291,6 +362,14 @@ struct Grower<'a> {
     hist: Hist,
     scratch: Vec<u32>,
     touched: Vec<u16>,
+    /// Where each predictor's bins start in a node's histogram set, and their total.
+    offsets: Vec<usize>,
+    total_bins: usize,
+    /// Node-local buffers, reused: responses in row order, bins keyed for ordering.
+    y_class: Vec<u32>,
+    y_value: Vec<f64>,
+    keyed: Vec<(f64, u16)>,
+    order: Vec<u16>,
     nodes: Vec<Node>,
     root_impurity: f64,
 }
@@ -321,30 +400,81 @@ impl Grower<'_> {
         }
     }
 
-    fn best_split(&mut self, rows: &[u32]) -> Option<Split> {
+    /// Whether a node of `n` rows is worth a full set of histograms: when counting its
+    /// rows for every predictor costs more than the set's size, and the set is small
+    /// enough to keep one per level of the tree.
+    fn wants_set(&self, n: usize) -> bool {
+        let size = self.total_bins * (self.hist.width + 1);
+        size <= MAX_SET_CELLS && n.saturating_mul(self.predictors.len()) >= size
+    }
+
+    /// Every predictor's histogram over `rows`, one after another (see `offsets`).
+    fn build_set(&mut self, rows: &[u32]) -> Hist {
+        let width = self.hist.width;
+        let mut set = Hist::new(self.total_bins, width);
+        self.gather(rows);
+        for (p, predictor) in self.predictors.iter().enumerate() {
+            let offset = self.offsets[p];
+            let bins = &predictor.bins;
+            match &self.response {
+                Prepared::Classes { .. } => {
+                    for (&r, &k) in rows.iter().zip(&self.y_class) {
+                        let b = offset + bins[r as usize] as usize;
+                        set.n[b] += 1;
+                        set.classes[b * width + k as usize] += 1;
+                    }
+                }
+                Prepared::Numbers(_) => {
+                    for (&r, &y) in rows.iter().zip(&self.y_value) {
+                        let b = offset + bins[r as usize] as usize;
+                        set.n[b] += 1;
+                        set.sums[b] += y;
+                    }
+                }
+            }
+        }
+        set
+    }
+
+    /// The node's responses in row order, for every predictor's pass.
+    fn gather(&mut self, rows: &[u32]) {
+        match &self.response {
+            Prepared::Classes { classes, pool, .. } => {
+                self.y_class.clear();
+                self.y_class
+                    .extend(rows.iter().map(|&r| pool[classes[r as usize] as usize]));
+            }
+            Prepared::Numbers(values) => {
+                self.y_value.clear();
+                self.y_value.extend(rows.iter().map(|&r| values[r as usize]));
+            }
+        }
+    }
+
+    fn best_split(&mut self, rows: &[u32], set: Option<&Hist>) -> Option<Split> {
         let min_leaf = self.growth.min_leaf.max(1);
         if rows.len() < 3 * min_leaf || rows.len() < 2 {
             return None;
         }
-        // The node's own statistics: class counts or sum.
-        let width = self.response.width();
+        let width = self.hist.width;
         let mut node_counts = vec![0f64; width];
         let mut node_sum = 0.0;
+        self.gather(rows);
         match &self.response {
-            Prepared::Classes { classes, pool, .. } => {
-                for &r in rows {
-                    node_counts[pool[classes[r as usize] as usize] as usize] += 1.0;
+            Prepared::Classes { .. } => {
+                for &k in &self.y_class {
+                    node_counts[k as usize] += 1.0;
                 }
                 if node_counts.iter().filter(|&&c| c > 0.0).count() < 2 {
                     return None;
                 }
             }
-            Prepared::Numbers(values) => {
-                let first = values[rows[0] as usize];
-                if rows.iter().all(|&r| values[r as usize] == first) {
+            Prepared::Numbers(_) => {
+                let first = self.y_value[0];
+                if self.y_value.iter().all(|&v| v == first) {
                     return None;
                 }
-                node_sum = rows.iter().map(|&r| values[r as usize]).sum();
+                node_sum = self.y_value.iter().sum();
             }
         }
         let n = rows.len() as f64;
@@ -353,10 +483,21 @@ impl Grower<'_> {
             Prepared::Classes { .. } => node_counts.iter().map(|c| c * c).sum::<f64>() / n,
             Prepared::Numbers(_) => node_sum * node_sum / n,
         };
+        let node = NodeStats {
+            counts: &node_counts,
+            sum: node_sum,
+            score: node_score,
+            n: rows.len(),
+            min_leaf,
+        };
         let threshold = (self.growth.cp * self.root_impurity).max(1e-9 * self.root_impurity.max(1e-300));
         let mut best: Option<(f64, Split)> = None;
         for p in 0..self.predictors.len() {
-            if let Some((gain, rule)) = self.best_on(p, rows, &node_counts, node_sum, node_score, min_leaf) {
+            let found = match set {
+                Some(set) => self.best_in_set(p, set, &node),
+                None => self.best_on(p, rows, &node),
+            };
+            if let Some((gain, rule)) = found {
                 if gain > threshold && best.as_ref().is_none_or(|(g, _)| gain > *g) {
                     best = Some((gain, Split { predictor: p, rule }));
                 }
@@ -365,52 +506,71 @@ impl Grower<'_> {
         best.map(|(_, split)| split)
     }
 
-    /// The best split on predictor `p` and its gain.
-    fn best_on(
-        &mut self,
-        p: usize,
-        rows: &[u32],
-        node_counts: &[f64],
-        node_sum: f64,
-        node_score: f64,
-        min_leaf: usize,
-    ) -> Option<(f64, Rule)> {
+    /// The best split on predictor `p` from the node's histogram set.
+    fn best_in_set(&mut self, p: usize, set: &Hist, node: &NodeStats) -> Option<(f64, Rule)> {
+        let predictor = self.predictors[p];
+        let view = set.view(self.offsets[p], predictor.n_bins);
+        self.touched.clear();
+        self.touched
+            .extend((0..predictor.n_bins as u16).filter(|&b| view.n[b as usize] > 0));
+        evaluate(
+            predictor,
+            &view,
+            &self.touched,
+            &self.response,
+            node,
+            &mut self.keyed,
+            &mut self.order,
+        )
+    }
+
+    /// The best split on predictor `p`, counting the node's rows into the scratch histogram.
+    fn best_on(&mut self, p: usize, rows: &[u32], node: &NodeStats) -> Option<(f64, Rule)> {
         let predictor = self.predictors[p];
         let width = self.hist.width;
+        let bins = &predictor.bins;
         let hist = &mut self.hist;
-        self.touched.clear();
-        for &r in rows {
-            let bin = predictor.bins[r as usize] as usize;
-            if hist.n[bin] == 0 {
-                self.touched.push(bin as u16);
-            }
-            hist.n[bin] += 1;
-            match &self.response {
-                Prepared::Classes { classes, pool, .. } => {
-                    hist.classes[bin * width + pool[classes[r as usize] as usize] as usize] += 1;
+        match &self.response {
+            Prepared::Classes { .. } => {
+                for (&r, &k) in rows.iter().zip(&self.y_class) {
+                    let b = bins[r as usize] as usize;
+                    hist.n[b] += 1;
+                    hist.classes[b * width + k as usize] += 1;
                 }
-                Prepared::Numbers(values) => hist.sums[bin] += values[r as usize],
+            }
+            Prepared::Numbers(_) => {
+                for (&r, &y) in rows.iter().zip(&self.y_value) {
+                    let b = bins[r as usize] as usize;
+                    hist.n[b] += 1;
+                    hist.sums[b] += y;
+                }
             }
         }
-        let result = if self.touched.len() < 2 {
-            None
-        } else if predictor.ordered {
-            self.touched.sort_unstable();
-            let order = self.touched.clone();
-            scan(
-                &self.hist,
-                &order,
-                &self.response,
-                node_counts,
-                node_sum,
-                node_score,
-                rows.len(),
-                min_leaf,
-            )
-            .map(|(gain, at)| (gain, Rule::AtMost(order[at])))
+        // The bins present, in bin order: by a scan of every bin when there are few,
+        // else from the rows.
+        self.touched.clear();
+        if predictor.n_bins <= rows.len() {
+            self.touched
+                .extend((0..predictor.n_bins as u16).filter(|&b| self.hist.n[b as usize] > 0));
         } else {
-            self.unordered(predictor, node_counts, node_sum, node_score, rows.len(), min_leaf)
-        };
+            for &r in rows {
+                let b = bins[r as usize];
+                if !self.touched.contains(&b) {
+                    self.touched.push(b);
+                }
+            }
+            self.touched.sort_unstable();
+        }
+        let view = self.hist.view(0, predictor.n_bins);
+        let result = evaluate(
+            predictor,
+            &view,
+            &self.touched,
+            &self.response,
+            node,
+            &mut self.keyed,
+            &mut self.order,
+        );
         for &bin in &self.touched {
             let bin = bin as usize;
             self.hist.n[bin] = 0;
@@ -419,100 +579,104 @@ impl Grower<'_> {
         }
         result
     }
+}
 
-    fn unordered(
-        &self,
-        predictor: &Binned,
-        node_counts: &[f64],
-        node_sum: f64,
-        node_score: f64,
-        n: usize,
-        min_leaf: usize,
-    ) -> Option<(f64, Rule)> {
-        let width = self.hist.width;
-        let hist = &self.hist;
-        // Orderings to try: by mean, or by the share of each of the three commonest classes.
-        let keys: Vec<Box<dyn Fn(usize) -> f64 + '_>> = match &self.response {
-            Prepared::Numbers(_) => vec![Box::new(|b: usize| hist.sums[b] / hist.n[b] as f64)],
-            Prepared::Classes { .. } => {
-                let mut commonest: Vec<usize> = (0..width).filter(|&k| node_counts[k] > 0.0).collect();
-                commonest.sort_by(|&a, &b| node_counts[b].total_cmp(&node_counts[a]).then(a.cmp(&b)));
-                let tries = if commonest.len() <= 2 { 1 } else { 3 };
-                commonest
-                    .into_iter()
-                    .take(tries)
-                    .map(|k| {
-                        Box::new(move |b: usize| hist.classes[b * width + k] as f64 / hist.n[b] as f64)
-                            as Box<dyn Fn(usize) -> f64>
-                    })
-                    .collect()
-            }
+/// The best split of one predictor's histogram over the bins present (`touched`, in
+/// bin order).
+fn evaluate(
+    predictor: &Binned,
+    view: &View,
+    touched: &[u16],
+    response: &Prepared,
+    node: &NodeStats,
+    keyed: &mut Vec<(f64, u16)>,
+    order: &mut Vec<u16>,
+) -> Option<(f64, Rule)> {
+    if touched.len() < 2 {
+        return None;
+    }
+    if predictor.ordered {
+        return scan(view, touched, response, node).map(|(gain, at)| (gain, Rule::AtMost(touched[at])));
+    }
+    let width = view.width;
+    // Orderings to try: by mean, or by the share of each of the three commonest classes.
+    let tries: Vec<Option<usize>> = match response {
+        Prepared::Numbers(_) => vec![None],
+        Prepared::Classes { .. } => {
+            let mut commonest: Vec<usize> = (0..width).filter(|&k| node.counts[k] > 0.0).collect();
+            commonest.sort_by(|&a, &b| node.counts[b].total_cmp(&node.counts[a]).then(a.cmp(&b)));
+            let tries = if commonest.len() <= 2 { 1 } else { 3 };
+            commonest.into_iter().take(tries).map(Some).collect()
+        }
+    };
+    let mut best: Option<(f64, Rule)> = None;
+    for class in tries {
+        keyed.clear();
+        keyed.extend(touched.iter().map(|&b| {
+            let bin = b as usize;
+            let key = match class {
+                None => view.sums[bin] / view.n[bin] as f64,
+                Some(k) => view.classes[bin * width + k] as f64 / view.n[bin] as f64,
+            };
+            (key, b)
+        }));
+        keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        order.clear();
+        order.extend(keyed.iter().map(|&(_, b)| b));
+        let Some((gain, at)) = scan(view, order, response, node) else {
+            continue;
         };
-        let mut best: Option<(f64, Rule)> = None;
-        for key in keys {
-            let mut order = self.touched.clone();
-            order.sort_by(|&a, &b| key(a as usize).total_cmp(&key(b as usize)).then(a.cmp(&b)));
-            if let Some((gain, at)) = scan(
-                hist,
-                &order,
-                &self.response,
-                node_counts,
-                node_sum,
-                node_score,
-                n,
-                min_leaf,
-            ) {
-                if best.as_ref().is_none_or(|(g, _)| gain > *g) {
-                    let mut set = vec![0u64; predictor.n_bins.div_ceil(64).max(1)];
-                    let n_left: u32 = order[..=at].iter().map(|&b| hist.n[b as usize]).sum();
-                    // Categories absent from the node follow the larger side.
-                    if 2 * n_left as usize >= n {
-                        set.fill(u64::MAX);
-                        for &b in &order[at + 1..] {
-                            set[b as usize / 64] &= !(1 << (b % 64));
-                        }
-                    } else {
-                        for &b in &order[..=at] {
-                            set[b as usize / 64] |= 1 << (b % 64);
-                        }
-                    }
-                    best = Some((gain, Rule::In(set)));
-                }
+        if best.as_ref().is_some_and(|(g, _)| gain <= *g) {
+            continue;
+        }
+        let mut set = vec![0u64; predictor.n_bins.div_ceil(64).max(1)];
+        let n_left: u32 = order[..=at].iter().map(|&b| view.n[b as usize]).sum();
+        // Categories absent from the node follow the larger side.
+        if 2 * n_left as usize >= node.n {
+            set.fill(u64::MAX);
+            for &b in &order[at + 1..] {
+                set[b as usize / 64] &= !(1 << (b % 64));
+            }
+        } else {
+            for &b in &order[..=at] {
+                set[b as usize / 64] |= 1 << (b % 64);
             }
         }
-        best
+        best = Some((gain, Rule::In(set)));
     }
+    best
+}
+
+/// A node's own statistics, shared by every predictor's search.
+struct NodeStats<'a> {
+    counts: &'a [f64],
+    sum: f64,
+    /// Σc²/n for classes, S²/n for numbers.
+    score: f64,
+    n: usize,
+    min_leaf: usize,
 }
 
 /// Scans the bins in `order`, splitting after each; returns the best gain and the
 /// position in `order` of the last bin going left.
-#[allow(clippy::too_many_arguments)]
-fn scan(
-    hist: &Hist,
-    order: &[u16],
-    response: &Prepared,
-    node_counts: &[f64],
-    node_sum: f64,
-    node_score: f64,
-    n: usize,
-    min_leaf: usize,
-) -> Option<(f64, usize)> {
+fn scan(hist: &View, order: &[u16], response: &Prepared, node: &NodeStats) -> Option<(f64, usize)> {
     let width = hist.width;
+    let (n, min_leaf) = (node.n, node.min_leaf);
     let mut n_left = 0usize;
     let mut best: Option<(f64, usize)> = None;
     match response {
         Prepared::Classes { .. } => {
-            let mut left = vec![0f64; width];
+            let mut left = [0f64; MAX_CLASSES];
             let mut left_sq = 0.0;
-            let mut right_sq: f64 = node_counts.iter().map(|c| c * c).sum();
+            let mut right_sq: f64 = node.counts.iter().map(|c| c * c).sum();
             for (at, &bin) in order[..order.len() - 1].iter().enumerate() {
                 let bin = bin as usize;
                 n_left += hist.n[bin] as usize;
-                for k in 0..width {
-                    let x = hist.classes[bin * width + k] as f64;
-                    if x > 0.0 {
+                for (k, &count) in hist.classes[bin * width..(bin + 1) * width].iter().enumerate() {
+                    if count > 0 {
+                        let x = count as f64;
                         let l = left[k];
-                        let r = node_counts[k] - l;
+                        let r = node.counts[k] - l;
                         left_sq += 2.0 * l * x + x * x;
                         right_sq += -2.0 * r * x + x * x;
                         left[k] = l + x;
@@ -522,7 +686,7 @@ fn scan(
                 if n_left < min_leaf || n_right < min_leaf {
                     continue;
                 }
-                let gain = left_sq / n_left as f64 + right_sq / n_right as f64 - node_score;
+                let gain = left_sq / n_left as f64 + right_sq / n_right as f64 - node.score;
                 if best.is_none_or(|(g, _)| gain > g) {
                     best = Some((gain, at));
                 }
@@ -538,8 +702,8 @@ fn scan(
                 if n_left < min_leaf || n_right < min_leaf {
                     continue;
                 }
-                let sum_right = node_sum - sum_left;
-                let gain = sum_left * sum_left / n_left as f64 + sum_right * sum_right / n_right as f64 - node_score;
+                let sum_right = node.sum - sum_left;
+                let gain = sum_left * sum_left / n_left as f64 + sum_right * sum_right / n_right as f64 - node.score;
                 if best.is_none_or(|(g, _)| gain > g) {
                     best = Some((gain, at));
                 }

@@ -1210,12 +1210,14 @@ fn row_key_cols(cols: &Cols, vars: &[usize], row: usize) -> Key {
 
 /// Levels compared by content, since synthetic level lists may grow apart from raw.
 pub(crate) fn level_hash(level: &Level) -> u64 {
-    // FNV-1a: stable across runs and platforms, unlike the std hasher's keys.
-    let text = match level {
-        Level::Answer(l) => format!("a{l}"),
-        Level::Missing(m) => format!("m{}", m.label()),
+    // FNV-1a over a tag and the label: stable across runs and platforms, unlike the
+    // std hasher's keys.
+    let (tag, text): (u8, &str) = match level {
+        Level::Answer(l) => (b'a', l),
+        Level::Missing(m) => (b'm', m.label()),
     };
-    text.bytes()
+    std::iter::once(tag)
+        .chain(text.bytes())
         .fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
