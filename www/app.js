@@ -1,89 +1,87 @@
-// The explorer page. Two wasm modules are built from the Rust code: this thread's
-// (canvass_web) reads a bundled survey's snapshot, answers its views and paints every
-// chart; the workers' (canvass_loader, see survey-worker.js) reads survey files, so a
-// file a visitor opens is parsed and answered off this thread (engine.js describes
-// both). This module starts the page; each of the others does one job.
-import init from "./pkg/canvass_web.js";
-import { openBundled } from "./bundled.js";
-import { $ } from "./dom.js";
-import { wireExports } from "./exports.js";
-import { compileModule, fetchBundled } from "./fetch-data.js";
-import { awaitFile, wireFiles } from "./files.js";
-import { wireFilters } from "./filters.js";
-import { fileOfLink, requestedDataset } from "./hash.js";
-import { firstScreenIsDone, mark } from "./marks.js";
-import { showMessage, showWarnings } from "./messages.js";
-import { warmUpPainting } from "./paint.js";
-import { wireQuestionView } from "./question-view.js";
-import { wireRouting } from "./routing.js";
-import { beginWork } from "./settled.js";
-import { showSurvey } from "./show-survey.js";
-import { wireWeight } from "./weight.js";
-import { page } from "./state.js";
+// The page's first script. A plain link to the dataset whose overview the build wrote
+// into the page (see xtask/src/prerender.rs) shows that overview, complete without
+// script: the page's code and its engine then start once it is painted, so that
+// nothing competes with it. Any other first screen needs them at once.
+import { showsPrerendered } from "./hash.js";
 
-/// This thread's module (canvass_web): reads snapshots, answers views, paints.
-/// Compiling it is most of what the first chart waits for, so it starts before this
-/// module does anything else.
-const wasmModule = compileModule("canvass_web_bg.wasm");
+/// The page's modules (main.js's imports), fetched side by side rather than each once
+/// the module importing it has arrived and been read.
+const MODULES = [
+  "main.js",
+  "pkg/canvass_web.js",
+  "activity.js",
+  "bundled.js",
+  "card-scheduler.js",
+  "dom.js",
+  "engine.js",
+  "exports.js",
+  "fetch-data.js",
+  "files.js",
+  "filters.js",
+  "format.js",
+  "marks.js",
+  "messages.js",
+  "overview.js",
+  "page-survey.js",
+  "paint.js",
+  "pickers.js",
+  "question-view.js",
+  "questions.js",
+  "routing.js",
+  "settled.js",
+  "show-survey.js",
+  "state.js",
+  "survey-worker.js",
+  "tables.js",
+  "view-state.js",
+  "weight.js",
+];
 
-async function main() {
-  // Everything on the way to the first chart starts at once: the data download and
-  // this thread's wasm.
-  // A link made on an opened file: the release is shown until the file is opened
-  // again, and the view then (see awaitFile).
-  const file = fileOfLink(location.hash);
-  const fileView = file ? location.hash : null;
-  if (file) history.replaceState(null, "", `${location.pathname}${location.search}#`);
-  const { folder, version } = requestedDataset(location.hash);
-  const fetching = fetchBundled(`data/${folder}/manifest.json`);
-  fetching.catch(() => {}); // awaited below; a failure is reported there, once
-  try {
-    await init({ module_or_path: await wasmModule });
-  } catch (err) {
-    throw new Error(
-      `The page's engine (canvass_web_bg.wasm) could not be started: ${err.message || err}. ` +
-        "Reload the page; if this persists, the site is not serving its files correctly.",
-    );
-  }
-  mark("wasm-ready");
-  wireRouting();
-  wireQuestionView();
-  wireFilters();
-  wireExports();
-  wireFiles();
-  wireWeight();
-  warmUpPainting();
-  const fetched = await fetching;
-  mark("data-fetched");
-  const { engine, loaded, source } = await openBundled(fetched);
-  mark("data-loaded");
-  document.body.dataset.source = source;
-  const { manifest } = fetched;
-  showWarnings(loaded.report);
-  if (version && version !== manifest.version) {
-    showMessage(`This link was made for version ${version} of the data; this is version ${manifest.version}, so its numbers may differ.`, "info");
-  }
-  showSurvey(
-    {
-      id: `${folder}@${manifest.version}`,
-      title: manifest.title,
-      version: manifest.version,
-      synthetic: manifest.synthetic === true,
-      k: Number.isInteger(manifest.disclosure_threshold_k) ? manifest.disclosure_threshold_k : 10,
-      local: false,
-      ...loaded,
-    },
-    engine,
-  );
-  if (file) awaitFile(fileView, file);
-  setTimeout(firstScreenIsDone, 3000);
+/// Resolves once the browser reports the page's first contentful paint (its frames can
+/// reach the screen well after the page's own frame callbacks). A browser that does not
+/// report paints, and a tab in the background, which is not painted, start after a
+/// frame; a report that never comes is waited for three seconds at most.
+function painted() {
+  return new Promise((resolve) => {
+    const reported = () => performance.getEntriesByName("first-contentful-paint").length > 0;
+    const reports = globalThis.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).includes("paint");
+    if (!reports || document.visibilityState === "hidden") {
+      requestAnimationFrame(() => setTimeout(resolve, 0));
+      return;
+    }
+    if (reported()) return resolve();
+    const observer = new PerformanceObserver(() => {
+      if (!reported()) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe({ type: "paint", buffered: true });
+    setTimeout(resolve, 3000);
+  });
 }
 
-const starting = beginWork();
-main()
-  .catch((err) => {
-    // Nothing is shown unless all of it arrived intact: the header says so too.
-    if (!page.survey) $("dataset").textContent = "The survey could not be shown.";
-    showMessage(err.message || String(err));
-  })
-  .finally(starting);
+function start() {
+  // The engine's module, fetched beside the scripts that compile it; main.js's fetch
+  // (same mode and credentials) takes this response.
+  const wasm = document.createElement("link");
+  Object.assign(wasm, { rel: "preload", href: "pkg/canvass_web_bg.wasm", as: "fetch", type: "application/wasm", crossOrigin: "anonymous" });
+  document.head.append(wasm);
+  for (const href of MODULES) {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = href;
+    document.head.append(link);
+  }
+  import("./main.js").catch((err) => {
+    const messages = document.getElementById("messages");
+    const line = document.createElement("p");
+    line.className = "error";
+    line.textContent = `The page's scripts could not be loaded: ${err.message || err}. Reload the page; the overview above is complete without them.`;
+    messages.append(line);
+  });
+}
+
+const prerendered = document.querySelector("#overview > .prerendered");
+const folder = prerendered ? prerendered.dataset.dataset.split("@")[0] : null;
+if (showsPrerendered(location.hash, folder)) painted().then(start);
+else start();

@@ -29,3 +29,14 @@ export function fileOfLink(hash) {
 
 /// The dataset a view's address names for an opened file.
 export const fileDataset = (name) => `file:${name}`;
+
+/// Whether the first screen of `hash` is the overview the build wrote into the page for
+/// `prerendered` (its dataset's folder): that dataset's overview with no filter,
+/// weight or intervals, which are the cards as written. Only then does the page's
+/// engine wait for the first paint.
+export function showsPrerendered(hash, prerendered) {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  if (fileOfLink(hash) || requestedDataset(hash).folder !== prerendered) return false;
+  if ((params.get("view") || "overview") !== "overview") return false;
+  return [...params.keys()].every((key) => key === "d" || key === "view" || key === "q");
+}

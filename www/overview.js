@@ -1,10 +1,13 @@
 // The overview: a card per charted question, grouped by section, each drawn as it
-// scrolls into view (see card-scheduler.js for the order).
+// scrolls into view (see card-scheduler.js for the order). The release's overview
+// arrives written into the page by the build (xtask/src/prerender.rs), each chart an
+// SVG; such a card is drawn here only once it must change.
 import { $, el } from "./dom.js";
 import { cardsKey } from "./hash.js";
 import { chartDrawn, overviewDrawn } from "./marks.js";
 import { canvasWidth, paint } from "./paint.js";
 import { CardScheduler } from "./card-scheduler.js";
+import { fillGroupedSelect, searchFrom } from "./pickers.js";
 import { chartable, sectionOf } from "./questions.js";
 import { noteAnswer } from "./filters.js";
 import { track } from "./settled.js";
@@ -22,6 +25,7 @@ const cards = {
   settled: 0,
   width: 0, // the CSS width of every card's canvas (one grid); 0 until measured
   observer: null,
+  prerenderedKey: null, // the key the build drew the prerendered cards with, if shown
 };
 
 /// Yields to the browser, so input and rendering are not held up by a long pass.
@@ -31,7 +35,7 @@ const yieldToPage = () =>
 /// A card's request: its question over the view's filters. As a card, its chart has
 /// no title (the card's heading is the question) and of its footnote only the notes
 /// (the line under the card gives the base, the page's header the release).
-const cardRequest = (card) => ({
+export const cardRequest = (card) => ({
   question: card.dataset.id,
   filters: page.view.filters,
   weight: page.view.weight,
@@ -63,7 +67,7 @@ async function drawCard(card, request) {
     const answer = JSON.parse(await request);
     if (key !== cards.key) return; // the filters changed while counting
     noteAnswer(answer);
-    const canvas = card.querySelector("canvas");
+    const canvas = canvasOf(card);
     // One width for every card, measured as the overview is built (see buildOverview);
     // measured here only if it was built hidden or the observer reported a change.
     cards.width ||= canvasWidth(canvas);
@@ -80,10 +84,26 @@ async function drawCard(card, request) {
     if (key !== cards.key) return;
     card.querySelector(".base").textContent = err.message;
     // The canvas stays blank; its text alternative says why, as the card does.
-    card.querySelector("canvas").setAttribute("aria-label", err.message);
+    canvasOf(card).setAttribute("aria-label", err.message);
     card.dataset.drawn = "error";
     cardSettled(false);
   }
+}
+
+/// The element showing a card's chart: its canvas, or its prerendered SVG.
+const chartOf = (card) => card.querySelector("canvas, svg.chart, .chart-slot");
+
+/// A card's canvas. A prerendered card's SVG gives way to one, as tall as the SVG
+/// until it is painted, so that nothing below it moves meanwhile.
+function canvasOf(card) {
+  const canvas = card.querySelector("canvas");
+  if (canvas) return canvas;
+  const slot = card.querySelector(".chart-slot");
+  const replacement = el("canvas", undefined, { role: "img", "aria-label": waitingLabel(card.querySelector("h3").textContent) });
+  const height = slot.getBoundingClientRect().height;
+  if (height > 0) replacement.style.setProperty("height", `${height}px`);
+  slot.replaceWith(replacement);
+  return replacement;
 }
 
 const waitingLabel = (text) => `Chart of answers to: ${text}. It is drawn when it scrolls into view.`;
@@ -103,22 +123,51 @@ export function refreshOverview() {
   if (cardsKey(page.view) === cards.key) return null;
   cards.key = cardsKey(page.view);
   scheduler.clear();
+  // Back to the view the build drew: a card still holding its prerendered chart shows
+  // that view's numbers already.
+  const restore = cards.key === cards.prerenderedKey;
   cards.settled = 0;
-  const all = document.querySelectorAll(".card");
+  const all = [...document.querySelectorAll(".card")];
   for (const card of all) {
-    delete card.dataset.drawn;
-    // Until it is drawn again, its old description would name the old numbers.
-    card.querySelector("canvas").setAttribute("aria-label", waitingLabel(card.querySelector("h3").textContent));
     cards.observer.unobserve(card);
+    const svg = card.querySelector("svg.chart");
+    if (restore && card.querySelector(".chart-slot")) {
+      card.dataset.drawn = card.dataset.prerendered;
+      if (svg && svg.dataset.label) svg.setAttribute("aria-label", svg.dataset.label);
+      cards.settled += 1;
+      continue;
+    }
+    delete card.dataset.drawn;
+    if (svg) svg.dataset.label ??= svg.getAttribute("aria-label");
+    // Until it is drawn again, its old description would name the old numbers.
+    for (const chart of card.querySelectorAll("canvas, svg.chart")) chart.setAttribute("aria-label", waitingLabel(card.querySelector("h3").textContent));
     cards.observer.observe(card);
   }
-  return page.view.view === "overview" && all.length ? queueCard(all[0]) : null;
+  const first = all.find((card) => !card.dataset.drawn);
+  return page.view.view === "overview" && first ? queueCard(first) : null;
 }
 
 /// Draws the drawn cards again: the grid may be another width now.
 export function repaintOverview() {
   cards.width = 0;
   for (const card of document.querySelectorAll(".card[data-drawn='1']")) queueCard(card);
+}
+
+/// The overview the build wrote into the page, when it shows the survey now shown,
+/// read from the same files (their digests in the manifest fetched) with the same
+/// threshold; else null, and the page draws its own.
+function prerenderedOverview() {
+  const pre = document.querySelector("#overview > .prerendered");
+  if (!pre) return null;
+  const { survey } = page;
+  const same =
+    !survey.local &&
+    survey.id === pre.dataset.dataset &&
+    survey.sources &&
+    survey.sources.responses === pre.dataset.responsesSha256 &&
+    (survey.sources.codebook || "") === pre.dataset.codebookSha256 &&
+    String(survey.k) === pre.dataset.k;
+  return same ? pre : null;
 }
 
 /// Builds the overview of the survey shown.
@@ -129,6 +178,29 @@ export function buildOverview() {
   cards.total = questions.length;
   scheduler.clear();
   if (cards.observer) cards.observer.disconnect();
+  observeCards();
+  cards.prerenderedKey = null;
+  fillGroupedSelect($("overview-question"), questions);
+  const pre = prerenderedOverview();
+  if (pre) {
+    // Its cards are drawn for no filter, weight or intervals; a view with any of them
+    // has refreshOverview draw them again.
+    cards.key = cardsKey({ filters: [], intervals: false, weight: null });
+    cards.prerenderedKey = cards.key;
+    for (const card of pre.querySelectorAll(".card")) card.dataset.prerendered = card.dataset.drawn;
+    cards.total = pre.querySelectorAll(".card").length;
+    cards.settled = cards.total;
+    // Drawn already; the first screen is it only on the overview (see afterFirstScreen).
+    if (page.view.view === "overview") {
+      chartDrawn(false);
+      overviewDrawn();
+    }
+    return;
+  }
+  buildCards(questions);
+}
+
+function observeCards() {
   cards.observer = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
@@ -139,6 +211,9 @@ export function buildOverview() {
     },
     { rootMargin: "300px" },
   );
+}
+
+function buildCards(questions) {
   const sections = new Map();
   for (const q of questions) {
     const name = sectionOf(q);
@@ -146,12 +221,17 @@ export function buildOverview() {
     sections.get(name).push(q);
   }
   const root = $("overview");
-  root.replaceChildren();
+  // The search and the contents stay; the sections go.
+  for (const old of root.querySelectorAll(":scope > .prerendered, :scope > .overview-section")) old.remove();
+  const contents = el("ul");
   let measure = !cards.width;
   for (const [name, inSection] of sections) {
-    const section = el("section", undefined, { class: "overview-section" });
+    const section = el("section", undefined, { class: "overview-section", id: sectionId(name) });
     const grid = el("div", undefined, { class: "cards" });
-    section.append(el("h2", name), grid);
+    section.append(el("h2", name, { tabindex: "-1" }), grid);
+    const link = el("li");
+    link.append(el("a", name, { href: `#${sectionId(name)}` }));
+    contents.append(link);
     root.append(section);
     for (const q of inSection) {
       const card = el("article", undefined, { class: "card", "data-id": q.id });
@@ -174,6 +254,7 @@ export function buildOverview() {
       }
     }
   }
+  $("overview-contents").replaceChildren(contents);
   listNotCharted(root);
   // The first cards are on screen in any window: ask for their numbers now, so they
   // are counted while the browser lays out the overview, rather than once the
@@ -181,6 +262,44 @@ export function buildOverview() {
   if (page.view.view === "overview") {
     for (const card of [...root.querySelectorAll(".card")].slice(0, EAGER_CARDS)) queueCard(card);
   }
+}
+
+/// The id of a section's element, which the contents link to (as the build writes it,
+/// see section_id in xtask/src/prerender.rs).
+const sectionId = (name) => `section-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")}`;
+
+/// Scrolls to `target` and moves focus to `focus` without a second scroll.
+function bringIntoView(target, focus) {
+  target.scrollIntoView({ block: "start" });
+  if (focus) focus.focus({ preventScroll: true });
+}
+
+/// The overview's search (the same as One question's) and contents: a question found
+/// scrolls to its card; a section's link to its section. The links are plain anchors
+/// without script; with it they scroll without changing the address, which holds the
+/// view.
+export function wireOverview() {
+  const search = $("overview-search");
+  const select = $("overview-question");
+  const goToCard = () => {
+    const card = select.value && document.querySelector(`.card[data-id="${CSS.escape(select.value)}"]`);
+    if (card) bringIntoView(card, card.querySelector("h3 a"));
+  };
+  search.addEventListener("input", () => {
+    const first = searchFrom(search, select);
+    if (first) select.value = first.value;
+  });
+  search.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") goToCard();
+  });
+  select.addEventListener("change", goToCard);
+  $("overview-contents").addEventListener("click", (e) => {
+    const link = e.target.closest("a[href^='#section-']");
+    if (!link) return;
+    e.preventDefault();
+    const section = document.getElementById(link.getAttribute("href").slice(1));
+    if (section) bringIntoView(section, section.querySelector("h2"));
+  });
 }
 
 /// Every question that is not charted is named under the overview with why, so that no

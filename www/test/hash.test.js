@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_DATASET, cardsKey, fileDataset, fileOfLink, filtersDiffer, requestedDataset } from "../hash.js";
+import { DEFAULT_DATASET, cardsKey, fileDataset, fileOfLink, filtersDiffer, requestedDataset, showsPrerendered } from "../hash.js";
 
 test("a link names a bundled dataset and its version", () => {
   assert.deepEqual(requestedDataset("#d=sample@1"), { folder: "sample", version: "1" });
@@ -31,4 +31,17 @@ test("a link made on an opened file names the file, and fetches the default data
   assert.equal(fileOfLink("#d=numpy-2020"), null);
   assert.equal(fileOfLink("#d=file:"), null);
   assert.equal(fileOfLink(""), null);
+});
+
+test("the prerendered overview is the first screen of its dataset's plain overview only", () => {
+  assert.ok(showsPrerendered("", "numpy-2020"));
+  assert.ok(showsPrerendered("#d=numpy-2020@1.0.0&q=x", "numpy-2020"));
+  assert.ok(showsPrerendered("#view=overview", "numpy-2020"));
+  assert.ok(!showsPrerendered("", "sample"));
+  assert.ok(!showsPrerendered("#d=sample", "numpy-2020"));
+  assert.ok(!showsPrerendered("#view=question&q=x", "numpy-2020"));
+  assert.ok(!showsPrerendered("#f=a%3D1", "numpy-2020"));
+  assert.ok(!showsPrerendered("#ci=1", "numpy-2020"));
+  assert.ok(!showsPrerendered("#w=weight", "numpy-2020"));
+  assert.ok(!showsPrerendered(`#d=${fileDataset("x.csv")}`, "numpy-2020"));
 });

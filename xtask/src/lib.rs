@@ -4,6 +4,7 @@
 //! Every step checks before it acts and prints what it does, so a newcomer can read
 //! the log and redo any step by hand.
 
+pub mod prerender;
 pub mod server;
 
 use std::path::{Path, PathBuf};
@@ -275,7 +276,16 @@ pub fn build_wasm() -> Result<Vec<PathBuf>> {
     step("writing the workers' warm-up survey");
     written.push(write_warm_up(&out_dir)?);
     step("writing a snapshot of each bundled dataset");
-    write_snapshots(&root.join("www").join("data"))?;
+    let data = root.join("www").join("data");
+    write_snapshots(&data)?;
+    step("prerendering the overview into www/index.html");
+    let folder = data.join(prerender::DEFAULT_DATASET);
+    let read = |p: PathBuf| std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    prerender::write_index(
+        &root.join("www"),
+        &read(folder.join("survey.snapshot"))?,
+        &read(folder.join("manifest.json"))?,
+    )?;
     Ok(written)
 }
 

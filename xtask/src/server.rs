@@ -267,9 +267,18 @@ pub fn mime_type(path: &Path) -> &'static str {
 mod tests {
     use super::*;
 
+    /// A served folder with an `index.html`: www/'s own is written by the build, so
+    /// these tests serve the committed template as it.
+    fn www(test: &str) -> (crate::ScratchDir, PathBuf) {
+        let dir = crate::ScratchDir::new(&format!("canvass-{test}")).unwrap();
+        let root = dir.path().to_path_buf();
+        std::fs::copy(crate::root().join("www/index.template.html"), root.join("index.html")).unwrap();
+        (dir, root)
+    }
+
     #[test]
     fn resolves_only_files_below_the_root() {
-        let root = crate::root().join("www");
+        let (_dir, root) = www("resolve");
         assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
         assert_eq!(resolve(&root, "/index.html?x=1#y"), Some(root.join("index.html")));
         assert_eq!(resolve(&root, "/../Cargo.toml"), None);
@@ -279,7 +288,7 @@ mod tests {
 
     #[test]
     fn faults_change_only_what_they_name() {
-        let root = crate::root().join("www");
+        let (_dir, root) = www("faults");
         let file = std::fs::read(root.join("index.html")).unwrap();
         let body = |fault: Option<&Fault>| {
             let reply = respond(&root, "/index.html", fault);
@@ -301,7 +310,7 @@ mod tests {
 
     #[test]
     fn an_nth_fault_hits_only_its_request() {
-        let root = crate::root().join("www");
+        let (_dir, root) = www("nth-fault");
         let file = std::fs::read(root.join("index.html")).unwrap();
         let faults = HashMap::from([(
             "/index.html".to_string(),

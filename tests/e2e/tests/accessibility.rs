@@ -178,7 +178,7 @@ async fn text_and_focus_rings_meet_wcag_aa_in_light_and_dark() {
         );
         browser
             .wait_until(
-                "return document.querySelectorAll(\".card[data-drawn='1']\").length >= 4;",
+                "return document.querySelectorAll(\".card[data-drawn='1'], .card[data-drawn='prerendered']\").length >= 4;",
                 15,
             )
             .await;

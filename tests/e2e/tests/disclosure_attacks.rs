@@ -452,7 +452,7 @@ async fn margins_attack_recovers_no_crosstab_cell_and_no_card_option() {
         .await;
     browser
         .wait_until(
-            &format!("return document.querySelector({card:?}).dataset.drawn === '1';"),
+            &format!("return ['1', 'prerendered'].includes(document.querySelector({card:?}).dataset.drawn);"),
             30,
         )
         .await;
@@ -931,7 +931,7 @@ async fn no_attribute_or_hidden_text_carries_a_withheld_count() {
         .await;
     browser
         .wait_until(
-            &format!("return document.querySelector({card:?}).dataset.drawn === '1';"),
+            &format!("return ['1', 'prerendered'].includes(document.querySelector({card:?}).dataset.drawn);"),
             30,
         )
         .await;

@@ -81,6 +81,20 @@ async fn payload(url: &str, www: &Path) -> Value {
     mark_time(&browser, "canvass:overview-drawn", 60).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mut page = files_of(www, url, &browser.requested_urls(url).await);
+    // The page's code for interaction: its wasm and scripts (the file loader is fetched
+    // only when a visitor reaches for a file).
+    let code: u64 = page["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["file"]
+                .as_str()
+                .is_some_and(|n| n.ends_with(".js") || n.ends_with(".wasm"))
+        })
+        .map(|f| f["gzip"].as_u64().unwrap())
+        .sum();
+    page["code_gzip"] = json!(code);
     browser.reach_for_the_file_button().await;
     page["on_reaching_for_a_file"] = files_of(www, url, &browser.requested_urls(url).await);
     browser.client.clone().close().await.unwrap();
@@ -121,27 +135,120 @@ async fn mark_time(browser: &Browser, mark: &str, secs: u64) -> f64 {
 /// a fresh browser paints it bounds how soon any page can show its first chart.
 const ONE_WORD_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>floor</title><link rel=\"icon\" href=\"data:,\"></head><body><p>Survey</p></body></html>\n";
 
-/// Navigation → first chart and → overview drawn, each in a fresh browser (cold cache):
-/// in a window tall enough for every card, as the overview needs, and in a window of
-/// a common size (1100 × 900), where the browser paints the page's frame before its
-/// scripts run. Beside them, the first paint of a page of one word ([`ONE_WORD_PAGE`])
-/// in the same browser and window: the floor under every page-side figure. The three
+/// Watches a page load from before its first byte (as `window.firstPaint`): when the
+/// first prerendered chart and the end of the HTML were parsed and the frames after
+/// them, and the browser's layout shifts and largest contentful paint.
+const FIRST_PAINT_PROBE: &str = "
+    const fp = (window.firstPaint = { chartParsed: null, chartPainted: null, parsed: null, parsedPainted: null, cls: 0, lcp: null });
+    // The task after a frame: that frame has been painted by then.
+    const afterFrame = (set) => requestAnimationFrame(() => setTimeout(() => set(performance.now()), 0));
+    const watch = new MutationObserver(() => {
+        if (document.querySelector('#overview svg.chart')) {
+            watch.disconnect();
+            fp.chartParsed = performance.now();
+            afterFrame((t) => (fp.chartPainted = t));
+        }
+    });
+    watch.observe(document, { childList: true, subtree: true });
+    document.addEventListener('readystatechange', () => {
+        if (document.readyState !== 'interactive') return;
+        fp.parsed = performance.now();
+        afterFrame((t) => (fp.parsedPainted = t));
+    });
+    new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) fp.cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+    new PerformanceObserver((list) => {
+        const entries = list.getEntries();
+        fp.lcp = entries[entries.length - 1].startTime;
+    }).observe({ type: 'largest-contentful-paint', buffered: true });";
+
+/// One cold load of `url` in `browser` with [`FIRST_PAINT_PROBE`]: navigation → first
+/// chart and → overview complete, with the URLs requested before the first chart, the
+/// largest contentful paint and the layout shift once the page has settled. A chart in
+/// the HTML is on screen at the first contentful paint when it was parsed before it,
+/// else at the frame after it was parsed; the overview the build wrote is complete at
+/// the frame after the HTML's end. A page that draws its own cards marks both
+/// (`canvass:first-chart`, `canvass:overview-drawn`).
+async fn load_once(browser: &Browser, url: &str) -> Value {
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": FIRST_PAINT_PROBE }),
+        )
+        .await;
+    browser.client.goto(url).await.unwrap();
+    let fcp = mark_time(browser, "first-contentful-paint", 60).await;
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 60)
+        .await;
+    browser.settled(60).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let fp = browser.eval("return window.firstPaint;").await;
+    let prerendered = fp["chartParsed"].is_number();
+    let (first, complete) = if prerendered {
+        let parsed = fp["chartParsed"].as_f64().unwrap();
+        let first = if parsed <= fcp {
+            fcp
+        } else {
+            fp["chartPainted"].as_f64().unwrap()
+        };
+        (first, fp["parsedPainted"].as_f64().unwrap().max(first))
+    } else {
+        (
+            mark_time(browser, "canvass:first-chart", 60).await,
+            mark_time(browser, "canvass:overview-drawn", 60).await,
+        )
+    };
+    let before = browser
+        .eval(&format!(
+            "return [location.href, ...performance.getEntriesByType('resource').filter((r) => r.startTime <= {first}).map((r) => r.name)];"
+        ))
+        .await;
+    json!({
+        "prerendered": prerendered,
+        "first_chart_ms": first,
+        "overview_complete_ms": complete,
+        "first_contentful_paint_ms": fcp,
+        "lcp_ms": fp["lcp"],
+        "cls": fp["cls"],
+        "before_first_chart": before,
+    })
+}
+
+/// Navigation → first chart and → overview complete (see [`load_once`]), each in a
+/// fresh browser (cold cache): in a window tall enough for every card, and in a window
+/// of a common size (1100 × 900) with the bytes requested before the first chart, LCP
+/// and CLS. Beside them, the first paint of a page of one word ([`ONE_WORD_PAGE`]) in
+/// the same browser and window: the floor under every page-side figure. The three
 /// alternate run by run, so the machine's mood falls on all alike.
-async fn navigation(url: &str, runs: usize) -> Value {
+async fn navigation(url: &str, www: &Path, runs: usize) -> Value {
     let floor_dir = xtask::ScratchDir::new("canvass-one-word").expect("a scratch folder");
     std::fs::write(floor_dir.path().join("index.html"), ONE_WORD_PAGE).expect("write the one-word page");
     let floor = server::start(floor_dir.path().to_path_buf(), 0).expect("serve the one-word page");
     let (mut first, mut overview, mut first_common, mut floor_paint) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut lcp, mut cls, mut bytes_before) = (Vec::new(), Vec::new(), Value::Null);
+    let mut prerendered = true;
     for _ in 0..runs {
         let browser = Browser::launch_with_window(1100, 20000).await;
-        browser.client.goto(url).await.unwrap();
-        first.push(mark_time(&browser, "canvass:first-chart", 60).await);
-        overview.push(mark_time(&browser, "canvass:overview-drawn", 60).await);
+        let tall = load_once(&browser, url).await;
+        first.push(tall["first_chart_ms"].as_f64().unwrap());
+        overview.push(tall["overview_complete_ms"].as_f64().unwrap());
         browser.client.clone().close().await.unwrap();
 
         let browser = Browser::launch_with_window(1100, 900).await;
-        browser.client.goto(url).await.unwrap();
-        first_common.push(mark_time(&browser, "canvass:first-chart", 60).await);
+        let common = load_once(&browser, url).await;
+        first_common.push(common["first_chart_ms"].as_f64().unwrap());
+        lcp.push(common["lcp_ms"].as_f64().unwrap_or(f64::NAN));
+        cls.push(common["cls"].as_f64().unwrap_or(f64::NAN));
+        prerendered &= common["prerendered"] == true;
+        let urls: Vec<String> = common["before_first_chart"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|u| u.as_str().map(str::to_string))
+            .collect();
+        bytes_before = files_of(www, url, &urls);
         browser.client.clone().close().await.unwrap();
 
         let browser = Browser::launch_with_window(1100, 900).await;
@@ -153,11 +260,18 @@ async fn navigation(url: &str, runs: usize) -> Value {
         let (median, min, max) = median(v);
         json!({ "median": median, "min": min, "max": max })
     };
+    let floor_median = median(floor_paint.clone()).0;
+    let first_common_median = median(first_common.clone()).0;
     json!({
+        "prerendered": prerendered,
         "first_chart_ms": stats(first),
-        "overview_drawn_ms": stats(overview),
+        "overview_complete_ms": stats(overview),
         "first_chart_in_1100x900_ms": stats(first_common),
         "one_word_page_first_paint_ms": stats(floor_paint),
+        "first_chart_over_one_word_page": first_common_median / floor_median,
+        "lcp_in_1100x900_ms": stats(lcp),
+        "cls_in_1100x900": stats(cls),
+        "before_first_chart": bytes_before,
         "runs": runs,
     })
 }
@@ -560,7 +674,7 @@ async fn main() {
 async fn page_benches(url: &str, report: &mut Value) {
     let url = url.to_string();
     eprintln!("browser: navigation");
-    report["navigation"] = navigation(&url, 9).await;
+    report["navigation"] = navigation(&url, &xtask::root().join("www"), 9).await;
     eprintln!("browser: interaction");
     report["interaction"] = interaction(&url, 21).await;
     // On the NumPy release: one question, then the same with a filter, or crossed by
