@@ -26,6 +26,7 @@ const MODULES = [
   "paint.js",
   "pickers.js",
   "question-view.js",
+  "release-entry.js",
   "questions.js",
   "routing.js",
   "settled.js",

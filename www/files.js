@@ -14,6 +14,7 @@ import { page } from "./state.js";
 import { SurveyWorker } from "./survey-worker.js";
 import { fileDataset } from "./hash.js";
 import { defaults, parseHash, toHash } from "./view-state.js";
+import { releaseIsOpen } from "./release-entry.js";
 
 const MAX_FILE_BYTES = 2 * 1024 ** 3;
 const HOLD_LOAD = new URLSearchParams(location.search).has("hold-load");
@@ -157,7 +158,8 @@ export function wireFiles() {
   let dragDepth = 0;
   window.addEventListener("dragenter", (e) => {
     if (![...e.dataTransfer.types].includes("Files")) return;
-    prepareSpare();
+    // A raw file for a release is read by the release engine, not the explorer's.
+    if (!releaseIsOpen()) prepareSpare();
     dragDepth++;
     $("drop-overlay").hidden = false;
   });
@@ -171,6 +173,8 @@ export function wireFiles() {
     dragDepth = 0;
     $("drop-overlay").hidden = true;
     const file = e.dataTransfer.files[0];
-    if (file) openFile(file);
+    if (!file) return;
+    if (releaseIsOpen()) document.dispatchEvent(new CustomEvent("canvass:release-file", { detail: file }));
+    else openFile(file);
   });
 }

@@ -16,6 +16,7 @@ import { showMessage, showWarnings } from "./messages.js";
 import { wireOverview } from "./overview.js";
 import { warmUpPainting } from "./paint.js";
 import { wireQuestionView } from "./question-view.js";
+import { wireReleaseEntry } from "./release-entry.js";
 import { wireRouting } from "./routing.js";
 import { beginWork } from "./settled.js";
 import { showSurvey } from "./show-survey.js";
@@ -63,6 +64,7 @@ async function main() {
   wireExports();
   wireFiles();
   wireWeight();
+  wireReleaseEntry();
   wireOverview();
   warmUpPainting();
   const fetched = await fetching;

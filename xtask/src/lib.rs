@@ -205,8 +205,9 @@ pub fn ensure_axe_core() -> Result<PathBuf> {
     Ok(script)
 }
 
-/// One of the page's two wasm modules, both built from canvass-web: the crate features
-/// and the cargo profile it is built with, and the name of its files in `www/pkg/`.
+/// One of the page's three wasm modules, all built from canvass-web: the crate
+/// features and the cargo profile it is built with, and the name of its files in
+/// `www/pkg/`.
 pub struct Module {
     pub name: &'static str,
     pub features: &'static str,
@@ -216,8 +217,11 @@ pub struct Module {
 /// The page's module reads snapshots, answers views and paints; every visitor downloads
 /// it, so it is built for size. The workers' module reads survey files and answers
 /// views; only a visitor who opens a file downloads it (see `loaderModule` in app.js),
-/// so it is built for speed (see the profiles in Cargo.toml).
-pub const MODULES: [Module; 2] = [
+/// so it is built for speed (see the profiles in Cargo.toml). The release module reads
+/// a raw file and makes a synthetic release of it; only a visitor who opens "Prepare a
+/// release" downloads it (see release.js), and synthesis is the heaviest work the page
+/// does, so it is built for speed too.
+pub const MODULES: [Module; 3] = [
     Module {
         name: "canvass_web",
         features: "paint",
@@ -226,6 +230,11 @@ pub const MODULES: [Module; 2] = [
     Module {
         name: "canvass_loader",
         features: "files",
+        profile: "wasm-loader",
+    },
+    Module {
+        name: "canvass_release",
+        features: "release",
         profile: "wasm-loader",
     },
 ];

@@ -12,10 +12,11 @@
 //!   `fuzz/corpus/<target>/`; commit what it adds. It builds on the stable toolchain
 //!   (`RUSTC_BOOTSTRAP=1`, no sanitizer), so it finds panics, hangs and memory
 //!   use past 2 GB, not the memory errors a sanitizer would.
-//! - `bench [--rows N,N,...] [--native-only | --open-file-only]`: native and browser
-//!   benchmarks on generated files; prints tables and writes JSON under
+//! - `bench [--rows N,N,...] [--native-only | --open-file-only | --release-only]`: native
+//!   and browser benchmarks on generated files; prints tables and writes JSON under
 //!   `target/bench/`. `--open-file-only` times only opening the generic files in the
-//!   browser, the quick loop for work on that path.
+//!   browser, the quick loop for work on that path; `--release-only` times only making
+//!   a release in the page.
 
 use std::process::{Command, ExitCode};
 use xtask::{
@@ -26,7 +27,7 @@ use xtask::{
 
 const USAGE: &str = "usage: cargo xtask serve [--port N] | cargo xtask build | cargo xtask test \
      | cargo xtask fuzz [--seconds N] [load|codebook|snapshot|view_state ...] \
-     | cargo xtask bench [--rows N,N,...] [--native-only | --open-file-only]";
+     | cargo xtask bench [--rows N,N,...] [--native-only | --open-file-only | --release-only]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -117,12 +118,13 @@ fn checks() -> Result<()> {
         &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         &format!("reproduce with `{native}`"),
     )?;
-    // The page's and the workers' modules each build with one feature (see MODULES) and
-    // the tests with both: code used by one of them only must pass clippy in each.
+    // The page's, the workers' and the release modules each build with one feature (see
+    // MODULES) and the tests with all: code used by one of them only must pass clippy in each.
     for features in [
         &["--all-targets"][..],
         &["--lib", "--no-default-features", "--features", "paint"],
         &["--lib", "--no-default-features", "--features", "files"],
+        &["--lib", "--no-default-features", "--features", "release"],
     ] {
         let shown = format!(
             "cargo clippy --package canvass-web --target {WASM_TARGET} {} -- -D warnings",
@@ -314,6 +316,8 @@ enum BenchPart {
     NativeOnly,
     /// Opening the generic files in the browser, and nothing else.
     OpenFileOnly,
+    /// Making a release in the browser, and nothing else.
+    ReleaseOnly,
 }
 
 fn bench_args(args: &[String]) -> Result<(Vec<usize>, BenchPart)> {
@@ -324,6 +328,7 @@ fn bench_args(args: &[String]) -> Result<(Vec<usize>, BenchPart)> {
         match arg.as_str() {
             "--native-only" if part == BenchPart::All => part = BenchPart::NativeOnly,
             "--open-file-only" if part == BenchPart::All => part = BenchPart::OpenFileOnly,
+            "--release-only" if part == BenchPart::All => part = BenchPart::ReleaseOnly,
             "--rows" => {
                 let list = it.next().ok_or("--rows takes a list such as 1236,100000")?;
                 rows = list
@@ -360,7 +365,7 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
     for dir in [&data_dir, &out_dir] {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    for &n in rows {
+    for &n in rows.iter().filter(|_| part != BenchPart::ReleaseOnly) {
         let path = data_dir.join(format!("generic-{n}.csv"));
         if !path.exists() {
             step(&format!("generating {}", path.display()));
@@ -368,7 +373,10 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
         }
     }
     // Opening files in the browser uses the generic files only.
-    for &n in rows.iter().filter(|_| part != BenchPart::OpenFileOnly) {
+    for &n in rows
+        .iter()
+        .filter(|_| !matches!(part, BenchPart::OpenFileOnly | BenchPart::ReleaseOnly))
+    {
         // The NumPy release scaled up: the same codebook, quotas and skip logic, n rows.
         let dir = data_dir.join(format!("numpy-{n}"));
         if !dir.join("responses.tsv").exists() {
@@ -390,7 +398,7 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
                 .arg(&dir))?;
         }
     }
-    if part != BenchPart::OpenFileOnly {
+    if !matches!(part, BenchPart::OpenFileOnly | BenchPart::ReleaseOnly) {
         step("native benchmarks (release build)");
         run(Command::new("cargo")
             .current_dir(&root)
@@ -427,7 +435,8 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
         .arg(out_dir.join("browser.json"))
         .arg("--rows")
         .arg(rows.iter().map(usize::to_string).collect::<Vec<_>>().join(","))
-        .args((part == BenchPart::OpenFileOnly).then_some("--open-file-only")))?;
+        .args((part == BenchPart::OpenFileOnly).then_some("--open-file-only"))
+        .args((part == BenchPart::ReleaseOnly).then_some("--release-only")))?;
     step(&format!("results: {}", out_dir.display()));
     Ok(())
 }

@@ -408,9 +408,10 @@ fn chart_by_shows_only_what_the_protected_crosstab_shows() {
     // ones; every other cell holds one respondent or none. At k = 2 the ones are
     // withheld, so of the raw column percents (Rust, C++: 1 of 6 daily = 17%; Julia,
     // C, C++ or Fortran: 1 of 2 monthly = 50%; Rust: 1 of 1 rarely = 100%) only
-    // Python's could appear. The lone rarely user must be free to be 0 or 2, so with
-    // the grand total of 11 shown one more column total goes: the weekly 2, and with
-    // it Python's 100% of the weekly users. Python's 4 of 6 daily users stays.
+    // Python's could appear. The lone rarely user must be free to be 0 or 2. The
+    // frequency table beside withholds the monthly 2 with the rarely 1, so neither is
+    // known: rarely and monthly share the 3 that the grand total of 11 leaves, and the
+    // weekly 2 stays, with Python's 100% of the weekly users and 4 of 6 daily ones.
     let (ok, _, stderr) = canvass(&["chart", f, "@2", "--by", "@3", "--k", "2", "--svg", s]);
     assert!(ok, "{stderr}");
     let strings = svg_strings(&svg);
@@ -422,7 +423,10 @@ fn chart_by_shows_only_what_the_protected_crosstab_shows() {
     // The axis ticks come first, then the 20 cells of 5 answers × 4 groups.
     let cells = &cell_labels[cell_labels.len() - 20..];
     assert!(cell_labels[..cell_labels.len() - 20].iter().all(|t| *t != "–"));
-    assert_eq!(cells.iter().filter(|t| **t != "–").collect::<Vec<_>>(), [&"67%"]);
+    assert_eq!(
+        cells.iter().filter(|t| **t != "–").collect::<Vec<_>>(),
+        [&"100%", &"67%"]
+    );
     assert!(
         strings.iter().any(|t| t.contains("fewer than 2 respondents")),
         "{strings:?}"

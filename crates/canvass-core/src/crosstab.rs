@@ -317,6 +317,10 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         });
     }
     let keys = (spec.row_idx, spec.col_idx);
+    let beside = [
+        beside(dataset, spec, spec.row_idx, spec.row_bin_width, spec.col_idx, n_r),
+        beside(dataset, spec, spec.col_idx, spec.col_bin_width, spec.row_idx, n_c),
+    ];
     let (layout, (cell_entries, row_entries, col_entries)) = crosstab_layout(
         &row_side,
         &col_side,
@@ -326,6 +330,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         &col_totals,
         &total,
         (&row_freq, &col_freq),
+        &beside,
         k,
     );
     let withheld = view.protect(
@@ -341,6 +346,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                 &c.col_totals,
                 &c.total,
                 (&c.row_freq, &c.col_freq),
+                &[Beside::default(), Beside::default()],
                 k,
             )
             .0)
@@ -596,6 +602,61 @@ fn tally(row_side: &Side, col_side: &Side, view: &View) -> Counts {
 
 type CrosstabEntries = (Vec<Vec<usize>>, Vec<usize>, Vec<usize>);
 
+/// What the one-question table of a side, shown beside the crosstab over the same
+/// view, publishes. Only the view's own crosstab needs it; the tables of the groups
+/// around the view contribute counts only, so theirs is the default.
+#[derive(Default)]
+struct Beside {
+    /// Whether each option's count is shown there; `None` when unknown, and then
+    /// every count that table could show (0, or k and more) is taken as known.
+    shown: Option<Vec<bool>>,
+    /// The filter keeps only respondents who answered the *other* side's question
+    /// (a condition on it that admits no missing answer), so nobody who chose an
+    /// option here is missing from the crosstab: that nonresponse is a known zero.
+    other_answered_by_filter: bool,
+}
+
+/// [`Beside`] for the side of `question_idx`, the other side being `other_idx`.
+fn beside(
+    dataset: &Dataset,
+    spec: &CrosstabSpec,
+    question_idx: usize,
+    bin_width: Option<f64>,
+    other_idx: usize,
+    n_options: usize,
+) -> Beside {
+    use crate::filter::Condition;
+    let other_answered_by_filter = spec.options.filter.conditions.iter().any(|c| {
+        c.question_idx() == other_idx
+            && match c {
+                Condition::AnyOf { missing, .. } => missing.is_empty(),
+                Condition::AllOf { .. } | Condition::Range { .. } => true,
+            }
+    });
+    if spec.options.k == 0 {
+        return Beside {
+            shown: None,
+            other_answered_by_filter,
+        };
+    }
+    let freq_spec = crate::freq::FreqSpec {
+        bin_width,
+        options: spec.options.clone(),
+        ..crate::freq::FreqSpec::new(question_idx)
+    };
+    // A refused table shows nothing; a table whose rows do not line up with the
+    // side's options is taken at its most (`None`).
+    let shown = match crate::freq::freq_table(dataset, &freq_spec) {
+        Ok(f) if f.rows.len() == n_options => Some(f.rows.iter().map(|r| r.count.is_some()).collect()),
+        Ok(_) => None,
+        Err(_) => Some(vec![false; n_options]),
+    };
+    Beside {
+        shown,
+        other_answered_by_filter,
+    }
+}
+
 /// What the margins say about the cells: a single-choice side partitions the
 /// respondents, so the other side's totals add up across it; a multi-select side only
 /// bounds them.
@@ -609,6 +670,7 @@ fn crosstab_layout(
     col_totals: &[Tally],
     total: &Tally,
     (row_freq, col_freq): (&[usize], &[usize]),
+    beside: &[Beside; 2],
     k: usize,
 ) -> (Layout, CrosstabEntries) {
     let (n_r, n_c) = (row_totals.len(), col_totals.len());
@@ -667,13 +729,49 @@ fn crosstab_layout(
     // The difference itself is item nonresponse, which records no answer: it stays in
     // the arithmetic but is not protected, or a few skipped answers in every group
     // would withhold every base of the crosstab.
-    for (freq, entries, q) in [(row_freq, &row_entries, qr), (col_freq, &col_entries, qc)] {
+    //
+    // Where the table beside is known exactly, its counts are known as it shows them
+    // (a complement it withholds stays unknown, and is then tied to the rest by the
+    // options adding up to its answered base, which it shows): taking a withheld
+    // complement as known would let the crosstab show a margin that the table beside
+    // withholds.
+    let sides = [
+        (row_freq, &row_entries, qr, &beside[0], row_side.multi),
+        (col_freq, &col_entries, qc, &beside[1], col_side.multi),
+    ];
+    for (freq, entries, q, beside, multi) in sides {
+        let mut options = Vec::with_capacity(freq.len());
         for (option_idx, (&n, &margin)) in freq.iter().zip(entries.iter()).enumerate() {
-            let role = if n == 0 || n >= k { Role::Known } else { Role::Hidden };
-            let known = layout.push(n, role, key2((q, option_idx), (usize::MAX, 1)));
-            let other_missing =
-                layout.push_nonresponse(n - layout.entries[margin].n, key2((q, option_idx), (usize::MAX, 2)));
+            let shown = match &beside.shown {
+                Some(shown) => shown[option_idx],
+                None => n == 0 || n >= k,
+            };
+            let known = layout.push(
+                n,
+                if shown { Role::Known } else { Role::Hidden },
+                key2((q, option_idx), (usize::MAX, 1)),
+            );
+            let missing_n = n - layout.entries[margin].n;
+            let key = key2((q, option_idx), (usize::MAX, 2));
+            let other_missing = if beside.other_answered_by_filter && missing_n == 0 {
+                layout.push(0, Role::Known, key)
+            } else {
+                layout.push_nonresponse(missing_n, key)
+            };
             layout.sum(known, vec![margin, other_missing]);
+            options.push(known);
+        }
+        // Every layout of this crosstab has the same entries (the groups' counts are
+        // laid over the view's), so the base is there even where it is not known.
+        if !multi {
+            let answered: usize = freq.iter().sum();
+            let role = if beside.shown.is_some() && (answered == 0 || answered >= k) {
+                Role::Known
+            } else {
+                Role::Hidden
+            };
+            let base = layout.push(answered, role, key2((q, usize::MAX - 4), (usize::MAX, 1)));
+            layout.sum(base, options);
         }
     }
     (layout, (cell_entries, row_entries, col_entries))

@@ -8,7 +8,8 @@
 //! input, whichever instance computed it. With `files`, it is the workers' module:
 //! [`Survey::load`] and [`Survey::load_buffer`] read a survey file in a Web Worker, so
 //! that parsing a large file never blocks the page, and [`Survey::snapshot`] hands a
-//! small one over to the page. This is the only crate that knows about JS, the DOM or
+//! small one over to the page. With `release`, it is the release module: [`RawRelease`]
+//! makes a synthetic release of a raw file in the release worker. This is the only crate that knows about JS, the DOM or
 //! canvas; it holds no statistics or layout logic of its own.
 
 use canvass_core::chart::adapt::group_title;
@@ -30,6 +31,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 #[cfg(feature = "paint")]
 use web_sys::HtmlCanvasElement;
+
+#[cfg(feature = "release")]
+mod release;
+#[cfg(feature = "release")]
+pub use release::{MadeRelease, RawRelease};
 
 /// Installs the panic hook once, when the module is instantiated.
 #[wasm_bindgen(start)]
@@ -81,13 +87,13 @@ struct WarningsInfo<'a> {
 /// A file's bytes in wasm memory, filled by the page through [`InputBuffer::view`]
 /// and then handed to [`Survey::load_buffer`]. Reading a dropped file straight into
 /// this buffer keeps one copy of it rather than a JS copy and a wasm copy.
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "release"))]
 #[wasm_bindgen]
 pub struct InputBuffer {
     bytes: Vec<u8>,
 }
 
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "release"))]
 #[wasm_bindgen]
 impl InputBuffer {
     /// A zeroed buffer of `len` bytes, or an error when this tab's memory cannot hold

@@ -219,6 +219,18 @@ async fn sample_survey_draws_bars_and_tables_from_local_requests_only() {
             "{unwanted} was requested without a file in sight: {urls:#?}"
         );
     }
+    // Nor the code that makes releases, fetched only when "Prepare a release" opens.
+    for unwanted in [
+        "/pkg/canvass_release_bg.wasm",
+        "/pkg/canvass_release.js",
+        "/release.js",
+        "/release-worker.js",
+    ] {
+        assert!(
+            !urls.iter().any(|u| u.ends_with(unwanted)),
+            "{unwanted} was requested before Prepare a release was opened: {urls:#?}"
+        );
+    }
     browser.reach_for_the_file_button().await;
     let reached = browser.requested_urls(&serving.url()).await;
     for wanted in ["/pkg/canvass_loader_bg.wasm", "/worker.js"] {

@@ -1,6 +1,7 @@
 //! A visitor's own file stays on their machine: dropped on the page and explored, it
 //! causes no request (the code that reads it was fetched as the drag reached the page), and none of its answers reach storage, cookies, the console or
-//! the URL. Also: a second file dropped while the first is read replaces it cleanly,
+//! the URL. The same holds for a raw file made into a release in "Prepare a release".
+//! Also: a second file dropped while the first is read replaces it cleanly,
 //! and a survey engine (worker) that dies leaves the page working with a message.
 
 use canvass_e2e::{server, Browser};
@@ -271,5 +272,106 @@ async fn a_worker_that_dies_leaves_the_page_working_with_a_message() {
         .await;
     let value: Value = browser.eval("return document.body.dataset.state;").await;
     assert_eq!(value, "ready");
+    browser.client.clone().close().await.unwrap();
+}
+
+/// A raw file of 120 respondents for "Prepare a release": the favourites and teams of
+/// `private_csv` four times over, with a free-text note each.
+fn private_raw_csv() -> String {
+    let mut text = String::from("Favourite,Team,Note\n");
+    for i in 0..120 {
+        let favourite = SECRETS[i % 3];
+        let team = if i % 5 < 3 { "Orbit" } else { "Harbor" };
+        text += &format!("{favourite},{team},{}{i}\n", SECRETS[3]);
+    }
+    text
+}
+
+#[tokio::test]
+async fn a_release_made_in_the_page_makes_no_request_and_leaves_no_trace() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    browser.open_sample(&serving).await;
+    let origin = serving.url();
+    // Opening the panel fetches the release engine, before any file is handed over.
+    browser
+        .eval("document.getElementById('nav-release').click(); return true;")
+        .await;
+    browser
+        .wait_until("return document.body.dataset.releaseEngine === 'ready';", 60)
+        .await;
+    browser.requested_urls_so_far(&origin).await;
+    browser.log("browser").await;
+
+    // Dropped on the page while the panel is open, the file goes to the release.
+    drop_file(
+        &browser,
+        "private.csv",
+        &serde_json::to_string(&private_raw_csv()).unwrap(),
+    )
+    .await;
+    browser
+        .wait_until(
+            "return ['roles', 'failed'].includes(document.body.dataset.release);",
+            60,
+        )
+        .await;
+    assert_eq!(browser.eval("return document.body.dataset.release;").await, "roles");
+    // The explorer's survey is untouched: the file went to the release flow only.
+    assert!(
+        header(&browser).await.starts_with("Tools survey"),
+        "{}",
+        header(&browser).await
+    );
+    browser
+        .eval("document.getElementById('release-make').click(); return true;")
+        .await;
+    browser
+        .wait_until(
+            "return ['made', 'failed'].includes(document.body.dataset.release);",
+            120,
+        )
+        .await;
+    assert_eq!(
+        browser.eval("return document.body.dataset.release;").await,
+        "made",
+        "{}",
+        browser
+            .eval("return document.getElementById('release-messages').textContent;")
+            .await
+    );
+    // Both downloads leave as blobs made in the page.
+    browser
+        .eval("document.querySelectorAll('#release-downloads button:not(:disabled)').forEach(b => b.click()); return true;")
+        .await;
+
+    let requests = browser.requests(&origin).await;
+    assert!(requests.is_empty(), "requests after the drop: {requests:#?}");
+    let kept = browser
+        .eval(
+            "return (async () => {
+                 const storage = (s) => Object.keys(s).map(k => k + '=' + s.getItem(k)).join('\\n');
+                 const dbs = indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : [];
+                 const caches_ = self.caches ? await caches.keys() : [];
+                 return [storage(localStorage), storage(sessionStorage), document.cookie,
+                         JSON.stringify(dbs), JSON.stringify(caches_), location.href];
+             })();",
+        )
+        .await;
+    let kept: Vec<&str> = kept.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(kept[..5], ["", "", "", "[]", "[]"], "storage after the release");
+    let console: Vec<String> = browser
+        .log("browser")
+        .await
+        .iter()
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    for secret in SECRETS {
+        assert!(!kept[5].contains(secret), "{secret} is in the URL: {}", kept[5]);
+        assert!(
+            !console.iter().any(|m| m.contains(secret)),
+            "{secret} on the console: {console:#?}"
+        );
+    }
     browser.client.clone().close().await.unwrap();
 }

@@ -6,8 +6,9 @@
 use super::{MAX_CONDITIONS, MAX_CONDITIONS_RAW};
 use crate::dataset::{Bitset, Dataset, Rows};
 use crate::error::StatsError;
-use crate::filter::Filter;
+use crate::filter::{Condition, Filter};
 use std::collections::HashMap;
+use std::ops::Bound;
 
 /// Most subset sums the checks may add up (Σ over the groups described below of the
 /// groups they contain): a bound on the work of a filter whose conditions set
@@ -119,7 +120,12 @@ pub struct Lattice {
 impl Lattice {
     pub fn new(dataset: &Dataset, filter: &Filter, k: usize) -> Self {
         let n_rows = dataset.n_rows();
-        let masks: Vec<Bitset> = filter.conditions.iter().map(|c| c.mask(dataset)).collect();
+        let conditions = if k > 0 {
+            with_implied(filter)
+        } else {
+            filter.conditions.clone()
+        };
+        let masks: Vec<Bitset> = conditions.iter().map(|c| c.mask(dataset)).collect();
         let view = masks.iter().fold(Bitset::full(n_rows), |acc, m| acc.and(m));
         let mut groups = Vec::new();
         if k > 0 && !masks.is_empty() && masks.len() <= WORD_PATTERN_CONDITIONS {
@@ -257,6 +263,35 @@ impl Lattice {
     }
 }
 
+/// The filter's conditions and those they imply that a reader can undo by other
+/// means: a range (`age>=30`) keeps only respondents with a number, and so does its
+/// flip (`age<30`), so the two views with the unfiltered one give away the table of
+/// those with no number (blank, or a top-coded answer such as "> 40"). That group is
+/// what dropping the implied "has a number" condition adds, so the lattice protects
+/// it like the complement of any other condition. Only a range on its own implies it
+/// here (see `docs/disclosure.md`).
+pub fn with_implied(filter: &Filter) -> Vec<Condition> {
+    let mut conditions = filter.conditions.clone();
+    // With other conditions beside the range, the joint problems of every subset grow
+    // past what a page can wait for; that case is a documented gap.
+    if conditions.len() > 1 {
+        return conditions;
+    }
+    for c in &filter.conditions {
+        if let Condition::Range { question_idx, .. } = c {
+            let has_number = Condition::Range {
+                question_idx: *question_idx,
+                lower: Bound::Unbounded,
+                upper: Bound::Unbounded,
+            };
+            if !conditions.contains(&has_number) {
+                conditions.push(has_number);
+            }
+        }
+    }
+    conditions
+}
+
 /// The respondents a filtered table may describe, or a refusal.
 ///
 /// Refused: a view of fewer than `k` respondents, and a view that dropping some of
@@ -264,7 +299,12 @@ impl Lattice {
 /// enough: a redundant second condition would hide the first from such a check).
 /// With `k == 0` every view is allowed.
 pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattice, StatsError> {
-    let m = filter.conditions.len();
+    let implied = if k > 0 {
+        with_implied(filter)
+    } else {
+        filter.conditions.clone()
+    };
+    let m = implied.len();
     let limit = if k > 0 { MAX_CONDITIONS } else { MAX_CONDITIONS_RAW };
     if m > limit {
         return Err(StatsError::BadFilter {
@@ -287,7 +327,14 @@ pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattic
         Ok(Some(dropped)) => Err(StatsError::Differencing {
             condition: (0..m)
                 .filter(|c| dropped & (1 << c) != 0)
-                .map(|c| filter.conditions[c].describe(dataset))
+                .map(|c| match &implied[c] {
+                    Condition::Range {
+                        question_idx,
+                        lower: Bound::Unbounded,
+                        upper: Bound::Unbounded,
+                    } => format!("{} has a number", dataset.questions()[*question_idx].id),
+                    condition => condition.describe(dataset),
+                })
                 .collect::<Vec<_>>()
                 .join(" and "),
             k,

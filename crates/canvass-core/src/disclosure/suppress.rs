@@ -27,7 +27,8 @@ pub fn protect(layout: &Layout, k: usize) -> Result<Vec<bool>, Unprotectable> {
 /// order among ties) gets a complement: the smallest shown count linked to it whose
 /// withholding protects it, or, when no single one does, the one that widens its range
 /// most for the respondents it hides, or failing that the smallest linked one. Zeros forced by the view are shown (`Role::Known`
-/// at the callers) and so are no cover.
+/// at the callers) and so are no cover. Then each added complement, largest first, is
+/// shown again where every sensitive count stays protected without it.
 pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<bool>, Unprotectable> {
     let entries = &layout.entries;
     let mut withheld: Vec<bool> = entries
@@ -41,6 +42,7 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
     if k == 0 {
         return Ok(withheld);
     }
+    let initial = withheld.clone();
     // A fixed zero (a wider table's known empty cell) describes nobody.
     if entries
         .iter()
@@ -104,7 +106,7 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
             }
         }
         let Some((_, target)) = exposed else {
-            return Ok(withheld);
+            break;
         };
         let mut candidates = linked_candidates(layout, &withheld, target);
         candidates.sort_by_key(|&i| order(i));
@@ -153,6 +155,46 @@ pub fn protect_from(layout: &Layout, k: usize, already: &[bool]) -> Result<Vec<b
             None => return Err(Unprotectable),
         }
     }
+    // Complements are chosen one target at a time, so a later one can make an earlier
+    // one needless: each added complement, largest first, is shown again when every
+    // sensitive count stays protected without it.
+    let mut added: Vec<usize> = (0..entries.len()).filter(|&i| withheld[i] && !initial[i]).collect();
+    // A lone complement was added because a count was exposed without it.
+    if added.len() < 2 {
+        return Ok(withheld);
+    }
+    added.sort_by_key(|&i| std::cmp::Reverse(order(i)));
+    let withheld_sensitive = |withheld: &[bool]| sensitive.iter().copied().filter(|&i| withheld[i]).collect::<Vec<_>>();
+    for c in added {
+        withheld[c] = false;
+        // A table found earlier vouches only if it agrees with what is now shown.
+        let shown_n = entries[c].n as f64;
+        let consistent: Vec<Vec<f64>> = tables
+            .iter()
+            .filter(|t| (t[c] - shown_n).abs() < 1e-9)
+            .cloned()
+            .collect();
+        let bounds = propagate(layout, &withheld);
+        let mut found = Vec::new();
+        let still = withheld_sensitive(&withheld).into_iter().all(|i| {
+            if short_of(required[i], quick_range(i, &bounds)) > 1e-9 {
+                return false;
+            }
+            if vouched(i, required[i], &consistent) || vouched(i, required[i], &found) {
+                return true;
+            }
+            let (range, more) = lp::range_with_tables(layout, &withheld, i);
+            found.extend(more);
+            short_of(required[i], range) <= 1e-9
+        });
+        if still {
+            tables = consistent;
+            tables.extend(found);
+        } else {
+            withheld[c] = true;
+        }
+    }
+    Ok(withheld)
 }
 
 /// The protection interval's half-width for threshold `k`: a withheld count must be

@@ -1,9 +1,10 @@
 //! Browser benchmarks of the explorer page in headless Chromium, run by
 //! `cargo xtask bench` after it has built `www/pkg/` and generated the data files.
 //!
-//! Usage: `browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only]`;
-//! `--rows` opens only `generic-N.csv` of those sizes, `--open-file-only` skips
-//! everything but opening files. Measures, with medians over several runs
+//! Usage: `browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only |
+//! --release-only]`; `--rows` opens only `generic-N.csv` of those sizes,
+//! `--open-file-only` skips everything but opening files, `--release-only` everything
+//! but making a release. Measures, with medians over several runs
 //! (each navigation in a fresh browser, so the cache is cold): navigation → first chart
 //! (in a window that shows every card and in one of a common size, beside the first
 //! paint of a page of one word, the browser's own floor), navigation → overview fully
@@ -15,7 +16,9 @@
 //! went (the page's `canvass:file-*` measures: reading into wasm memory, records,
 //! typing the columns, the answer), the browser's peak memory during that load, then
 //! on that opened file a crosstab with a three-condition filter → redrawn, and the
-//! page's transferred bytes (see `payload`). Nothing here fails on a slow result.
+//! page's transferred bytes (see `payload`), and making a release of the NumPy 2020
+//! responses (1,236 × 98) in "Prepare a release", synthesised and scored (see
+//! `release`). Nothing here fails on a slow result.
 
 use canvass_core::chart::input::{BarSeries, Chart, Footnote};
 use canvass_e2e::{server, Browser};
@@ -617,15 +620,16 @@ fn open_runs(bytes: u64) -> usize {
 #[tokio::main]
 async fn main() {
     let usage = || -> ! {
-        eprintln!("usage: browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only]");
+        eprintln!("usage: browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only | --release-only]");
         std::process::exit(2);
     };
     let mut paths = Vec::new();
-    let (mut rows, mut open_file_only): (Option<Vec<String>>, bool) = (None, false);
+    let (mut rows, mut open_file_only, mut release_only): (Option<Vec<String>>, bool, bool) = (None, false, false);
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         match arg.to_str() {
             Some("--open-file-only") => open_file_only = true,
+            Some("--release-only") => release_only = true,
             Some("--rows") => {
                 let list = args
                     .next()
@@ -641,9 +645,16 @@ async fn main() {
     let serving = server::start(www.clone(), 0).expect("serve www/");
     let url = serving.url();
     eprintln!("browser: payload");
+    if release_only {
+        let report = json!({ "release": release(&url, &www.join(RELEASE_RAW), 5).await });
+        std::fs::write(out, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+        println!("{}", serde_json::to_string_pretty(&report).unwrap());
+        return;
+    }
     let mut report = json!({ "payload": payload(&url, &www).await });
     if !open_file_only {
         page_benches(&url, &mut report).await;
+        report["release"] = release(&url, &www.join(RELEASE_RAW), 5).await;
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir)
         .unwrap()
@@ -698,4 +709,62 @@ async fn page_benches(url: &str, report: &mut Value) {
     .await;
     eprintln!("browser: chart draw time");
     report["draw"] = draw_times(&url, 25).await;
+}
+
+/// The raw file a release is made of: the NumPy 2020 responses, 1,236 rows × 98 columns.
+const RELEASE_RAW: &str = "data/numpy-2020/responses.tsv";
+
+/// Makes a release of `raw` in "Prepare a release" `runs` times, each in a fresh
+/// browser, with the suggested roles and every row, and reports the median (min–max)
+/// time from "Make the release" to the report on screen (the page's
+/// `canvass:release-made` measure): synthesis, the half-rows synthesis for distance to
+/// closest record, scoring and drawing the report. Also the gzip size of the release
+/// module, which only this flow downloads.
+async fn release(url: &str, raw: &Path, runs: usize) -> Value {
+    let mut times = Vec::new();
+    for run in 0..runs {
+        let browser = Browser::launch().await;
+        browser.client.goto(url).await.unwrap();
+        browser
+            .wait_until("return ['ready', 'error'].includes(document.body.dataset.state);", 60)
+            .await;
+        browser
+            .eval("document.getElementById('nav-release').click(); return true;")
+            .await;
+        browser
+            .wait_until("return document.body.dataset.releaseEngine === 'ready';", 60)
+            .await;
+        let input = browser.client.find(Locator::Css("#release-file")).await.unwrap();
+        input.send_keys(raw.to_str().unwrap()).await.unwrap();
+        browser
+            .wait_until("return document.body.dataset.release === 'roles';", 60)
+            .await;
+        browser
+            .eval("document.getElementById('release-make').click(); return true;")
+            .await;
+        browser
+            .wait_until(
+                "return ['made', 'failed'].includes(document.body.dataset.release);",
+                300,
+            )
+            .await;
+        let ms = browser
+            .eval("return performance.getEntriesByName('canvass:release-made').at(-1)?.duration ?? null;")
+            .await
+            .as_f64()
+            .expect("the release was made");
+        eprintln!("browser:   release run {}: {ms:.0} ms", run + 1);
+        times.push(ms);
+        browser.client.clone().close().await.unwrap();
+    }
+    let (m, lo, hi) = median(times);
+    let module = xtask::root().join("www/pkg/canvass_release_bg.wasm");
+    let bytes = std::fs::read(&module).unwrap_or_default();
+    json!({
+        "file": raw.file_name().unwrap().to_string_lossy(),
+        "runs": runs,
+        "made_ms": {"median": m, "min": lo, "max": hi},
+        "module_bytes": bytes.len(),
+        "module_gzip": gzip_len(&bytes),
+    })
 }

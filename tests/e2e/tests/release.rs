@@ -1,0 +1,477 @@
+//! "Prepare a release" in the page: the bundled NumPy 2020 responses chosen as a raw
+//! file, the release made and its report read, its .zip taken from the download and
+//! read back, and its responses file opened in the explorer. Operated from the
+//! keyboard where a visitor would; nothing goes over the network once the file is
+//! chosen; axe-core finds no violation on the flow's screens, light or dark.
+//! Screenshots at 1280 and 375 px go to `CANVASS_SCREENSHOTS` when it is set.
+
+use canvass_e2e::{server, Browser};
+use serde_json::{json, Value};
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const SPACE: &str = "\u{E00D}";
+const ARROW_DOWN: &str = "\u{E015}";
+/// Rows of the release: fewer than the file's 1,236 keep the test quick.
+const ROWS: usize = 400;
+
+fn responses() -> std::path::PathBuf {
+    xtask::root().join("www/data/numpy-2020/responses.tsv")
+}
+
+/// Presses Tab until `id` has focus (at most `most` times), as a keyboard user does.
+async fn tab_to(browser: &Browser, id: &str, most: usize) {
+    let body = browser.client.find(fantoccini::Locator::Css("body")).await.unwrap();
+    for _ in 0..most {
+        if browser
+            .eval(&format!("return document.activeElement?.id === {id:?};"))
+            .await
+            == json!(true)
+        {
+            return;
+        }
+        body.send_keys(TAB).await.unwrap();
+    }
+    panic!("{id} never took focus in {most} tabs");
+}
+
+async fn press(browser: &Browser, key: &str) {
+    let active = browser.client.active_element().await.unwrap();
+    active.send_keys(key).await.unwrap();
+}
+
+/// Opens the explorer at its default dataset and opens "Prepare a release" from the
+/// keyboard; waits until the release engine is ready.
+async fn open_release(browser: &Browser, serving: &server::Serving) {
+    browser.client.goto(&serving.url()).await.unwrap();
+    assert_eq!(browser.settled_state(30).await, "ready", "{}", browser.messages().await);
+    browser.eval("document.activeElement?.blur(); return true;").await;
+    tab_to(browser, "nav-release", 20).await;
+    press(browser, ENTER).await;
+    browser
+        .wait_until("return document.body.dataset.releaseEngine === 'ready';", 60)
+        .await;
+    assert!(browser.eval("return document.getElementById('main').hidden;").await == json!(true));
+}
+
+/// Chooses the raw file, with the bundled release's codebook beside it, as a team
+/// with a codebook does.
+async fn choose_raw(browser: &Browser, path: &std::path::Path) {
+    let codebook = browser
+        .client
+        .find(fantoccini::Locator::Css("#release-codebook"))
+        .await
+        .expect("the release panel has a codebook input");
+    codebook
+        .send_keys(path.with_file_name("codebook.json").to_str().unwrap())
+        .await
+        .unwrap();
+    let input = browser
+        .client
+        .find(fantoccini::Locator::Css("#release-file"))
+        .await
+        .expect("the release panel has a file input");
+    input.send_keys(path.to_str().unwrap()).await.unwrap();
+    browser
+        .wait_until(
+            "return ['roles', 'failed'].includes(document.body.dataset.release);",
+            60,
+        )
+        .await;
+    assert_eq!(
+        browser.eval("return document.body.dataset.release;").await,
+        "roles",
+        "{}",
+        browser
+            .eval("return document.getElementById('release-messages').textContent;")
+            .await
+    );
+}
+
+/// Types the number of rows and makes the release from the keyboard.
+async fn make_release(browser: &Browser) {
+    browser
+        .eval("document.getElementById('release-rows').focus(); return true;")
+        .await;
+    press(browser, &ROWS.to_string()).await;
+    tab_to(browser, "release-make", 10).await;
+    press(browser, ENTER).await;
+    browser
+        .wait_until(
+            "return ['made', 'failed'].includes(document.body.dataset.release);",
+            180,
+        )
+        .await;
+    assert_eq!(
+        browser.eval("return document.body.dataset.release;").await,
+        "made",
+        "{}",
+        browser
+            .eval("return document.getElementById('release-messages').textContent;")
+            .await
+    );
+}
+
+/// The files of a stored zip, `(name, bytes)`, each checked against its CRC-32.
+fn unzip(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let u16_at = |at: usize| u16::from_le_bytes([zip[at], zip[at + 1]]) as usize;
+    let u32_at = |at: usize| u32::from_le_bytes(zip[at..at + 4].try_into().unwrap()) as usize;
+    let end = zip.len() - 22;
+    assert_eq!(u32_at(end), 0x0605_4b50, "end of central directory");
+    let (count, mut at) = (u16_at(end + 10), u32_at(end + 16));
+    let mut files = Vec::new();
+    for _ in 0..count {
+        assert_eq!(u32_at(at), 0x0201_4b50, "central directory entry");
+        let (crc, size, name_len, offset) = (u32_at(at + 16), u32_at(at + 20), u16_at(at + 28), u32_at(at + 42));
+        let name = String::from_utf8(zip[at + 46..at + 46 + name_len].to_vec()).unwrap();
+        let data = offset + 30 + u16_at(offset + 26) + u16_at(offset + 28);
+        let bytes = zip[data..data + size].to_vec();
+        let mut check = flate2::Crc::new();
+        check.update(&bytes);
+        assert_eq!(check.sum() as usize, crc, "CRC-32 of {name}");
+        files.push((name, bytes));
+        at += 46 + name_len;
+    }
+    files
+}
+
+/// Clicks the download button `selector` and returns the bytes of the blob it hands
+/// to the browser's download, read through JS.
+async fn downloaded(browser: &Browser, selector: &str) -> Vec<u8> {
+    let bytes = browser
+        .eval(&format!(
+            "return (async () => {{
+                 const made = [];
+                 const original = URL.createObjectURL;
+                 URL.createObjectURL = (blob) => {{ made.push(blob); return original(blob); }};
+                 try {{ document.querySelector({selector:?}).click(); }} finally {{ URL.createObjectURL = original; }}
+                 return [...new Uint8Array(await made[0].arrayBuffer())];
+             }})();"
+        ))
+        .await;
+    bytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_release_is_made_read_back_and_opened_in_the_explorer_with_no_request() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    let origin = serving.url();
+    open_release(&browser, &serving).await;
+    // Everything the flow needs has arrived; from here on, nothing may be requested.
+    let before = browser.requested_urls_so_far(&origin).await;
+    assert!(
+        before.iter().any(|u| u.ends_with("canvass_release_bg.wasm")),
+        "the release engine is fetched when the panel opens: {before:#?}"
+    );
+    browser.log("browser").await;
+
+    choose_raw(&browser, &responses()).await;
+    let roles = browser
+        .eval("return [...document.querySelectorAll('#release-roles tbody tr')].map(tr => [tr.cells[0].querySelector('bdi').textContent, tr.cells[1].textContent, tr.cells[2].textContent]);")
+        .await;
+    let roles = roles.as_array().unwrap();
+    assert!(roles.len() > 50, "{} columns", roles.len());
+    assert!(
+        roles.iter().all(|r| !r[2].as_str().unwrap().is_empty()),
+        "every role has a reason"
+    );
+    // A role changed from the keyboard: the first adjustable column (a suggested
+    // quasi-identifier) goes down its choices to withheld.
+    let first = browser
+        .eval("const s = document.querySelector('#release-roles select'); s.focus(); return [s.dataset.question, s.value];")
+        .await;
+    assert_eq!(first[1], "quasi", "{first}");
+    let first = first[0].clone();
+    press(&browser, ARROW_DOWN).await;
+    press(&browser, ARROW_DOWN).await;
+    assert_eq!(
+        browser.eval("return document.activeElement.value;").await,
+        "withheld",
+        "arrows choose a role"
+    );
+
+    make_release(&browser).await;
+    let gates = browser
+        .eval("return [...document.querySelectorAll('#release-gates li')].map(li => [li.className, li.textContent]);")
+        .await;
+    let gates = gates.as_array().unwrap();
+    assert_eq!(gates.len(), 4, "{gates:#?}");
+    for g in gates {
+        let text = g[1].as_str().unwrap();
+        assert!(
+            (g[0] == "passed" && text.contains("Passes."))
+                || (g[0] == "failed" && text.contains("Fails. ") && text.contains("To pass:")),
+            "{g}"
+        );
+    }
+    let failed = gates.iter().any(|g| g[0] == "failed");
+    let compared = browser
+        .eval("return document.querySelectorAll('#release-compare details').length;")
+        .await;
+    assert!(compared.as_u64().unwrap() > 20, "{compared}");
+
+    if failed {
+        // A failed gate holds the files back until the risk is accepted from the keyboard.
+        assert_eq!(
+            browser
+                .eval("return document.getElementById('release-zip').disabled;")
+                .await,
+            true
+        );
+        tab_to(&browser, "release-accept-risk", 40).await;
+        press(&browser, SPACE).await;
+        browser
+            .wait_until(
+                "return document.body.dataset.release === 'made' && !document.getElementById('release-zip').disabled;",
+                180,
+            )
+            .await;
+    }
+    let zip = downloaded(&browser, "#release-zip").await;
+    let files = unzip(&zip);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for needed in [
+        "responses.tsv",
+        "codebook.json",
+        "manifest.json",
+        "report.json",
+        "report.md",
+    ] {
+        assert!(names.contains(&needed), "{needed} is not in the zip: {names:?}");
+    }
+    let file = |name: &str| &files.iter().find(|(n, _)| n == name).unwrap().1;
+    let manifest: Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    assert_eq!(manifest["synthetic"], true);
+    assert_eq!(
+        manifest["accept_risk"], failed,
+        "the manifest records an accepted risk, and only then"
+    );
+    assert!(
+        manifest["withheld_columns"].as_array().unwrap().contains(&first),
+        "the column withheld in the roles table is withheld: {first}"
+    );
+    // The responses file downloaded alone is the one in the zip.
+    let alone = downloaded(&browser, "button[data-file='responses.tsv']").await;
+    assert_eq!(&alone, file("responses.tsv"));
+    let raw_header = std::fs::read_to_string(responses()).unwrap();
+    let header = String::from_utf8(alone.clone()).unwrap();
+    // The raw file's own header rows, then one line per synthetic respondent.
+    let raw_manifest: Value =
+        serde_json::from_slice(&std::fs::read(responses().with_file_name("manifest.json")).unwrap()).unwrap();
+    let header_rows = raw_header.lines().count() - raw_manifest["respondents"].as_u64().unwrap() as usize;
+    assert_eq!(
+        header.lines().count(),
+        header_rows + ROWS,
+        "{header_rows} header rows and {ROWS} rows"
+    );
+    assert!(
+        header.lines().next().unwrap().split('\t').all(|c| raw_header
+            .lines()
+            .next()
+            .unwrap()
+            .split('\t')
+            .any(|r| r == c)),
+        "the release keeps the raw file's column names"
+    );
+
+    // Nothing went over the network after the file was chosen.
+    let requests = browser.requests(&origin).await;
+    assert!(requests.is_empty(), "requests after the file was chosen: {requests:#?}");
+    let kept = browser
+        .eval("return [Object.keys(localStorage).length, Object.keys(sessionStorage).length, document.cookie];")
+        .await;
+    assert_eq!(kept, json!([0, 0, ""]), "nothing stored");
+
+    // The downloaded responses file opens in the explorer like any file.
+    browser
+        .eval("document.getElementById('nav-overview').click(); return true;")
+        .await;
+    browser
+        .eval(&format!(
+            "const dt = new DataTransfer();
+             dt.items.add(new File([new Uint8Array({})], 'responses.tsv', {{ type: 'text/tab-separated-values' }}));
+             window.dispatchEvent(new DragEvent('drop', {{ dataTransfer: dt, bubbles: true, cancelable: true }}));
+             return true;",
+            serde_json::to_string(&alone).unwrap()
+        ))
+        .await;
+    browser
+        .wait_until(
+            "return document.getElementById('dataset').textContent.startsWith('responses.tsv');",
+            30,
+        )
+        .await;
+    assert_eq!(browser.settled_state(30).await, "ready", "{}", browser.messages().await);
+    assert!(
+        browser
+            .eval("return document.querySelectorAll('.card').length;")
+            .await
+            .as_u64()
+            .unwrap()
+            > 20
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Runs axe-core over the page as it is; returns its violations as lines.
+async fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
+    browser
+        .client
+        .execute(&format!("{axe}\nreturn true;"), vec![])
+        .await
+        .expect("axe-core loads into the page");
+    let found = browser
+        .eval(
+            "return axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.flatMap((v) =>
+                 v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\\s+/g, ' ')})`)));",
+        )
+        .await;
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn scheme(browser: &Browser, scheme: &str) {
+    browser
+        .cdp(
+            "Emulation.setEmulatedMedia",
+            // Without motion, colours change at once: axe measures no half-eased colour.
+            json!({ "features": [
+                { "name": "prefers-color-scheme", "value": scheme },
+                { "name": "prefers-reduced-motion", "value": "reduce" },
+            ] }),
+        )
+        .await;
+}
+
+/// Every screen of the flow, light and dark, at 1280 and 375 px: axe-core finds no
+/// violation on any, and each is saved as a screenshot when asked for.
+#[tokio::test]
+async fn the_release_flow_passes_axe_at_two_widths_light_and_dark() {
+    let axe = std::fs::read_to_string(xtask::ensure_axe_core().expect("axe-core is installed")).unwrap();
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let mut problems = Vec::new();
+    for width in [1280, 375] {
+        let browser = Browser::launch_with_window(width, 900).await;
+        open_release(&browser, &serving).await;
+        for (i, step) in ["panel", "roles", "report"].into_iter().enumerate() {
+            match i {
+                1 => choose_raw(&browser, &responses()).await,
+                2 => {
+                    make_release(&browser).await;
+                    browser
+                        .eval("document.querySelector('#release-compare details').open = true; document.getElementById('release-report-heading').scrollIntoView(); return true;")
+                        .await;
+                }
+                _ => {}
+            }
+            for s in ["light", "dark"] {
+                scheme(&browser, s).await;
+                browser.settled(20).await;
+                for v in axe_violations(&browser, &axe).await {
+                    problems.push(format!("{width} px, {s}, {step}: {v}"));
+                }
+                browser.screenshot(&format!("release-{step}-{width}-{s}")).await;
+            }
+        }
+        // Further down: the roles table, the downloads and the comparison tables.
+        scheme(&browser, "light").await;
+        for (name, target) in [
+            ("roles-table", "#release-roles tbody tr:nth-child(8)"),
+            ("downloads", "#release-accept"),
+            ("compare", "#release-compare details"),
+        ] {
+            browser
+                .eval(&format!(
+                    "document.querySelector({target:?}).scrollIntoView(); return true;"
+                ))
+                .await;
+            browser.screenshot(&format!("release-{name}-{width}-light")).await;
+        }
+        browser.client.clone().close().await.unwrap();
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// A release under way can be cancelled and made again; a file too small for a
+/// release gets the engine's sentence, and the page goes on working.
+#[tokio::test]
+async fn making_can_be_cancelled_and_a_file_too_small_is_refused_in_words() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open_release(&browser, &serving).await;
+    choose_raw(&browser, &responses()).await;
+    // Both clicks in one script: the release is under way when Cancel is pressed,
+    // however fast the machine.
+    browser
+        .eval("document.getElementById('release-make').click(); document.getElementById('release-cancel').click(); return true;")
+        .await;
+    assert_eq!(browser.eval("return document.body.dataset.release;").await, "cancelled");
+    assert!(browser
+        .eval("return document.getElementById('release-messages').textContent;")
+        .await
+        .as_str()
+        .unwrap()
+        .starts_with("Making the release was cancelled"));
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('release-status').hidden;")
+            .await,
+        true
+    );
+    browser
+        .eval("document.getElementById('release-rows').value = '200'; document.getElementById('release-make').click(); return true;")
+        .await;
+    browser
+        .wait_until(
+            "return ['made', 'failed'].includes(document.body.dataset.release);",
+            180,
+        )
+        .await;
+    assert_eq!(browser.eval("return document.body.dataset.release;").await, "made");
+
+    // Twenty respondents: read, but refused when made, in the engine's words.
+    let small = std::env::temp_dir().join("canvass-release-small.csv");
+    let mut csv = String::from("Colour,Size\n");
+    for i in 0..20 {
+        csv += &format!("{},{}\n", ["red", "blue"][i % 2], ["S", "M", "L"][i % 3]);
+    }
+    std::fs::write(&small, csv).unwrap();
+    let input = browser
+        .client
+        .find(fantoccini::Locator::Css("#release-file"))
+        .await
+        .unwrap();
+    input.send_keys(small.to_str().unwrap()).await.unwrap();
+    browser
+        .wait_until("return document.body.dataset.release === 'roles';", 60)
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('release-report').hidden;")
+            .await,
+        true
+    );
+    browser
+        .eval("document.getElementById('release-make').click(); return true;")
+        .await;
+    browser
+        .wait_until("return ['made', 'failed'].includes(document.body.dataset.release);", 60)
+        .await;
+    assert_eq!(browser.eval("return document.body.dataset.release;").await, "failed");
+    let message = browser
+        .eval("return document.querySelector('#release-messages [role=alert]')?.textContent ?? '';")
+        .await;
+    assert!(message.as_str().unwrap().contains("20 respondents"), "{message}");
+    let _ = std::fs::remove_file(small);
+    browser.client.clone().close().await.unwrap();
+}

@@ -1,0 +1,86 @@
+// Release-making lives here, off the page's thread: a raw file is read into wasm
+// memory, its columns are given suggested roles, and the release is synthesised and
+// scored with progress posted as it goes. Its module (canvass_release) is fetched only
+// when a visitor opens "Prepare a release" (see release.js), never by the explorer.
+import init, { InputBuffer, RawRelease } from "./pkg/canvass_release.js";
+
+let ready = null;
+let raw = null;
+
+/// Reads a dropped file straight into wasm memory, chunk by chunk, as the loader's
+/// worker does (see worker.js): the page's thread never holds its bytes.
+async function readIntoWasm(file, progress) {
+  const input = new InputBuffer(file.size);
+  // Valid until wasm memory grows; nothing calls into wasm until the file is read.
+  const view = input.view();
+  const reader = file.stream().getReader();
+  let at = 0;
+  let reported = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (at + value.length > view.length) throw new Error("the file changed while it was being read; open it again");
+    view.set(value, at);
+    at += value.length;
+    // A message a megabyte, not one per 64 KB chunk.
+    if (at - reported >= 1 << 20 || at === file.size) {
+      reported = at;
+      progress("reading", at, file.size);
+    }
+  }
+  if (at !== view.length) throw new Error("the file changed while it was being read; open it again");
+  return input;
+}
+
+const handlers = {
+  /// Answers once the module is ready, so the page knows all its code has arrived.
+  ready() {
+    return {};
+  },
+  /// The raw file (and its codebook, when given): its columns with suggested roles.
+  async read({ file, codebook, minLeaf }, progress) {
+    const codebookBytes = codebook ? new Uint8Array(await codebook.arrayBuffer()) : undefined;
+    const input = await readIntoWasm(file, progress);
+    if (raw) raw.free();
+    raw = null;
+    raw = RawRelease.read(input, codebookBytes, (done, total) => progress("parsing", done, total));
+    return JSON.parse(raw.columnsJson(minLeaf));
+  },
+  /// Makes the release: `request` is the options and the team's overrides (see
+  /// `ReleaseRequest` in the web crate). Answers the files, moved rather than copied,
+  /// the report and the raw and synthetic answers side by side.
+  make(request, progress) {
+    if (!raw) throw new Error("no raw file is open; choose one first");
+    const made = raw.make(JSON.stringify(request), (phase, done, total) => progress(phase, done, total));
+    try {
+      const names = JSON.parse(made.namesJson());
+      const files = names.map((name, i) => ({ name, bytes: made.file(i) }));
+      return {
+        files,
+        report: JSON.parse(made.reportJson()),
+        compare: JSON.parse(made.compareJson()),
+        transfer: files.map((f) => f.bytes.buffer),
+      };
+    } finally {
+      made.free();
+    }
+  },
+};
+
+self.onmessage = async (event) => {
+  const { id, type, args, module } = event.data;
+  if (type === "init") {
+    ready = init({ module_or_path: module });
+    return;
+  }
+  const progress = (phase, done, total) => self.postMessage({ id, progress: { phase, done, total } });
+  try {
+    await ready;
+    const handler = handlers[type];
+    if (!handler) throw new Error(`unknown request ${type}`);
+    const { transfer = [], ...result } = (await handler(args, progress)) ?? {};
+    self.postMessage({ id, ok: true, result }, transfer);
+  } catch (err) {
+    self.postMessage({ id, ok: false, error: err && err.message ? err.message : String(err) });
+  }
+};
