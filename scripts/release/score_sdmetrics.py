@@ -79,19 +79,18 @@ def metadata(sdtypes):
 
 
 def independent_columns(x):
-    """Columns of x that are not linear combinations of the ones before them."""
-    kept = []
-    basis = np.zeros((x.shape[0], 0))
+    """Columns of x that are not linear combinations of the ones before them (modified
+    Gram-Schmidt against an orthonormal basis of the kept columns)."""
+    kept, basis = [], []
     for j in range(x.shape[1]):
-        col = x[:, j : j + 1]
-        if basis.shape[1]:
-            coef, *_ = np.linalg.lstsq(basis, col, rcond=None)
-            rest = col - basis @ coef
-        else:
-            rest = col
-        if (rest.T @ rest).item() > 1e-7 * (col.T @ col).item():
+        col = x[:, j].astype(float)
+        rest = col.copy()
+        for q in basis:
+            rest -= (q @ rest) * q
+        norm2 = rest @ rest
+        if norm2 > 1e-7 * (col @ col):
             kept.append(j)
-            basis = np.hstack([basis, col])
+            basis.append(rest / np.sqrt(norm2))
     return kept
 
 

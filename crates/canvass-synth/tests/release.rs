@@ -470,6 +470,11 @@ fn bad_input_gets_a_sentence() {
     let e = error_of(&make_up(60), &o);
     assert!(e.contains("--curated names \"colour\", which is not free text"), "{e}");
 
+    let mut o = options(1);
+    o.rows = Some(0);
+    let e = error_of(&make_up(60), &o);
+    assert!(e.contains("--rows and --min-leaf must be at least 1"), "{e}");
+
     let e = match make(&make_up(60), Some(b"{\"format\": 1}"), &options(1), &mut |_, _| {}) {
         Err(e @ ReleaseError::Codebook(_)) => e.to_string(),
         other => panic!("{other:?}"),
@@ -633,4 +638,19 @@ fn a_surveymonkey_export_is_written_back_with_its_spans_and_no_typed_text() {
         "typed-in text leaked through the option's column"
     );
     assert!(!text.contains("comment "), "free text leaked");
+}
+
+#[test]
+fn progress_rises_to_its_total() {
+    let (raw, cb) = numpy_raw();
+    let mut calls: Vec<(usize, usize)> = Vec::new();
+    make(&raw, Some(&cb), &options(1), &mut |done, total| {
+        calls.push((done, total))
+    })
+    .unwrap();
+    assert!(calls.len() > 50, "{}", calls.len());
+    let total = calls[0].1;
+    assert!(calls.iter().all(|&(d, t)| t == total && d <= t), "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert_eq!(calls.last(), Some(&(total, total)));
 }

@@ -1,7 +1,7 @@
 //! Releases made from raw responses: the survey encoded as variables ([`encoded`]),
 //! column roles suggested and overridden ([`roles`]), synthesised by sequential CART
-//! ([`cart`], [`synthesize`]) and written back in the raw file's own layout
-//! ([`write`]), with a codebook and a manifest. [`make`] does all of it.
+//! ([`cart`], [`mod@synthesize`]) and written back in the raw file's own layout
+//! ([`mod@write`]), with a codebook and a manifest. [`make`] does all of it.
 //!
 //! Everything here is pure (bytes in, file bytes out; no file system, no clock, no
 //! threads) so that the page's release worker can run it as the CLI does.
@@ -124,6 +124,8 @@ pub enum ReleaseError {
     NothingToRelease,
     /// `--disjoint` needs both demographics and answers.
     Disjoint(String),
+    /// An option out of its range, such as no rows.
+    Options(String),
     /// A released file did not load back: a bug, said plainly.
     Internal(String),
 }
@@ -145,7 +147,7 @@ impl fmt::Display for ReleaseError {
                 "no question can be released: every column is identifying, free text or withheld; \
                  name curated free text with --curated or check the file"
             ),
-            ReleaseError::Disjoint(e) => write!(f, "{e}"),
+            ReleaseError::Disjoint(e) | ReleaseError::Options(e) => write!(f, "{e}"),
             ReleaseError::Internal(e) => write!(f, "internal error while making the release: {e}"),
         }
     }
@@ -156,7 +158,8 @@ impl std::error::Error for ReleaseError {}
 /// Reads the raw file, suggests and applies roles, synthesises, and returns the
 /// release's files: `responses.<ext>` (or `demographics.<ext>` and `answers.<ext>`
 /// with `disjoint`), `codebook.json` when a codebook was given, and `manifest.json`.
-/// `progress(done, total)` counts trees grown and variables drawn.
+/// `progress(done, total)` counts variables fitted and drawn, from 0 to `total` for
+/// each synthesis (two with `disjoint`).
 pub fn make(
     raw: &[u8],
     codebook: Option<&[u8]>,
@@ -190,6 +193,11 @@ pub fn make(
         .map(|r| r.question_idx)
         .collect();
     let rows = options.rows.unwrap_or(ds.n_rows());
+    if rows == 0 || options.min_leaf == 0 {
+        return Err(ReleaseError::Options(
+            "--rows and --min-leaf must be at least 1; leave --rows out for as many rows as the raw file".into(),
+        ));
+    }
     let ext = options.extension.clone().unwrap_or_else(|| {
         if loaded.delimiter == b',' {
             "csv".into()

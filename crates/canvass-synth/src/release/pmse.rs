@@ -116,34 +116,46 @@ fn design(vars: &[&MatchedVar], n_raw: usize, n_syn: usize) -> Design {
     }
 }
 
-/// Σ w_i x_i x_iᵀ over rows, as a dense lower triangle in a full square.
-fn gram(design: &Design, keep: &[Option<usize>], k: usize, weight: impl Fn(usize) -> f64) -> Vec<f64> {
+/// Σ w_i x_i x_iᵀ over rows, as a dense lower triangle in a full square. Each row's
+/// entries are in increasing column order, so every product lands below the diagonal.
+fn gram(design: &Design, weight: impl Fn(usize) -> f64) -> Vec<f64> {
+    let k = design.n_cols;
     let mut g = vec![0.0; k * k];
-    let mut entries: Vec<(usize, f64)> = Vec::new();
     for (row, x) in design.rows.iter().enumerate() {
         let w = weight(row);
         if w == 0.0 {
             continue;
         }
-        entries.clear();
-        entries.extend(x.iter().filter_map(|&(c, v)| keep[c as usize].map(|p| (p, v))));
-        for (a, &(i, vi)) in entries.iter().enumerate() {
+        for (a, &(i, vi)) in x.iter().enumerate() {
             let wi = w * vi;
-            for &(j, vj) in &entries[..=a] {
-                let (hi, lo) = if i >= j { (i, j) } else { (j, i) };
-                g[hi * k + lo] += wi * vj;
+            let g_row = &mut g[i as usize * k..];
+            for &(j, vj) in &x[..=a] {
+                g_row[j as usize] += wi * vj;
             }
         }
     }
     g
 }
 
+/// The design with only the kept columns, renumbered.
+fn restrict(design: &Design, keep: &[Option<usize>], k: usize) -> Design {
+    let rows = design
+        .rows
+        .iter()
+        .map(|x| {
+            x.iter()
+                .filter_map(|&(c, v)| keep[c as usize].map(|p| (p as u32, v)))
+                .collect()
+        })
+        .collect();
+    Design { rows, n_cols: k }
+}
+
 /// Columns independent of the columns before them, by a Cholesky factorisation that
 /// skips a column whose remaining variance is below the tolerance.
 fn independent_columns(design: &Design) -> Vec<Option<usize>> {
     let k = design.n_cols;
-    let all: Vec<Option<usize>> = (0..k).map(Some).collect();
-    let g = gram(design, &all, k, |_| 1.0);
+    let g = gram(design, |_| 1.0);
     let mut l = vec![0.0; k * k];
     let mut kept: Vec<usize> = Vec::new();
     for j in 0..k {
@@ -219,9 +231,11 @@ pub(crate) fn pmse(vars: &[&MatchedVar], n_raw: usize, n_syn: usize) -> Option<P
     if n_raw == 0 || n_syn == 0 {
         return None;
     }
-    let design = design(vars, n_raw, n_syn);
-    let keep = independent_columns(&design);
+    let full = design(vars, n_raw, n_syn);
+    let keep = independent_columns(&full);
     let k = keep.iter().flatten().count();
+    let design = restrict(&full, &keep, k);
+    drop(full);
     let n = n_raw + n_syn;
     let c = n_syn as f64 / n as f64;
     let y = |row: usize| if row >= n_raw { 1.0 } else { 0.0 };
@@ -232,14 +246,12 @@ pub(crate) fn pmse(vars: &[&MatchedVar], n_raw: usize, n_syn: usize) -> Option<P
     let mut converged = false;
     while iterations < MAX_ITERATIONS {
         iterations += 1;
-        let mut h = gram(&design, &keep, k, |row| p[row] * (1.0 - p[row]));
+        let mut h = gram(&design, |row| p[row] * (1.0 - p[row]));
         let mut grad = vec![0.0; k];
         for (row, x) in design.rows.iter().enumerate() {
             let r = y(row) - p[row];
             for &(col, v) in x {
-                if let Some(pos) = keep[col as usize] {
-                    grad[pos] += r * v;
-                }
+                grad[col as usize] += r * v;
             }
         }
         for j in 1..k {
@@ -254,10 +266,7 @@ pub(crate) fn pmse(vars: &[&MatchedVar], n_raw: usize, n_syn: usize) -> Option<P
             *b += s;
         }
         for (row, x) in design.rows.iter().enumerate() {
-            let eta: f64 = x
-                .iter()
-                .filter_map(|&(col, v)| keep[col as usize].map(|pos| beta[pos] * v))
-                .sum();
+            let eta: f64 = x.iter().map(|&(col, v)| beta[col as usize] * v).sum();
             p[row] = sigmoid(eta);
         }
         if biggest < 1e-8 {

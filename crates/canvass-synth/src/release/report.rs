@@ -104,8 +104,10 @@ pub fn score_with(input: &ScoreInput, limits: &GateLimits, progress: &mut dyn Fn
         .cloned()
         .collect();
     quasi.dedup();
+    let unknown_quasi: Vec<String> = input.quasi.iter().filter(|q| !quasi.contains(q)).cloned().collect();
     let risk = Risk {
         quasi,
+        unknown_quasi,
         files: risk_files,
         dcr,
         cross_file: (input.released.len() > 1).then(|| {
@@ -226,6 +228,13 @@ impl Report {
                 self.risk.quasi.join(", ")
             );
         }
+        if !self.risk.unknown_quasi.is_empty() {
+            let _ = writeln!(
+                s,
+                "Not questions of the raw file, so not used as quasi-identifiers: {}.\n",
+                self.risk.unknown_quasi.join(", ")
+            );
+        }
         for f in &self.risk.files {
             let _ = writeln!(s, "### {}\n", f.file);
             let _ = writeln!(
@@ -328,7 +337,7 @@ mod tests {
             ));
         }
         let raw = dataset(&csv);
-        let quasi = vec!["age".to_string(), "sex".to_string()];
+        let quasi = vec!["age".to_string(), "sex".to_string(), "height".to_string()];
         let fit: Vec<usize> = (0..30).collect();
         let held: Vec<usize> = (30..60).collect();
         let half = dataset(&csv.lines().take(31).collect::<Vec<_>>().join("\n"));
@@ -361,6 +370,8 @@ mod tests {
         assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));
         let md = report.markdown();
         assert!(md.contains("**replicated_uniques: FAILED**"), "{md}");
+        assert_eq!(report.risk.unknown_quasi, ["height"]);
+        assert!(md.contains("Not questions of the raw file, so not used as quasi-identifiers: height."));
         let json = serde_json::to_value(&report).unwrap();
         assert!(json["utility"]["files"][0]["column_shapes"].is_number());
         assert!(json["gates"].as_array().unwrap().len() == 4);
@@ -382,6 +393,7 @@ mod tests {
         assert_eq!(report.utility.files.len(), 2);
         assert!(report.risk.files[1].quasi.is_none());
         assert!(report.risk.cross_file.is_some());
+        assert!(report.risk.unknown_quasi.is_empty());
         let dcr_gate = report.gates.iter().find(|g| g.name == "dcr_share").unwrap();
         assert!(!dcr_gate.passed && dcr_gate.value.is_none());
         // The answers file has no quasi-identifier, and the demographics file is

@@ -7,7 +7,7 @@
 //! - the smallest group on the quasi-identifiers in the release;
 //! - attribute disclosure per target (DiSCO, Raab, Nowok & Dibben 2024), beside what
 //!   the raw data alone would disclose;
-//! - the distance-to-closest-record share ([`dcr`]): synthetic rows made from one half
+//! - the distance-to-closest-record share (`dcr`): synthetic rows made from one half
 //!   of the raw data that lie closer to that half than to the other.
 //!
 //! Utility is measured elsewhere.
@@ -20,6 +20,8 @@ use std::collections::HashMap;
 pub struct Risk {
     /// The quasi-identifiers the measures use, as question ids.
     pub quasi: Vec<String>,
+    /// Quasi-identifiers asked for that are not questions of the raw file.
+    pub unknown_quasi: Vec<String>,
     pub files: Vec<FileRisk>,
     pub dcr: Option<Dcr>,
     /// Why measures that need two files' columns together are not applicable, for a
@@ -124,7 +126,7 @@ fn counts(keys: &[Vec<u64>]) -> HashMap<&[u64], usize> {
     c
 }
 
-/// Risk of one released file. `raw_rows` are the raw rows of the matched file.
+/// Risk of one released file.
 pub(crate) fn file_risk(m: &Matched) -> FileRisk {
     let all: Vec<&MatchedVar> = m.vars.iter().collect();
     let raw_all = row_keys(&all, false, m.n_raw);

@@ -6,7 +6,8 @@
 //! - *free text*: withheld unless the team has curated it and names it (`--curated`).
 //! - *quasi-identifier*: a demographic an outsider could know about a person (age,
 //!   gender, country or region, role or job, education or degree, years of
-//!   experience), found by the words of its id and text, within the codebook's or the
+//!   experience), found by the words of its id and text, by answers that are age
+//!   bands or genders, or by a codebook's `country` kind, within the codebook's or the
 //!   ids' demographics section when there is one. Synthesised first and used to
 //!   measure risk.
 //! - *answer*: everything else that can be synthesised.
@@ -127,10 +128,10 @@ pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) ->
                     "free text, withheld unless curated and named with --curated"
                 };
                 (Role::FreeText, reason.to_string())
-            } else if looks_quasi(&q.id, &q.text, codebook, has_demographics) {
+            } else if looks_quasi(q, codebook, has_demographics) {
                 (
                     Role::Quasi,
-                    "a demographic an outsider could know (found by its words)".to_string(),
+                    "a demographic an outsider could know (found by its words or answers)".to_string(),
                 )
             } else {
                 (Role::Answer, "an answer, synthesised".to_string())
@@ -146,13 +147,20 @@ pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) ->
         .collect()
 }
 
-fn looks_quasi(id: &str, text: &str, codebook: Option<&Codebook>, has_demographics: bool) -> bool {
+fn looks_quasi(q: &canvass_core::Question, codebook: Option<&Codebook>, has_demographics: bool) -> bool {
+    let id = q.id.as_str();
     if has_demographics && !section_of(id, codebook).contains("demograph") {
         return false;
     }
+    if codebook
+        .and_then(|cb| cb.question(id))
+        .is_some_and(|cq| cq.kind == canvass_core::codebook::Kind::Country)
+    {
+        return true;
+    }
     let tail = id.rsplit_once('.').map_or(id, |(_, t)| t);
     let mut found: Vec<String> = words(tail);
-    found.extend(words(text));
+    found.extend(words(&q.text));
     // "experience" counts only with years: "How often do you use it?" is no demographic.
     let experience = found.iter().any(|w| w == "experience" || w == "exp")
         && (found.iter().any(|w| w == "years" || w == "year") || tail.ends_with("exp"));
@@ -160,6 +168,43 @@ fn looks_quasi(id: &str, text: &str, codebook: Option<&Codebook>, has_demographi
         || found
             .iter()
             .any(|w| w != "experience" && QUASI_WORDS.contains(&w.as_str()))
+        || answers_look_demographic(q)
+}
+
+/// Answers that are age bands ("18-24", "65+", "Under 18") or genders, whatever the
+/// header says.
+fn answers_look_demographic(q: &canvass_core::Question) -> bool {
+    let Column::Categorical(c) = &q.column else {
+        return false;
+    };
+    let levels = c.levels();
+    if levels.len() < 2 {
+        return false;
+    }
+    let age_band = |l: &str| {
+        let l = l.trim().to_lowercase();
+        let digits_dash_digits = {
+            let parts: Vec<&str> = l.split(['-', '–']).map(str::trim).collect();
+            parts.len() == 2
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|ch| ch.is_ascii_digit()))
+        };
+        let plus = l
+            .strip_suffix('+')
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|ch| ch.is_ascii_digit()));
+        let under_over = (l.starts_with("under ") || l.starts_with("over ")) && l.chars().any(|ch| ch.is_ascii_digit());
+        digits_dash_digits || plus || under_over
+    };
+    let gender = |l: &str| {
+        matches!(
+            l.trim().to_lowercase().as_str(),
+            "male" | "female" | "man" | "woman" | "non-binary" | "nonbinary"
+        )
+    };
+    let bands = levels.iter().filter(|l| age_band(l)).count();
+    let genders = levels.iter().filter(|l| gender(l)).count();
+    2 * bands > levels.len() || genders >= 2
 }
 
 /// Why a question cannot be synthesised, if it cannot.
@@ -299,4 +344,82 @@ pub fn apply(mut roles: Vec<ColumnRole>, overrides: &Overrides) -> Result<Vec<Co
         roles[at].reason = "withheld by the team (--withhold)".into();
     }
     Ok(roles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use canvass_core::{load, LoadOptions};
+
+    fn roles_of(csv: &str) -> Vec<(String, Role)> {
+        let loaded = load(csv.as_bytes(), &LoadOptions::default()).unwrap();
+        suggest(&loaded, None, 5)
+            .into_iter()
+            .map(|r| (r.question, r.role))
+            .collect()
+    }
+
+    #[test]
+    fn demographics_are_found_by_words_and_by_answers() {
+        let mut csv = String::from("Q1,Q2,What is your job title?,How often do you code?,email\n");
+        let bands = ["18-24", "25-34", "35-44", "65+"];
+        let genders = ["Male", "Female", "Non-binary"];
+        let jobs = ["Engineer", "Student", "Scientist"];
+        let often = ["Daily", "Weekly", "Monthly", "Never"];
+        for i in 0..60 {
+            csv.push_str(&format!(
+                "{},{},{},{},p{i}@example.org\n",
+                bands[i % 4],
+                genders[i % 3],
+                jobs[(i / 2) % 3],
+                often[(i / 3) % 4]
+            ));
+        }
+        let roles = roles_of(&csv);
+        let role = |id: &str| roles.iter().find(|(q, _)| q == id).unwrap().1;
+        assert_eq!(role("Q1"), Role::Quasi, "age bands");
+        assert_eq!(role("Q2"), Role::Quasi, "genders");
+        assert_eq!(role("What is your job title?"), Role::Quasi, "by its words");
+        assert_eq!(role("How often do you code?"), Role::Answer);
+        assert_eq!(role("email"), Role::Identifying);
+    }
+
+    #[test]
+    fn overrides_change_roles_and_refuse_what_cannot_be() {
+        let mut csv = String::from("colour,comment\n");
+        for i in 0..60 {
+            csv.push_str(&format!("{},note {i}\n", ["red", "blue", "green"][i % 3]));
+        }
+        let loaded = load(csv.as_bytes(), &LoadOptions::default()).unwrap();
+        let roles = suggest(&loaded, None, 5);
+        let changed = apply(
+            roles.clone(),
+            &Overrides {
+                quasi: Some(vec!["colour".into()]),
+                curated: vec!["comment".into()],
+                withhold: Vec::new(),
+            },
+        )
+        .unwrap();
+        assert_eq!(changed[0].role, Role::Quasi);
+        assert!(changed[1].released && changed[1].role == Role::FreeText);
+        let withheld = apply(
+            roles.clone(),
+            &Overrides {
+                withhold: vec!["colour".into()],
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert!(!withheld[0].released && withheld[0].reason.contains("--withhold"));
+        let err = apply(
+            roles,
+            &Overrides {
+                withhold: vec!["size".into()],
+                ..Overrides::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.contains("--withhold names \"size\", which is no question"), "{err}");
+    }
 }

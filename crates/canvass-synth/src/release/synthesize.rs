@@ -101,12 +101,19 @@ pub fn synthesize(
     let enc = encode(raw, &visit);
     let model = fit(raw, &enc, codebook, options, progress);
     let mut rng = Rng::new(options.seed);
-    let total_units = model.units.len() * 2;
-    let mut done = model.units.len();
-    let mut drawn = draw(&model, &enc, options.rows, &mut rng, options.smoothing, &mut |_| {
-        done += 1;
-        progress(done, total_units);
-    });
+    // Growing counts one step per variable, drawing the other half in proportion.
+    let n_vars = enc.variables.len();
+    let n_units = model.units.len().max(1);
+    let mut drawn = draw(
+        &model,
+        &enc,
+        options.rows,
+        &mut rng,
+        options.smoothing,
+        &mut |unit_idx| {
+            progress(n_vars + (unit_idx + 1) * n_vars / n_units, 2 * n_vars);
+        },
+    );
     let quasi_vars: Vec<usize> = (0..enc.variables.len())
         .filter(|&v| quasi.contains(&enc.variables[v].question_idx))
         .collect();
@@ -506,7 +513,7 @@ fn fit(
                     trees,
                     n_predictors,
                 });
-                progress(units.len(), n_units_guess * 2);
+                progress(v, n_units_guess * 2);
                 continue;
             }
             (Values::Categorical { levels, codes }, Part::Whole) => {
@@ -591,8 +598,8 @@ fn fit(
                 predictors.push(v);
             }
         }
-        progress(units.len(), n_units_guess * 2);
         v += 1;
+        progress(v, n_units_guess * 2);
     }
     let option_labels = enc
         .variables

@@ -4,7 +4,7 @@
 //!   or, for numbers, the Kolmogorov–Smirnov complement;
 //! - per pair of variables, the TVD of the two-way table (ContingencySimilarity) or,
 //!   for two numbers, SDMetrics' CorrelationSimilarity;
-//! - the pMSE of a logistic discriminator ([`super::pmse`]);
+//! - the pMSE of a logistic discriminator (`pmse`);
 //! - the χ² conclusions at 5% that the release keeps;
 //! - the overlap of the 95% Wilson intervals of the published-style percentages.
 //!
