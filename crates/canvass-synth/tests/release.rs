@@ -693,3 +693,46 @@ fn a_release_of_the_r_survey_passes_the_distance_to_closest_record_gate() {
     let gate = report.gates.iter().find(|g| g.name == "dcr_share").unwrap();
     assert!(gate.passed);
 }
+
+/// Leaves of five are raised to the floor, a larger `min_leaf` is kept, and a file
+/// of few rows gets leaves of a tenth of its rows.
+#[test]
+fn the_leaf_floor_raises_small_leaves_and_keeps_larger_ones() {
+    use canvass_synth::release::synthesize::{leaf_floor, LEAF_FLOOR};
+    let (raw, cb) = numpy_raw();
+    let ds = load(
+        &raw,
+        &LoadOptions {
+            codebook: Some(parse_codebook(&cb).unwrap()),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap()
+    .dataset;
+    let questions: Vec<usize> = ["demographics.gender", "demographics.role", "demographics.degree"]
+        .iter()
+        .map(|id| ds.find(id).unwrap())
+        .collect();
+    let smallest = |min_leaf: usize| {
+        synthesize(
+            &ds,
+            &questions,
+            &[],
+            None,
+            &SynthOptions {
+                rows: 200,
+                seed: 3,
+                growth: Growth { min_leaf, cp: 1e-8 },
+                ..SynthOptions::default()
+            },
+            &mut |_, _| {},
+        )
+        .smallest_leaf
+    };
+    assert!(smallest(5) >= LEAF_FLOOR, "smallest leaf {}", smallest(5));
+    assert!(smallest(80) >= 80, "smallest leaf {}", smallest(80));
+    let g = Growth { min_leaf: 5, cp: 1e-8 };
+    assert_eq!(leaf_floor(&g, 120).min_leaf, 12);
+    assert_eq!(leaf_floor(&g, 40).min_leaf, 5);
+    assert_eq!(leaf_floor(&g, 5000).min_leaf, LEAF_FLOOR);
+}
