@@ -1,6 +1,9 @@
 //! Makes a release of a raw file and prints the figures the release report judges it
 //! by: `cargo run --release -p canvass-synth --example release_quality -- RAW [CODEBOOK]
-//! [--quasi a,b] [--min-leaf N] [--seed N]`.
+//! [--quasi a,b] [--min-leaf N] [--seed N] [--keep-uniques]`. With `--external RELEASE
+//! DCR_SYNTHETIC` it scores another tool's release instead (its distance synthesis
+//! fitted on the rows at even positions, as `scripts/release/synthpop_cart.R` makes it).
+//! `SHOW_LOST=1` lists the lost conclusions.
 
 use canvass_synth::release::report::{score, DcrInput, ScoreInput};
 use canvass_synth::release::roles::Overrides;
@@ -22,6 +25,7 @@ fn main() {
                 };
             }
             "--min-leaf" => options.min_leaf = it.next().and_then(|x| x.parse().ok()).expect("--min-leaf N"),
+            "--keep-uniques" => options.remove_replicated_uniques = false,
             "--seed" => options.seed = it.next().and_then(|x| x.parse().ok()).expect("--seed N"),
             // Another tool's release and its synthesis from the rows at even positions.
             "--external" => {
@@ -71,13 +75,14 @@ fn main() {
     let q = r.quasi.as_ref();
     let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.4}"));
     println!(
-        "dcr_share {} | shapes {} | pair_trends {} | s_pmse {} | kept {}/{} (spurious {}) | ci_overlap {} | exact {} | repl_uniques {} | replaced {}",
+        "dcr_share {} | shapes {} | pair_trends {} | s_pmse {} | kept {}/{} of {} tested (spurious {}) | ci_overlap {} | exact {} | repl_uniques {} | replaced {}",
         f(report.risk.dcr.as_ref().map(|d| d.share)),
         f(u.column_shapes),
         f(u.pairs.column_pair_trends),
         f(u.pmse.as_ref().map(|p| p.s_pmse)),
         u.conclusions.n_kept,
         u.conclusions.n_significant_raw,
+        u.conclusions.n_tested,
         u.conclusions.n_spurious,
         f(u.ci_overlap.mean),
         r.exact_copies.share,
