@@ -1500,7 +1500,7 @@ async fn a_tidy_csv_has_its_header_first_a_row_per_cell_and_its_notes_last() {
     assert!(
         records[1..]
             .iter()
-            .all(|r| r.len() == 9 && r[4].parse::<f64>().is_ok() == (r[8] == "false")),
+            .all(|r| r.len() == 10 && r[4].parse::<f64>().is_ok() == (r[8] == "false")),
         "{records:?}"
     );
     browser.client.clone().close().await.unwrap();
