@@ -46,6 +46,51 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.gates.iter().all(|g| g.passed)
     }
+
+    /// The gates that failed.
+    pub fn failed(&self) -> impl Iterator<Item = &Gate> {
+        self.gates.iter().filter(|g| !g.passed)
+    }
+
+    /// `report.json`.
+    pub fn json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("the report serialises");
+        s.push('\n');
+        s
+    }
+
+    /// The headline figures: every gate, each file's utility scores and the
+    /// distance-to-closest-record measurement with its sizes. The manifest's
+    /// `metrics` and the CLI's `--json` summary.
+    pub fn summary(&self) -> serde_json::Value {
+        use serde_json::json;
+        json!({
+            "passed": self.passed(),
+            "gates": self.gates.iter().map(|g| json!({
+                "name": g.name, "passed": g.passed, "value": g.value, "limit": g.limit,
+            })).collect::<Vec<_>>(),
+            "utility": self.utility.files.iter().map(|f| json!({
+                "file": f.file,
+                "column_shapes": f.column_shapes,
+                "column_pair_trends": f.pairs.column_pair_trends,
+                "s_pmse": f.pmse.as_ref().map(|p| p.s_pmse),
+                "conclusions_kept": f.conclusions.share_kept,
+                "ci_overlap": f.ci_overlap.mean,
+            })).collect::<Vec<_>>(),
+            "risk": {
+                "files": self.risk.files.iter().map(|f| json!({
+                    "file": f.file,
+                    "exact_copies": f.exact_copies.share,
+                    "replicated_uniques": f.quasi.as_ref().map(|q| q.replicated_uniques.count),
+                    "smallest_group": f.quasi.as_ref().map(|q| q.smallest_group),
+                    "smallest_shared_group": f.quasi.as_ref().and_then(|q| q.smallest_shared_group),
+                })).collect::<Vec<_>>(),
+                "dcr": self.risk.dcr.as_ref().map(|d| json!({
+                    "share": d.share, "n_fit": d.n_fit, "n_held_out": d.n_held_out, "n_compared": d.n_compared,
+                })),
+            },
+        })
+    }
 }
 
 /// Scores a release with the default gate limits. `progress(done, total)` is called
@@ -258,11 +303,12 @@ impl Report {
                 Some(q) => {
                     let _ = writeln!(
                         s,
-                        "- **On the quasi-identifiers**: {} of synthetic records match a real combination; {} replicated uniques; the smallest group has {} record{}.",
+                        "- **On the quasi-identifiers**: {} of synthetic records match a real combination; {} replicated uniques; the smallest group has {} record{}; among combinations real respondents share, the smallest group (real or synthetic, the larger) has {}.",
                         pct(q.exact_copies.share),
                         q.replicated_uniques.count,
                         q.smallest_group,
-                        if q.smallest_group == 1 { "" } else { "s" }
+                        if q.smallest_group == 1 { "" } else { "s" },
+                        q.smallest_shared_group.map_or_else(|| "none: no combination is shared".to_string(), |n| n.to_string())
                     );
                     if let Some(worst) = q.disclosure.first() {
                         let _ = writeln!(
