@@ -63,7 +63,8 @@ pub struct ReleaseOptions {
     pub cp: f64,
     pub smoothing: bool,
     pub remove_replicated_uniques: bool,
-    /// Recorded in the manifest: the team released despite a failed risk gate.
+    /// The team releases despite a failed risk gate; the manifest's `accept_risk`
+    /// records it when a gate did fail.
     pub accept_risk: bool,
     /// Extension of the released files (`tsv`, `csv`); `None` for the delimiter's.
     pub extension: Option<String>,
@@ -392,6 +393,7 @@ pub fn make(
         replaced,
         short,
         metrics,
+        accepted_risk: options.accept_risk && !passed,
     });
     files.push((crate::MANIFEST_FILE.to_string(), manifest.into_bytes()));
     Ok(ReleaseFiles {
@@ -548,6 +550,8 @@ struct ManifestInput<'a> {
     replaced: usize,
     short: usize,
     metrics: Value,
+    /// Released despite a failed gate.
+    accepted_risk: bool,
 }
 
 /// The manifest, in the shape the explorer reads for bundled releases (`title`,
@@ -593,7 +597,7 @@ fn manifest(m: &ManifestInput) -> String {
         "withheld_columns": withheld.iter().map(|r| r.question.as_str()).collect::<Vec<_>>(),
         "withheld": withheld.iter().map(|r| json!({ "question": r.question, "role": r.role, "reason": r.reason })).collect::<Vec<_>>(),
         "metrics": m.metrics,
-        "accept_risk": o.accept_risk,
+        "accept_risk": m.accepted_risk,
         "files": Value::Object(file_map),
     });
     let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialise");
