@@ -604,3 +604,41 @@ fn manifest(m: &ManifestInput) -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dcr_halves_are_disjoint_random_and_capped() {
+        for n in [101, 30_000] {
+            let (fit, held) = dcr_split(n, 9);
+            assert_eq!(fit.len(), (n / 2).min(DCR_FIT_ROWS));
+            assert_eq!(held.len(), (n - n / 2).min(DCR_FIT_ROWS));
+            assert!(fit.windows(2).all(|w| w[0] < w[1]) && held.windows(2).all(|w| w[0] < w[1]));
+            assert!(fit.iter().all(|r| held.binary_search(r).is_err() && *r < n));
+            // Drawn from the whole file, not its first rows.
+            assert!(fit.last().unwrap() > &(n / 2) && held.first().unwrap() < &(n / 2));
+        }
+    }
+
+    #[test]
+    fn stages_count_once_from_zero_to_the_total() {
+        let mut calls = Vec::new();
+        let mut record = |d, t| calls.push((d, t));
+        let mut stages = Stages::new(&[30, 0, 10], &mut record);
+        for d in 0..=5 {
+            stages.report(0, d, 5);
+        }
+        stages.report(2, 0, 4);
+        stages.report(2, 4, 4);
+        stages.finish();
+        let total = calls[0].1;
+        assert_eq!(calls[0], (0, total));
+        assert!(calls.iter().all(|&(d, t)| t == total && d <= t));
+        assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+        // The first stage ends three quarters of the way.
+        assert_eq!(calls[6].0, total * 3 / 4);
+        assert_eq!(calls.last(), Some(&(total, total)));
+    }
+}

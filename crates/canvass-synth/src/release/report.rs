@@ -447,4 +447,49 @@ mod tests {
         let copies = report.gates.iter().find(|g| g.name == "exact_copies").unwrap();
         assert_eq!(copies.value, Some(0.0));
     }
+
+    #[test]
+    fn the_group_gate_judges_only_combinations_real_respondents_share() {
+        // Raw: 10 of (a, x), 10 of (b, y), one (c, z).
+        let mut raw = String::from("p,q,answer\n");
+        for i in 0..10 {
+            raw.push_str(&format!("a,x,{}\nb,y,{}\n", i % 2, i % 3));
+        }
+        raw.push_str("c,z,1\n");
+        let raw = dataset(&raw);
+        let quasi = vec!["p".to_string(), "q".to_string()];
+        let gate = |synthetic: &str| {
+            let syn = dataset(synthetic);
+            let report = score(
+                &ScoreInput {
+                    raw: &raw,
+                    released: vec![("responses.csv", &syn)],
+                    quasi: &quasi,
+                    dcr: None,
+                },
+                &mut |_, _| {},
+            );
+            let q = report.risk.files[0].quasi.clone().unwrap();
+            let g = report
+                .gates
+                .into_iter()
+                .find(|g| g.name == "smallest_quasi_group")
+                .unwrap();
+            (q.smallest_group, g.value, g.passed)
+        };
+        // A synthetic record alone on a combination no one has (a, y), and one alone on
+        // a combination ten people share (a, x): no one is singled out.
+        let (smallest, value, passed) = gate("p,q,answer\na,y,1\na,x,0\nb,y,1\nb,y,2\n");
+        assert_eq!(smallest, 1);
+        assert_eq!(value, Some(10.0));
+        assert!(passed);
+        // Two synthetic records of the combination only one respondent has.
+        let (_, value, passed) = gate("p,q,answer\nc,z,1\nc,z,0\na,x,0\n");
+        assert_eq!(value, Some(2.0));
+        assert!(!passed);
+        // Nothing shared: nothing to judge.
+        let (_, value, passed) = gate("p,q,answer\na,z,1\nc,x,0\n");
+        assert_eq!(value, None);
+        assert!(passed);
+    }
 }
