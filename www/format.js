@@ -22,6 +22,21 @@ export function sentence(text) {
 
 export const fmtPct = (p) => (missing(p) ? "–" : `${p.toFixed(1)}%`);
 export const fmtCount = (c) => (missing(c) ? "–" : fmtInt(c));
+/// Why a count is withheld, in words, from the reason the core gives it (`small`,
+/// `protecting`, `small_or_protecting`); `null` for a shown count.
+export function withheldWords(reason, k) {
+  switch (reason) {
+    case "small":
+      return `Withheld: fewer than ${k} respondents`;
+    case "protecting":
+      return `Withheld: ${k} or more respondents, so that a smaller count cannot be worked out`;
+    case "small_or_protecting":
+      return "Withheld to protect small groups";
+    default:
+      return null;
+  }
+}
+
 /// A 95% interval in percent, "41.2–58.8".
 export const fmtInterval = ([low, high]) => `${low.toFixed(1)}–${high.toFixed(1)}`;
 

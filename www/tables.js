@@ -1,6 +1,6 @@
 // The HTML tables beside the charts, holding exactly the numbers the charts show.
 import { el } from "./dom.js";
-import { fmtCount, fmtInterval, fmtPct } from "./format.js";
+import { fmtCount, fmtInterval, fmtPct, withheldWords } from "./format.js";
 
 function setHeader(table, headings) {
   const tr = el("tr");
@@ -16,8 +16,10 @@ export function tableSkeleton() {
   return table;
 }
 
-const answerCells = (row) => [
-  el("td", fmtCount(row.count)),
+// A withheld count says why when pointed at; the sentence beside the table says it
+// for all of them.
+const answerCells = (row, k) => [
+  el("td", fmtCount(row.count), row.withheld ? { title: withheldWords(row.withheld, k) } : {}),
   el("td", fmtPct(row.percent)),
   el("td", row.ci ? `${fmtInterval(row.ci)}%` : "–"),
 ];
@@ -47,7 +49,7 @@ export function fillTable(table, freq, chart, items = [], order = []) {
       ...items.flatMap(({ item, table: t }) =>
         t.rows.map((row) => {
           const tr = el("tr");
-          tr.append(el("th", item, { scope: "row" }), el("th", row.option, { scope: "row" }), ...answerCells(row));
+          tr.append(el("th", item, { scope: "row" }), el("th", row.option, { scope: "row" }), ...answerCells(row, t.k));
           return tr;
         }),
       ),
@@ -60,7 +62,7 @@ export function fillTable(table, freq, chart, items = [], order = []) {
   table.tBodies[0].replaceChildren(
     ...[...inOrder(freq.rows, order), ...(freq.base_rows ?? [])].map((row) => {
       const tr = el("tr");
-      tr.append(el("th", row.option, { scope: "row" }), ...answerCells(row));
+      tr.append(el("th", row.option, { scope: "row" }), ...answerCells(row, freq.k));
       return tr;
     }),
   );

@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { exportName, fmtCount, fmtInt, fmtInterval, fmtPct, loadPercent, plural, sentence, slug } from "../format.js";
+import {
+  exportName,
+  fmtCount,
+  fmtInt,
+  fmtInterval,
+  fmtPct,
+  loadPercent,
+  plural,
+  sentence,
+  slug,
+  withheldWords,
+} from "../format.js";
 
 test("integers are grouped in threes", () => {
   assert.equal(fmtInt(0), "0");
@@ -54,4 +65,11 @@ test("a message from the engine ends as a sentence before the page adds one", ()
   assert.equal(sentence("Done."), "Done.");
   assert.equal(sentence("Really?"), "Really?");
   assert.equal(sentence(" trailing space "), "trailing space.");
+});
+
+test("a withheld count says why in words, a shown one nothing", () => {
+  assert.equal(withheldWords("small", 10), "Withheld: fewer than 10 respondents");
+  assert.match(withheldWords("protecting", 10), /^Withheld: 10 or more respondents/);
+  assert.equal(withheldWords("small_or_protecting", 10), "Withheld to protect small groups");
+  assert.equal(withheldWords(undefined, 10), null);
 });

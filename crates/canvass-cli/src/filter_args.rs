@@ -2,6 +2,7 @@
 //! become the core's `TableOptions`.
 
 use canvass_core::codebook::parse_codebook;
+use canvass_core::disclosure::cell_key::seed_from_secret;
 use canvass_core::disclosure::DEFAULT_K;
 use canvass_core::filter::Filter;
 use canvass_core::freq::BaseKind;
@@ -109,6 +110,10 @@ impl TableArgs {
                 Some(k) => k,
                 None => release_k(file)?,
             }),
+            cell_key_secret: match self.k {
+                Some(_) => None,
+                None => release_cell_key(file)?,
+            },
             ..ViewRequest::question(&id(question)?)
         })
     }
@@ -127,6 +132,10 @@ impl TableArgs {
                 Some(k) => k,
                 None => release_k(file)?,
             },
+            cell_key: match self.k {
+                Some(_) => None,
+                None => release_cell_key(file)?.as_deref().map(seed_from_secret),
+            },
         })
     }
 }
@@ -140,12 +149,11 @@ pub fn fmt_cell(value: Option<f64>) -> String {
     }
 }
 
-/// The disclosure threshold a release states in the `manifest.json` beside its file,
-/// or [`DEFAULT_K`] when there is no manifest or it states none.
-fn release_k(file: &std::path::Path) -> Result<usize, String> {
+/// The `manifest.json` beside a release's file, with its path; `None` when there is none.
+fn release_manifest(file: &std::path::Path) -> Result<Option<(std::path::PathBuf, serde_json::Value)>, String> {
     let manifest = file.with_file_name("manifest.json");
     let Ok(bytes) = std::fs::read(&manifest) else {
-        return Ok(DEFAULT_K);
+        return Ok(None);
     };
     let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         format!(
@@ -153,6 +161,38 @@ fn release_k(file: &std::path::Path) -> Result<usize, String> {
             manifest.display()
         )
     })?;
+    Ok(Some((manifest, value)))
+}
+
+/// The secret of a release that states `"disclosure": "cell-key"` in its manifest, or
+/// `None` for suppression (the default).
+fn release_cell_key(file: &std::path::Path) -> Result<Option<String>, String> {
+    let Some((manifest, value)) = release_manifest(file)? else {
+        return Ok(None);
+    };
+    match value.get("disclosure").map(|d| d.as_str()) {
+        None | Some(Some("suppression")) => Ok(None),
+        Some(Some("cell-key")) => match value.get("cell_key_secret").and_then(|s| s.as_str()) {
+            Some(secret) if !secret.is_empty() => Ok(Some(secret.to_string())),
+            _ => Err(format!(
+                "{}: \"disclosure\": \"cell-key\" needs a \"cell_key_secret\" text that fixes every respondent's key; add one to the manifest or give --k",
+                manifest.display()
+            )),
+        },
+        Some(_) => Err(format!(
+            "{}: disclosure is {}, not \"suppression\" or \"cell-key\"; fix the manifest or give --k",
+            manifest.display(),
+            value["disclosure"]
+        )),
+    }
+}
+
+/// The disclosure threshold a release states in the `manifest.json` beside its file,
+/// or [`DEFAULT_K`] when there is no manifest or it states none.
+fn release_k(file: &std::path::Path) -> Result<usize, String> {
+    let Some((manifest, value)) = release_manifest(file)? else {
+        return Ok(DEFAULT_K);
+    };
     match value.get("disclosure_threshold_k") {
         None => Ok(DEFAULT_K),
         Some(k) => k.as_u64().map(|k| k as usize).ok_or_else(|| {

@@ -644,6 +644,24 @@ fn k_comes_from_the_release_manifest_unless_given() {
     assert_eq!(counts(&v), [serde_json::json!(8.0), serde_json::json!(4.0)]);
     let v = json_of(&["freq", f, "q", "--json", "--k", "0"]);
     assert_eq!(v["k"], 0);
+    // The cell-key method shows the small count, moved by at most 2 and never to 0.
+    std::fs::write(
+        dir.join("manifest.json"),
+        r#"{"disclosure": "cell-key", "cell_key_secret": "s"}"#,
+    )
+    .unwrap();
+    let v = json_of(&["freq", f, "q", "--json"]);
+    assert_eq!(v["perturbed"], true);
+    let shown: Vec<f64> = counts(&v).iter().map(|c| c.as_f64().unwrap()).collect();
+    assert!(
+        (shown[0] - 8.0).abs() <= 2.0 && shown[1] >= 2.0 && shown[1] <= 6.0,
+        "{shown:?}"
+    );
+    let v = json_of(&["freq", f, "q", "--json", "--k", "3"]);
+    assert!(v.get("perturbed").is_none(), "--k chooses suppression");
+    std::fs::write(dir.join("manifest.json"), r#"{"disclosure": "cell-key"}"#).unwrap();
+    let (ok, _, stderr) = canvass(&["freq", f, "q"]);
+    assert!(!ok && stderr.contains("cell_key_secret"), "{stderr}");
     std::fs::write(dir.join("manifest.json"), "{not json").unwrap();
     let (ok, _, stderr) = canvass(&["freq", f, "q"]);
     assert!(

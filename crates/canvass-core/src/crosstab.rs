@@ -24,7 +24,7 @@
 
 use crate::dataset::Rows;
 use crate::dataset::{Column, Dataset, MultiSelect};
-use crate::disclosure::{key1, key2, Layout, Role};
+use crate::disclosure::{key1, key2, withheld_reasons, Layout, Role, WithheldReason};
 use crate::error::StatsError;
 use crate::freq::share;
 use crate::numeric::{bin_labels, bin_option, table_bins};
@@ -87,6 +87,9 @@ pub struct CellStats {
     pub total_ci: Option<[f64; 2]>,
     /// Adjusted standardized residual; |z| > 1.96 marks a cell that differs at 5%.
     pub residual: Option<f64>,
+    /// Why the count is withheld; absent when it is shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<WithheldReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -144,6 +147,10 @@ pub struct Crosstab {
     pub effective_n: f64,
     /// Respondents in the view, unweighted.
     pub respondents: usize,
+    /// Every count (margins, total and `respondents` too) is perturbed by the cell-key
+    /// method rather than suppressed; percentages and tests use the perturbed counts.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub perturbed: bool,
 }
 
 /// A side of the table: its labels and which option each respondent belongs to.
@@ -353,6 +360,27 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         },
         &|| format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
     )?;
+    let reasons = withheld_reasons(&layout, &withheld, k);
+    let (cells, row_totals, col_totals, total, respondents) = match view.keyed(dataset.n_rows()) {
+        None => (cells, row_totals, col_totals, total, view.universe.n),
+        Some(keyed) => {
+            // Cells, margins and the total each get their own key's perturbation.
+            let keys = tally(&row_side, &col_side, &keyed);
+            let each = |tallies: &[Tally], keys: &[Tally]| -> Vec<Tally> {
+                tallies.iter().zip(keys).map(|(t, k)| view.shown(t, Some(k))).collect()
+            };
+            let mut universe_keys = Tally::default();
+            keyed.for_each_row(|r| universe_keys.add(keyed.weight(r)));
+            (
+                cells.iter().zip(&keys.cells).map(|(c, k)| each(c, k)).collect(),
+                each(&row_totals, &keys.row_totals),
+                each(&col_totals, &keys.col_totals),
+                view.shown(&total, Some(&keys.total)),
+                view.shown(&view.universe, Some(&universe_keys)).n,
+            )
+        }
+    };
+    let cells: Vec<Vec<Tally>> = cells;
     // Empty rows and columns drop out of the tests, so only withheld counts of
     // somebody decide whether a test may be shown.
     let withheld_somebody: Vec<bool> = withheld
@@ -395,7 +423,9 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                 });
             }
         }
-    } else {
+    } else if view.cell_key.is_none() {
+        // Per-option tests recount the view's respondents, which perturbation does not
+        // reach.
         option_tests = Some(multi_tests(
             &row_side,
             &col_side,
@@ -423,6 +453,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                             total_percent: None,
                             total_ci: None,
                             residual: None,
+                            withheld: reasons[e],
                         };
                     }
                     let t = &cells[i][j];
@@ -449,6 +480,7 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
                         // A residual involves the row and column totals, so it would
                         // give away a withheld one.
                         residual: residuals[i][j].filter(|_| !withheld[row_entries[i]] && !withheld[col_entries[j]]),
+                        withheld: None,
                     }
                 })
                 .collect()
@@ -479,7 +511,8 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         k,
         weighted: spec.options.weight_idx.is_some(),
         effective_n: total.effective_n(),
-        respondents: view.universe.n,
+        respondents,
+        perturbed: view.cell_key.is_some(),
     })
 }
 

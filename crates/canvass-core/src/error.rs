@@ -39,6 +39,9 @@ pub enum StatsError {
     BaseTooSmall { question: String, k: usize },
     /// No suppression pattern keeps every small count unrecoverable.
     Unprotectable { what: String, k: usize },
+    /// A number the cell-key method does not perturb (a mean, a rank score), asked of a
+    /// release that perturbs counts.
+    NotPerturbable { what: String },
 }
 
 // Bin widths are finite or rejected before they get here, so equality is total.
@@ -92,6 +95,10 @@ impl fmt::Display for StatsError {
             StatsError::Unprotectable { what, k } => write!(
                 f,
                 "{what} cannot be shown without revealing a count below {k}; widen the filter or choose another base"
+            ),
+            StatsError::NotPerturbable { what } => write!(
+                f,
+                "{what} is not shown: this release perturbs counts (the cell-key method), and it would give exact numbers of small groups away; look at the question's frequency table instead"
             ),
         }
     }

@@ -17,6 +17,8 @@ use crate::chart::adapt::ItemTable;
 use crate::chart::crosstab_view::is_significant;
 use crate::crosstab::Crosstab;
 use crate::crosstab::PercentMode;
+use crate::disclosure::cell_key::MAX_PERTURBATION;
+use crate::disclosure::WithheldReason;
 use crate::freq::{FreqRow, Frequencies};
 use serde::Serialize;
 
@@ -35,6 +37,8 @@ pub struct CsvHeader {
     pub base: String,
     /// Disclosure threshold; 0 when control is off.
     pub k: usize,
+    /// Counts are perturbed by the cell-key method rather than withheld.
+    pub perturbed: bool,
     pub synthetic: bool,
 }
 
@@ -103,7 +107,11 @@ impl Writer {
         };
         w.pair("Filters", &filters);
         w.pair("Base", &header.base);
-        let k = if header.k > 0 {
+        let k = if header.perturbed {
+            format!(
+                "none: counts are perturbed by up to {MAX_PERTURBATION} to protect small groups (the cell-key method)"
+            )
+        } else if header.k > 0 {
             format!(
                 "{}: cells based on fewer respondents, and cells that would reveal them, are empty",
                 header.k
@@ -124,9 +132,20 @@ impl Writer {
 /// interval.
 pub fn frequencies_csv(freq: &Frequencies, header: &CsvHeader) -> String {
     let mut w = Writer::header(header);
-    w.record(&["Answer", "Count", "Percent", "95% interval low", "95% interval high"].map(text_field));
+    w.record(
+        &[
+            "Answer",
+            "Count",
+            "Percent",
+            "95% interval low",
+            "95% interval high",
+            "Withheld",
+        ]
+        .map(text_field),
+    );
     for row in freq.rows.iter().chain(&freq.base_rows) {
-        w.record(&[vec![text_field(&row.option)], number_fields(row)].concat());
+        let reason = row.withheld.map_or("", WithheldReason::as_str).to_string();
+        w.record(&[vec![text_field(&row.option)], number_fields(row), vec![reason]].concat());
     }
     w.out
 }
@@ -320,6 +339,7 @@ struct TidyRow<'a> {
     count: Option<f64>,
     percent: Option<f64>,
     ci: Option<[f64; 2]>,
+    withheld: Option<WithheldReason>,
 }
 
 /// The tidy CSV: its header line first, then one record a number, then where the
@@ -329,7 +349,16 @@ fn tidy_csv(header: &CsvHeader, percent_of: &str, rows: &[TidyRow]) -> String {
     let mut w = Writer { out: String::new() };
     w.record(
         &[
-            "question", "item", "answer", "group", "count", "percent", "ci_low", "ci_high", "withheld",
+            "question",
+            "item",
+            "answer",
+            "group",
+            "count",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "withheld",
+            "withheld_reason",
         ]
         .map(text_field),
     );
@@ -344,6 +373,7 @@ fn tidy_csv(header: &CsvHeader, percent_of: &str, rows: &[TidyRow]) -> String {
             percent_field(row.ci.map(|c| c[0])),
             percent_field(row.ci.map(|c| c[1])),
             if row.count.is_none() { "true" } else { "false" }.to_string(),
+            row.withheld.map_or("", WithheldReason::as_str).to_string(),
         ]);
     }
     // The same lines as the other CSV opens with, each a comment.
@@ -381,6 +411,7 @@ pub fn frequencies_tidy_csv(freq: &Frequencies, items: &[ItemTable], header: &Cs
                 count: row.count,
                 percent: row.percent,
                 ci: row.ci,
+                withheld: row.withheld,
             })
         })
         .collect();
@@ -406,6 +437,7 @@ pub fn crosstab_tidy_csv(table: &Crosstab, percent: PercentMode, header: &CsvHea
                 count: table.counts[r][c],
                 percent: shown.cells[r][c].value,
                 ci: shown.cells[r][c].ci,
+                withheld: table.cells[r][c].withheld,
             });
         }
     }
@@ -454,6 +486,7 @@ mod tests {
             filters: vec!["use=Daily".into()],
             base: "Base: 5 respondents who answered".into(),
             k: 0,
+            perturbed: false,
             synthetic: true,
         }
     }
@@ -482,7 +515,10 @@ mod tests {
                 "",
             ]
         );
-        assert_eq!(lines[8], "Answer,Count,Percent,95% interval low,95% interval high");
+        assert_eq!(
+            lines[8],
+            "Answer,Count,Percent,95% interval low,95% interval high,Withheld"
+        );
         // 3 of 5 are Python (60%), 1 of 5 each of the others (20%).
         assert!(lines[9].starts_with("Python,3,60.0,"), "{}", lines[9]);
         let rest: Vec<&str> = lines[10..12]
@@ -583,5 +619,19 @@ mod tests {
             }
         }
         assert_eq!(lines[1].split(',').nth(3), Some(""));
+        // The tidy CSV says why each empty cell is empty, and nothing of shown ones.
+        let tidy = crosstab_tidy_csv(&table, PercentMode::Counts, &CsvHeader { k: 5, ..header() });
+        let records: Vec<&str> = tidy.lines().skip(1).filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(records.len(), 6, "{tidy}");
+        for record in records {
+            let withheld = record.contains(",true,");
+            let reason = record.rsplit(',').next().unwrap();
+            assert_eq!(
+                withheld,
+                ["small", "protecting", "small_or_protecting"].contains(&reason),
+                "{record}"
+            );
+            assert_eq!(!withheld, reason.is_empty(), "{record}");
+        }
     }
 }

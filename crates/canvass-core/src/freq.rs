@@ -14,7 +14,7 @@
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Dataset, Missing, MultiSelect, NumericCell, QuestionKind,
 };
-use crate::disclosure::{key1, Layout, Role, DEFAULT_K};
+use crate::disclosure::{key1, withheld_reasons, Layout, Role, WithheldReason, DEFAULT_K};
 pub use crate::error::StatsError;
 use crate::filter::Condition;
 use crate::numeric::{bin_labels, bin_option, table_bins, BinRule};
@@ -85,6 +85,9 @@ pub struct FreqRow {
     pub percent: Option<f64>,
     /// Wilson 95% interval of `percent`, in percent.
     pub ci: Option<[f64; 2]>,
+    /// Why the count is withheld; absent when it is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<WithheldReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +144,10 @@ pub struct Frequencies {
     /// nobody gave, and withheld ones, are left out as in `missing`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub base_rows: Vec<FreqRow>,
+    /// Every count (bases and `respondents` too) is perturbed by the cell-key method
+    /// rather than suppressed; percentages are of the perturbed counts.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub perturbed: bool,
 }
 
 /// One level's bar in a diverging stacked chart, in percent of the base: levels below
@@ -180,7 +187,8 @@ pub(crate) fn share(part: &Tally, base: &Tally) -> (Option<f64>, Option<[f64; 2]
     if base.weight <= 0.0 {
         return (None, None);
     }
-    let p = part.weight / base.weight;
+    // A part perturbed past its separately perturbed base shows as all of it.
+    let p = (part.weight / base.weight).min(1.0);
     let n_eff = base.effective_n();
     (Some(100.0 * p), wilson_interval(p * n_eff, n_eff))
 }
@@ -468,19 +476,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
             needed: "a multi-select question for percent of selections",
         });
     }
-    let [_, no_answer, declined] = c.missing;
-    let answered = match c.none {
-        Some((none, any)) => sum_tallies([&none, &any]),
-        None => sum_tallies(&c.options),
-    };
-    let asked = sum_tallies([&answered, &no_answer, &declined]);
-    let selections = sum_tallies(&c.options);
-    let base_tally = match (spec.percent_of, spec.base) {
-        (PercentOf::Selections, _) => selections,
-        (_, BaseKind::Answered) => answered,
-        (_, BaseKind::Asked) => asked,
-        (_, BaseKind::All) => view.universe,
-    };
+    let base_tally = base_of(spec, &c, &view.universe);
     if k > 0 && base_tally.n < k {
         return Err(StatsError::BaseTooSmall {
             question: question.id.clone(),
@@ -507,6 +503,29 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         },
         &|| format!("the frequencies of {:?} with base {}", question.id, spec.base.as_str()),
     )?;
+    let reasons = withheld_reasons(&layout, &withheld, k);
+    let mut top_two_tally = sum_tallies(&c.options[n_levels.saturating_sub(2)..]);
+    let mut universe = view.universe;
+    let (c, base_tally) = match view.keyed(dataset.n_rows()) {
+        None => (c, base_tally),
+        Some(keyed) => {
+            // Every number shown is a cell of its own, perturbed by its own key: bases
+            // and sums are not the sums of perturbed parts.
+            let keys = count(dataset, spec, &keyed)?;
+            let universe_keys = sum_tallies(keys.options.iter().chain(&keys.missing));
+            let universe_keys = match keys.none {
+                Some((none, any)) => sum_tallies([&none, &any].into_iter().chain(&keys.missing)),
+                None => universe_keys,
+            };
+            let base = view.shown(&base_tally, Some(&base_of(spec, &keys, &universe_keys)));
+            top_two_tally = view.shown(
+                &top_two_tally,
+                Some(&sum_tallies(&keys.options[n_levels.saturating_sub(2)..])),
+            );
+            universe = view.shown(&universe, Some(&universe_keys));
+            (perturbed_counts(&view, c, &keys), base)
+        }
+    };
     let FreqEntries {
         options: option_entries,
         missing: missing_entries,
@@ -521,6 +540,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
                 count: None,
                 percent: None,
                 ci: None,
+                withheld: reasons[entry],
             };
         }
         let (percent, ci) = share(tally, &base_tally);
@@ -529,6 +549,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
             count: Some(tally.weight),
             percent,
             ci,
+            withheld: None,
         }
     };
     let rows: Vec<FreqRow> = c
@@ -564,10 +585,9 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         _ => None,
     };
     let top_two = top_two_entry.map(|e| {
-        let tally = sum_tallies(&c.options[n_levels - 2..]);
         row(
             format!("top 2: {} + {}", c.labels[n_levels - 2], c.labels[n_levels - 1]),
-            &tally,
+            &top_two_tally,
             e,
         )
     });
@@ -582,7 +602,7 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         rows,
         missing,
         percent_of: spec.percent_of.as_str().to_string(),
-        respondents: view.universe.n,
+        respondents: universe.n,
         kind: question.kind.as_str().to_string(),
         k,
         weighted: spec.options.weight_idx.is_some(),
@@ -592,7 +612,42 @@ pub fn freq_table(dataset: &Dataset, spec: &FreqSpec) -> Result<Frequencies, Sta
         diverging,
         bins: c.bins,
         base_rows,
+        perturbed: view.cell_key.is_some(),
     })
+}
+
+/// The tally percentages are of: the base the spec asks for, from counts `c` over a
+/// view whose own tally is `universe`.
+fn base_of(spec: &FreqSpec, c: &Counted, universe: &Tally) -> Tally {
+    let [_, no_answer, declined] = c.missing;
+    let answered = match c.none {
+        Some((none, any)) => sum_tallies([&none, &any]),
+        None => sum_tallies(&c.options),
+    };
+    match (spec.percent_of, spec.base) {
+        (PercentOf::Selections, _) => sum_tallies(&c.options),
+        (_, BaseKind::Answered) => answered,
+        (_, BaseKind::Asked) => sum_tallies([&answered, &no_answer, &declined]),
+        (_, BaseKind::All) => *universe,
+    }
+}
+
+/// Counts `c` as the cell-key method shows them, given the same counts over the keyed
+/// view.
+fn perturbed_counts(view: &View, c: Counted, keys: &Counted) -> Counted {
+    let each = |tallies: &[Tally], keys: &[Tally]| -> Vec<Tally> {
+        tallies.iter().zip(keys).map(|(t, k)| view.shown(t, Some(k))).collect()
+    };
+    let missing = each(&c.missing, &keys.missing);
+    Counted {
+        options: each(&c.options, &keys.options),
+        missing: [missing[0], missing[1], missing[2]],
+        none: match (c.none, keys.none) {
+            (Some((none, any)), Some((kn, ka))) => Some((view.shown(&none, Some(&kn)), view.shown(&any, Some(&ka)))),
+            (none, _) => none,
+        },
+        ..c
+    }
 }
 
 /// Where each shown number of a frequency table sits in its disclosure layout.

@@ -311,6 +311,11 @@ pub fn numeric_summary(
             needed: "a numeric question",
         });
     };
+    if options.cell_key.is_some() {
+        return Err(StatsError::NotPerturbable {
+            what: format!("the numeric summary of {:?}", question.id),
+        });
+    }
     let view = View::new(dataset, options)?;
     let mut pairs: Vec<(f64, f64)> = view
         .rows()

@@ -63,6 +63,11 @@ pub fn rank_summary(dataset: &Dataset, group: &str, options: &TableOptions) -> R
             "{group} (no question belongs to this group)"
         )));
     }
+    if options.cell_key.is_some() {
+        return Err(StatsError::NotPerturbable {
+            what: format!("the ranking summary of {group:?}"),
+        });
+    }
     let view = View::new(dataset, options)?;
     let k = view.k;
     let RankCounts {

@@ -8,7 +8,7 @@
 //! module does not count anything itself.
 
 use crate::dataset::{Bitset, Dataset, Rows};
-use crate::disclosure::{check_view, protect_table, Around, Group, Lattice, Layout, DEFAULT_K};
+use crate::disclosure::{cell_key, check_view, protect_table, Around, Group, Lattice, Layout, DEFAULT_K};
 use crate::error::StatsError;
 use crate::filter::Filter;
 use crate::weights::{row_weights, Tally};
@@ -21,6 +21,9 @@ pub struct TableOptions {
     pub weight_idx: Option<usize>,
     /// Disclosure threshold; 0 turns disclosure control off.
     pub k: usize,
+    /// The cell-key method's seed (see [`cell_key`]): counts are perturbed instead of
+    /// withheld, and `k` is not applied. `None` is suppression.
+    pub cell_key: Option<u64>,
 }
 
 impl Default for TableOptions {
@@ -29,6 +32,7 @@ impl Default for TableOptions {
             filter: Filter::default(),
             weight_idx: None,
             k: DEFAULT_K,
+            cell_key: None,
         }
     }
 }
@@ -50,14 +54,19 @@ pub struct View {
     /// Each respondent's weight, indexed by row; `None` when every weight is 1.
     pub weights: Option<Vec<f64>>,
     pub universe: Tally,
+    /// The threshold suppression applies; 0 under the cell-key method.
     pub k: usize,
+    /// The cell-key method's seed, when counts are perturbed rather than withheld.
+    pub cell_key: Option<u64>,
     /// The filter's view and the groups around it; `None` for a group's own view.
     lattice: Option<Lattice>,
 }
 
 impl View {
     pub fn new(dataset: &Dataset, options: &TableOptions) -> Result<View, StatsError> {
-        let lattice = check_view(dataset, &options.filter, options.k)?;
+        // Perturbation replaces suppression: no view is refused for its size.
+        let k = if options.cell_key.is_some() { 0 } else { options.k };
+        let lattice = check_view(dataset, &options.filter, k)?;
         let mask = lattice.view.clone();
         let weights = match options.weight_idx {
             None => None,
@@ -75,7 +84,8 @@ impl View {
             rows: Rows::Mask(mask),
             weights,
             universe,
-            k: options.k,
+            k,
+            cell_key: options.cell_key,
             lattice: Some(lattice),
         })
     }
@@ -87,7 +97,33 @@ impl View {
             rows: group.rows.clone(),
             weights: None,
             k,
+            cell_key: None,
             lattice: None,
+        }
+    }
+
+    /// The same respondents weighted by their cell keys, so that any table counted over
+    /// it holds each cell's key sum as its weight; `None` without the cell-key method.
+    pub fn keyed(&self, n_rows: usize) -> Option<View> {
+        let seed = self.cell_key?;
+        let mut keys = vec![0.0; n_rows];
+        self.for_each_row(|r| keys[r] = cell_key::row_key(seed, r) as f64);
+        Some(View {
+            rows: self.rows.clone(),
+            weights: Some(keys),
+            universe: self.universe,
+            k: 0,
+            cell_key: None,
+            lattice: None,
+        })
+    }
+
+    /// `tally` as shown: perturbed under the cell-key method, given the same cell
+    /// counted over [`View::keyed`]; unchanged otherwise.
+    pub fn shown(&self, tally: &Tally, keys: Option<&Tally>) -> Tally {
+        match keys {
+            Some(keys) => cell_key::perturb(tally, keys),
+            None => *tally,
         }
     }
 

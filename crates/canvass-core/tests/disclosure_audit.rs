@@ -21,6 +21,7 @@ use audit::{
     FreqIds, Leak, Shown, K,
 };
 use canvass_core::dataset::Column;
+use canvass_core::disclosure::WithheldReason;
 use canvass_core::filter::{parse_condition, Condition};
 use canvass_core::freq::Frequencies;
 use canvass_core::{Dataset, QuestionKind};
@@ -594,6 +595,71 @@ fn a_broken_protection_fails_the_audit() {
     assert_eq!(caught_small, shown_small, "{missed:?}");
     assert_eq!(caught_dropped + uncaught_multi.len(), dropped, "{missed:?}");
     assert!(uncaught_multi.len() * 10 <= dropped, "{uncaught_multi:?}");
+}
+
+/// Labels that say more than the shown numbers: every withheld count of the three
+/// tables of a card case labelled by its truth (small below k, protecting from k).
+/// The audit takes labels as known, so such labels must leak somewhere, while the
+/// labels the tables give (checked by the batteries) must not.
+#[test]
+fn labels_that_say_more_than_the_table_fail_the_audit() {
+    let ds = numpy();
+    let mut tally = Tally::sampled(2);
+    let (mut specific, mut withheld, mut cases, mut leaking) = (0, 0, 0, Vec::new());
+    for question in cards(&ds) {
+        for condition in CONDITIONS {
+            if !tally.wanted() {
+                continue;
+            }
+            let (comp, exact) = complement(&ds, condition);
+            let mut a = Audit::new(K);
+            let mut ids = Vec::new();
+            cases += 1;
+            for (level, filters) in [(0, vec![]), (1, vec![condition.to_string()]), (1, vec![comp.clone()])] {
+                a.level = level;
+                let (shown, raw) = freq_pair(&ds, &question, &filters, K);
+                let forced = forced_of(&ds, &filters, &question, &raw);
+                let truthful = shown.map(|mut f| {
+                    for (row, truth) in f.rows.iter_mut().zip(&raw.rows) {
+                        if let Some(reason) = row.withheld {
+                            withheld += 1;
+                            specific += usize::from(reason != WithheldReason::SmallOrProtecting);
+                            row.withheld = Some(if truth.count.unwrap() < K as f64 {
+                                WithheldReason::Small
+                            } else {
+                                WithheldReason::Protecting
+                            });
+                        }
+                    }
+                    f
+                });
+                ids.push(publish_freq(&mut a, &question, &raw, truthful.as_ref(), &forced));
+            }
+            link_split(
+                &mut a,
+                condition,
+                &ids[0].all(),
+                &ids[1].all(),
+                &ids[2].all(),
+                exact,
+                Shown::Unprotected,
+            );
+            if !a.leaks().is_empty() {
+                leaking.push(format!("{question} under {condition}: {}", a.leaks()[0]));
+            }
+        }
+    }
+    eprintln!(
+        "labels: {specific} of {withheld} withheld counts labelled small or protecting; truthful labels leak in {} of {cases} cases:\n{}",
+        leaking.len(),
+        leaking.join("\n")
+    );
+    assert!(withheld >= 500 / tally.stride, "only {withheld} withheld counts");
+    assert!(
+        leaking.len() >= 2,
+        "labels by truth leak in only {} cases",
+        leaking.len()
+    );
 }
 
 /// The audit on hand-made tables: what it must call protected and what not.

@@ -173,6 +173,7 @@ fn scales_keep_their_order_with_top_two_and_diverging_segments() {
             count: Some(p),
             percent: Some(p),
             ci: None,
+            withheld: None,
         })
         .collect::<Vec<_>>();
     let segments: Vec<(f64, f64)> = diverging_segments(&rows)

@@ -736,3 +736,85 @@ fn the_r_community_survey_is_released_with_its_report_and_dcr_sizes() {
     assert_eq!(loaded.dataset.n_rows(), 400);
     assert_eq!(release.passed, release.report.gates.iter().all(|g| g.passed));
 }
+
+/// The distance-to-closest-record gate on a real survey: with synthpop's leaves of
+/// five the synthesis from half the rows sits nearer those rows than the others
+/// (a share near 0.66); the leaf floor keeps it at the gate's 0.55 or below.
+#[test]
+fn a_release_of_the_r_survey_passes_the_distance_to_closest_record_gate() {
+    use canvass_synth::release::report::{score, DcrInput, ScoreInput};
+    let dir = "crates/canvass-synth/tests/data/r-community-survey-2019";
+    let raw = read(&format!("{dir}/responses.tsv"));
+    let cb = read(&format!("{dir}/codebook.json"));
+    let quasi = ["year_born", "gender", "country", "degree", "work_category"];
+    let o = ReleaseOptions {
+        seed: 1,
+        overrides: Overrides {
+            quasi: Some(quasi.iter().map(|q| q.to_string()).collect()),
+            ..Overrides::default()
+        },
+        ..ReleaseOptions::default()
+    };
+    let release = make(&raw, Some(&cb), &o, &mut |_, _| {}).unwrap();
+    let (fit, held, syn) = release.dcr.as_ref().expect("the distance synthesis is made");
+    let report = score(
+        &ScoreInput {
+            raw: &release.raw,
+            released: release.released.iter().map(|(n, d)| (n.as_str(), d)).collect(),
+            quasi: &release.quasi,
+            dcr: Some(DcrInput {
+                fit_rows: fit,
+                held_out_rows: held,
+                synthetic: syn,
+            }),
+        },
+        &mut |_, _| {},
+    );
+    let share = report.risk.dcr.as_ref().unwrap().share;
+    assert!(share <= 0.55, "distance-to-closest-record share {share}");
+    let gate = report.gates.iter().find(|g| g.name == "dcr_share").unwrap();
+    assert!(gate.passed);
+}
+
+/// Leaves of five are raised to the floor, a larger `min_leaf` is kept, and a file
+/// of few rows gets leaves of a tenth of its rows.
+#[test]
+fn the_leaf_floor_raises_small_leaves_and_keeps_larger_ones() {
+    use canvass_synth::release::synthesize::{leaf_floor, LEAF_FLOOR};
+    let (raw, cb) = numpy_raw();
+    let ds = load(
+        &raw,
+        &LoadOptions {
+            codebook: Some(parse_codebook(&cb).unwrap()),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap()
+    .dataset;
+    let questions: Vec<usize> = ["demographics.gender", "demographics.role", "demographics.degree"]
+        .iter()
+        .map(|id| ds.find(id).unwrap())
+        .collect();
+    let smallest = |min_leaf: usize| {
+        synthesize(
+            &ds,
+            &questions,
+            &[],
+            None,
+            &SynthOptions {
+                rows: 200,
+                seed: 3,
+                growth: Growth { min_leaf, cp: 1e-8 },
+                ..SynthOptions::default()
+            },
+            &mut |_, _| {},
+        )
+        .smallest_leaf
+    };
+    assert!(smallest(5) >= LEAF_FLOOR, "smallest leaf {}", smallest(5));
+    assert!(smallest(80) >= 80, "smallest leaf {}", smallest(80));
+    let g = Growth { min_leaf: 5, cp: 1e-8 };
+    assert_eq!(leaf_floor(&g, 120).min_leaf, 12);
+    assert_eq!(leaf_floor(&g, 40).min_leaf, 5);
+    assert_eq!(leaf_floor(&g, 5000).min_leaf, LEAF_FLOOR);
+}

@@ -1486,7 +1486,7 @@ async fn a_tidy_csv_has_its_header_first_a_row_per_cell_and_its_notes_last() {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "question,item,answer,group,count,percent,ci_low,ci_high,withheld"
+        "question,item,answer,group,count,percent,ci_low,ci_high,withheld,withheld_reason"
     );
     let first_comment = lines.iter().position(|l| l.starts_with('#')).unwrap();
     assert!(lines[first_comment..].iter().all(|l| l.starts_with("# ")), "{text}");

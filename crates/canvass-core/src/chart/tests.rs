@@ -635,6 +635,7 @@ fn adapters_reshape_without_changing_numbers() {
                 count: Some(c),
                 percent: None,
                 ci: None,
+                withheld: None,
             })
             .collect(),
         missing: Vec::new(),

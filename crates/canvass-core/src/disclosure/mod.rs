@@ -11,12 +11,14 @@
 //! - [`layout`]: a table as this module sees it, counts linked by sums and bounds.
 //! - [`suppress`]: choosing withheld cells, and the attacker that checks the choice.
 //! - [`table`]: one table protected together with the tables of its wider views.
+//! - [`cell_key`]: the release option that perturbs counts instead of withholding them.
 //!
 //! Invariant: this module depends on the dataset, the filter and the errors only; views
 //! and tables call it, never the other way round.
 //! Invariant: every choice is a pure function of counts and the table's shape, with ties
 //! broken by option identity, so the same table reached two ways is suppressed alike.
 
+pub mod cell_key;
 pub mod lattice;
 pub mod layout;
 pub mod lp;
@@ -27,7 +29,9 @@ mod tests;
 
 pub use lattice::{check_view, BelowK, Group, Lattice};
 pub use layout::{key1, key2, Constraint, Entry, EntryKey, Layout, Role};
-pub use suppress::{attack, protect, protect_from, protect_split, split_layout, Unprotectable};
+pub use suppress::{
+    attack, protect, protect_from, protect_split, split_layout, withheld_reasons, Unprotectable, WithheldReason,
+};
 pub use table::{protect_table, Around};
 
 /// The release threshold used when a dataset does not say otherwise.

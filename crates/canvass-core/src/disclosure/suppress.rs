@@ -396,3 +396,57 @@ fn propagate(layout: &Layout, withheld: &[bool]) -> Vec<(i64, i64)> {
     }
     bounds
 }
+
+/// Why a count is withheld, as far as its table may say without telling an attacker
+/// more than the table's shown numbers already do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WithheldReason {
+    /// Fewer than k respondents.
+    Small,
+    /// k or more respondents, withheld so that a small count cannot be worked out.
+    Protecting,
+    /// Either: saying which would narrow the count beyond what the table shows.
+    SmallOrProtecting,
+}
+
+impl WithheldReason {
+    /// The name JSON and CSV give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WithheldReason::Small => "small",
+            WithheldReason::Protecting => "protecting",
+            WithheldReason::SmallOrProtecting => "small_or_protecting",
+        }
+    }
+}
+
+/// The reason each withheld entry may give (`None` for a shown one). A withheld count
+/// says it is small only when the shown numbers already cap it below k, and that it
+/// protects another only when they already put it at k or more: the label then adds
+/// nothing an attacker could not work out, so the audit's assumptions hold whatever
+/// the labels say. Any other withheld count says only that it is one or the other.
+pub fn withheld_reasons(layout: &Layout, withheld: &[bool], k: usize) -> Vec<Option<WithheldReason>> {
+    let unknown: Vec<bool> = layout
+        .entries
+        .iter()
+        .zip(withheld)
+        .map(|(e, &w)| w || e.role == Role::Hidden)
+        .collect();
+    // The quick attacker's ranges are never narrower than the exact ones, so what it
+    // implies the shown numbers imply too.
+    let bounds = propagate(layout, &unknown);
+    withheld
+        .iter()
+        .zip(&bounds)
+        .map(|(&w, &(lo, hi))| {
+            w.then_some(if hi < k as i64 {
+                WithheldReason::Small
+            } else if lo >= k as i64 {
+                WithheldReason::Protecting
+            } else {
+                WithheldReason::SmallOrProtecting
+            })
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@
 use crate::chart::text::fmt_count;
 use crate::chart::{Chart, GroupedTable, Unit};
 use crate::crosstab::Crosstab;
+use crate::disclosure::WithheldReason;
 use crate::export::ShownTable;
 use crate::freq::Frequencies;
 
@@ -231,15 +232,35 @@ pub fn crosstab_test(table: &Crosstab, by_text: &str) -> String {
 }
 
 /// What the marks in a crosstab's table mean, when it has any.
-pub fn crosstab_note(shown: &ShownTable, k: usize) -> Option<String> {
+pub fn crosstab_note(shown: &ShownTable, k: usize, reasons: &[WithheldReason]) -> Option<String> {
     let mut notes = Vec::new();
     if shown.cells.iter().flatten().any(|c| c.marked && c.value.is_some()) {
         notes.push("* differs significantly (95% level) from what the groups' totals alone would predict.".to_string());
     }
-    if k > 0 {
-        notes.push(format!(
-            "– marks a value based on fewer than {k} respondents, one withheld so that it cannot be worked out, or a zero."
+    notes.extend(withheld_note(k, reasons));
+    (!notes.is_empty()).then(|| notes.join(" "))
+}
+
+/// One plain sentence on why a table's dashes are there, given each withheld count's
+/// reason: a count says which side of k it lies on only where the shown numbers
+/// already tell (see `disclosure::withheld_reasons`).
+pub fn withheld_note(k: usize, reasons: &[WithheldReason]) -> Option<String> {
+    if k == 0 || reasons.is_empty() {
+        return None;
+    }
+    let small = reasons.iter().filter(|&&r| r == WithheldReason::Small).count();
+    let protecting = reasons.iter().filter(|&&r| r == WithheldReason::Protecting).count();
+    let mut note = format!(
+        "– is a count withheld to protect small groups: fewer than {k} respondents (or none), or a larger count that would let such a count be worked out."
+    );
+    if small + protecting < reasons.len() {
+        note.push_str(" Saying which would narrow it down, so the table does not.");
+    } else {
+        note.push_str(&format!(
+            " Here {small} {} fewer than {k} and {protecting} {} others.",
+            if small == 1 { "is" } else { "are" },
+            if protecting == 1 { "protects" } else { "protect" }
         ));
     }
-    (!notes.is_empty()).then(|| notes.join(" "))
+    Some(note)
 }

@@ -20,7 +20,8 @@ use crate::chart::input::{order_by_value, BarOrder};
 use crate::chart::{Chart, Footnote};
 use crate::crosstab::{Crosstab, CrosstabSpec};
 use crate::dataset::{Column, Dataset};
-use crate::disclosure::DEFAULT_K;
+use crate::disclosure::cell_key::{seed_from_secret, MAX_PERTURBATION};
+use crate::disclosure::{WithheldReason, DEFAULT_K};
 use crate::error::StatsError;
 use crate::export::{
     crosstab_csv, crosstab_tidy_csv, frequencies_csv, frequencies_tidy_csv, items_csv, shown_crosstab, CsvHeader,
@@ -106,6 +107,7 @@ pub fn answer(dataset: &Dataset, request: &ViewRequest) -> Result<ViewAnswer, Ch
         filter: Filter::parse(dataset, &request.filters)?,
         weight_idx: request.weight.as_deref().map(find).transpose()?,
         k: request.k.unwrap_or(DEFAULT_K),
+        cell_key: request.cell_key_secret.as_deref().map(seed_from_secret),
     };
     let filters = request
         .filters
@@ -150,7 +152,10 @@ fn frequencies_answer(
     let (chart, mut footnote, table, items) = chart_for_view_items(dataset, &spec, request.chart)?;
     complete_footnote(&mut footnote, dataset, &spec.options, &request.release, "Values");
     let summary = match dataset.questions()[question_idx].column {
-        Column::Numeric(_) => Some(numeric_summary(dataset, question_idx, &spec.options)?),
+        // The cell-key method perturbs counts only; a mean would difference out a person.
+        Column::Numeric(_) if spec.options.cell_key.is_none() => {
+            Some(numeric_summary(dataset, question_idx, &spec.options)?)
+        }
         _ => None,
     };
     let csvs = request.csv.then(|| {
@@ -187,9 +192,28 @@ fn frequencies_answer(
         ),
         base_line,
         test: None,
-        table_note: match &chart {
-            Chart::Rank(rank) => Some(format!("{}.", rank_note(rank.max_score))),
-            _ => None,
+        table_note: {
+            let tables: Vec<&Frequencies> = if items.is_empty() {
+                vec![&table]
+            } else {
+                items.iter().map(|i| &i.table).collect()
+            };
+            let reasons: Vec<WithheldReason> = tables
+                .iter()
+                .flat_map(|t| t.rows.iter().filter_map(|r| r.withheld))
+                .collect();
+            let notes: Vec<String> = [
+                match &chart {
+                    Chart::Rank(rank) => Some(format!("{}.", rank_note(rank.max_score))),
+                    _ => None,
+                },
+                describe::withheld_note(table.k, &reasons),
+                table.perturbed.then(perturbed_note),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!notes.is_empty()).then(|| notes.join(" "))
         },
         filters: Vec::new(),
         respondents: table.respondents,
@@ -233,7 +257,15 @@ fn crosstab_answer(
     Ok(ViewAnswer {
         description: describe::crosstab_chart(&chart, row_text, col_text, &footnote.base, &test),
         base_line: format!("{}.", footnote.base),
-        table_note: describe::crosstab_note(&shown, table.k),
+        table_note: {
+            let reasons: Vec<WithheldReason> = table.cells.iter().flatten().filter_map(|c| c.withheld).collect();
+            let note = describe::crosstab_note(&shown, table.k, &reasons);
+            match (note, table.perturbed) {
+                (note, false) => note,
+                (Some(note), true) => Some(format!("{note} {}", perturbed_note())),
+                (None, true) => Some(perturbed_note()),
+            }
+        },
         test: Some(test),
         filters: Vec::new(),
         respondents: table.respondents,
@@ -244,6 +276,13 @@ fn crosstab_answer(
         row_order: Vec::new(),
         chart: ChartInput { chart, footnote },
     })
+}
+
+/// What a table under the cell-key method says beside it.
+fn perturbed_note() -> String {
+    format!(
+        "Counts are perturbed by up to {MAX_PERTURBATION} to protect small groups, so parts need not add up to totals."
+    )
 }
 
 /// What a view adds to a chart's own footnote: its filter and weight, what is withheld
@@ -260,13 +299,19 @@ fn complete_footnote(
         .weight_idx
         .and_then(|w| dataset.question(w))
         .map(|q| q.id.clone());
-    footnote.suppression = (options.k > 0).then(|| {
-        format!(
-            "{what} based on fewer than {} respondents, and {} that would reveal them, are not shown",
-            options.k,
-            what.to_lowercase()
-        )
-    });
+    footnote.suppression = if options.cell_key.is_some() {
+        Some(format!(
+            "Counts are perturbed by up to {MAX_PERTURBATION} to protect small groups (the cell-key method), and percentages are computed from the perturbed counts"
+        ))
+    } else {
+        (options.k > 0).then(|| {
+            format!(
+                "{what} based on fewer than {} respondents, and {} that would reveal them, are not shown",
+                options.k,
+                what.to_lowercase()
+            )
+        })
+    };
     footnote.dataset = release.name.clone();
     footnote.version = release.version.clone();
     footnote.synthetic = release.synthetic;
@@ -281,6 +326,7 @@ fn csv_header(request: &ViewRequest, footnote: &Footnote, question: String, by: 
         filters: footnote.filters.clone(),
         base: footnote.base.clone(),
         k,
+        perturbed: request.cell_key_secret.is_some(),
         synthetic: request.release.synthetic,
     }
 }

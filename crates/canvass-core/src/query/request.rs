@@ -45,6 +45,9 @@ pub struct ViewRequest {
     pub intervals: bool,
     /// Disclosure threshold; `None` is the default, 0 turns control off.
     pub k: Option<usize>,
+    /// The release's cell-key secret: when given, counts are perturbed by the cell-key
+    /// method instead of withheld (`"disclosure": "cell-key"` in a release manifest).
+    pub cell_key_secret: Option<String>,
     /// Drawn as an overview card: the card's heading is the question and the line under
     /// it the base, so the chart carries no title and only its footnote's notes.
     pub card: bool,
@@ -67,6 +70,7 @@ impl Default for ViewRequest {
             chart: None,
             intervals: false,
             k: None,
+            cell_key_secret: None,
             card: false,
             csv: false,
             release: Release::default(),
@@ -173,6 +177,7 @@ impl ViewRequest {
             chart,
             intervals: f.bool("intervals")?,
             k,
+            cell_key_secret: f.opt_string("cell_key_secret")?,
             card: f.bool("card")?,
             csv: f.bool("csv")?,
             release,
@@ -199,6 +204,7 @@ mod tests {
                 chart: Some(ChartKind::Heatmap),
                 intervals: true,
                 k: Some(0),
+                cell_key_secret: Some("s3cret".into()),
                 card: true,
                 csv: true,
                 release: Release {

@@ -362,7 +362,7 @@ fn the_tidy_csv_opens_with_its_header_and_ends_with_comments() {
         let lines: Vec<&str> = tidy.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(
             lines[0],
-            "question,item,answer,group,count,percent,ci_low,ci_high,withheld"
+            "question,item,answer,group,count,percent,ci_low,ci_high,withheld,withheld_reason"
         );
         // Numbers first, every comment after them; a "#" in an answer is quoted.
         let first_comment = lines.iter().position(|l| l.starts_with('#')).unwrap();

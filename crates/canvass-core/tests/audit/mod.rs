@@ -20,7 +20,7 @@
 
 use canvass_core::crosstab::Crosstab;
 use canvass_core::disclosure::suppress::protection;
-use canvass_core::disclosure::{key1, lp, Constraint, Layout, Role};
+use canvass_core::disclosure::{key1, lp, Constraint, Layout, Role, WithheldReason};
 use canvass_core::freq::Frequencies;
 use canvass_core::query::{answer, AnswerTable, ViewRequest};
 use canvass_core::{load, Dataset, LoadOptions, Missing};
@@ -122,6 +122,38 @@ impl Audit {
         self.levels.push(self.level);
         self.names.push(name.into());
         i
+    }
+
+    /// Adds what a withheld count's label says of it to the attacker's arithmetic: below
+    /// k for "small", k or more for "protecting". The bound is shown to the attacker but
+    /// never caps a required interval, so a label that narrows a count is a leak.
+    pub fn assume(&mut self, i: usize, reason: Option<WithheldReason>) {
+        let n = self.n(i);
+        let constant = |a: &mut Audit, value: usize, name: String| {
+            let c = a.entry(name, value, Shown::Yes);
+            a.target[c] = false;
+            a.levels[c] = u8::MAX;
+            c
+        };
+        match reason {
+            Some(WithheldReason::Small) => {
+                assert!(n < self.k, "{} = {n} is labelled small", self.names[i]);
+                let c = constant(self, self.k - 1, format!("{}: at most k − 1", self.names[i]));
+                let slack = self.entry(
+                    format!("{}: below k − 1 by", self.names[i]),
+                    self.k - 1 - n,
+                    Shown::Unprotected,
+                );
+                self.sum(c, vec![i, slack]);
+            }
+            Some(WithheldReason::Protecting) => {
+                assert!(n >= self.k, "{} = {n} is labelled protecting", self.names[i]);
+                let c = constant(self, self.k, format!("{}: at least k", self.names[i]));
+                let slack = self.entry(format!("{}: above k by", self.names[i]), n - self.k, Shown::Unprotected);
+                self.sum(i, vec![c, slack]);
+            }
+            Some(WithheldReason::SmallOrProtecting) | None => {}
+        }
     }
 
     pub fn n(&self, i: usize) -> usize {
@@ -340,7 +372,9 @@ pub fn publish_freq(
             } else {
                 s
             };
-            a.entry(format!("{tag}: {}", r.option), n, s)
+            let e = a.entry(format!("{tag}: {}", r.option), n, s);
+            a.assume(e, shown.and_then(|f| f.rows[i].withheld));
+            e
         })
         .collect();
     let missing_n = |f: &Frequencies, m: Missing| f.missing.iter().find(|c| c.reason == m).map(|c| c.count);
@@ -495,7 +529,9 @@ pub fn publish_crosstab(
                         &what,
                         f(forced_rows, i) || f(forced_cols, j),
                     );
-                    a.entry(format!("{tag}: {what}"), n, s)
+                    let e = a.entry(format!("{tag}: {what}"), n, s);
+                    a.assume(e, shown.and_then(|t| t.cells[i][j].withheld));
+                    e
                 })
                 .collect()
         })

@@ -500,7 +500,7 @@ fn fit(
                             n_classes: levels.len(),
                         },
                         rows,
-                        &growth,
+                        &leaf_floor(&growth, all_rows.len()),
                     );
                     note_leaves(&tree);
                     trees.push(tree);
@@ -532,7 +532,7 @@ fn fit(
                         n_classes: levels.len(),
                     },
                     all_rows.clone(),
-                    &growth,
+                    &leaf_floor(&growth, all_rows.len()),
                 );
                 note_leaves(&tree);
                 let followers: Vec<usize> = (0..enc.variables.len()).filter(|&f| follows[f] == Some(v)).collect();
@@ -569,14 +569,19 @@ fn fit(
                         n_classes: states.len() + 1,
                     },
                     all_rows.clone(),
-                    &growth,
+                    &leaf_floor(&growth, all_rows.len()),
                 );
                 let with_value: Vec<u32> = all_rows
                     .iter()
                     .copied()
                     .filter(|&r| gaps[r as usize].is_none())
                     .collect();
-                let value_tree = grow(&preds, Response::Numbers(values), with_value.clone(), &growth);
+                let value_tree = grow(
+                    &preds,
+                    Response::Numbers(values),
+                    with_value.clone(),
+                    &leaf_floor(&growth, all_rows.len()),
+                );
                 note_leaves(&state_tree);
                 note_leaves(&value_tree);
                 let observed: Vec<f64> = with_value.iter().map(|&r| values[r as usize]).collect();
@@ -616,6 +621,22 @@ fn fit(
         by_question,
         option_labels,
         smallest_leaf: if smallest_leaf == usize::MAX { 0 } else { smallest_leaf },
+    }
+}
+
+/// Fewest raw rows in any leaf, whatever `min_leaf` asks, for a fit on at least
+/// ten times as many rows. With leaves of synthpop's five, the later trees (tens of
+/// predictors, earlier synthetic columns among them) end in leaves whose donors are
+/// the same few respondents, and a synthetic row rebuilds one of them: its distance
+/// to the rows fitted on is then smaller than to rows never seen (docs/release.md).
+pub const LEAF_FLOOR: usize = 30;
+
+/// `growth` with its minimum leaf raised to [`LEAF_FLOOR`], or to a tenth of the
+/// `n_fit` rows fitted on when that is less, so a small file still gets splits.
+pub fn leaf_floor(growth: &Growth, n_fit: usize) -> Growth {
+    Growth {
+        min_leaf: growth.min_leaf.max(LEAF_FLOOR.min(n_fit / 10)),
+        cp: growth.cp,
     }
 }
 
