@@ -5,7 +5,7 @@
 import { $, el } from "./dom.js";
 import { cardsKey } from "./hash.js";
 import { chartDrawn, overviewDrawn } from "./marks.js";
-import { canvasWidth, paint } from "./paint.js";
+import { canvasWidth, expectedHeight, paint } from "./paint.js";
 import { CardScheduler } from "./card-scheduler.js";
 import { fillGroupedSelect, searchFrom } from "./pickers.js";
 import { chartable, sectionOf } from "./questions.js";
@@ -18,6 +18,10 @@ import { defaults, toHash } from "./view-state.js";
 /// How many of the overview's first cards are asked for before the observer reports
 /// them: two rows of a desktop window's grid, one screen on a phone.
 const EAGER_CARDS = 4;
+
+/// A card's chart is at least this tall, in CSS pixels (CARD_MIN_HEIGHT_PX in
+/// xtask/src/prerender.rs).
+const CARD_MIN_HEIGHT = 140;
 
 const cards = {
   key: "", // the filters and intervals setting the cards are drawn with
@@ -71,7 +75,7 @@ async function drawCard(card, request) {
     // One width for every card, measured as the overview is built (see buildOverview);
     // measured here only if it was built hidden or the observer reported a change.
     cards.width ||= canvasWidth(canvas);
-    paint(canvas, JSON.stringify(answer.chart), answer.description, 140, cards.width);
+    paint(canvas, JSON.stringify(answer.chart), answer.description, CARD_MIN_HEIGHT, cards.width);
     card.querySelector(".base").textContent = answer.base_line;
     const table = card.querySelector("table");
     // A grid's items share the card's heading; its first item's text would name one.
@@ -252,6 +256,9 @@ function buildCards(questions) {
         cards.width = canvasWidth(canvas);
         measure = false;
       }
+      // A box of the chart's height until it is drawn, so that the page does not grow
+      // under the reader as the cards are drawn.
+      canvas.style.setProperty("height", `${expectedHeight(q, cards.width, CARD_MIN_HEIGHT)}px`);
     }
   }
   $("overview-contents").replaceChildren(contents);

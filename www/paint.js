@@ -52,6 +52,21 @@ export function paint(canvas, chartJson, description, minCssHeight, knownWidth =
   canvas.setAttribute("aria-label", `${description} The table below has the numbers.`);
 }
 
+/// The height a question's chart will have at `cssWidth`, before its numbers are
+/// known: a bar per option for a question with options, as a card draws it; at least
+/// `minCssHeight`. A histogram's bins, a grid's or a ranking's layout are not known
+/// until it is counted.
+export function expectedHeight(question, cssWidth, minCssHeight) {
+  const bars = ["single", "multi", "ordinal"].includes(question.kind) && question.options && question.options.length;
+  if (!cssWidth || !bars) return minCssHeight;
+  const chart = { Bars: { title: "", categories: question.options, values: question.options.map(() => null), axis_label: "% of respondents" } };
+  try {
+    return Math.max(minCssHeight, chartHeightJson(JSON.stringify({ chart }), cssWidth));
+  } catch {
+    return minCssHeight;
+  }
+}
+
 /// A small chart, drawn once where no one sees it (see warmUpPainting).
 const WARM_UP_CHART = JSON.stringify({
   chart: {

@@ -14,6 +14,7 @@ use canvass_core::codebook::parse_codebook;
 use canvass_core::crosstab::{crosstab, CrosstabSpec};
 use canvass_core::filter::{Condition, Filter};
 use canvass_core::freq::{freq_table, frequencies, BaseKind, FreqSpec};
+use canvass_core::numeric::ValueSpread;
 use canvass_core::snapshot::{read, write, Sources};
 use canvass_core::view::TableOptions;
 use canvass_core::{load, Column, Dataset, LoadOptions};
@@ -232,6 +233,24 @@ fn table_timings(name: &str, dataset: &Dataset) -> Vec<Timing> {
                 black_box(freq_table(dataset, &FreqSpec::new(q)).unwrap());
             },
         ));
+    }
+    // A histogram: its bins come from the question's value spread, found on its first
+    // table and kept with the column; the first call is timed apart.
+    if let Some(&q) = positions(|c| matches!(c, Column::Numeric(_))).first() {
+        let Column::Numeric(col) = &dataset.questions()[q].column else {
+            unreachable!()
+        };
+        timings.push(time(
+            format!("{name}: a numeric question's value spread (once per question)"),
+            7,
+            None,
+            || {
+                black_box(ValueSpread::of_cells(col.cells()));
+            },
+        ));
+        timings.push(time(format!("{name}: table, histogram, k = 10"), runs, None, || {
+            black_box(freq_table(dataset, &FreqSpec::new(q)).unwrap());
+        }));
     }
     if singles.len() < 5 {
         return timings;

@@ -345,10 +345,19 @@ pub enum NumericCell {
 }
 
 /// Numbers with explicit missing reasons and any top-coded labels kept apart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Numeric {
     cells: Vec<NumericCell>,
     coded_labels: Vec<String>,
+    /// The values' spread, found on first use: the cells never change after `new`, and
+    /// every histogram and binned crosstab of the question needs it.
+    spread: std::sync::OnceLock<crate::numeric::ValueSpread>,
+}
+
+impl PartialEq for Numeric {
+    fn eq(&self, other: &Self) -> bool {
+        self.cells == other.cells && self.coded_labels == other.coded_labels
+    }
 }
 
 impl Numeric {
@@ -364,11 +373,22 @@ impl Numeric {
                 _ => {}
             }
         }
-        Ok(Numeric { cells, coded_labels })
+        Ok(Numeric {
+            cells,
+            coded_labels,
+            spread: std::sync::OnceLock::new(),
+        })
     }
 
     pub fn cells(&self) -> &[NumericCell] {
         &self.cells
+    }
+
+    /// The spread of the column's values (range, quartiles), which its bins are
+    /// chosen from; computed on the first call.
+    pub fn spread(&self) -> &crate::numeric::ValueSpread {
+        self.spread
+            .get_or_init(|| crate::numeric::ValueSpread::of_cells(&self.cells))
     }
 
     pub fn coded_labels(&self) -> &[String] {

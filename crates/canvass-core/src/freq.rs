@@ -374,16 +374,38 @@ fn count(dataset: &Dataset, spec: &FreqSpec, view: &View) -> Result<Counted, Sta
             let (rule, edges) = table_bins(question, spec.bin_width, view.k)?;
             let labels = bin_labels(&edges, col.coded_labels());
             let mut options = vec![Tally::default(); labels.len()];
-            view.for_each_row(|row_idx| {
-                let w = view.weight(row_idx);
-                let cell = col.cells()[row_idx];
-                match (bin_option(cell, &edges), cell) {
-                    (Some(option_idx), _) => options[option_idx].add(w),
-                    (None, NumericCell::Missing(m)) => missing[m as usize].add(w),
-                    // Edges span every value in the dataset, so a value always has a bin.
-                    (None, _) => {}
+            let cells = col.cells();
+            if view.is_weighted() {
+                view.for_each_row(|row_idx| {
+                    let w = view.weight(row_idx);
+                    let cell = cells[row_idx];
+                    match (bin_option(cell, &edges), cell) {
+                        (Some(option_idx), _) => options[option_idx].add(w),
+                        (None, NumericCell::Missing(m)) => missing[m as usize].add(w),
+                        // Edges span every value in the dataset, so a value always has a bin.
+                        (None, _) => {}
+                    }
+                });
+            } else {
+                // Plain counts per option, then per missing reason, turned into tallies
+                // once (as for a single choice).
+                let n_options = labels.len();
+                let mut slots = vec![0usize; n_options + Missing::ALL.len()];
+                view.for_each_row(|row_idx| {
+                    let cell = cells[row_idx];
+                    match (bin_option(cell, &edges), cell) {
+                        (Some(option_idx), _) => slots[option_idx] += 1,
+                        (None, NumericCell::Missing(m)) => slots[n_options + m as usize] += 1,
+                        (None, _) => {}
+                    }
+                });
+                for (t, &n) in options.iter_mut().zip(&slots) {
+                    *t = Tally::unit(n);
                 }
-            });
+                for m in Missing::ALL {
+                    missing[m as usize] = Tally::unit(slots[n_options + m as usize]);
+                }
+            }
             Counted {
                 labels,
                 options,

@@ -325,3 +325,48 @@ async fn a_release_updated_without_a_rebuild_is_drawn_from_its_data() {
     assert!(page["contents"].as_u64().unwrap() >= 5, "{page}");
     browser.client.clone().close().await.unwrap();
 }
+
+/// Cards the page draws itself (another dataset than the prerendered one) line up: the
+/// cards of a row are equally tall, with their base lines at one distance from the
+/// bottom, however tall each chart is.
+#[tokio::test]
+async fn the_cards_of_a_row_line_up() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch_with_window(1280, 900).await;
+    browser
+        .client
+        .goto(&format!("{}#d=sample", serving.url()))
+        .await
+        .unwrap();
+    browser
+        .wait_until("return document.body.dataset.state === 'ready';", 30)
+        .await;
+    browser.settled(30).await;
+    let cards = browser
+        .eval(
+            "return [...document.querySelectorAll('#overview .card')].map((c) => {
+               const r = c.getBoundingClientRect(), b = c.querySelector('.base').getBoundingClientRect();
+               return { top: Math.round(r.top), height: Math.round(r.height), baseFromBottom: Math.round(r.bottom - b.bottom),
+                        chart: Math.round(c.querySelector('canvas').getBoundingClientRect().height), drawn: c.dataset.drawn };
+             });",
+        )
+        .await;
+    let cards = cards.as_array().unwrap();
+    assert!(cards.iter().all(|c| c["drawn"] == "1"), "{cards:?}");
+    let mut rows: HashMap<i64, Vec<&Value>> = HashMap::new();
+    for c in cards {
+        rows.entry(c["top"].as_i64().unwrap()).or_default().push(c);
+    }
+    let mut compared = 0;
+    for row in rows.values().filter(|r| r.len() > 1) {
+        // Charts of different heights in one row: the layout, not chance, lines them up.
+        assert!(row.iter().any(|c| c["chart"] != row[0]["chart"]), "{row:?}");
+        for c in row {
+            assert_eq!(c["height"], row[0]["height"], "{row:?}");
+            assert_eq!(c["baseFromBottom"], row[0]["baseFromBottom"], "{row:?}");
+        }
+        compared += 1;
+    }
+    assert!(compared >= 1, "no row of two cards: {cards:?}");
+    browser.client.clone().close().await.unwrap();
+}

@@ -620,16 +620,20 @@ fn open_runs(bytes: u64) -> usize {
 #[tokio::main]
 async fn main() {
     let usage = || -> ! {
-        eprintln!("usage: browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only | --release-only]");
+        eprintln!(
+            "usage: browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only | --release-only | --navigation-only]"
+        );
         std::process::exit(2);
     };
     let mut paths = Vec::new();
     let (mut rows, mut open_file_only, mut release_only): (Option<Vec<String>>, bool, bool) = (None, false, false);
+    let mut navigation_only = false;
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         match arg.to_str() {
             Some("--open-file-only") => open_file_only = true,
             Some("--release-only") => release_only = true,
+            Some("--navigation-only") => navigation_only = true,
             Some("--rows") => {
                 let list = args
                     .next()
@@ -652,6 +656,13 @@ async fn main() {
         return;
     }
     let mut report = json!({ "payload": payload(&url, &www).await });
+    // The first screen alone: what a change to the page's first paint is measured by.
+    if navigation_only {
+        report["navigation"] = navigation(&url, &www, 9).await;
+        std::fs::write(out, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+        println!("{}", serde_json::to_string_pretty(&report).unwrap());
+        return;
+    }
     if !open_file_only {
         page_benches(&url, &mut report).await;
         report["release"] = release(&url, &www.join(RELEASE_RAW), 5).await;
