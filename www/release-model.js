@@ -107,11 +107,11 @@ export function gateVerdict(gate) {
 }
 
 /// How far along making a release is, in whole percent, from the worker's progress
-/// (`{ phase, done, total }`): reading the file is the first tenth, synthesis up to
-/// three quarters, scoring the rest.
+/// (`{ phase, done, total }`): reading the file is the first tenth, making the
+/// release (synthesis and scoring, one count) the rest.
 export function releasePercent({ phase, done, total }) {
   const part = total > 0 ? Math.min(1, done / total) : 0;
-  const [start, width] = { reading: [0, 0.05], parsing: [0.05, 0.05], synthesising: [0.1, 0.65], scoring: [0.75, 0.25] }[phase] || [0, 0];
+  const [start, width] = { reading: [0, 0.05], parsing: [0.05, 0.05], making: [0.1, 0.9] }[phase] || [0, 0];
   return Math.min(100, Math.floor((start + width * part) * 100));
 }
 

@@ -102,7 +102,7 @@ function showProgress(text) {
   bar.removeAttribute("value");
   $("release-status-text").replaceChildren(...text);
   $("release-status").hidden = false;
-  const words = { reading: "Reading the file", parsing: "Reading the answers", synthesising: "Synthesising", scoring: "Measuring utility and risk" };
+  const words = { reading: "Reading the file", parsing: "Reading the answers", making: "Synthesising and measuring utility and risk" };
   let shown = -1;
   return (progress) => {
     const percent = releasePercent(progress);

@@ -76,16 +76,16 @@ test("a gate's verdict gives the figure, its limit and, when it fails, the page'
   assert.match(unmeasured.verdict, /^Fails\. Not measured \(at most 0\.550 allowed\): m\. To pass: a\.$/);
 });
 
-test("the bar moves forward through reading, synthesis and scoring", () => {
+test("the bar moves forward through reading, then making the release", () => {
   const steps = [
     { phase: "reading", done: 0, total: 10 },
     { phase: "parsing", done: 5, total: 10 },
-    { phase: "synthesising", done: 1, total: 98 },
-    { phase: "synthesising", done: 98, total: 98 },
-    { phase: "scoring", done: 10, total: 10 },
+    { phase: "making", done: 1, total: 1000 },
+    { phase: "making", done: 500, total: 1000 },
+    { phase: "making", done: 1000, total: 1000 },
   ].map(releasePercent);
-  assert.deepEqual(steps, [0, 7, 10, 75, 100]);
-  assert.equal(releasePercent({ phase: "scoring", done: 1, total: 0 }), 75);
+  assert.deepEqual(steps, [0, 7, 10, 55, 100]);
+  assert.equal(releasePercent({ phase: "making", done: 1, total: 0 }), 10);
 });
 
 test("the report's figures are read from report.json, unmeasured ones said so", async () => {

@@ -42,7 +42,8 @@ pub struct ReleaseArgs {
     /// Fewest raw respondents in a tree's leaf.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
     min_leaf: u64,
-    /// Release even if a risk gate fails; the manifest records it.
+    /// Release even if a risk gate fails; the manifest records it. Without it a failed
+    /// gate writes nothing and exits non-zero.
     #[arg(long)]
     accept_risk: bool,
     /// Print the roles and summary as JSON.
@@ -59,6 +60,14 @@ struct Summary<'a> {
     quasi_identifiers: &'a [String],
     files: Vec<FileLine<'a>>,
     roles: &'a [canvass_synth::release::roles::ColumnRole],
+    /// Every risk gate passed.
+    passed: bool,
+    /// The release was written despite a failed gate.
+    accept_risk: bool,
+    /// The files were written (false when a gate failed without `--accept-risk`).
+    written: bool,
+    /// The report's headline figures, as the manifest's `metrics`.
+    report: serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -102,8 +111,32 @@ pub fn run(args: ReleaseArgs) -> Result<(), String> {
     };
     let release = make(&raw, codebook.as_deref(), &options, &mut |_, _| {})
         .map_err(|e| format!("{}: {e}", args.raw.display()))?;
-    write_atomically(&args.out, &release)?;
-    report(&args, &release)
+    let write = release.passed || args.accept_risk;
+    if write {
+        write_atomically(&args.out, &release)?;
+    }
+    report(&args, &release, write)?;
+    if write {
+        Ok(())
+    } else {
+        Err(refusal(&release))
+    }
+}
+
+/// Why nothing was written: each failed gate with its value, limit and what to change.
+fn refusal(release: &ReleaseFiles) -> String {
+    let mut s = String::from("no release written: the synthesis failed these risk gates");
+    for g in release.report.failed() {
+        let value = g
+            .value
+            .map_or_else(|| "not measured".to_string(), |v| format!("{v:.3}"));
+        s.push_str(&format!(
+            "\n  {} (value {value}, limit {}): {}",
+            g.name, g.limit, g.advice
+        ));
+    }
+    s.push_str("\nChange the release as advised, or pass --accept-risk to write it anyway (the manifest records it).");
+    s
 }
 
 fn write_atomically(out: &Path, release: &ReleaseFiles) -> Result<(), String> {
@@ -131,7 +164,7 @@ fn write_atomically(out: &Path, release: &ReleaseFiles) -> Result<(), String> {
     result
 }
 
-fn report(args: &ReleaseArgs, release: &ReleaseFiles) -> Result<(), String> {
+fn report(args: &ReleaseArgs, release: &ReleaseFiles, written: bool) -> Result<(), String> {
     let summary = Summary {
         out: args.out.display().to_string(),
         rows: release.rows,
@@ -147,6 +180,10 @@ fn report(args: &ReleaseArgs, release: &ReleaseFiles) -> Result<(), String> {
             })
             .collect(),
         roles: &release.roles,
+        passed: release.passed,
+        accept_risk: args.accept_risk && !release.passed,
+        written,
+        report: release.report.summary(),
     };
     if args.json {
         return crate::print_json(&summary);
@@ -169,6 +206,20 @@ fn report(args: &ReleaseArgs, release: &ReleaseFiles) -> Result<(), String> {
         );
     }
     println!();
+    for g in &release.report.gates {
+        let value = g
+            .value
+            .map_or_else(|| "not measured".to_string(), |v| format!("{v:.3}"));
+        println!(
+            "gate {:<22} {:<6}  value {value}, limit {}",
+            g.name,
+            if g.passed { "passed" } else { "FAILED" },
+            g.limit
+        );
+    }
+    if !written {
+        return Ok(());
+    }
     let released = release.roles.iter().filter(|r| r.released).count();
     println!(
         "wrote {} synthetic respondents of {} released questions ({} withheld) to {}",

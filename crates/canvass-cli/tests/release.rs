@@ -24,13 +24,27 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-#[test]
-fn a_release_directory_holds_the_files_its_manifest_lists() {
-    let dir = scratch("numpy");
+fn sha256sum(path: &std::path::Path) -> String {
+    let out = Command::new("sha256sum").arg(path).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
+}
+
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().file_name().into_string().unwrap()).collect())
+        .unwrap_or_default();
+    names.sort_unstable();
+    names
+}
+
+/// A release that fails a gate is refused, naming each failed gate and what to change,
+/// with nothing left behind; `--accept-risk` writes it, and the manifest records it and
+/// lists every file (the report's too) with its sha256.
+fn refused_then_accepted(name: &str, raw: &str, cb: &str, seed: &str) -> PathBuf {
+    let dir = scratch(name);
     let out = dir.join("release");
-    let raw = repo("www/data/numpy-2020/responses.tsv");
-    let cb = repo("www/data/numpy-2020/codebook.json");
-    let (ok, stdout, stderr) = canvass(&[
+    let (raw, cb) = (repo(raw), repo(cb));
+    let args = [
         "release",
         raw.to_str().unwrap(),
         "--codebook",
@@ -38,39 +52,87 @@ fn a_release_directory_holds_the_files_its_manifest_lists() {
         "--out",
         out.to_str().unwrap(),
         "--seed",
-        "3",
-    ]);
+        seed,
+    ];
+    let (ok, stdout, stderr) = canvass(&[&args[..], &["--json"]].concat());
+    let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let failed: Vec<&str> = summary["report"]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["passed"] == false)
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(ok, failed.is_empty(), "{stderr}");
+    assert_eq!(summary["passed"], ok);
+    assert_eq!(summary["written"], ok);
+    if !ok {
+        for gate in &failed {
+            assert!(stderr.contains(&format!("\n  {gate} (value ")), "{stderr}");
+        }
+        assert!(stderr.contains("--accept-risk"), "{stderr}");
+        assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+    } else {
+        let _ = std::fs::remove_dir_all(&out);
+    }
+
+    let (ok, stdout, stderr) = canvass(&[&args[..], &["--accept-risk"]].concat());
     assert!(ok, "{stdout}{stderr}");
-    assert!(
-        stdout.contains("demographics.age") && stdout.contains("quasi-identifier"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("quasi-identifier"), "{stdout}");
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["synthetic"], true);
-    assert_eq!(manifest["seed"], 3);
+    assert_eq!(manifest["seed"].to_string(), seed);
+    assert_eq!(manifest["accept_risk"], !failed.is_empty());
+    assert_eq!(manifest["metrics"]["passed"], failed.is_empty());
     let files = manifest["files"].as_object().unwrap();
-    let mut listed: Vec<&str> = files.keys().map(String::as_str).collect();
-    listed.push("manifest.json");
+    assert!(!files.contains_key("manifest.json"));
+    let mut listed: Vec<String> = files.keys().cloned().collect();
+    listed.push("manifest.json".into());
     listed.sort_unstable();
-    let mut present: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    present.sort_unstable();
-    assert_eq!(present, listed);
+    assert_eq!(entries(&out), listed);
+    for needed in ["report.json", "report.md", "responses.tsv", "codebook.json"] {
+        assert!(files.contains_key(needed), "{needed}: {listed:?}");
+    }
     for (name, entry) in files {
         let bytes = std::fs::read(out.join(name)).unwrap();
         assert_eq!(entry["bytes"].as_u64(), Some(bytes.len() as u64), "{name}");
-        assert_eq!(entry["sha256"].as_str().unwrap().len(), 64, "{name}");
+        assert_eq!(entry["sha256"].as_str().unwrap(), sha256sum(&out.join(name)), "{name}");
     }
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["gates"].as_array().unwrap().len(), 4);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for gate in &failed {
+        assert!(md.contains(&format!("**{gate}: FAILED**")), "{md}");
+    }
+    // The release opens in the loader, with its codebook.
+    let (ok, stdout, stderr) = canvass(&[
+        "summary",
+        out.join("responses.tsv").to_str().unwrap(),
+        "--codebook",
+        out.join("codebook.json").to_str().unwrap(),
+    ]);
+    assert!(ok && !stdout.is_empty(), "{stderr}");
     // No temporary directory is left beside the release.
-    let leftovers: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n != "release")
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(entries(&dir), ["release"]);
+    dir
+}
+
+#[test]
+fn a_release_failing_a_gate_is_refused_unless_the_risk_is_accepted() {
+    let dir = refused_then_accepted(
+        "numpy",
+        "www/data/numpy-2020/responses.tsv",
+        "www/data/numpy-2020/codebook.json",
+        "3",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir = refused_then_accepted(
+        "r-community",
+        "crates/canvass-synth/tests/data/r-community-survey-2019/responses.tsv",
+        "crates/canvass-synth/tests/data/r-community-survey-2019/codebook.json",
+        "1",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

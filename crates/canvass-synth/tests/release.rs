@@ -644,7 +644,12 @@ fn a_surveymonkey_export_is_written_back_with_its_spans_and_no_typed_text() {
 fn progress_rises_to_its_total() {
     let (raw, cb) = numpy_raw();
     let mut calls: Vec<(usize, usize)> = Vec::new();
-    make(&raw, Some(&cb), &options(1), &mut |done, total| {
+    // Synthesis, the DCR synthesis and scoring: one count, never restarting.
+    let all_stages = ReleaseOptions {
+        measure_dcr: true,
+        ..options(1)
+    };
+    make(&raw, Some(&cb), &all_stages, &mut |done, total| {
         calls.push((done, total))
     })
     .unwrap();
@@ -653,6 +658,83 @@ fn progress_rises_to_its_total() {
     assert!(calls.iter().all(|&(d, t)| t == total && d <= t), "{calls:?}");
     assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
     assert_eq!(calls.last(), Some(&(total, total)));
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn a_release_failing_a_gate_comes_back_with_its_report_and_the_manifest_covers_it() {
+    // Without the half-fitted synthesis the distance-to-closest-record gate cannot be
+    // measured, and an unmeasured gate fails.
+    let release = numpy_release(&options(4));
+    assert!(!release.passed);
+    let failed: Vec<&str> = release.report.failed().map(|g| g.name).collect();
+    assert!(failed.contains(&"dcr_share"), "{failed:?}");
+    assert_eq!(release.file("report.json").unwrap(), release.report.json().as_bytes());
+    assert_eq!(release.file("report.md").unwrap(), release.report.markdown().as_bytes());
+    let manifest: serde_json::Value = serde_json::from_slice(release.file("manifest.json").unwrap()).unwrap();
+    assert_eq!(manifest["accept_risk"], false);
+    assert_eq!(manifest["metrics"]["passed"], false);
+    let files = manifest["files"].as_object().unwrap();
+    assert!(!files.contains_key("manifest.json"));
+    for (name, bytes) in release.files.iter().filter(|(n, _)| n != "manifest.json") {
+        assert_eq!(
+            files[name.as_str()]["sha256"].as_str(),
+            Some(hex_sha256(bytes).as_str()),
+            "{name}"
+        );
+    }
+    for gate in &failed {
+        let g = manifest["metrics"]["gates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == *gate)
+            .unwrap();
+        assert_eq!(g["passed"], false);
+    }
+
+    let accepted = numpy_release(&ReleaseOptions {
+        accept_risk: true,
+        ..options(4)
+    });
+    let manifest: serde_json::Value = serde_json::from_slice(accepted.file("manifest.json").unwrap()).unwrap();
+    assert_eq!(manifest["accept_risk"], true);
+    assert_eq!(accepted.file("responses.tsv"), release.file("responses.tsv"));
+}
+
+#[test]
+fn the_r_community_survey_is_released_with_its_report_and_dcr_sizes() {
+    let dir = "crates/canvass-synth/tests/data/r-community-survey-2019/";
+    let raw = read(&format!("{dir}responses.tsv"));
+    let cb = read(&format!("{dir}codebook.json"));
+    let release = make(
+        &raw,
+        Some(&cb),
+        &ReleaseOptions {
+            rows: Some(400),
+            measure_dcr: true,
+            ..options(2)
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let n = release.raw.n_rows();
+    let dcr = release.report.risk.dcr.as_ref().unwrap();
+    // A random half, capped: both sides of the measurement are stated in the report.
+    assert_eq!(dcr.n_fit, (n / 2).min(canvass_synth::release::DCR_FIT_ROWS));
+    assert_eq!(dcr.n_held_out, (n - n / 2).min(canvass_synth::release::DCR_FIT_ROWS));
+    let md = release.report.markdown();
+    assert!(
+        md.contains(&format!("a synthesis from {} real records", dcr.n_fit)),
+        "{md}"
+    );
+    let loaded = load_release(&release, "responses.tsv", Some("codebook.json"));
+    assert_eq!(loaded.dataset.n_rows(), 400);
+    assert_eq!(release.passed, release.report.gates.iter().all(|g| g.passed));
 }
 
 /// The distance-to-closest-record gate on a real survey: with synthpop's leaves of

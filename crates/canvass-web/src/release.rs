@@ -1,7 +1,7 @@
 //! The release module's entry (feature `release`, built as `canvass_release`): what the
 //! page's release worker calls to make a synthetic release of a raw file. [`RawRelease`]
 //! holds the raw file in wasm memory and suggests a role for each of its columns;
-//! [`RawRelease::make`] synthesises and scores the release and gives a [`MadeRelease`],
+//! [`RawRelease::make`] makes the release, report included, and gives a [`MadeRelease`],
 //! whose files, report and side-by-side tables the worker hands to the page. The
 //! release itself is the synthesis crate's (`canvass_synth::release::make`), the same
 //! the command line's `canvass release` writes; this file only carries it across.
@@ -11,7 +11,7 @@ use canvass_core::codebook::{parse_codebook, Codebook};
 use canvass_core::freq::{frequencies, BaseKind, Frequencies};
 use canvass_core::{load_with_progress, LoadOptions, Loaded};
 use canvass_synth::release::roles::{self, ColumnRole, Overrides};
-use canvass_synth::release::{self, DcrInput, ReleaseFiles, ReleaseOptions, ScoreInput};
+use canvass_synth::release::{self, ReleaseFiles, ReleaseOptions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -115,7 +115,7 @@ impl RawRelease {
     }
 
     /// Makes the release that `request_json` (a `ReleaseRequest`) asks for, calling
-    /// `progress(phase, done, total)` as synthesis and scoring go.
+    /// `progress(phase, done, total)` once from 0 to `total` across synthesis and scoring.
     pub fn make(&self, request_json: &str, progress: &js_sys::Function) -> Result<MadeRelease, JsError> {
         let request: ReleaseRequest =
             serde_json::from_str(request_json).map_err(|e| js_error(format!("the release's options: {e}")))?;
@@ -143,17 +143,16 @@ impl RawRelease {
                 &(total as f64).into(),
             );
         };
-        let mut release = release::make(
+        // `make` scores the release too; a failed gate still gives the release and
+        // its report, for the page to show and the team to accept or change.
+        let release = release::make(
             &self.bytes,
             self.codebook_bytes.as_deref(),
             &options,
-            &mut |done, total| report("synthesising", done, total),
+            &mut |done, total| report("making", done, total),
         )
         .map_err(js_error)?;
-        if release.file("report.json").is_none() {
-            score_into(&mut release, &mut |done, total| report("scoring", done, total))?;
-        }
-        let report_json = String::from_utf8_lossy(release.file("report.json").unwrap_or_default()).into_owned();
+        let report_json = release.report.json();
         let compare = compare(&release, &report_json)?;
         Ok(MadeRelease {
             files: release.files,
@@ -161,28 +160,6 @@ impl RawRelease {
             compare_json: to_json(&compare)?,
         })
     }
-}
-
-/// Scores a release whose files carry no report yet, and adds `report.json` and
-/// `report.md` to them, as `canvass release` writes them.
-fn score_into(release: &mut ReleaseFiles, progress: &mut dyn FnMut(usize, usize)) -> Result<(), JsError> {
-    let scored = release::score(
-        &ScoreInput {
-            raw: &release.raw,
-            released: release.released.iter().map(|(n, d)| (n.as_str(), d)).collect(),
-            quasi: &release.quasi,
-            dcr: release.dcr.as_ref().map(|(fit, held, synthetic)| DcrInput {
-                fit_rows: fit,
-                held_out_rows: held,
-                synthetic,
-            }),
-        },
-        progress,
-    );
-    let json = serde_json::to_vec_pretty(&scored).map_err(js_error)?;
-    release.files.push(("report.json".into(), json));
-    release.files.push(("report.md".into(), scored.markdown().into_bytes()));
-    Ok(())
 }
 
 /// A release made in the worker: its files, `report.json`, and each released

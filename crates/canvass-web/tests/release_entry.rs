@@ -56,15 +56,28 @@ fn columns_come_with_a_role_and_a_reason() {
 fn a_release_is_made_scored_and_loads_back() {
     let raw = read(RESPONSES, Some(CODEBOOK));
     let seen = js_sys::Array::new();
-    let progress = js_sys::Function::new_with_args("phase, done, total", "this.push(phase);");
+    let progress = js_sys::Function::new_with_args("phase, done, total", "this.push([phase, done, total]);");
     let progress = progress.bind0(&seen);
     let request = r#"{"seed": 7, "rows": 300, "min_leaf": 5, "disjoint": false, "accept_risk": false, "quasi": null}"#;
     let made = raw
         .make(request, &progress)
         .unwrap_or_else(|_| panic!("the release is made"));
-    let phases: Vec<String> = seen.iter().filter_map(|p| p.as_string()).collect();
-    assert!(phases.iter().any(|p| p == "synthesising"), "{phases:?}");
-    assert!(phases.iter().any(|p| p == "scoring"), "{phases:?}");
+    // One count from 0 to its total across synthesis and scoring, never backwards.
+    let calls: Vec<(String, f64, f64)> = seen
+        .iter()
+        .map(|c| {
+            let c = js_sys::Array::from(&c);
+            (
+                c.get(0).as_string().unwrap(),
+                c.get(1).as_f64().unwrap(),
+                c.get(2).as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(calls.iter().all(|c| c.0 == "making" && c.2 == calls[0].2), "{calls:?}");
+    assert_eq!(calls.first().map(|c| c.1), Some(0.0));
+    assert_eq!(calls.last().map(|c| c.1), Some(calls[0].2));
+    assert!(calls.windows(2).all(|w| w[0].1 <= w[1].1), "{calls:?}");
 
     let names: Vec<String> = serde_json::from_str(&made.names_json().unwrap()).unwrap();
     for needed in [
@@ -87,6 +100,19 @@ fn a_release_is_made_scored_and_loads_back() {
     )
     .unwrap_or_else(|e| panic!("responses.tsv loads back: {e}"));
     assert_eq!(synthetic.dataset.n_rows(), 300);
+    // The manifest lists every other file, the report's included, and its figures
+    // are the report's.
+    let manifest: Value = serde_json::from_slice(&file("manifest.json")).unwrap();
+    let listed = manifest["files"].as_object().unwrap();
+    assert_eq!(listed.len(), names.len() - 1, "{names:?}");
+    for name in names.iter().filter(|n| *n != "manifest.json") {
+        assert_eq!(
+            listed[name.as_str()]["bytes"].as_u64(),
+            Some(file(name).len() as u64),
+            "{name}"
+        );
+    }
+    assert_eq!(file("report.json"), made.report_json().into_bytes());
 
     let report: Value = serde_json::from_str(&made.report_json()).unwrap();
     let gates = report["gates"].as_array().unwrap();
@@ -94,6 +120,8 @@ fn a_release_is_made_scored_and_loads_back() {
     for g in gates {
         assert!(g["passed"].is_boolean() && g["meaning"].is_string(), "{g}");
     }
+    assert_eq!(manifest["metrics"]["gates"].as_array().unwrap().len(), gates.len());
+    assert_eq!(manifest["accept_risk"], false);
 
     // The raw column of each table is the raw file's own frequencies.
     let compare: Value = serde_json::from_str(&made.compare_json()).unwrap();

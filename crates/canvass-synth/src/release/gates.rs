@@ -14,7 +14,8 @@ pub struct GateLimits {
     pub max_dcr_share: f64,
     /// Largest share of synthetic rows identical to a raw row on all released columns.
     pub max_exact_copies: f64,
-    /// Smallest group on the quasi-identifiers allowed in a file.
+    /// Smallest group allowed on the quasi-identifiers among the combinations real
+    /// respondents and synthetic records share (the larger of the two groups).
     pub min_quasi_group: usize,
 }
 
@@ -99,14 +100,14 @@ pub fn evaluate(risk: &Risk, limits: &GateLimits) -> Vec<Gate> {
         },
     });
 
-    let smallest = quasi.iter().map(|q| q.smallest_group).min();
+    let smallest = quasi.iter().filter_map(|q| q.smallest_shared_group).min();
     let passed = smallest.is_none_or(|s| s >= limits.min_quasi_group);
     gates.push(Gate {
         name: "smallest_quasi_group",
         passed,
         value: smallest.map(|s| s as f64),
         limit: limits.min_quasi_group as f64,
-        meaning: "the fewest synthetic records sharing one combination of the quasi-identifiers".into(),
+        meaning: "among the combinations of the quasi-identifiers that both real respondents and synthetic records have, the smallest group (the larger of the real and the synthetic count): below the limit, a synthetic record stands for a combination only one or two real people share".into(),
         advice: if passed {
             String::new()
         } else {

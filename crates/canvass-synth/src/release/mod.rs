@@ -36,6 +36,15 @@ use synthesize::{synthesize, SynthOptions, Synthesis};
 /// donors cover most of the file and little is left to protect anyone.
 pub const MIN_RESPONDENTS: usize = 50;
 
+/// Most raw rows the distance-to-closest-record synthesis is fitted on, and most held
+/// out: SDMetrics' DCRBaselineProtection subsamples to a few thousand rows too, and
+/// the share is a proportion whose standard error at 5,000 rows is under 0.01.
+pub const DCR_FIT_ROWS: usize = 5_000;
+
+/// The report's file names in a release.
+pub const REPORT_JSON: &str = "report.json";
+pub const REPORT_MD: &str = "report.md";
+
 /// Name written into a release's manifest as its generator.
 pub const GENERATOR: &str = "canvass release";
 
@@ -54,7 +63,8 @@ pub struct ReleaseOptions {
     pub cp: f64,
     pub smoothing: bool,
     pub remove_replicated_uniques: bool,
-    /// Recorded in the manifest: the team released despite a failed risk gate.
+    /// The team releases despite a failed risk gate; the manifest's `accept_risk`
+    /// records it when a gate did fail.
     pub accept_risk: bool,
     /// Extension of the released files (`tsv`, `csv`); `None` for the delimiter's.
     pub extension: Option<String>,
@@ -102,6 +112,11 @@ pub struct ReleaseFiles {
     /// For distance to closest record: the raw rows fitted on, those held out, and
     /// the synthesis fitted on the first (loaded back like a release).
     pub dcr: Option<(Vec<usize>, Vec<usize>, Dataset)>,
+    /// The utility and risk report, also in `files` as `report.json` and `report.md`.
+    pub report: Report,
+    /// Every risk gate passed. A release that fails one is still made: the page shows
+    /// the report and asks the team to accept the risk, the CLI refuses to write it.
+    pub passed: bool,
 }
 
 impl ReleaseFiles {
@@ -155,11 +170,16 @@ impl fmt::Display for ReleaseError {
 
 impl std::error::Error for ReleaseError {}
 
-/// Reads the raw file, suggests and applies roles, synthesises, and returns the
+/// Reads the raw file, suggests and applies roles, synthesises, scores, and returns the
 /// release's files: `responses.<ext>` (or `demographics.<ext>` and `answers.<ext>`
-/// with `disjoint`), `codebook.json` when a codebook was given, and `manifest.json`.
-/// `progress(done, total)` counts variables fitted and drawn, from 0 to `total` for
-/// each synthesis (two with `disjoint`).
+/// with `disjoint`), `codebook.json` when a codebook was given, `report.json`,
+/// `report.md` and `manifest.json` (which lists the others with their sha256 and
+/// carries the report's summary as `metrics`).
+///
+/// A failed risk gate is no error: the release comes back with its report and
+/// [`ReleaseFiles::passed`] false, for the caller to refuse it or to have the risk
+/// accepted. `progress(done, total)` runs once from 0 to `total` across synthesis,
+/// the distance-to-closest-record synthesis and scoring.
 pub fn make(
     raw: &[u8],
     codebook: Option<&[u8]>,
@@ -222,6 +242,19 @@ pub fn make(
         remove_replicated_uniques: options.remove_replicated_uniques,
         fit_rows: None,
     };
+    // Distance to closest record needs a synthesis fitted on part of the rows and
+    // compared with rows it never saw; both sides are capped (see `DCR_FIT_ROWS`).
+    let dcr_split = options.measure_dcr.then(|| dcr_split(ds.n_rows(), options.seed));
+    let n_parts = if options.disjoint { 2 } else { 1 };
+    let mut stages = Stages::new(
+        &[
+            (ds.n_rows() + rows) * n_parts,
+            dcr_split.as_ref().map_or(0, |(fit, held)| fit.len() + held.len()),
+            // Scoring reads every released and DCR row a few times.
+            rows * n_parts / 2 + dcr_split.as_ref().map_or(0, |(_, held)| held.len()),
+        ],
+        progress,
+    );
     // Each part: (file stem, questions, synthesis).
     let mut parts: Vec<(&str, Vec<usize>, Synthesis)> = Vec::new();
     if options.disjoint {
@@ -236,14 +269,21 @@ pub fn make(
         }
         // Two independent syntheses with their own seeds: nothing ties a row of one
         // file to a row of the other, not even their order.
-        let demo = synthesize(ds, &quasi, &quasi, cb.as_ref(), &synth_options(options.seed), progress);
+        let demo = synthesize(
+            ds,
+            &quasi,
+            &quasi,
+            cb.as_ref(),
+            &synth_options(options.seed),
+            &mut |d, t| stages.report(0, d, 2 * t),
+        );
         let ans = synthesize(
             ds,
             &answers,
             &[],
             cb.as_ref(),
             &synth_options(options.seed ^ 0x9E37_79B9_7F4A_7C15),
-            progress,
+            &mut |d, t| stages.report(0, t + d, 2 * t),
         );
         parts.push(("demographics", quasi.clone(), demo));
         parts.push(("answers", answers, ans));
@@ -254,7 +294,7 @@ pub fn make(
             &quasi,
             cb.as_ref(),
             &synth_options(options.seed),
-            progress,
+            &mut |d, t| stages.report(0, d, t),
         );
         parts.push(("responses", released.clone(), all));
     }
@@ -294,47 +334,49 @@ pub fn make(
         }
     }
 
-    // Distance to closest record needs a synthesis that has seen only half the rows.
-    let dcr = if options.measure_dcr {
-        let mut order: Vec<usize> = (0..ds.n_rows()).collect();
-        crate::rng::Rng::new(options.seed ^ 0xDC0D_DC0D).shuffle(&mut order);
-        let half = ds.n_rows() / 2;
-        let (mut fit, mut held) = (order[..half].to_vec(), order[half..].to_vec());
-        fit.sort_unstable();
-        held.sort_unstable();
-        let mut o = synth_options(options.seed ^ 0x5EED);
-        o.fit_rows = Some(fit.iter().map(|&r| r as u32).collect());
-        o.rows = held.len();
-        let s = synthesize(ds, &released, &quasi, cb.as_ref(), &o, &mut |_, _| {});
-        let bytes = write::write(&raw_file, &s.raw, &s.synthetic, &released);
-        let part_codebook = match &cb {
-            Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, &released)?),
-            None => None,
-        };
-        let back = load_back(
-            &bytes,
-            part_codebook.as_deref(),
-            "the distance-to-closest-record synthesis",
-        )?;
-        Some((fit, held, back))
-    } else {
-        None
+    let dcr = match dcr_split {
+        Some((fit, held)) => {
+            let mut o = synth_options(options.seed ^ 0x5EED);
+            o.fit_rows = Some(fit.iter().map(|&r| r as u32).collect());
+            o.rows = held.len();
+            let s = synthesize(ds, &released, &quasi, cb.as_ref(), &o, &mut |d, t| {
+                stages.report(1, d, t)
+            });
+            let bytes = write::write(&raw_file, &s.raw, &s.synthetic, &released);
+            let part_codebook = match &cb {
+                Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, &released)?),
+                None => None,
+            };
+            let back = load_back(
+                &bytes,
+                part_codebook.as_deref(),
+                "the distance-to-closest-record synthesis",
+            )?;
+            Some((fit, held, back))
+        }
+        None => None,
     };
 
     let quasi_ids: Vec<String> = quasi.iter().map(|&q| ds.questions()[q].id.clone()).collect();
 
-    // ── Scoring plugs in here ──────────────────────────────────────────────────
-    // let report = report::score(&report::ScoreInput {
-    //     raw: ds,
-    //     released: loaded_back.iter().map(|(n, d)| (n.as_str(), d)).collect(),
-    //     quasi: &quasi_ids,
-    //     dcr: dcr.as_ref().map(|(fit, held, syn)| report::DcrInput {
-    //         fit_rows: fit, held_out_rows: held, synthetic: syn }),
-    // }, progress);
-    // then `report.json` / `report.md` join `files`, `metrics` below becomes the
-    // report's summary, and a failed gate without `accept_risk` is an error.
-    let metrics = Value::Null;
-    // ───────────────────────────────────────────────────────────────────────────
+    let report = score(
+        &ScoreInput {
+            raw: ds,
+            released: loaded_back.iter().map(|(n, d)| (n.as_str(), d)).collect(),
+            quasi: &quasi_ids,
+            dcr: dcr.as_ref().map(|(fit, held, synthetic)| DcrInput {
+                fit_rows: fit,
+                held_out_rows: held,
+                synthetic,
+            }),
+        },
+        &mut |d, t| stages.report(2, d, t),
+    );
+    let passed = report.passed();
+    let metrics = report.summary();
+    files.push((REPORT_JSON.to_string(), report.json().into_bytes()));
+    files.push((REPORT_MD.to_string(), report.markdown().into_bytes()));
+    stages.finish();
 
     let title = cb
         .as_ref()
@@ -351,6 +393,7 @@ pub fn make(
         replaced,
         short,
         metrics,
+        accepted_risk: options.accept_risk && !passed,
     });
     files.push((crate::MANIFEST_FILE.to_string(), manifest.into_bytes()));
     Ok(ReleaseFiles {
@@ -363,7 +406,67 @@ pub fn make(
         replicated_uniques_replaced: replaced,
         rows_short: short,
         dcr,
+        report,
+        passed,
     })
+}
+
+/// The raw rows the distance-to-closest-record synthesis is fitted on and those held
+/// out: a random half each, capped at [`DCR_FIT_ROWS`], sorted.
+fn dcr_split(n_rows: usize, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..n_rows).collect();
+    crate::rng::Rng::new(seed ^ 0xDC0D_DC0D).shuffle(&mut order);
+    let half = n_rows / 2;
+    let mut fit = order[..half.min(DCR_FIT_ROWS)].to_vec();
+    let mut held = order[half..(half + DCR_FIT_ROWS).min(n_rows)].to_vec();
+    fit.sort_unstable();
+    held.sort_unstable();
+    (fit, held)
+}
+
+/// One progress count from 0 to its total across the stages of a release (syntheses,
+/// the DCR synthesis, scoring), each stage taking a share in proportion to its weight.
+struct Stages<'a> {
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+    total: usize,
+    last: usize,
+    progress: &'a mut dyn FnMut(usize, usize),
+}
+
+impl<'a> Stages<'a> {
+    fn new(weights: &[usize], progress: &'a mut dyn FnMut(usize, usize)) -> Self {
+        let (mut starts, mut ends, mut at) = (Vec::new(), Vec::new(), 0usize);
+        let sum = weights.iter().sum::<usize>().max(1);
+        for w in weights {
+            starts.push(at);
+            // At most 10,000 steps in all, at least one per weighted stage.
+            at += (w * 10_000 / sum).max(usize::from(*w > 0));
+            ends.push(at);
+        }
+        let total = at.max(1);
+        progress(0, total);
+        Stages {
+            starts,
+            ends,
+            total,
+            last: 0,
+            progress,
+        }
+    }
+
+    /// Stage `stage` has done `done` of its own `total`.
+    fn report(&mut self, stage: usize, done: usize, total: usize) {
+        let (start, end) = (self.starts[stage], self.ends[stage]);
+        let at = start + (end - start) * done.min(total) / total.max(1);
+        // Never backwards, and never the end before `finish`.
+        self.last = self.last.max(at).min(self.total - 1);
+        (self.progress)(self.last, self.total);
+    }
+
+    fn finish(&mut self) {
+        (self.progress)(self.total, self.total);
+    }
 }
 
 fn load_back(bytes: &[u8], codebook: Option<&[u8]>, name: &str) -> Result<Dataset, ReleaseError> {
@@ -447,6 +550,8 @@ struct ManifestInput<'a> {
     replaced: usize,
     short: usize,
     metrics: Value,
+    /// Released despite a failed gate.
+    accepted_risk: bool,
 }
 
 /// The manifest, in the shape the explorer reads for bundled releases (`title`,
@@ -492,10 +597,48 @@ fn manifest(m: &ManifestInput) -> String {
         "withheld_columns": withheld.iter().map(|r| r.question.as_str()).collect::<Vec<_>>(),
         "withheld": withheld.iter().map(|r| json!({ "question": r.question, "role": r.role, "reason": r.reason })).collect::<Vec<_>>(),
         "metrics": m.metrics,
-        "accept_risk": o.accept_risk,
+        "accept_risk": m.accepted_risk,
         "files": Value::Object(file_map),
     });
     let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialise");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dcr_halves_are_disjoint_random_and_capped() {
+        for n in [101, 30_000] {
+            let (fit, held) = dcr_split(n, 9);
+            assert_eq!(fit.len(), (n / 2).min(DCR_FIT_ROWS));
+            assert_eq!(held.len(), (n - n / 2).min(DCR_FIT_ROWS));
+            assert!(fit.windows(2).all(|w| w[0] < w[1]) && held.windows(2).all(|w| w[0] < w[1]));
+            assert!(fit.iter().all(|r| held.binary_search(r).is_err() && *r < n));
+            // Drawn from the whole file, not its first rows.
+            assert!(fit.last().unwrap() > &(n / 2) && held.first().unwrap() < &(n / 2));
+        }
+    }
+
+    #[test]
+    fn stages_count_once_from_zero_to_the_total() {
+        let mut calls = Vec::new();
+        let mut record = |d, t| calls.push((d, t));
+        let mut stages = Stages::new(&[30, 0, 10], &mut record);
+        for d in 0..=5 {
+            stages.report(0, d, 5);
+        }
+        stages.report(2, 0, 4);
+        stages.report(2, 4, 4);
+        stages.finish();
+        let total = calls[0].1;
+        assert_eq!(calls[0], (0, total));
+        assert!(calls.iter().all(|&(d, t)| t == total && d <= t));
+        assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+        // The first stage ends three quarters of the way.
+        assert_eq!(calls[6].0, total * 3 / 4);
+        assert_eq!(calls.last(), Some(&(total, total)));
+    }
 }

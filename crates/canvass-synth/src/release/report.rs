@@ -46,6 +46,51 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.gates.iter().all(|g| g.passed)
     }
+
+    /// The gates that failed.
+    pub fn failed(&self) -> impl Iterator<Item = &Gate> {
+        self.gates.iter().filter(|g| !g.passed)
+    }
+
+    /// `report.json`.
+    pub fn json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("the report serialises");
+        s.push('\n');
+        s
+    }
+
+    /// The headline figures: every gate, each file's utility scores and the
+    /// distance-to-closest-record measurement with its sizes. The manifest's
+    /// `metrics` and the CLI's `--json` summary.
+    pub fn summary(&self) -> serde_json::Value {
+        use serde_json::json;
+        json!({
+            "passed": self.passed(),
+            "gates": self.gates.iter().map(|g| json!({
+                "name": g.name, "passed": g.passed, "value": g.value, "limit": g.limit,
+            })).collect::<Vec<_>>(),
+            "utility": self.utility.files.iter().map(|f| json!({
+                "file": f.file,
+                "column_shapes": f.column_shapes,
+                "column_pair_trends": f.pairs.column_pair_trends,
+                "s_pmse": f.pmse.as_ref().map(|p| p.s_pmse),
+                "conclusions_kept": f.conclusions.share_kept,
+                "ci_overlap": f.ci_overlap.mean,
+            })).collect::<Vec<_>>(),
+            "risk": {
+                "files": self.risk.files.iter().map(|f| json!({
+                    "file": f.file,
+                    "exact_copies": f.exact_copies.share,
+                    "replicated_uniques": f.quasi.as_ref().map(|q| q.replicated_uniques.count),
+                    "smallest_group": f.quasi.as_ref().map(|q| q.smallest_group),
+                    "smallest_shared_group": f.quasi.as_ref().and_then(|q| q.smallest_shared_group),
+                })).collect::<Vec<_>>(),
+                "dcr": self.risk.dcr.as_ref().map(|d| json!({
+                    "share": d.share, "n_fit": d.n_fit, "n_held_out": d.n_held_out, "n_compared": d.n_compared,
+                })),
+            },
+        })
+    }
 }
 
 /// Scores a release with the default gate limits. `progress(done, total)` is called
@@ -258,11 +303,12 @@ impl Report {
                 Some(q) => {
                     let _ = writeln!(
                         s,
-                        "- **On the quasi-identifiers**: {} of synthetic records match a real combination; {} replicated uniques; the smallest group has {} record{}.",
+                        "- **On the quasi-identifiers**: {} of synthetic records match a real combination; {} replicated uniques; the smallest group has {} record{}; among combinations real respondents share, the smallest group (real or synthetic, the larger) has {}.",
                         pct(q.exact_copies.share),
                         q.replicated_uniques.count,
                         q.smallest_group,
-                        if q.smallest_group == 1 { "" } else { "s" }
+                        if q.smallest_group == 1 { "" } else { "s" },
+                        q.smallest_shared_group.map_or_else(|| "none: no combination is shared".to_string(), |n| n.to_string())
                     );
                     if let Some(worst) = q.disclosure.first() {
                         let _ = writeln!(
@@ -400,5 +446,50 @@ mod tests {
         // nothing but quasi-identifiers: exact copies there are judged by the groups.
         let copies = report.gates.iter().find(|g| g.name == "exact_copies").unwrap();
         assert_eq!(copies.value, Some(0.0));
+    }
+
+    #[test]
+    fn the_group_gate_judges_only_combinations_real_respondents_share() {
+        // Raw: 10 of (a, x), 10 of (b, y), one (c, z).
+        let mut raw = String::from("p,q,answer\n");
+        for i in 0..10 {
+            raw.push_str(&format!("a,x,{}\nb,y,{}\n", i % 2, i % 3));
+        }
+        raw.push_str("c,z,1\n");
+        let raw = dataset(&raw);
+        let quasi = vec!["p".to_string(), "q".to_string()];
+        let gate = |synthetic: &str| {
+            let syn = dataset(synthetic);
+            let report = score(
+                &ScoreInput {
+                    raw: &raw,
+                    released: vec![("responses.csv", &syn)],
+                    quasi: &quasi,
+                    dcr: None,
+                },
+                &mut |_, _| {},
+            );
+            let q = report.risk.files[0].quasi.clone().unwrap();
+            let g = report
+                .gates
+                .into_iter()
+                .find(|g| g.name == "smallest_quasi_group")
+                .unwrap();
+            (q.smallest_group, g.value, g.passed)
+        };
+        // A synthetic record alone on a combination no one has (a, y), and one alone on
+        // a combination ten people share (a, x): no one is singled out.
+        let (smallest, value, passed) = gate("p,q,answer\na,y,1\na,x,0\nb,y,1\nb,y,2\n");
+        assert_eq!(smallest, 1);
+        assert_eq!(value, Some(10.0));
+        assert!(passed);
+        // Two synthetic records of the combination only one respondent has.
+        let (_, value, passed) = gate("p,q,answer\nc,z,1\nc,z,0\na,x,0\n");
+        assert_eq!(value, Some(2.0));
+        assert!(!passed);
+        // Nothing shared: nothing to judge.
+        let (_, value, passed) = gate("p,q,answer\na,z,1\nc,x,0\n");
+        assert_eq!(value, None);
+        assert!(passed);
     }
 }

@@ -74,8 +74,14 @@ pub struct QuasiRisk {
     /// Synthetic rows unique on the quasi-identifiers whose combination is unique in
     /// the raw data too.
     pub replicated_uniques: Share,
-    /// The smallest number of synthetic rows sharing one combination.
+    /// The smallest number of synthetic rows sharing one combination. Reported, not
+    /// gated: a combination no respondent has is small by chance and points at no one.
     pub smallest_group: usize,
+    /// Over the combinations both real respondents and synthetic records have, the
+    /// smallest of the larger of the two group sizes: below 3, a synthetic group of
+    /// one or two stands for a combination only one or two respondents share.
+    /// `None` when no combination is shared.
+    pub smallest_shared_group: Option<usize>,
     /// Attribute disclosure per target, most disclosed first.
     pub disclosure: Vec<TargetDisclosure>,
 }
@@ -192,6 +198,10 @@ fn quasi_risk(m: &Matched, quasi_vars: &[&MatchedVar]) -> QuasiRisk {
         .filter(|k| syn_counts[k.as_slice()] == 1 && raw_counts.get(k.as_slice()) == Some(&1))
         .count();
     let smallest_group = syn_counts.values().copied().min().unwrap_or(0);
+    let smallest_shared_group = syn_counts
+        .iter()
+        .filter_map(|(k, &n_syn)| raw_counts.get(k).map(|&n_raw| n_raw.max(n_syn)))
+        .min();
 
     let mut disclosure: Vec<TargetDisclosure> = m
         .vars
@@ -227,6 +237,7 @@ fn quasi_risk(m: &Matched, quasi_vars: &[&MatchedVar]) -> QuasiRisk {
         exact_copies: Share::of(exact, m.n_syn),
         replicated_uniques: Share::of(replicated, m.n_syn),
         smallest_group,
+        smallest_shared_group,
         disclosure,
     }
 }
