@@ -27,12 +27,14 @@
 //! leaf's donors who were asked. The visit order puts every question a rule reads
 //! before the question it governs.
 //!
-//! Replicated uniques (rows unique on the quasi-identifiers in both the raw and the
-//! synthetic data, synthpop's `sdc(rm.replicated.uniq = TRUE)`) may be replaced by
-//! rows drawn afresh whose quasi-identifiers are not unique in the raw data.
+//! Rows in small shared groups may be replaced by rows drawn afresh: rows whose
+//! quasi-identifiers fewer than three raw respondents and fewer than three synthetic
+//! rows share. Replicated uniques (synthpop's `sdc(rm.replicated.uniq = TRUE)`) are the
+//! smallest such groups; the others are what the smallest-group gate refuses.
 
 use super::cart::{grow, Binned, Growth, Response, Tree, MAX_BINS};
 use super::encoded::{encode, Encoded, Gap, Level, Part, Values};
+use super::gates::GateLimits;
 use crate::rng::Rng;
 use canvass_core::codebook::{Codebook, Condition, Test};
 use canvass_core::dataset::{Dataset, Missing, QuestionKind};
@@ -47,7 +49,8 @@ pub struct SynthOptions {
     pub growth: Growth,
     /// Gaussian-kernel smoothing of numbers drawn from a leaf.
     pub smoothing: bool,
-    /// Replace replicated uniques on the quasi-identifiers.
+    /// Replace rows in small groups shared with the raw data on the quasi-identifiers
+    /// (replicated uniques and groups of two; see the module's doc).
     pub remove_replicated_uniques: bool,
     /// The raw rows the trees are fitted on; `None` for all. Distance to closest
     /// record fits on half the rows and holds the other half out.
@@ -120,12 +123,17 @@ pub fn synthesize(
     let mut replaced = 0;
     let mut short = 0;
     if options.remove_replicated_uniques && !quasi_vars.is_empty() {
+        // The smallest-group gate's limit: a combination fewer than this many real
+        // people share is not reproduced by fewer than this many synthetic rows.
+        let small = GateLimits::default().min_quasi_group;
         let raw_counts = key_counts(&enc, &quasi_vars, enc.n_rows);
         let syn_counts = key_counts_cols(&drawn, &quasi_vars, options.rows);
         let bad: Vec<usize> = (0..options.rows)
             .filter(|&row| {
                 let key = row_key_cols(&drawn, &quasi_vars, row);
-                syn_counts.get(&key) == Some(&1) && raw_counts.get(&key) == Some(&1)
+                let syn = syn_counts.get(&key).copied().unwrap_or(0);
+                let raw = raw_counts.get(&key).copied().unwrap_or(0);
+                syn < small && (1..small).contains(&raw)
             })
             .collect();
         replaced = bad.len();
@@ -140,8 +148,8 @@ pub fn synthesize(
         }
         let mut extra: Vec<(Cols, usize)> = Vec::new();
         let mut needed = bad.len();
-        // A fresh row qualifies when its quasi-identifiers are not unique in the raw
-        // data: it can never be a replicated unique, whatever else is drawn.
+        // A fresh row qualifies when its quasi-identifiers are shared by no raw
+        // respondent or by many: it can never join a small shared group.
         for _ in 0..8 {
             if needed == 0 {
                 break;
@@ -154,7 +162,7 @@ pub fn synthesize(
                     break;
                 }
                 let key = row_key_cols(&fresh, &quasi_vars, row);
-                if raw_counts.get(&key) != Some(&1) {
+                if !(1..small).contains(&raw_counts.get(&key).copied().unwrap_or(0)) {
                     extra.push((fresh.clone_row(row), 0));
                     taken += 1;
                 }
