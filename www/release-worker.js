@@ -3,34 +3,10 @@
 // scored with progress posted as it goes. Its module (canvass_release) is fetched only
 // when a visitor opens "Prepare a release" (see release.js), never by the explorer.
 import init, { InputBuffer, RawRelease } from "./pkg/canvass_release.js";
+import { readIntoWasm } from "./read-into-wasm.js";
 
 let ready = null;
 let raw = null;
-
-/// Reads a dropped file straight into wasm memory, chunk by chunk, as the loader's
-/// worker does (see worker.js): the page's thread never holds its bytes.
-async function readIntoWasm(file, progress) {
-  const input = new InputBuffer(file.size);
-  // Valid until wasm memory grows; nothing calls into wasm until the file is read.
-  const view = input.view();
-  const reader = file.stream().getReader();
-  let at = 0;
-  let reported = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (at + value.length > view.length) throw new Error("the file changed while it was being read; open it again");
-    view.set(value, at);
-    at += value.length;
-    // A message a megabyte, not one per 64 KB chunk.
-    if (at - reported >= 1 << 20 || at === file.size) {
-      reported = at;
-      progress("reading", at, file.size);
-    }
-  }
-  if (at !== view.length) throw new Error("the file changed while it was being read; open it again");
-  return input;
-}
 
 const handlers = {
   /// Answers once the module is ready, so the page knows all its code has arrived.
@@ -40,7 +16,7 @@ const handlers = {
   /// The raw file (and its codebook, when given): its columns with suggested roles.
   async read({ file, codebook, minLeaf }, progress) {
     const codebookBytes = codebook ? new Uint8Array(await codebook.arrayBuffer()) : undefined;
-    const input = await readIntoWasm(file, progress);
+    const input = await readIntoWasm(InputBuffer, file, progress);
     if (raw) raw.free();
     raw = null;
     raw = RawRelease.read(input, codebookBytes, (done, total) => progress("parsing", done, total));

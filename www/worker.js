@@ -2,6 +2,7 @@
 // page, and a file too large for memory kills this worker, not the page. Progress of a
 // long load is posted back as it happens; the final answer is posted once.
 import init, { InputBuffer, Survey } from "./pkg/canvass_loader.js";
+import { readIntoWasm } from "./read-into-wasm.js";
 
 let ready = null;
 let survey = null;
@@ -11,42 +12,6 @@ let releaseHold = null;
 /// Milliseconds since the epoch: unlike `performance.now()`, comparable with the page's
 /// clock, so the page can place this thread's stages on its own timeline.
 const stamp = () => performance.timeOrigin + performance.now();
-
-/// Bytes read between two progress messages.
-const PROGRESS_STEP_BYTES = 1 << 20;
-
-/// Reads a dropped file straight into wasm memory, chunk by chunk, so its bytes exist
-/// once: no ArrayBuffer of the whole file is made in JS, and nothing on the page's
-/// thread touches them. With `hold` (a test hook), stops after the first progress
-/// message until the page says "release", so a test can act while a load is under way
-/// on a machine of any speed.
-async function readIntoWasm(file, progress, hold) {
-  const input = new InputBuffer(file.size);
-  // Valid until wasm memory grows; nothing calls into wasm until the file is read.
-  const view = input.view();
-  const reader = file.stream().getReader();
-  let at = 0;
-  let reported = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (at + value.length > view.length) throw new Error("the file changed while it was being read; open it again");
-    view.set(value, at);
-    at += value.length;
-    // Chunks are small (64 KB in Chromium); a message per megabyte, as while parsing,
-    // moves the bar as smoothly without a message for every chunk.
-    if (at - reported >= PROGRESS_STEP_BYTES || at === file.size) {
-      reported = at;
-      progress("reading", at, file.size);
-      if (hold) {
-        hold = false;
-        await new Promise((resolve) => (releaseHold = resolve));
-      }
-    }
-  }
-  if (at !== view.length) throw new Error("the file changed while it was being read; open it again");
-  return input;
-}
 
 function answer(loaded) {
   if (survey) survey.free();
@@ -64,7 +29,9 @@ const handlers = {
     if (!file) return answer(Survey.load(new Uint8Array(bytes), codebookBytes));
     // When each stage ended: read into wasm, records read, columns typed, answer made.
     const stamps = { start: stamp() };
-    const input = await readIntoWasm(file, progress, hold);
+    // With `hold` (a test hook), the read stops after its first progress message until
+    // the page says "release", so a test can act while a load is under way.
+    const input = await readIntoWasm(InputBuffer, file, progress, hold ? () => new Promise((resolve) => (releaseHold = resolve)) : null);
     stamps.read = stamp();
     const loaded = Survey.loadBuffer(input, codebookBytes, (done, total) => {
       if (done === total) stamps.records = stamp();
