@@ -381,11 +381,19 @@ async fn an_opened_files_cards_keep_their_height_when_drawn() {
     for (width, height) in [(1280, 700), (375, 700)] {
         let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
         let browser = Browser::launch_with_window(width, height).await;
+        // Headless windows are at least 500 px wide; a phone's width is emulated.
+        browser
+            .cdp(
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": width, "height": height, "deviceScaleFactor": 2, "mobile": width < 500 }),
+            )
+            .await;
         browser.client.goto(&serving.url()).await.unwrap();
         browser
             .wait_until("return document.body.dataset.state === 'ready';", 30)
             .await;
         browser.settled(30).await;
+        assert_eq!(browser.eval("return innerWidth;").await, json!(width));
         // From here on: every card's height as first laid out and each change after,
         // and every layout shift.
         browser
