@@ -19,6 +19,15 @@ fn responses() -> std::path::PathBuf {
     xtask::root().join("www/data/numpy-2020/responses.tsv")
 }
 
+/// How many header rows the raw file has (Qualtrics' three): its lines less its
+/// respondents.
+fn raw_header_rows() -> usize {
+    let raw = std::fs::read_to_string(responses()).unwrap();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(responses().with_file_name("manifest.json")).unwrap()).unwrap();
+    raw.lines().count() - manifest["respondents"].as_u64().unwrap() as usize
+}
+
 /// Presses Tab until `id` has focus (at most `most` times), as a keyboard user does.
 async fn tab_to(browser: &Browser, id: &str, most: usize) {
     let body = browser.client.find(fantoccini::Locator::Css("body")).await.unwrap();
@@ -262,9 +271,7 @@ async fn a_release_is_made_read_back_and_opened_in_the_explorer_with_no_request(
     let raw_header = std::fs::read_to_string(responses()).unwrap();
     let header = String::from_utf8(alone.clone()).unwrap();
     // The raw file's own header rows, then one line per synthetic respondent.
-    let raw_manifest: Value =
-        serde_json::from_slice(&std::fs::read(responses().with_file_name("manifest.json")).unwrap()).unwrap();
-    let header_rows = raw_header.lines().count() - raw_manifest["respondents"].as_u64().unwrap() as usize;
+    let header_rows = raw_header_rows();
     assert_eq!(
         header.lines().count(),
         header_rows + ROWS,
@@ -316,6 +323,196 @@ async fn a_release_is_made_read_back_and_opened_in_the_explorer_with_no_request(
             .unwrap()
             > 20
     );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Opens `bytes` as the visitor's own file `name` through "Open your own file…" in the
+/// explorer, and returns the ids of the questions its overview shows, in order.
+async fn open_in_explorer(browser: &Browser, name: &str, bytes: &[u8]) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("canvass-release-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    browser
+        .eval("document.getElementById('nav-overview').click(); return true;")
+        .await;
+    browser.choose_file(&path).await;
+    browser
+        .wait_until(
+            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
+            30,
+        )
+        .await;
+    assert_eq!(browser.settled_state(30).await, "ready", "{}", browser.messages().await);
+    let _ = std::fs::remove_dir_all(&dir);
+    let ids = browser
+        .eval("return [...document.querySelectorAll('#overview .card')].map((c) => c.dataset.id);")
+        .await;
+    ids.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The column names of a released file's header row.
+fn header_of(bytes: &[u8]) -> Vec<String> {
+    let text = std::str::from_utf8(bytes).expect("a release is UTF-8");
+    text.lines().next().unwrap().split('\t').map(str::to_string).collect()
+}
+
+/// A disjoint release made in the page ("Disjoint sets" ticked from the keyboard): its
+/// two files hold the demographics and the other answers, with no column in common and
+/// no identifying column to join them by, each with its own codebook; each downloads on
+/// its own and opens in the explorer as a visitor's own file, showing its own questions
+/// and none of the other file's.
+#[tokio::test]
+async fn a_disjoint_release_is_two_files_the_explorer_opens_each_with_its_own_questions() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open_release(&browser, &serving).await;
+    choose_raw(&browser, &responses()).await;
+    let roles = browser
+        .eval(
+            "return [...document.querySelectorAll('#release-roles tbody tr')].map((tr) => {
+                 const select = tr.cells[1].querySelector('select');
+                 return [tr.cells[0].querySelector('bdi').textContent, select ? select.value : tr.cells[1].textContent];
+             });",
+        )
+        .await;
+    let with_role = |role: &str| -> Vec<String> {
+        roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r[1] == role)
+            .map(|r| r[0].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (quasi, answers) = (with_role("quasi"), with_role("answer"));
+    assert!(
+        quasi.len() >= 2 && answers.len() > 20,
+        "quasi {quasi:?}, answers {answers:?}"
+    );
+
+    tab_to(&browser, "release-disjoint", 60).await;
+    press(&browser, SPACE).await;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('release-disjoint').checked;")
+            .await,
+        true,
+        "Space ticks “Disjoint sets”"
+    );
+    make_release(&browser).await;
+    if browser
+        .eval("return document.getElementById('release-zip').disabled;")
+        .await
+        == json!(true)
+    {
+        tab_to(&browser, "release-accept-risk", 60).await;
+        press(&browser, SPACE).await;
+        browser
+            .wait_until(
+                "return document.body.dataset.release === 'made' && !document.getElementById('release-zip').disabled;",
+                180,
+            )
+            .await;
+    }
+    // The report scores each file: its utility figures are headed by the file's name.
+    let scored = browser
+        .eval("return [...document.querySelectorAll('#release-utility h5')].map((h) => h.textContent);")
+        .await;
+    assert_eq!(scored, json!(["demographics.tsv", "answers.tsv"]));
+
+    let files = unzip(&downloaded(&browser, "#release-zip").await);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for needed in [
+        "demographics.tsv",
+        "answers.tsv",
+        "demographics.codebook.json",
+        "answers.codebook.json",
+        "manifest.json",
+        "report.json",
+        "report.md",
+    ] {
+        assert!(names.contains(&needed), "{needed} is not in the zip: {names:?}");
+    }
+    assert!(!names.contains(&"responses.tsv"), "{names:?}");
+    let file = |name: &str| &files.iter().find(|(n, _)| n == name).unwrap().1;
+    let manifest: Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    assert_eq!(manifest["synthetic"], true);
+
+    let demographics = downloaded(&browser, "button[data-file='demographics.tsv']").await;
+    let answers_file = downloaded(&browser, "button[data-file='answers.tsv']").await;
+    assert_eq!(&demographics, file("demographics.tsv"));
+    assert_eq!(&answers_file, file("answers.tsv"));
+    let (demo_header, answers_header) = (header_of(&demographics), header_of(&answers_file));
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted(&demo_header),
+        sorted(&quasi),
+        "the demographics file holds the quasi-identifiers"
+    );
+    assert_eq!(
+        sorted(&answers_header),
+        sorted(&answers),
+        "the answers file holds the other answers"
+    );
+    let shared: Vec<&String> = demo_header.iter().filter(|c| answers_header.contains(c)).collect();
+    assert!(shared.is_empty(), "columns in both files: {shared:?}");
+    for header in [&demo_header, &answers_header] {
+        assert!(
+            !header
+                .iter()
+                .any(|c| with_role("identifying (never released)").contains(c)),
+            "an identifying column could join the files: {header:?}"
+        );
+    }
+    let header_rows = raw_header_rows();
+    for bytes in [&demographics, &answers_file] {
+        assert_eq!(
+            std::str::from_utf8(bytes).unwrap().lines().count(),
+            header_rows + ROWS,
+            "the raw file's {header_rows} header rows and {ROWS} rows"
+        );
+    }
+
+    // Each file opens in the explorer with its own questions, and only those: its
+    // codebook's, with a ranking's items one question, as the explorer shows a ranking
+    // (named by its first item).
+    for (name, bytes, role) in [
+        ("demographics.tsv", &demographics, &quasi),
+        ("answers.tsv", &answers_file, &answers),
+    ] {
+        let codebook: Value = serde_json::from_slice(file(&name.replace(".tsv", ".codebook.json"))).unwrap();
+        let mut groups = Vec::new();
+        let mut expected = Vec::new();
+        for q in codebook["questions"].as_array().unwrap() {
+            let id = q["id"].as_str().unwrap().to_string();
+            assert!(
+                role.contains(&id),
+                "{name}'s codebook has {id}, not one of its questions"
+            );
+            match q["rank_group"].as_str() {
+                Some(group) if groups.contains(&group) => {}
+                group => {
+                    groups.extend(group);
+                    expected.push(id);
+                }
+            }
+        }
+        let shown = open_in_explorer(&browser, name, bytes).await;
+        assert_eq!(
+            sorted(&shown),
+            sorted(&expected),
+            "the explorer shows {name}'s questions"
+        );
+    }
     browser.client.clone().close().await.unwrap();
 }
 
