@@ -43,12 +43,21 @@ const handlers = {
   },
 };
 
-self.onmessage = async (event) => {
-  const { id, type, args, module } = event.data;
+// Requests run one after another, in the order they came: a "make" sent while the
+// file is still being read (after a Cancel, the page reads it again at once) waits for
+// the read instead of finding no file open.
+let queue = Promise.resolve();
+
+self.onmessage = (event) => {
+  const { type, module } = event.data;
   if (type === "init") {
     ready = init({ module_or_path: module });
     return;
   }
+  queue = queue.then(() => answer(event.data));
+};
+
+async function answer({ id, type, args }) {
   const progress = (phase, done, total) => self.postMessage({ id, progress: { phase, done, total } });
   try {
     await ready;
@@ -59,4 +68,4 @@ self.onmessage = async (event) => {
   } catch (err) {
     self.postMessage({ id, ok: false, error: err && err.message ? err.message : String(err) });
   }
-};
+}
