@@ -155,12 +155,13 @@ function renderRoles({ respondents, columns: cols }) {
   const released = cols.filter((c) => c.released).length;
   $("release-roles-caption").textContent = `${fmtInt(cols.length)} questions of ${fmtInt(respondents)} respondents; ${fmtInt(released)} would be released as suggested.`;
   const rows = cols.map((c) => {
-    const tr = el("tr");
-    const name = el("th", undefined, { scope: "row" });
+    // Table roles said outright: a phone shows these cells as blocks (style.css).
+    const tr = el("tr", undefined, { role: "row" });
+    const name = el("th", undefined, { scope: "row", role: "rowheader" });
     name.append(el("bdi", c.id));
     if (c.text && c.text !== c.id) name.append(el("span", c.text, { class: "note question-text" }));
     const choices = roleChoices(c.role);
-    const role = el("td");
+    const role = el("td", undefined, { role: "cell" });
     if (choices.length === 1) {
       role.textContent = ROLE_LABELS[choices[0]];
     } else {
@@ -173,7 +174,7 @@ function renderRoles({ respondents, columns: cols }) {
       select.addEventListener("change", () => (chosen[c.id] = select.value));
       role.append(select);
     }
-    tr.append(name, role, el("td", c.reason));
+    tr.append(name, role, el("td", c.reason, { role: "cell" }));
     return tr;
   });
   $("release-roles").tBodies[0].replaceChildren(...rows);
