@@ -96,9 +96,17 @@ export function gateVerdict(gate) {
   const title = GATE_TITLES[gate.name] || gate.name.replaceAll("_", " ");
   const bound = gate.name === "smallest_quasi_group" ? "at least" : "at most";
   const limit = `${bound} ${shown(gate.name, gate.limit)} allowed`;
+  // A gate passes without a value when nothing in the release is there to measure (no
+  // quasi-identifiers, or no combination of them that real and synthetic records share).
+  const unmeasured =
+    !gate.passed
+      ? "Not measured"
+      : gate.name === "smallest_quasi_group"
+        ? "No combination of the quasi-identifiers is shared by real respondents and synthetic records"
+        : "Nothing in this release to measure";
   const measured =
     gate.value === null || gate.value === undefined
-      ? `Not measured (${limit}): ${gate.meaning}.`
+      ? `${unmeasured} (${limit}): ${gate.meaning}.`
       : `Measured ${shown(gate.name, gate.value)}, ${limit}: ${gate.meaning}.`;
   if (gate.passed) return { title, passed: true, verdict: `Passes. ${measured}` };
   let advice = gate.advice;

@@ -74,6 +74,14 @@ test("a gate's verdict gives the figure, its limit and, when it fails, the page'
   );
   const unmeasured = gateVerdict({ name: "dcr_share", passed: false, value: null, limit: 0.55, meaning: "m", advice: "a" });
   assert.match(unmeasured.verdict, /^Fails\. Not measured \(at most 0\.550 allowed\): m\. To pass: a\.$/);
+  // Passing with no value: nothing was there to measure, which is not "not measured".
+  const noneShared = gateVerdict({ name: "smallest_quasi_group", passed: true, value: null, limit: 3, meaning: "m", advice: "" });
+  assert.equal(
+    noneShared.verdict,
+    "Passes. No combination of the quasi-identifiers is shared by real respondents and synthetic records (at least 3 allowed): m.",
+  );
+  const noQuasi = gateVerdict({ name: "replicated_uniques", passed: true, value: null, limit: 0, meaning: "m", advice: "" });
+  assert.equal(noQuasi.verdict, "Passes. Nothing in this release to measure (at most 0 allowed): m.");
 });
 
 test("the bar moves forward through reading, then making the release", () => {
