@@ -322,6 +322,17 @@ impl Browser {
             .await
             .expect("chromedriver hands the file to the input");
     }
+
+    /// Opens `path` as [`Browser::choose_file`] does and waits until the page names it.
+    pub async fn open_file(&self, path: &std::path::Path) {
+        self.choose_file(path).await;
+        let name = path.file_name().and_then(|n| n.to_str()).expect("a UTF-8 file name");
+        self.wait_until(
+            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
+            30,
+        )
+        .await;
+    }
 }
 
 /// Every process below `root_pid` (its children, their children…), from /proc.

@@ -951,13 +951,7 @@ async fn an_spss_file_opens_with_its_labels_and_response_sets() {
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
     browser
-        .choose_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
-        .await;
-    browser
-        .wait_until(
-            "return document.getElementById('dataset').textContent.startsWith('survey-mrsets.sav');",
-            20,
-        )
+        .open_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
         .await;
     browser
         .eval("location.hash = '#view=question&q=cars'; return true;")
@@ -993,30 +987,6 @@ async fn an_spss_file_opens_with_its_labels_and_response_sets() {
     assert!(labels.contains("How satisfied are you with the service?"), "{labels}");
 }
 
-/// Opens `text` as the visitor's own file named `name`, as the file input would.
-async fn open_own_file(browser: &Browser, name: &str, text: String) {
-    browser
-        .client
-        .execute(
-            "const [name, text] = arguments;
-             const input = document.getElementById('file-input');
-             const files = new DataTransfer();
-             files.items.add(new File([text], name, { type: 'text/csv' }));
-             input.files = files.files;
-             input.dispatchEvent(new Event('change'));
-             return true;",
-            vec![Value::String(name.into()), Value::String(text)],
-        )
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
-            20,
-        )
-        .await;
-}
-
 /// Shows the question whose picker option reads `text`, with `options` (`&ci=1`) in
 /// the address; returns its id.
 async fn show_question_named(browser: &Browser, text: &str, options: &str) -> Value {
@@ -1050,7 +1020,7 @@ async fn a_grids_table_and_csv_hold_every_statement() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser.open_text_file("grid.csv", &grid_csv()).await;
     show_question_named(&browser, "Docs", "").await;
     browser
         .wait_until(
@@ -1321,7 +1291,7 @@ async fn a_frequency_grid_is_not_diverging_and_the_toggle_says_where_intervals_a
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "often.csv", frequency_grid_csv()).await;
+    browser.open_text_file("often.csv", &frequency_grid_csv()).await;
     show_question_named(&browser, "Use", "&ci=1").await;
     browser
         .wait_until(
@@ -1375,7 +1345,7 @@ async fn a_table_lists_answers_in_its_charts_order() {
             csv.push('\n');
         }
     }
-    open_own_file(&browser, "fruit.csv", csv).await;
+    browser.open_text_file("fruit.csv", &csv).await;
     browser
         .eval("location.hash = '#view=question&q=Fruit'; return true;")
         .await;
@@ -1397,7 +1367,7 @@ async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser.open_text_file("grid.csv", &grid_csv()).await;
     let id = show_question_named(&browser, "Docs", "&ci=1").await;
     browser
         .wait_until(
@@ -1429,7 +1399,7 @@ async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
         "{messages}"
     );
     // Opened again, the file is shown at the view the address held.
-    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser.open_text_file("grid.csv", &grid_csv()).await;
     browser
         .wait_until(
             "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
@@ -1534,7 +1504,7 @@ async fn a_weight_is_chosen_in_the_page_and_its_effective_n_shown() {
         };
         csv.push_str(&format!("{tool},{wt:.2}\n"));
     }
-    open_own_file(&browser, "weighted.csv", csv).await;
+    browser.open_text_file("weighted.csv", &csv).await;
     browser
         .eval("location.hash = location.hash + '&view=question&q=Tool'; return true;")
         .await;
@@ -1629,7 +1599,9 @@ async fn the_overview_says_which_of_its_charts_draw_no_intervals() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "every-kind.csv", canvass_e2e::every_kind_csv()).await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
     browser.settled(30).await;
     let note = "const n = document.getElementById('intervals-note'); return n.hidden ? null : n.textContent;";
     assert_eq!(browser.eval(note).await, Value::Null, "no note while intervals are off");
@@ -1655,7 +1627,9 @@ async fn tables_follow_the_order_of_their_charts() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "every-kind.csv", canvass_e2e::every_kind_csv()).await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
     let ids = ids_of(
         &browser,
         &["Rank these priorities", "What is your role?", "Where do you work?"],
@@ -1692,13 +1666,7 @@ async fn a_files_own_weight_is_chosen_and_a_weighted_crosstab_gives_its_effectiv
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
     browser
-        .choose_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
-        .await;
-    browser
-        .wait_until(
-            "return document.getElementById('dataset').textContent.startsWith('survey-mrsets.sav');",
-            30,
-        )
+        .open_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
         .await;
     browser.settled(30).await;
     assert_eq!(
@@ -1742,7 +1710,9 @@ async fn a_kept_view_is_applied_only_to_its_own_file() {
             10,
         )
         .await;
-    open_own_file(&browser, "every-kind.csv", canvass_e2e::every_kind_csv()).await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
     browser.settled(30).await;
     let shown = browser
         .eval(
@@ -1758,7 +1728,9 @@ async fn a_kept_view_is_applied_only_to_its_own_file() {
     );
     assert!(!shown["messages"].as_str().unwrap().contains("never stored"), "{shown}");
     // The kept view is gone: the file it was made on, opened now, opens at its overview.
-    open_own_file(&browser, "other.csv", canvass_e2e::every_kind_csv()).await;
+    browser
+        .open_text_file("other.csv", &canvass_e2e::every_kind_csv())
+        .await;
     browser.settled(30).await;
     assert_eq!(
         browser
@@ -1775,7 +1747,9 @@ async fn a_kept_view_is_applied_only_to_its_own_file() {
         ),
     )
     .await;
-    open_own_file(&browser, "every-kind.csv", canvass_e2e::every_kind_csv()).await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
     browser.settled(30).await;
     assert_eq!(
         browser
