@@ -336,13 +336,7 @@ async fn open_in_explorer(browser: &Browser, name: &str, bytes: &[u8]) -> Vec<St
     browser
         .eval("document.getElementById('nav-overview').click(); return true;")
         .await;
-    browser.choose_file(&path).await;
-    browser
-        .wait_until(
-            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
-            30,
-        )
-        .await;
+    browser.open_file(&path).await;
     assert_eq!(browser.settled_state(30).await, "ready", "{}", browser.messages().await);
     let _ = std::fs::remove_dir_all(&dir);
     let ids = browser
