@@ -3,7 +3,7 @@
 //! (`expected.json`); damaged files are errors naming where, never panics; and
 //! refusing binary data takes time in proportion to its size.
 
-use canvass_core::dataset::{Categorical, CategoricalCell};
+use canvass_core::dataset::{Categorical, CategoricalCell, NumericCell};
 use canvass_core::{load, Column, LoadError, LoadOptions, Loaded, Missing, QuestionKind};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -130,6 +130,104 @@ fn every_fixture_loads_to_the_counts_pyreadstat_reads() {
                 .map(|(i, o)| (o.clone(), m.selected(i).count_ones() as u64))
                 .collect();
             assert_eq!(got, counts(&facts["options"]), "{file}: {set}");
+        }
+    }
+}
+
+/// The reason a third-party file's missing code should load as, by its label.
+fn third_party_reason(label: &str) -> Missing {
+    match label {
+        "skipped" => Missing::NotAsked,
+        // System-missing, "missing", "undetermined", "apple", and codes without a label.
+        _ => Missing::NoAnswer,
+    }
+}
+
+/// Files from pyreadstat's and haven's test suites (`tests/data/labelled/third-party/`,
+/// licences in its README) load to what pyreadstat reads from them
+/// (`count_third_party.py` writes `expected.json`): rows, question text, answered
+/// counts, counts by value label, missing cells by reason, sums of numbers and
+/// multiple-response sets.
+#[test]
+fn third_party_files_load_to_the_counts_pyreadstat_reads() {
+    let dir = dir().join("third-party");
+    let expected: BTreeMap<String, Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    assert!(expected.len() >= 12, "{:?}", expected.keys());
+    for (file, facts) in &expected {
+        let loaded = load(&std::fs::read(dir.join(file)).unwrap(), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let ds = &loaded.dataset;
+        assert_eq!(ds.n_rows() as u64, facts["n_rows"].as_u64().unwrap(), "{file}");
+        let sets = facts["mr_sets"].as_object().unwrap();
+        for (name, var) in facts["variables"].as_object().unwrap() {
+            let Some(qi) = ds.find(name) else {
+                let member = sets
+                    .values()
+                    .any(|s| s["members"].as_array().unwrap().iter().any(|m| m == name));
+                assert!(member, "{file}: no question {name}");
+                continue;
+            };
+            let q = &ds.questions()[qi];
+            let at = format!("{file}: {name}");
+            if let Some(label) = var["label"].as_str() {
+                assert_eq!(q.text, label.trim(), "{at}");
+            }
+            assert_eq!(q.answered() as u64, var["answered"].as_u64().unwrap(), "{at}");
+            let mut want_missing: BTreeMap<Missing, u64> = BTreeMap::new();
+            for (label, n) in counts(&var["missing"]) {
+                *want_missing.entry(third_party_reason(&label)).or_insert(0) += n;
+            }
+            let mut got_missing: BTreeMap<Missing, u64> = BTreeMap::new();
+            match &q.column {
+                Column::Categorical(c) => {
+                    let (levels, missing) = categorical_counts(c);
+                    if !var["values"].is_null() {
+                        assert_eq!(levels, counts(&var["values"]), "{at}");
+                    }
+                    got_missing = missing;
+                }
+                Column::Numeric(n) => {
+                    assert!(var["values"].is_null(), "{at}: labelled values read as numbers");
+                    let mut sum = 0.0;
+                    for cell in n.cells() {
+                        match cell {
+                            NumericCell::Value(v) => sum += v,
+                            NumericCell::Missing(m) => *got_missing.entry(*m).or_insert(0) += 1,
+                            NumericCell::Coded(_) => {}
+                        }
+                    }
+                    let want = var["sum"].as_f64().unwrap();
+                    assert!(
+                        (sum - want).abs() <= 1e-6 * want.abs().max(1.0),
+                        "{at}: sum {sum} vs {want}"
+                    );
+                }
+                Column::Text(_) | Column::Multi(_) => {
+                    // Text and dates: blank cells are the only missing ones.
+                    let blank = (q.answered() as u64).abs_diff(ds.n_rows() as u64);
+                    if blank > 0 {
+                        got_missing.insert(Missing::NoAnswer, blank);
+                    }
+                }
+            }
+            assert_eq!(got_missing, want_missing, "{at}");
+        }
+        for (set, facts) in sets {
+            let q = &ds.questions()[ds.find(set).unwrap_or_else(|| panic!("{file}: no set {set}"))];
+            let Column::Multi(m) = &q.column else {
+                panic!("{file}: {set} is {:?}", q.kind)
+            };
+            let got: BTreeMap<String, u64> = m
+                .options()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.clone(), m.selected(i).count_ones() as u64))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            let mut want = counts(&facts["options"]);
+            want.retain(|_, n| *n > 0);
+            assert_eq!(got, want, "{file}: {set}");
         }
     }
 }
