@@ -1,7 +1,9 @@
-//! SPSS and Stata files written by pyreadstat and pandas (`tests/data/labelled/`, made
-//! by `make_labelled.py`) load to the counts pyreadstat reads back from them
-//! (`expected.json`); damaged files are errors naming where, never panics; and
-//! refusing binary data takes time in proportion to its size.
+//! SPSS and Stata files written by pyreadstat and pandas, and Stata's old binary
+//! releases laid out byte by byte (`tests/data/labelled/`, made by `make_labelled.py`),
+//! load to the counts pyreadstat or pandas reads back from them (`expected.json`);
+//! files from other projects' test suites load to pyreadstat's counts; damaged files
+//! are errors naming where, never panics; and refusing binary data takes time in
+//! proportion to its size.
 
 use canvass_core::dataset::{Categorical, CategoricalCell, NumericCell};
 use canvass_core::{load, Column, LoadError, LoadOptions, Loaded, Missing, QuestionKind};
@@ -71,6 +73,16 @@ fn every_fixture_loads_to_the_counts_pyreadstat_reads() {
         for (name, var) in facts["variables"].as_object().unwrap() {
             let values = counts(&var["values"]);
             if values.is_empty() {
+                // An unlabelled number: its missing cells, all system-missing.
+                let want: u64 = counts(&var["missing"]).values().sum();
+                if let Some(Column::Numeric(n)) = ds.find(name).map(|q| &ds.questions()[q].column) {
+                    let got = n
+                        .cells()
+                        .iter()
+                        .filter(|c| matches!(c, NumericCell::Missing(_)))
+                        .count();
+                    assert_eq!(got as u64, want, "{file}: {name}");
+                }
                 continue;
             }
             let mut want_missing: BTreeMap<Missing, u64> = BTreeMap::new();
@@ -327,6 +339,8 @@ fn every_cut_of_a_file_is_an_error_or_a_shorter_load_never_a_panic() {
         "survey.zsav",
         "survey-118.dta",
         "survey-114.dta",
+        "old-102.dta",
+        "old-105.dta",
     ] {
         let full = bytes(name);
         for len in (0..full.len()).step_by(37) {
