@@ -402,6 +402,16 @@ fn damaged_headers_are_errors_that_say_where() {
     let err = load(&cut, &LoadOptions::default()).unwrap_err();
     assert!(err.to_string().contains("compressed block 1"), "{err}");
 
+    // Record 7/22 claiming more missing values than SPSS allows.
+    let mut sav = bytes("long-string-missing.sav");
+    let at = find_i32(&sav, &[7, 22, 1]) + 16;
+    // Past the name's length and the name "reason", its count of values.
+    assert_eq!(&sav[at + 4..at + 10], b"reason");
+    sav[at + 10] = 9;
+    let err = load(&sav, &LoadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("9 long string missing values"), "{err}");
+    assert!(err.to_string().contains(&format!("byte {}", at + 11)), "{err}");
+
     // Wrong magic: neither format, and not text either.
     let mut wrong = bytes("survey.sav");
     wrong[..4].copy_from_slice(b"$FL9");

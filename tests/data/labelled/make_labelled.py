@@ -119,6 +119,30 @@ def write_savs(df):
     pyreadstat.write_sav(df, os.path.join(HERE, "survey-compressed.sav"), row_compress=True, **common)
     pyreadstat.write_sav(df, os.path.join(HERE, "survey.zsav"), compress=True, **common)
     add_mrsets_and_weight(os.path.join(HERE, "survey.sav"), os.path.join(HERE, "survey-mrsets.sav"), df)
+    write_long_string_missing()
+
+
+def write_long_string_missing():
+    """Missing codes of a string longer than 8 bytes, which SPSS keeps in record 7/22."""
+    rng = random.Random(22)
+    reasons = ["Too expensive", "Too far away", "No time", "DK", "REFUSED", ""]
+    n = 40
+    df = pd.DataFrame(
+        {
+            "reason": [rng.choice(reasons) for _ in range(n)],
+            "q1": [float(rng.choice([1, 2, 3])) for _ in range(n)],
+        }
+    )
+    pyreadstat.write_sav(
+        df,
+        os.path.join(HERE, "long-string-missing.sav"),
+        column_labels={"reason": "Main reason for not visiting", "q1": "Rating"},
+        variable_value_labels={
+            "reason": {r: r for r in reasons[:3]} | {"DK": "Don't know", "REFUSED": "Refused"},
+            "q1": RATING,
+        },
+        missing_ranges={"reason": ["DK", "REFUSED"]},
+    )
 
 
 def add_mrsets_and_weight(src, dst, df):
@@ -323,16 +347,19 @@ def counts(path, reader):
             for r in ranges.get(name, []):
                 if isinstance(v, (int, float)) and r["lo"] <= v <= r["hi"]:
                     return True
+                # A string's missing codes come as ranges of one value.
+                if isinstance(v, str) and v == r["lo"]:
+                    return True
             return False
 
         for v in col:
-            if v is None or (isinstance(v, float) and np.isnan(v)):
+            if v is None or (isinstance(v, float) and np.isnan(v)) or (v == "" and labels):
                 entry["missing"]["system"] = entry["missing"].get("system", 0) + 1
             elif is_user_missing(v):
                 key = labels.get(v, str(v))
                 entry["missing"][key] = entry["missing"].get(key, 0) + 1
             elif labels:
-                key = labels.get(v, str(int(v)) if float(v).is_integer() else str(v))
+                key = labels[v] if v in labels else str(int(v)) if float(v).is_integer() else str(v)
                 entry["values"][key] = entry["values"].get(key, 0) + 1
         out["variables"][name] = entry
     for set_name, spec in (getattr(meta, "mr_sets", {}) or {}).items():
