@@ -500,3 +500,82 @@ fn randomly_damaged_files_never_panic() {
         }
     }
 }
+
+/// A codebook applied to an SPSS file does what it does to a CSV file: its kinds, texts,
+/// option order and skip logic win, and the file's own missing reasons stay.
+#[test]
+fn a_codebook_applies_to_a_labelled_file_as_to_a_csv() {
+    let plain = load_file("survey-mrsets.sav");
+    let codebook = canvass_core::codebook::parse_codebook(&bytes("survey-codebook.json")).unwrap();
+    let opts = LoadOptions {
+        codebook: Some(codebook),
+        ..LoadOptions::default()
+    };
+    let loaded = load(&bytes("survey-mrsets.sav"), &opts).unwrap();
+    let (before, after) = (&plain.dataset, &loaded.dataset);
+    let q = |ds: &canvass_core::Dataset, id: &str| ds.questions()[ds.find(id).unwrap()].clone();
+
+    // Option order is the codebook's; the unlabelled code 6 is kept after them, and no
+    // count changes.
+    let q1 = q(after, "q1");
+    assert_eq!(q1.text, "How satisfied are you with the service?");
+    assert_eq!(q1.kind, QuestionKind::Ordinal);
+    let Column::Categorical(c) = &q1.column else { panic!() };
+    assert_eq!(
+        c.levels()[..6],
+        [
+            "Very satisfied",
+            "Satisfied",
+            "Neither satisfied nor dissatisfied",
+            "Dissatisfied",
+            "Very dissatisfied",
+            "6"
+        ]
+    );
+    let Column::Categorical(old) = &q(before, "q1").column else {
+        panic!()
+    };
+    assert_eq!(categorical_counts(c), categorical_counts(old));
+    assert!(categorical_counts(c).1[&Missing::Declined] > 0);
+
+    // Skip logic: a blank age is "not asked" exactly where q1 was not a satisfied answer.
+    let Column::Numeric(age) = &q(after, "age").column else {
+        panic!()
+    };
+    let Column::Numeric(old_age) = &q(before, "age").column else {
+        panic!()
+    };
+    let mut not_asked = 0;
+    for r in 0..after.n_rows() {
+        let satisfied = matches!(c.cell(r), CategoricalCell::Level(l) if l <= 1);
+        let want = match (old_age.cells()[r], satisfied) {
+            (NumericCell::Missing(Missing::NoAnswer), false) => NumericCell::Missing(Missing::NotAsked),
+            (cell, _) => cell,
+        };
+        assert_eq!(age.cells()[r], want, "row {r}");
+        not_asked += usize::from(want == NumericCell::Missing(Missing::NotAsked));
+    }
+    assert!(not_asked > 0);
+
+    // Kinds: an identifier, flagged; text stays text; the set keeps its counts.
+    let id = after.find("id").unwrap();
+    assert_eq!(after.questions()[id].kind, QuestionKind::Identifier);
+    assert!(loaded.identifying[id]);
+    assert_eq!(q(after, "comment").kind, QuestionKind::Text);
+    assert_eq!(q(after, "cars").text, "Cars you have driven");
+    assert_eq!(q(after, "cars").column, q(before, "cars").column);
+    assert_eq!(loaded.weight, plain.weight);
+
+    // What the codebook and the file do not share is said, as for a CSV file.
+    let said = |text: &str| loaded.warnings.iter().any(|w| w.message.contains(text));
+    assert!(
+        said("1 codebook question is not in the file: \"income\""),
+        "{:#?}",
+        loaded.warnings
+    );
+    assert!(
+        said("columns are not in the codebook and are read by guessing: \"region\""),
+        "{:#?}",
+        loaded.warnings
+    );
+}
