@@ -479,7 +479,7 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
         read_long_labels(&mut vars, data, enc, at)?;
     }
     if let Some((at, data)) = long_missing {
-        read_long_missing(&mut vars, data, c.big, at, warnings)?;
+        read_long_missing(&mut vars, data, enc, c.big, at, warnings)?;
     }
     if vars.len() > caps.max_columns {
         return Err(LoadError::TooManyColumns {
@@ -778,6 +778,7 @@ fn read_long_labels(vars: &mut [RawVar], data: &[u8], enc: Enc, at: usize) -> Re
 fn read_long_missing(
     vars: &mut [RawVar],
     data: &[u8],
+    enc: Enc,
     big: bool,
     at: usize,
     warnings: &mut Warnings,
@@ -790,7 +791,7 @@ fn read_long_missing(
     };
     while c.at < data.len() {
         let len = c.count("a long string missing value's name length", 1).map_err(wrap)?;
-        let name = String::from_utf8_lossy(c.take(len, "a long string missing value").map_err(wrap)?).into_owned();
+        let name = enc.decode(c.take(len, "a long string missing value").map_err(wrap)?);
         let n = c.take(1, "a long string missing value count").map_err(wrap)?[0] as usize;
         let value_len = c.i32("a long string missing value's length").map_err(wrap)?;
         if n > 3 || value_len != 8 {
