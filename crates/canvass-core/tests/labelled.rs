@@ -62,7 +62,7 @@ fn categorical_counts(c: &Categorical) -> (BTreeMap<String, u64>, BTreeMap<Missi
 }
 
 #[test]
-fn every_fixture_loads_to_the_counts_pyreadstat_reads() {
+fn every_fixture_loads_to_the_counts_pyreadstat_or_pandas_reads() {
     let expected = expected();
     assert!(expected.len() >= 9, "{:?}", expected.keys());
     for (file, facts) in &expected {
