@@ -19,6 +19,7 @@
 
 use super::encoded::{Encoded, Gap, Level, Part, Values, SELECTED};
 use super::synthesize::{decimals, level_hash, number_key};
+use super::write_ins::WriteIns;
 use canvass_core::codebook::Codebook;
 use canvass_core::dataset::{Column, Dataset, QuestionKind};
 use canvass_core::Source;
@@ -31,6 +32,9 @@ pub struct RawFile<'a> {
     pub source: Option<&'a Source>,
     pub delimiter: u8,
     pub codebook: Option<&'a Codebook>,
+    /// Write-ins withheld: a raw row that gave one never lends its cells, which
+    /// hold the typed words, to a synthetic row.
+    pub write_ins: &'a [WriteIns],
 }
 
 /// Writes `synthetic` (encoded like `raw_enc`, variables in the same order) for the
@@ -57,10 +61,11 @@ fn cell_key(enc: &Encoded, vars: &[usize], row: usize) -> Vec<u64> {
         .collect()
 }
 
-/// A raw row per distinct answer (all of a question's variables at once).
-fn donors_by_key(enc: &Encoded, vars: &[usize]) -> HashMap<Vec<u64>, usize> {
+/// A raw row per distinct answer (all of a question's variables at once), among the
+/// rows that may lend their cells.
+fn donors_by_key(enc: &Encoded, vars: &[usize], lends: &dyn Fn(usize) -> bool) -> HashMap<Vec<u64>, usize> {
     let mut map = HashMap::new();
-    for row in 0..enc.n_rows {
+    for row in (0..enc.n_rows).filter(|&r| lends(r)) {
         map.entry(cell_key(enc, vars, row)).or_insert(row);
     }
     map
@@ -105,11 +110,13 @@ fn write_layout(raw: &RawFile, source: &Source, raw_enc: &Encoded, syn: &Encoded
             continue;
         }
         let columns = source.columns.get(q).map(Vec::as_slice).unwrap_or(&[]);
+        let wrote_in = raw.write_ins.iter().find(|w| w.question_idx == q);
+        let lends = |row: usize| wrote_in.is_none_or(|w| !w.rows[row]);
         let by_level = vars
             .iter()
             .map(|&v| {
                 let mut m = HashMap::new();
-                for row in 0..raw_enc.n_rows {
+                for row in (0..raw_enc.n_rows).filter(|&r| lends(r)) {
                     m.entry(cell_key(raw_enc, &[v], row)[0]).or_insert(row);
                 }
                 m
@@ -135,7 +142,7 @@ fn write_layout(raw: &RawFile, source: &Source, raw_enc: &Encoded, syn: &Encoded
         };
         questions.push(Question {
             q,
-            donors: donors_by_key(raw_enc, &vars),
+            donors: donors_by_key(raw_enc, &vars, &lends),
             by_level,
             vars,
             columns,
@@ -260,9 +267,13 @@ fn fresh_cells(raw: &RawFile, source: &Source, question: &Question, syn: &Encode
             };
         }
         _ => {
-            // A level added while drawing (a missing reason): blank, as skipped cells are.
+            // An answer whose every raw example held a write-in is written as its label;
+            // a level added while drawing (a missing reason) blank, as skipped cells are.
             for &c in question.columns {
                 cells[c] = String::new();
+            }
+            if let (Some(&c), Level::Answer(label)) = (question.columns.first(), level_of(syn, question.vars[0], row)) {
+                cells[c] = label;
             }
         }
     }
