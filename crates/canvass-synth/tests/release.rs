@@ -966,3 +966,81 @@ fn the_r_survey_is_scored_on_its_listed_options() {
         .collect();
     assert_eq!(options, listed);
 }
+
+// ── The release's codebook and SPSS/Stata input ─────────────────────────────
+
+/// Each question's id, kind and answers in order (levels or options; nothing for
+/// numbers and text).
+fn shape(ds: &Dataset, ids: &[String]) -> Vec<(String, String, Vec<String>)> {
+    ids.iter()
+        .map(|id| {
+            let Some(q) = ds.find(id).map(|i| &ds.questions()[i]) else {
+                return (id.clone(), "absent".into(), Vec::new());
+            };
+            let answers = match &q.column {
+                Column::Categorical(c) => c.levels().to_vec(),
+                Column::Multi(m) => m.options().to_vec(),
+                _ => Vec::new(),
+            };
+            (id.clone(), q.kind.as_str().to_string(), answers)
+        })
+        .collect()
+}
+
+fn released_ids(release: &ReleaseFiles) -> Vec<String> {
+    release
+        .roles
+        .iter()
+        .filter(|r| r.released)
+        .map(|r| r.question.clone())
+        .collect()
+}
+
+/// Without a codebook, the release still brings one, written from the survey as
+/// loaded, and the release opens with it as the raw file was read.
+#[test]
+fn a_release_made_without_a_codebook_brings_one_it_opens_with() {
+    let raw = with_write_ins();
+    let release = make(&raw, None, &options(5), &mut |_, _| {}).unwrap();
+    let cb = release.file("codebook.json").expect("a codebook is written");
+    let manifest: serde_json::Value = serde_json::from_slice(release.file("manifest.json").unwrap()).unwrap();
+    assert_eq!(manifest["files"]["codebook.json"]["sha256"], hex_sha256(cb));
+    let opened = load_release(&release, "responses.csv", Some("codebook.json"));
+    let ids = released_ids(&release);
+    assert_eq!(ids, ["langs", "team", "role", "often"]);
+    assert_eq!(shape(&opened.dataset, &ids), shape(&release.raw, &ids));
+    // The options the codebook lists are the listed ones: no write-in among them.
+    let text = String::from_utf8_lossy(cb);
+    assert!(text.contains("\"Julia\"") && !WRITE_INS.iter().any(|w| text.contains(w)));
+}
+
+/// An SPSS file has no text layout: its release is a one-header-row TSV headed by the
+/// question ids, with value labels as answers and multi-selects joined with ";", and a
+/// codebook that names each question's kind and labels, so the release opens with the
+/// raw file's questions and options.
+#[test]
+fn a_release_of_an_spss_file_opens_with_its_questions_and_labels() {
+    let raw = read("tests/data/labelled/survey-mrsets.sav");
+    let release = make(&raw, None, &options(5), &mut |_, _| {}).unwrap();
+    let tsv = String::from_utf8_lossy(release.file("responses.tsv").expect("written as TSV"));
+    let ids = released_ids(&release);
+    assert_eq!(tsv.lines().next().unwrap().split('\t').collect::<Vec<_>>(), ids);
+    let opened = load_release(&release, "responses.tsv", Some("codebook.json"));
+    assert_eq!(opened.dataset.n_rows(), release.raw.n_rows());
+    let (got, mut want) = (shape(&opened.dataset, &ids), shape(&release.raw, &ids));
+    // A grid's items keep their labels and order but open as questions of their own:
+    // the TSV's header holds ids, and a codebook has no grids.
+    let mut grid_items = 0;
+    for w in want.iter_mut().filter(|w| w.1 == "grid") {
+        w.1 = "ordinal".into();
+        grid_items += 1;
+    }
+    assert_eq!(grid_items, 2);
+    assert_eq!(got, want);
+    // The labels, not the codes, are written.
+    assert!(
+        tsv.contains("Très") || tsv.contains("Satisfied"),
+        "{}",
+        &tsv[..300.min(tsv.len())]
+    );
+}

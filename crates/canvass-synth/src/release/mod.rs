@@ -260,6 +260,20 @@ pub fn make(
         codebook: cb.as_ref(),
         write_ins: &withheld_write_ins,
     };
+    let title = cb
+        .as_ref()
+        .map(|c| c.title.clone())
+        .or_else(|| options.title.clone())
+        .unwrap_or_else(|| "Synthetic release".to_string());
+    // The given codebook cut to a file's questions or, without one (or with none of
+    // its questions left), one written from the survey as loaded.
+    let codebook_for = |questions: &[usize]| -> Result<Option<Vec<u8>>, ReleaseError> {
+        let cut = match codebook {
+            Some(bytes) => release_codebook(bytes, ds, questions)?,
+            None => None,
+        };
+        Ok(cut.or_else(|| write::model_codebook(&raw_file, questions, &title)))
+    };
     let synth_options = |seed: u64| SynthOptions {
         rows,
         seed,
@@ -336,10 +350,7 @@ pub fn make(
     for (stem, questions, synthesis) in &parts {
         let bytes = write::write(&raw_file, &synthesis.raw, &synthesis.synthetic, questions);
         let name = format!("{stem}.{ext}");
-        let part_codebook = match &cb {
-            Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, questions)?),
-            None => None,
-        };
+        let part_codebook = codebook_for(questions)?;
         let back = load_back(&bytes, part_codebook.as_deref(), &name)?;
         loaded_back.push((name.clone(), back));
         replaced += synthesis.replicated_uniques_replaced;
@@ -363,10 +374,7 @@ pub fn make(
         }
     }
 
-    let release_codebook_bytes = match &cb {
-        Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, &released)?),
-        None => None,
-    };
+    let release_codebook_bytes = codebook_for(&released)?;
     // Two folds: fitted on one half and compared with the other, then the other way round.
     let mut dcr_fold = |fit: &[usize], held: &[usize], fold: u64| -> Result<Dataset, ReleaseError> {
         let mut o = synth_options(options.seed ^ 0x5EED ^ fold);
@@ -427,11 +435,6 @@ pub fn make(
     files.push((REPORT_MD.to_string(), report.markdown().into_bytes()));
     stages.finish();
 
-    let title = cb
-        .as_ref()
-        .map(|c| c.title.clone())
-        .or_else(|| options.title.clone())
-        .unwrap_or_else(|| "Synthetic release".to_string());
     let manifest = manifest(&ManifestInput {
         title: &title,
         rows: rows.saturating_sub(short / parts.len().max(1)),
@@ -543,8 +546,9 @@ fn load_back(bytes: &[u8], codebook: Option<&[u8]>, name: &str) -> Result<Datase
 
 /// The given codebook cut to the released questions: conditions that read a question
 /// no longer present, published figures and facts about them, and the generator's
-/// model are dropped, so the codebook validates against the release alone.
-fn release_codebook(bytes: &[u8], ds: &Dataset, questions: &[usize]) -> Result<Vec<u8>, ReleaseError> {
+/// model are dropped, so the codebook validates against the release alone. `None`
+/// when none of its questions is released.
+fn release_codebook(bytes: &[u8], ds: &Dataset, questions: &[usize]) -> Result<Option<Vec<u8>>, ReleaseError> {
     let mut v: Value = serde_json::from_slice(bytes).map_err(|e| ReleaseError::Codebook(e.to_string()))?;
     let kept: Vec<&str> = questions.iter().map(|&q| ds.questions()[q].id.as_str()).collect();
     let reads_only_kept = |c: &Value| {
@@ -578,10 +582,13 @@ fn release_codebook(bytes: &[u8], ds: &Dataset, questions: &[usize]) -> Result<V
             });
         }
     }
+    if v.get("questions").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+        return Ok(None);
+    }
     let mut out = serde_json::to_string_pretty(&v).expect("JSON values serialise");
     out.push('\n');
     parse_codebook(out.as_bytes()).map_err(|e| ReleaseError::Internal(format!("the release's codebook: {e}")))?;
-    Ok(out.into_bytes())
+    Ok(Some(out.into_bytes()))
 }
 
 fn condition_ids(c: &Value, out: &mut Vec<String>) {

@@ -392,3 +392,86 @@ fn write_plain(raw: &RawFile, _raw_enc: &Encoded, syn: &Encoded, released: &[usi
     }
     out.into_bytes()
 }
+
+/// A codebook for a release made without one, from the loaded survey's model: each
+/// released single-choice, ordinal and one-column multi-select question with its
+/// options in their order (and the separator its cells are written with), curated
+/// free text as text, and the numbers of an SPSS or Stata file. Other numbers and
+/// rankings are left to the loader's inference, which reads them as it read the raw
+/// file; grid items, which a codebook cannot group, open as questions of their own. `None` when a released question spans several
+/// columns (one dummy column per option): a codebook describes one column per
+/// question, and with one the loader would read each dummy column on its own.
+pub fn model_codebook(raw: &RawFile, released: &[usize], title: &str) -> Option<Vec<u8>> {
+    use serde_json::{json, Value};
+    let ds = raw.dataset;
+    let header_id = |q: usize| -> Option<&str> {
+        match raw.source {
+            Some(source) => match source.columns.get(q).map(Vec::as_slice) {
+                Some(&[c]) => source.header.first().and_then(|h| h.get(c)).map(String::as_str),
+                _ => None,
+            },
+            // `write_plain` heads each column with its question's id.
+            None => Some(ds.questions()[q].id.as_str()),
+        }
+    };
+    let mut questions: Vec<Value> = Vec::new();
+    for &q in released {
+        let question = &ds.questions()[q];
+        if header_id(q) != Some(question.id.as_str()) {
+            return None;
+        }
+        let (kind, options, separator) = match (&question.column, question.kind) {
+            (Column::Categorical(c), QuestionKind::Single) => ("single", c.levels().to_vec(), None),
+            (Column::Categorical(c), QuestionKind::Ordinal) => ("ordinal", c.levels().to_vec(), None),
+            (Column::Multi(m), QuestionKind::Multi) => {
+                let separator = match raw.source {
+                    Some(source) => separator_of(raw, source, q),
+                    None => ";".to_string(),
+                };
+                ("multi", m.options().to_vec(), Some(separator))
+            }
+            (Column::Text(_), QuestionKind::Text) => ("text", Vec::new(), None),
+            // `write_plain` writes numbers with a decimal point and no top codes, so the
+            // kind is all a codebook needs to keep a number (an SPSS id, say) a number.
+            (Column::Numeric(n), QuestionKind::Numeric) if raw.source.is_none() && n.coded_labels().is_empty() => {
+                ("numeric", Vec::new(), None)
+            }
+            _ => continue,
+        };
+        let mut entry = json!({
+            "id": question.id,
+            "text": question.text,
+            "kind": kind,
+            "section": "",
+        });
+        if !options.is_empty() {
+            entry["options"] = json!(options);
+        }
+        if let Some(sep) = separator {
+            entry["separator"] = json!(sep);
+        }
+        if kind == "numeric" {
+            entry["numeric"] = json!({});
+        }
+        questions.push(entry);
+    }
+    if questions.is_empty() {
+        return None;
+    }
+    let header_rows = raw.source.map_or(1, |s| s.header.len());
+    let delimiter = if raw.source.is_some() {
+        raw.delimiter as char
+    } else {
+        '\t'
+    };
+    let v = json!({
+        "format": "canvass-codebook/1",
+        "title": title,
+        "description": "Written from the survey as loaded, for a release made without a codebook.",
+        "layout": { "delimiter": delimiter.to_string(), "header_rows": header_rows, "encoding": "utf-8" },
+        "questions": questions,
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialise");
+    s.push('\n');
+    Some(s.into_bytes())
+}
