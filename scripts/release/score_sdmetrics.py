@@ -19,8 +19,9 @@ question has no answer); a column whose every answer is a number, with at least 
 distinct values, is numerical; every other column is categorical, with a blank cell
 as a category of its own. With --write-in-min N, an answer fewer than N respondents
 gave in a categorical column the codebook does not describe is blanked in the raw
-file, as a release withholds such write-ins (docs/release.md), so that both sides
-are the data the release was made from. DCROverfittingProtection trains on the raw rows at even
+file, and so is a multi-select cell with none of the codebook's options, as a
+release withholds such write-ins (docs/release.md), so that both sides are the data
+the release was made from. DCROverfittingProtection trains on the raw rows at even
 0-based positions and validates on the odd ones, as scripts/release/synthpop_cart.R
 splits them. Needs: pip install sdmetrics statsmodels scipy pandas.
 """
@@ -196,6 +197,12 @@ def main():
     released = released[[c for c in released.columns if c in raw_df.columns and c not in unscored]]
     described = {q["id"] for q in codebook.get("questions", [])}
     if args.write_in_min:
+        for name, (options, sep) in multis.items():
+            if name in raw_df.columns:
+                # A respondent who wrote in only gave no listed answer: blank.
+                cells = raw_df[name]
+                listed = cells.map(lambda x: pd.isna(x) or any(p in options for p in x.split(sep)))
+                raw_df[name] = cells.where(listed)
         for name in released.columns:
             if name in described or name in multis:
                 continue

@@ -185,9 +185,11 @@ impl std::error::Error for ReleaseError {}
 
 /// Reads the raw file, suggests and applies roles, synthesises, scores, and returns the
 /// release's files: `responses.<ext>` (or `demographics.<ext>` and `answers.<ext>`
-/// with `disjoint`), `codebook.json` when a codebook was given, `report.json`,
-/// `report.md` and `manifest.json` (which lists the others with their sha256 and
-/// carries the report's summary as `metrics`).
+/// with `disjoint`), `codebook.json` (the given one cut to the release, or one written
+/// from the survey as loaded; see `write::model_codebook`), `report.json`, `report.md`
+/// and `manifest.json` (which lists the others with their sha256 and carries the
+/// report's summary as `metrics`). Write-in answers are withheld unless curated
+/// (`write_ins`).
 ///
 /// A failed risk gate is no error: the release comes back with its report and
 /// [`ReleaseFiles::passed`] false, for the caller to refuse it or to have the risk
