@@ -992,8 +992,8 @@ pub(crate) fn assemble(file: LabelledFile, caps: &Caps, mut warnings: Warnings) 
         warnings.push(
             0,
             format!(
-                "the file names {:?} as its weight variable; give it as the weight to weight the tables",
-                questions[w].id
+                "the file names {:?} as its weight variable: the page weights the tables by it from the start, the command line with --weight {}",
+                questions[w].id, questions[w].id
             ),
         );
     }
