@@ -428,6 +428,11 @@ pub fn model_codebook(raw: &RawFile, released: &[usize], title: &str) -> Option<
                     Some(source) => separator_of(raw, source, q),
                     None => ";".to_string(),
                 };
+                // A codebook cannot name a separator that holds the delimiter (a quoted
+                // "Python, R" in a CSV): the loader's inference reads those as before.
+                if separator.is_empty() || separator.contains(raw.delimiter as char) {
+                    continue;
+                }
                 ("multi", m.options().to_vec(), Some(separator))
             }
             (Column::Text(_), QuestionKind::Text) => ("text", Vec::new(), None),
@@ -473,5 +478,8 @@ pub fn model_codebook(raw: &RawFile, released: &[usize], title: &str) -> Option<
     });
     let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialise");
     s.push('\n');
+    // Whatever the codebook reader would refuse is left to inference rather than failing
+    // the release.
+    canvass_core::codebook::parse_codebook(s.as_bytes()).ok()?;
     Some(s.into_bytes())
 }
