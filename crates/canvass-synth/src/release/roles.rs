@@ -55,6 +55,11 @@ pub struct ColumnRole {
     /// Whether it is synthesised and written (answers, quasi-identifiers, curated text).
     pub released: bool,
     pub reason: String,
+    /// Distinct write-in answers ("other, please specify" text kept as options) of a
+    /// single-choice or multi-select question; see `write_ins`.
+    pub write_ins: usize,
+    /// The write-ins are released: the team curated them (`--curated`).
+    pub write_ins_curated: bool,
 }
 
 /// Words that mark a demographic question, matched against whole words of its id
@@ -142,6 +147,8 @@ pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) ->
                 released: matches!(role, Role::Quasi | Role::Answer),
                 role,
                 reason,
+                write_ins: 0,
+                write_ins_curated: false,
             }
         })
         .collect()
@@ -328,20 +335,41 @@ pub fn apply(mut roles: Vec<ColumnRole>, overrides: &Overrides) -> Result<Vec<Co
     }
     for id in &overrides.curated {
         let at = find(&roles, id, "--curated")?;
-        if roles[at].role != Role::FreeText {
+        let r = &mut roles[at];
+        if r.write_ins > 0 && matches!(r.role, Role::Quasi | Role::Answer) {
+            r.write_ins_curated = true;
+            continue;
+        }
+        if r.role != Role::FreeText {
             return Err(format!(
-                "--curated names {id:?}, which is not free text but {}; --curated is for free-text answers the team has checked",
-                roles[at].role.as_str()
+                "--curated names {id:?}, which is not free text but {} and has no write-in answers; \
+                 --curated is for free-text answers the team has checked",
+                r.role.as_str()
             ));
         }
-        roles[at].released = true;
-        roles[at].reason = "free text the team has curated (--curated)".into();
+        r.released = true;
+        r.reason = "free text the team has curated (--curated)".into();
     }
     for id in &overrides.withhold {
         let at = find(&roles, id, "--withhold")?;
         roles[at].role = Role::Withheld;
         roles[at].released = false;
         roles[at].reason = "withheld by the team (--withhold)".into();
+    }
+    for r in roles.iter_mut().filter(|r| r.released && r.write_ins > 0) {
+        let n = r.write_ins;
+        let s = if n == 1 { "" } else { "s" };
+        r.reason = if r.write_ins_curated {
+            format!(
+                "{}; its {n} write-in answer{s} curated (--curated) and released",
+                r.reason
+            )
+        } else {
+            format!(
+                "{}; {n} write-in answer{s} of {} withheld as free text (name it with --curated once checked)",
+                r.reason, r.question
+            )
+        };
     }
     Ok(roles)
 }
