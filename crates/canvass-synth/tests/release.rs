@@ -1025,6 +1025,8 @@ fn a_release_of_an_spss_file_opens_with_its_questions_and_labels() {
     let tsv = String::from_utf8_lossy(release.file("responses.tsv").expect("written as TSV"));
     let ids = released_ids(&release);
     assert_eq!(tsv.lines().next().unwrap().split('\t').collect::<Vec<_>>(), ids);
+    // The file's respondent id, a numeric variable, is not an answer.
+    assert!(!ids.iter().any(|q| q == "id"), "{ids:?}");
     let opened = load_release(&release, "responses.tsv", Some("codebook.json"));
     assert_eq!(opened.dataset.n_rows(), release.raw.n_rows());
     let (got, mut want) = (shape(&opened.dataset, &ids), shape(&release.raw, &ids));

@@ -123,6 +123,11 @@ pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) ->
                     Role::Identifying,
                     "when the response was made, which can single a respondent out".to_string(),
                 )
+            } else if numbers_every_respondent(&q.column, min_leaf) {
+                (
+                    Role::Identifying,
+                    "every answer is a different whole number, as a respondent's id or row number is".to_string(),
+                )
             } else if let Some(why) = unusable(ds, idx, min_leaf) {
                 (Role::Withheld, why)
             } else if q.kind == QuestionKind::Text {
@@ -236,6 +241,28 @@ fn unusable(ds: &Dataset, idx: usize, min_leaf: usize) -> Option<String> {
         return Some("every answer is different, so each one would point at a respondent".into());
     }
     None
+}
+
+/// A numeric column whose answers are all different whole numbers is a key (an SPSS or
+/// Stata file's `id`, a row number), not a measurement: ages, counts and scales repeat
+/// long before `min_leaf` respondents.
+fn numbers_every_respondent(column: &Column, min_leaf: usize) -> bool {
+    let Column::Numeric(n) = column else {
+        return false;
+    };
+    let mut seen = HashSet::new();
+    for cell in n.cells() {
+        match cell {
+            NumericCell::Value(v) if v.fract() == 0.0 => {
+                if !seen.insert(v.to_bits()) {
+                    return false;
+                }
+            }
+            NumericCell::Missing(_) => {}
+            _ => return false,
+        }
+    }
+    seen.len() > min_leaf
 }
 
 fn distinct_answers(column: &Column) -> usize {
