@@ -586,16 +586,8 @@ async fn the_release_flow_passes_axe_at_two_widths_light_and_dark() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let mut problems = Vec::new();
     for width in [1280, 375] {
-        let browser = Browser::launch_with_window(width.max(500), 900).await;
-        if width < 500 {
-            // Headless windows are at least 500 px wide: a phone is emulated.
-            browser
-                .cdp(
-                    "Emulation.setDeviceMetricsOverride",
-                    json!({ "width": width, "height": 800, "deviceScaleFactor": 2, "mobile": true }),
-                )
-                .await;
-        }
+        // At 375 px a phone is emulated (headless windows are at least 500 px wide).
+        let browser = Browser::launch_with_window(width, 900).await;
         open_release(&browser, &serving).await;
         for (i, step) in ["panel", "roles", "report"].into_iter().enumerate() {
             match i {
