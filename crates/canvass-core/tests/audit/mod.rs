@@ -174,6 +174,12 @@ impl Audit {
         self.withheld[i] = true;
     }
 
+    /// Keeps an entry in the arithmetic as published but stops protecting it here
+    /// (another table's number, protected by that table).
+    pub fn untarget(&mut self, i: usize) {
+        self.target[i] = false;
+    }
+
     /// Marks an entry always shown (a zero the filter forces, say).
     pub fn make_always(&mut self, i: usize) {
         self.withheld[i] = false;
