@@ -822,6 +822,20 @@ fn known_apart(
         let known = with_known.push(n, Role::Known, key);
         with_known.sum(known, entries);
     }
+    // A count the one-option tables pin between them, whatever this table withholds,
+    // is theirs to answer for: refusing this table would hide nothing.
+    let everything: Vec<bool> = with_known
+        .entries
+        .iter()
+        .map(|e| matches!(e.role, Role::Cell | Role::Hidden))
+        .collect();
+    for i in 0..layout.entries.len() {
+        let e = &with_known.entries[i];
+        if everything[i] && !e.nonresponse && ((1..k).contains(&e.n) || e.flagged) {
+            let (lo, hi) = crate::disclosure::lp::range(&with_known, &everything, i);
+            with_known.entries[i].given_away = hi - lo < 0.5;
+        }
+    }
     let mut already = withheld;
     already.resize(with_known.entries.len(), false);
     let mut all = crate::disclosure::protect_from(&with_known, k, &already)?;
