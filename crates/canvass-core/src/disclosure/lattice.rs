@@ -313,7 +313,7 @@ fn refuse_split_top_codes(dataset: &Dataset, filter: &Filter) -> Result<(), Stat
             continue;
         };
         for (code, label) in col.coded_labels().iter().enumerate() {
-            let given = col.cells().iter().any(|c| *c == NumericCell::Coded(code as u16));
+            let given = col.cells().contains(&NumericCell::Coded(code as u16));
             if given && crate::filter::top_code_in_range(label, *lower, *upper).is_none() {
                 return Err(StatsError::RangeSplitsTopCode {
                     condition: condition.describe(dataset),
