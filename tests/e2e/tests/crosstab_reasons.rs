@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::process::Command;
 
 const RELEASE: &str = "www/data/numpy-2020";
-const ROW: &str = "demographics.primary_use";
+const ROW: &str = "demographics.lang";
 const BY: &str = "demographics.use_freq";
 
 /// `canvass crosstab … --json` on the release, through cargo, so the CLI is the one
