@@ -12,7 +12,7 @@ import { showMessage, showWarnings } from "./messages.js";
 import { showSurvey } from "./show-survey.js";
 import { page } from "./state.js";
 import { SurveyWorker } from "./survey-worker.js";
-import { fileDataset } from "./hash.js";
+import { fileDataset, namesOnly } from "./hash.js";
 import { defaults, parseHash, toHash } from "./view-state.js";
 import { releaseIsOpen } from "./release-entry.js";
 
@@ -64,12 +64,12 @@ function takeWorker() {
   return worker;
 }
 
-let pendingView = null; // the address of a view of a file not open yet
+let pendingView = null; // { hash, name }: a view of the file `name`, not open yet
 
 /// The page was opened at `hash`, a view of the visitor's file `name`, which is never
-/// stored: says so, and keeps the view for when the file is opened again.
+/// stored: says so, and keeps the view for when that file is opened again.
 export function awaitFile(hash, name) {
-  pendingView = hash;
+  pendingView = { hash, name };
   showMessage(["This link shows a view of your own file ", el("bdi", name), ", which is never stored: open it again (“Open your own file…”) to see that view."], "info");
 }
 
@@ -110,9 +110,12 @@ async function openFile(file) {
     mark("file-loaded");
     measureFileStages(loaded.stamps);
     showWarnings(loaded.report);
-    // A link made on a file, reloaded or shared, is shown once the file is open again.
-    const view = pendingView ? parseHash(pendingView).state : defaults();
+    // A link made on a file, reloaded or shared, is shown once that file is open again;
+    // any other file opens at its overview, weighted by the weight it names, and the
+    // kept view is dropped.
+    const kept = pendingView && pendingView.name === file.name ? parseHash(pendingView.hash).state : null;
     pendingView = null;
+    const view = kept && namesOnly(kept, loaded.questions) ? kept : { ...defaults(), weight: loaded.report.weight || null };
     history.pushState(null, "", toHash({ ...view, dataset: fileDataset(file.name) }));
     // A visitor's own file gets the same protection as the bundled data by default:
     // charts and exports made here are often shared.

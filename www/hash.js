@@ -27,6 +27,18 @@ export function fileOfLink(hash) {
   return d.startsWith("file:") && d.length > 5 ? d.slice(5) : null;
 }
 
+/// Whether `view` (a parsed view state) names only questions among `questions` (a
+/// survey's list): its question, breakdown, weight and the questions it filters on. A
+/// view kept for a file is applied to it only then.
+export function namesOnly(view, questions) {
+  const ids = new Set(questions.map((q) => q.id));
+  // A question is named by its id or its position (`@3`); a filter names it before its
+  // operator (=, &=, >=, >, <=, <), as the core reads filters.
+  const known = (name) => !name || ids.has(name) || (/^@\d+$/.test(name) && Number(name.slice(1)) >= 1 && Number(name.slice(1)) <= questions.length);
+  const filtered = view.filters.map((f) => f.split(/&=|[=<>]/)[0].trim());
+  return [view.question, view.by, view.weight, ...filtered].every(known);
+}
+
 /// The dataset a view's address names for an opened file.
 export const fileDataset = (name) => `file:${name}`;
 

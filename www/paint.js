@@ -52,16 +52,13 @@ export function paint(canvas, chartJson, description, minCssHeight, knownWidth =
   canvas.setAttribute("aria-label", `${description} The table below has the numbers.`);
 }
 
-/// The height a question's chart will have at `cssWidth`, before its numbers are
-/// known: a bar per option for a question with options, as a card draws it; at least
-/// `minCssHeight`. A histogram's bins, a grid's or a ranking's layout are not known
-/// until it is counted.
+/// The height a question's card chart will have at `cssWidth`, before its numbers are
+/// known: that of its outline (the core's card_outline, the same chart with every value
+/// zero), by the same rule `paint` sizes the drawn chart with; at least `minCssHeight`.
 export function expectedHeight(question, cssWidth, minCssHeight) {
-  const bars = ["single", "multi", "ordinal"].includes(question.kind) && question.options && question.options.length;
-  if (!cssWidth || !bars) return minCssHeight;
-  const chart = { Bars: { title: "", categories: question.options, values: question.options.map(() => null), axis_label: "% of respondents" } };
+  if (!cssWidth || !question.outline) return minCssHeight;
   try {
-    return Math.max(minCssHeight, chartHeightJson(JSON.stringify({ chart }), cssWidth));
+    return Math.max(minCssHeight, chartHeightJson(JSON.stringify(question.outline), cssWidth));
   } catch {
     return minCssHeight;
   }

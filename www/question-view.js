@@ -5,7 +5,7 @@ import { noteAnswer } from "./filters.js";
 import { exportName } from "./format.js";
 import { paint } from "./paint.js";
 import { fillGroupedSelect, searchFrom } from "./pickers.js";
-import { CROSSTAB_KINDS, breakdownCandidates, chartable, kindChoices } from "./questions.js";
+import { CROSSTAB_KINDS, breakdownCandidates, chartable, intervalsNote, kindChoices } from "./questions.js";
 import { changeView, page } from "./state.js";
 import { fillCrosstab, fillTable } from "./tables.js";
 
@@ -120,17 +120,13 @@ export async function drawQuestion() {
   shown = { chartJson, request, name: exportName(page.survey, page.view) };
 }
 
-/// Chart kinds that draw no 95% intervals, in the words the note beside the toggle
-/// uses; the table below the chart gives them.
-const NO_INTERVALS = { Diverging: "a diverging chart", Heatmap: "a heatmap", Stacked: "a 100% stacked chart", Histogram: "a histogram", Rank: "a ranking" };
-
 /// Says beside the intervals toggle when the chart on screen cannot draw them, rather
 /// than ignoring the toggle silently.
 function noteIntervals(chart) {
-  const kind = NO_INTERVALS[Object.keys(chart)[0]];
+  const text = page.view.intervals ? intervalsNote(Object.keys(chart)) : "";
   const note = $("intervals-note");
-  note.hidden = !(page.view.intervals && kind);
-  note.textContent = note.hidden ? "" : `Not drawn on ${kind}; the table gives them.`;
+  note.hidden = !text;
+  note.textContent = text;
 }
 
 function drawFrequencies({ table, items, chart, base_line, row_order }) {

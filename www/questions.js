@@ -85,3 +85,28 @@ export function pageTitle(survey, view) {
   const shown = view.by ? `${textOf(view.question)} by ${textOf(view.by)}` : textOf(view.question);
   return `${shown} · ${survey.title}`;
 }
+
+/// Chart kinds (as the core names them) that draw no 95% intervals, in the words of
+/// the note beside the toggle: one chart, and several.
+const NO_INTERVALS = {
+  Diverging: ["a diverging chart", "diverging charts"],
+  Heatmap: ["a heatmap", "heatmaps"],
+  Stacked: ["a 100% stacked chart", "100% stacked charts"],
+  Histogram: ["a histogram", "histograms"],
+  Rank: ["a ranking", "rankings"],
+};
+
+/// The note beside the intervals toggle when some charts shown cannot draw them: for
+/// the one chart of the question view (`kinds` its kind), or for the overview's cards
+/// (`kinds` theirs, `cards` true). "" when every chart draws them.
+export function intervalsNote(kinds, cards = false) {
+  const named = [...new Set(kinds)].filter((kind) => NO_INTERVALS[kind]);
+  if (!named.length) return "";
+  if (!cards) return `Not drawn on ${NO_INTERVALS[named[0]][0]}; the table gives them.`;
+  const words = named.map((kind) => NO_INTERVALS[kind][1]);
+  const list = words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words.at(-1)}` : words[0];
+  return `Not drawn on ${list}; their tables give them.`;
+}
+
+/// The chart kind of each of the overview's cards, from their outlines.
+export const cardKinds = (questions) => chartable(questions).flatMap((q) => (q.outline ? Object.keys(q.outline.chart) : []));

@@ -10,7 +10,7 @@ import { darkScheme, onWidthChange } from "./paint.js";
 import { refreshOverview, repaintOverview } from "./overview.js";
 import { drawQuestion, syncControls } from "./question-view.js";
 import { syncWeight } from "./weight.js";
-import { pageTitle } from "./questions.js";
+import { cardKinds, intervalsNote, pageTitle } from "./questions.js";
 import { beginWork } from "./settled.js";
 import { isNewView, linkTo, onUnchangedView, page, readView, viewRefused, viewShown } from "./state.js";
 
@@ -39,8 +39,9 @@ export async function render() {
   renderChips();
   $("intervals").checked = page.view.intervals;
   syncWeight();
-  // The note on intervals speaks of the one chart of the question view.
-  if (page.view.view !== "question") $("intervals-note").hidden = true;
+  // On the overview, the note on intervals names the kinds of its cards that draw none
+  // (the question view's names its one chart once drawn).
+  if (page.view.view !== "question") noteOverviewIntervals();
   try {
     if (page.view.view === "question") await drawQuestion();
     // On the overview, the first card stands for the view: its refusal is the view's.
@@ -65,6 +66,12 @@ export async function render() {
   }
   document.dispatchEvent(new CustomEvent("canvass:rendered"));
   done();
+}
+
+function noteOverviewIntervals() {
+  const text = page.view.intervals ? intervalsNote(cardKinds(page.survey.questions), true) : "";
+  $("intervals-note").hidden = !text;
+  $("intervals-note").textContent = text;
 }
 
 /// Draws everything again (as cards scroll into view): the width or the colour

@@ -72,8 +72,12 @@ pub fn sav(bytes: &[u8]) {
 /// Bytes read as a Stata file (`<stata_dta>` is put in front of any that do not start
 /// with a Stata signature, binary or tagged), checked as [`sav`] is.
 pub fn dta(bytes: &[u8]) {
-    // A binary release's first four bytes: release, byte order, file type, padding.
-    let binary = matches!(bytes, [104 | 105 | 108 | 110 | 111 | 113 | 114 | 115, 1 | 2, 1, 0, ..]);
+    // A binary release's first four bytes: release, byte order (0 in release 102),
+    // file type, padding.
+    let binary = matches!(
+        bytes,
+        [102, 0..=2, 1, 0, ..] | [103 | 104 | 105 | 108 | 110 | 111 | 113 | 114 | 115, 1 | 2, 1, 0, ..]
+    );
     let file = if bytes.starts_with(b"<stata_dta>") || binary {
         bytes.to_vec()
     } else {

@@ -11,13 +11,17 @@ release report can be checked against them:
 - statsmodels' Wilson intervals for the confidence-interval overlap.
 
     python scripts/release/score_sdmetrics.py RAW.tsv CODEBOOK.json RELEASE.tsv \
-        [--dcr-synthetic DCR.tsv] [--json OUT.json]
+        [--dcr-synthetic DCR.tsv] [--write-in-min 3] [--json OUT.json]
 
 The files are read as canvass reads them for scoring: a multi-select named in the
 codebook becomes one column per option (selected / not selected, blank when the
 question has no answer); a column whose every answer is a number, with at least 15
 distinct values, is numerical; every other column is categorical, with a blank cell
-as a category of its own. DCROverfittingProtection trains on the raw rows at even
+as a category of its own. With --write-in-min N, an answer fewer than N respondents
+gave in a categorical column the codebook does not describe is blanked in the raw
+file, and so is a multi-select cell with none of the codebook's options, as a
+release withholds such write-ins (docs/release.md), so that both sides are the data
+the release was made from. DCROverfittingProtection trains on the raw rows at even
 0-based positions and validates on the odd ones, as scripts/release/synthpop_cart.R
 splits them. Needs: pip install sdmetrics statsmodels scipy pandas.
 """
@@ -176,6 +180,7 @@ def main():
     ap.add_argument("release")
     ap.add_argument("--dcr-synthetic", help="a synthesis from the raw rows at even positions")
     ap.add_argument("--json", help="write the scores here as well as to stdout")
+    ap.add_argument("--write-in-min", type=int, default=0, help="blank rarer answers of undescribed columns")
     args = ap.parse_args()
 
     with open(args.codebook, encoding="utf-8") as f:
@@ -190,6 +195,23 @@ def main():
     # copies alone.
     unscored = {q["id"] for q in codebook.get("questions", []) if q.get("kind") in ("text", "identifier", "datetime")}
     released = released[[c for c in released.columns if c in raw_df.columns and c not in unscored]]
+    described = {q["id"] for q in codebook.get("questions", [])}
+    if args.write_in_min:
+        for name, (options, sep) in multis.items():
+            if name in raw_df.columns:
+                # A respondent who wrote in only gave no listed answer: blank.
+                cells = raw_df[name]
+                listed = cells.map(lambda x: pd.isna(x) or any(p in options for p in x.split(sep)))
+                raw_df[name] = cells.where(listed)
+        for name in released.columns:
+            if name in described or name in multis:
+                continue
+            cells = raw_df[name]
+            if pd.to_numeric(cells, errors="coerce").isna().equals(cells.isna()):
+                continue  # every answer a number
+            counts = cells.value_counts()
+            rare = set(counts[counts < args.write_in_min].index)
+            raw_df[name] = cells.where(~cells.isin(rare))
     raw, sdtypes = encode(raw_df[released.columns], multis)
     numerical = {c for c, t in sdtypes.items() if t == "numerical"}
     syn, _ = encode(released, multis, numerical)

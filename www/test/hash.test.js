@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_DATASET, cardsKey, fileDataset, fileOfLink, filtersDiffer, requestedDataset, showsPrerendered } from "../hash.js";
+import { DEFAULT_DATASET, cardsKey, fileDataset, fileOfLink, filtersDiffer, namesOnly, requestedDataset, showsPrerendered } from "../hash.js";
 
 test("a link names a bundled dataset and its version", () => {
   assert.deepEqual(requestedDataset("#d=sample@1"), { folder: "sample", version: "1" });
@@ -44,4 +44,19 @@ test("the prerendered overview is the first screen of its dataset's plain overvi
   assert.ok(!showsPrerendered("#ci=1", "numpy-2020"));
   assert.ok(!showsPrerendered("#w=weight", "numpy-2020"));
   assert.ok(!showsPrerendered(`#d=${fileDataset("x.csv")}`, "numpy-2020"));
+});
+
+test("a kept view applies to a file only when the file has every question it names", () => {
+  const questions = [{ id: "role" }, { id: "age" }, { id: "wt" }];
+  const view = { view: "question", question: "role", by: null, weight: null, filters: [] };
+  assert.ok(namesOnly(view, questions));
+  assert.ok(namesOnly({ ...view, question: "", view: "overview" }, questions));
+  assert.ok(namesOnly({ ...view, by: "age", weight: "wt", filters: ["age>=18", "age<65", "role=Student|Other"] }, questions));
+  assert.ok(!namesOnly({ ...view, question: "gone" }, questions));
+  assert.ok(!namesOnly({ ...view, by: "gone" }, questions));
+  assert.ok(!namesOnly({ ...view, weight: "gone" }, questions));
+  assert.ok(!namesOnly({ ...view, filters: ["gone&=x"] }, questions));
+  assert.ok(!namesOnly({ ...view, filters: ["gone<=3"] }, questions));
+  assert.ok(namesOnly({ ...view, question: "@3", filters: ["@1 = Student"] }, questions));
+  assert.ok(!namesOnly({ ...view, question: "@4" }, questions));
 });

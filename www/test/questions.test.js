@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { breakdownCandidates, chartable, distinctTexts, filterable, kindChoices, pageTitle } from "../questions.js";
+import { breakdownCandidates, cardKinds, chartable, distinctTexts, filterable, intervalsNote, kindChoices, pageTitle } from "../questions.js";
 
 const questions = [
   { id: "role", kind: "single", chartable: true, text: "Role" },
@@ -61,4 +61,24 @@ test("the window's title names the view, with a breakdown, then the survey", () 
   assert.equal(pageTitle(survey, { view: "overview" }), "Overview · Tools 2024");
   assert.equal(pageTitle(survey, { view: "question", question: "g.b", by: null }), "Agree? · Tools 2024");
   assert.equal(pageTitle(survey, { view: "question", question: "role", by: "age" }), "Role by Age · Tools 2024");
+});
+
+test("the note on intervals names the charts that draw none: the question view's one, or the overview's kinds", () => {
+  assert.equal(intervalsNote(["Bars"]), "");
+  assert.equal(intervalsNote(["Heatmap"]), "Not drawn on a heatmap; the table gives them.");
+  assert.equal(intervalsNote(["Bars", "Bars"], true), "");
+  assert.equal(intervalsNote(["Bars", "Histogram", "Rank", "Histogram"], true), "Not drawn on histograms and rankings; their tables give them.");
+  assert.equal(intervalsNote(["Diverging", "Stacked", "Rank"], true), "Not drawn on diverging charts, 100% stacked charts and rankings; their tables give them.");
+  assert.equal(intervalsNote(["Histogram"], true), "Not drawn on histograms; their tables give them.");
+});
+
+test("the overview's card kinds come from the outlines of the questions it charts, a grid once", () => {
+  const outlined = [
+    { id: "role", kind: "single", chartable: true, text: "Role", outline: { chart: { Bars: {} } } },
+    { id: "email", kind: "text", chartable: false, text: "E-mail", outline: null },
+    { id: "g.a", kind: "grid", chartable: true, group: "g", text: "A", outline: { chart: { Diverging: {} } } },
+    { id: "g.b", kind: "grid", chartable: true, group: "g", text: "B", outline: null },
+    { id: "age", kind: "numeric", chartable: true, text: "Age", outline: { chart: { Histogram: {} } } },
+  ];
+  assert.deepEqual(cardKinds(outlined), ["Bars", "Diverging", "Histogram"]);
 });

@@ -372,7 +372,27 @@ fn bench(rows: &[usize], part: BenchPart) -> Result<()> {
             write_generic(&path, n).map_err(|e| format!("writing {}: {e}", path.display()))?;
         }
     }
-    // Opening files in the browser uses the generic files only.
+    // An SPSS file of about 100 MB, opened in the browser beside the generic files.
+    let sav = data_dir.join("survey-100MB.sav");
+    if part != BenchPart::ReleaseOnly && !sav.exists() {
+        step(&format!("generating {}", sav.display()));
+        run(Command::new("cargo")
+            .current_dir(&root)
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "canvass-core",
+                "--example",
+                "sav_speed",
+                "--",
+                "100",
+                "--write",
+            ])
+            .arg(&sav))?;
+    }
+    // Opening files in the browser uses the generic files and the SPSS file.
     for &n in rows
         .iter()
         .filter(|_| !matches!(part, BenchPart::OpenFileOnly | BenchPart::ReleaseOnly))

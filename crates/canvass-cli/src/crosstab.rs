@@ -1,6 +1,7 @@
 //! `canvass crosstab`: two questions against each other, with tests.
 
 use crate::filter_args::{find_question, fmt_cell, TableArgs};
+use canvass_core::chart::crosstab_view::reordered;
 use canvass_core::crosstab::Crosstab;
 use canvass_core::query::{answer, AnswerTable, ViewRequest};
 use canvass_core::Loaded;
@@ -38,7 +39,8 @@ pub fn run(loaded: &Loaded, file: &Path, args: &CrosstabArgs) -> Result<(), Stri
     if args.table.json {
         crate::print_json(&table)
     } else {
-        print_text(&table);
+        // In the order its chart draws the answers, as the page's table is.
+        print_text(&reordered(&table, &answer.row_order));
         Ok(())
     }
 }

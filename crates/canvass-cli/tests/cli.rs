@@ -834,6 +834,28 @@ fn spss_and_stata_files_work_like_csv() {
     let v = json_of(&["crosstab", sav, "region", "q1", "--json", "--k", "0"]);
     assert_eq!(v["row_labels"][0], "Île-de-France");
 
+    // A codebook's texts, kinds and option order apply as they do to a CSV file.
+    let codebook = data("labelled/survey-codebook.json");
+    let codebook = codebook.to_str().unwrap();
+    let v = json_of(&["summary", sav, "--codebook", codebook, "--json"]);
+    let q1 = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "q1")
+        .unwrap();
+    assert_eq!(q1["text"], "How satisfied are you with the service?");
+    assert_eq!(q1["options"][0], "Very satisfied");
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("codebook question is not in the file"),
+        "{v}"
+    );
+    let v = json_of(&["freq", sav, "q1", "--codebook", codebook, "--json", "--k", "0"]);
+    assert_eq!(v["rows"][1]["option"], "Satisfied");
+    assert_eq!(v["rows"][1]["count"], 11.0);
+
     let dta = data("labelled/survey-118.dta");
     let v = json_of(&["summary", dta.to_str().unwrap(), "--json"]);
     assert_eq!(v["layout"], "stata-dta");

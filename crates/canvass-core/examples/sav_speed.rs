@@ -2,6 +2,10 @@
 //! (uncompressed, then bytecode-compressed) and times `load` on it.
 //!
 //! cargo run --release -p canvass-core --example sav_speed [-- MEGABYTES]
+//! cargo run --release -p canvass-core --example sav_speed -- MEGABYTES --write FILE
+//!
+//! With `--write`, the uncompressed file is written to FILE instead of timed: the
+//! browser bench opens it (`cargo xtask bench`).
 //!
 //! The file: 100 numeric variables per case (60 labelled 1–5 answers with a
 //! user-missing 99 "Refused", 30 scale numbers, 10 0/1 items sharing a stem), so a
@@ -145,8 +149,14 @@ fn write_sav(n_cases: usize, compressed: bool) -> Vec<u8> {
 }
 
 fn main() {
-    let megabytes: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let megabytes: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
     let n_cases = megabytes * 1_000_000 / ((CHOICES + SCALES + ITEMS) * 8);
+    if let Some(at) = args.iter().position(|a| a == "--write") {
+        let path = args.get(at + 1).expect("--write needs a file name");
+        std::fs::write(path, write_sav(n_cases, false)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return;
+    }
     for compressed in [false, true] {
         let bytes = write_sav(n_cases, compressed);
         let mut runs: Vec<f64> = (0..5)

@@ -1,9 +1,11 @@
-//! SPSS and Stata files written by pyreadstat and pandas (`tests/data/labelled/`, made
-//! by `make_labelled.py`) load to the counts pyreadstat reads back from them
-//! (`expected.json`); damaged files are errors naming where, never panics; and
-//! refusing binary data takes time in proportion to its size.
+//! SPSS and Stata files written by pyreadstat and pandas, and Stata's old binary
+//! releases laid out byte by byte (`tests/data/labelled/`, made by `make_labelled.py`),
+//! load to the counts pyreadstat or pandas reads back from them (`expected.json`);
+//! files from other projects' test suites load to pyreadstat's counts; damaged files
+//! are errors naming where, never panics; and refusing binary data takes time in
+//! proportion to its size.
 
-use canvass_core::dataset::{Categorical, CategoricalCell};
+use canvass_core::dataset::{Categorical, CategoricalCell, NumericCell};
 use canvass_core::{load, Column, LoadError, LoadOptions, Loaded, Missing, QuestionKind};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -60,7 +62,7 @@ fn categorical_counts(c: &Categorical) -> (BTreeMap<String, u64>, BTreeMap<Missi
 }
 
 #[test]
-fn every_fixture_loads_to_the_counts_pyreadstat_reads() {
+fn every_fixture_loads_to_the_counts_pyreadstat_or_pandas_reads() {
     let expected = expected();
     assert!(expected.len() >= 9, "{:?}", expected.keys());
     for (file, facts) in &expected {
@@ -71,6 +73,16 @@ fn every_fixture_loads_to_the_counts_pyreadstat_reads() {
         for (name, var) in facts["variables"].as_object().unwrap() {
             let values = counts(&var["values"]);
             if values.is_empty() {
+                // An unlabelled number: its missing cells, all system-missing.
+                let want: u64 = counts(&var["missing"]).values().sum();
+                if let Some(Column::Numeric(n)) = ds.find(name).map(|q| &ds.questions()[q].column) {
+                    let got = n
+                        .cells()
+                        .iter()
+                        .filter(|c| matches!(c, NumericCell::Missing(_)))
+                        .count();
+                    assert_eq!(got as u64, want, "{file}: {name}");
+                }
                 continue;
             }
             let mut want_missing: BTreeMap<Missing, u64> = BTreeMap::new();
@@ -130,6 +142,104 @@ fn every_fixture_loads_to_the_counts_pyreadstat_reads() {
                 .map(|(i, o)| (o.clone(), m.selected(i).count_ones() as u64))
                 .collect();
             assert_eq!(got, counts(&facts["options"]), "{file}: {set}");
+        }
+    }
+}
+
+/// The reason a third-party file's missing code should load as, by its label.
+fn third_party_reason(label: &str) -> Missing {
+    match label {
+        "skipped" => Missing::NotAsked,
+        // System-missing, "missing", "undetermined", "apple", and codes without a label.
+        _ => Missing::NoAnswer,
+    }
+}
+
+/// Files from pyreadstat's and haven's test suites (`tests/data/labelled/third-party/`,
+/// licences in its README) load to what pyreadstat reads from them
+/// (`count_third_party.py` writes `expected.json`): rows, question text, answered
+/// counts, counts by value label, missing cells by reason, sums of numbers and
+/// multiple-response sets.
+#[test]
+fn third_party_files_load_to_the_counts_pyreadstat_reads() {
+    let dir = dir().join("third-party");
+    let expected: BTreeMap<String, Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    assert!(expected.len() >= 12, "{:?}", expected.keys());
+    for (file, facts) in &expected {
+        let loaded = load(&std::fs::read(dir.join(file)).unwrap(), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let ds = &loaded.dataset;
+        assert_eq!(ds.n_rows() as u64, facts["n_rows"].as_u64().unwrap(), "{file}");
+        let sets = facts["mr_sets"].as_object().unwrap();
+        for (name, var) in facts["variables"].as_object().unwrap() {
+            let Some(qi) = ds.find(name) else {
+                let member = sets
+                    .values()
+                    .any(|s| s["members"].as_array().unwrap().iter().any(|m| m == name));
+                assert!(member, "{file}: no question {name}");
+                continue;
+            };
+            let q = &ds.questions()[qi];
+            let at = format!("{file}: {name}");
+            if let Some(label) = var["label"].as_str() {
+                assert_eq!(q.text, label.trim(), "{at}");
+            }
+            assert_eq!(q.answered() as u64, var["answered"].as_u64().unwrap(), "{at}");
+            let mut want_missing: BTreeMap<Missing, u64> = BTreeMap::new();
+            for (label, n) in counts(&var["missing"]) {
+                *want_missing.entry(third_party_reason(&label)).or_insert(0) += n;
+            }
+            let mut got_missing: BTreeMap<Missing, u64> = BTreeMap::new();
+            match &q.column {
+                Column::Categorical(c) => {
+                    let (levels, missing) = categorical_counts(c);
+                    if !var["values"].is_null() {
+                        assert_eq!(levels, counts(&var["values"]), "{at}");
+                    }
+                    got_missing = missing;
+                }
+                Column::Numeric(n) => {
+                    assert!(var["values"].is_null(), "{at}: labelled values read as numbers");
+                    let mut sum = 0.0;
+                    for cell in n.cells() {
+                        match cell {
+                            NumericCell::Value(v) => sum += v,
+                            NumericCell::Missing(m) => *got_missing.entry(*m).or_insert(0) += 1,
+                            NumericCell::Coded(_) => {}
+                        }
+                    }
+                    let want = var["sum"].as_f64().unwrap();
+                    assert!(
+                        (sum - want).abs() <= 1e-6 * want.abs().max(1.0),
+                        "{at}: sum {sum} vs {want}"
+                    );
+                }
+                Column::Text(_) | Column::Multi(_) => {
+                    // Text and dates: blank cells are the only missing ones.
+                    let blank = (q.answered() as u64).abs_diff(ds.n_rows() as u64);
+                    if blank > 0 {
+                        got_missing.insert(Missing::NoAnswer, blank);
+                    }
+                }
+            }
+            assert_eq!(got_missing, want_missing, "{at}");
+        }
+        for (set, facts) in sets {
+            let q = &ds.questions()[ds.find(set).unwrap_or_else(|| panic!("{file}: no set {set}"))];
+            let Column::Multi(m) = &q.column else {
+                panic!("{file}: {set} is {:?}", q.kind)
+            };
+            let got: BTreeMap<String, u64> = m
+                .options()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.clone(), m.selected(i).count_ones() as u64))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            let mut want = counts(&facts["options"]);
+            want.retain(|_, n| *n > 0);
+            assert_eq!(got, want, "{file}: {set}");
         }
     }
 }
@@ -229,6 +339,8 @@ fn every_cut_of_a_file_is_an_error_or_a_shorter_load_never_a_panic() {
         "survey.zsav",
         "survey-118.dta",
         "survey-114.dta",
+        "old-102.dta",
+        "old-105.dta",
     ] {
         let full = bytes(name);
         for len in (0..full.len()).step_by(37) {
@@ -289,6 +401,16 @@ fn damaged_headers_are_errors_that_say_where() {
     }
     let err = load(&cut, &LoadOptions::default()).unwrap_err();
     assert!(err.to_string().contains("compressed block 1"), "{err}");
+
+    // Record 7/22 claiming more missing values than SPSS allows.
+    let mut sav = bytes("long-string-missing.sav");
+    let at = find_i32(&sav, &[7, 22, 1]) + 16;
+    // Past the name's length and the name "reason", its count of values.
+    assert_eq!(&sav[at + 4..at + 10], b"reason");
+    sav[at + 10] = 9;
+    let err = load(&sav, &LoadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("9 long string missing values"), "{err}");
+    assert!(err.to_string().contains(&format!("byte {}", at + 11)), "{err}");
 
     // Wrong magic: neither format, and not text either.
     let mut wrong = bytes("survey.sav");
@@ -377,4 +499,83 @@ fn randomly_damaged_files_never_panic() {
             }
         }
     }
+}
+
+/// A codebook applied to an SPSS file does what it does to a CSV file: its kinds, texts,
+/// option order and skip logic win, and the file's own missing reasons stay.
+#[test]
+fn a_codebook_applies_to_a_labelled_file_as_to_a_csv() {
+    let plain = load_file("survey-mrsets.sav");
+    let codebook = canvass_core::codebook::parse_codebook(&bytes("survey-codebook.json")).unwrap();
+    let opts = LoadOptions {
+        codebook: Some(codebook),
+        ..LoadOptions::default()
+    };
+    let loaded = load(&bytes("survey-mrsets.sav"), &opts).unwrap();
+    let (before, after) = (&plain.dataset, &loaded.dataset);
+    let q = |ds: &canvass_core::Dataset, id: &str| ds.questions()[ds.find(id).unwrap()].clone();
+
+    // Option order is the codebook's; the unlabelled code 6 is kept after them, and no
+    // count changes.
+    let q1 = q(after, "q1");
+    assert_eq!(q1.text, "How satisfied are you with the service?");
+    assert_eq!(q1.kind, QuestionKind::Ordinal);
+    let Column::Categorical(c) = &q1.column else { panic!() };
+    assert_eq!(
+        c.levels()[..6],
+        [
+            "Very satisfied",
+            "Satisfied",
+            "Neither satisfied nor dissatisfied",
+            "Dissatisfied",
+            "Very dissatisfied",
+            "6"
+        ]
+    );
+    let Column::Categorical(old) = &q(before, "q1").column else {
+        panic!()
+    };
+    assert_eq!(categorical_counts(c), categorical_counts(old));
+    assert!(categorical_counts(c).1[&Missing::Declined] > 0);
+
+    // Skip logic: a blank age is "not asked" exactly where q1 was not a satisfied answer.
+    let Column::Numeric(age) = &q(after, "age").column else {
+        panic!()
+    };
+    let Column::Numeric(old_age) = &q(before, "age").column else {
+        panic!()
+    };
+    let mut not_asked = 0;
+    for r in 0..after.n_rows() {
+        let satisfied = matches!(c.cell(r), CategoricalCell::Level(l) if l <= 1);
+        let want = match (old_age.cells()[r], satisfied) {
+            (NumericCell::Missing(Missing::NoAnswer), false) => NumericCell::Missing(Missing::NotAsked),
+            (cell, _) => cell,
+        };
+        assert_eq!(age.cells()[r], want, "row {r}");
+        not_asked += usize::from(want == NumericCell::Missing(Missing::NotAsked));
+    }
+    assert!(not_asked > 0);
+
+    // Kinds: an identifier, flagged; text stays text; the set keeps its counts.
+    let id = after.find("id").unwrap();
+    assert_eq!(after.questions()[id].kind, QuestionKind::Identifier);
+    assert!(loaded.identifying[id]);
+    assert_eq!(q(after, "comment").kind, QuestionKind::Text);
+    assert_eq!(q(after, "cars").text, "Cars you have driven");
+    assert_eq!(q(after, "cars").column, q(before, "cars").column);
+    assert_eq!(loaded.weight, plain.weight);
+
+    // What the codebook and the file do not share is said, as for a CSV file.
+    let said = |text: &str| loaded.warnings.iter().any(|w| w.message.contains(text));
+    assert!(
+        said("1 codebook question is not in the file: \"income\""),
+        "{:#?}",
+        loaded.warnings
+    );
+    assert!(
+        said("columns are not in the codebook and are read by guessing: \"region\""),
+        "{:#?}",
+        loaded.warnings
+    );
 }

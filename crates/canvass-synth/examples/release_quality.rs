@@ -1,12 +1,11 @@
 //! Makes a release of a raw file and prints the figures the release report judges it
 //! by: `cargo run --release -p canvass-synth --example release_quality -- RAW [CODEBOOK]
-//! [--quasi a,b] [--min-leaf N] [--seed N] [--keep-uniques]`. With `--external RELEASE
+//! [--quasi a,b] [--withhold a,b] [--min-leaf N] [--cp X] [--seed N] [--keep-uniques]`. With `--external RELEASE
 //! DCR_SYNTHETIC` it scores another tool's release instead (its distance synthesis
 //! fitted on the rows at even positions, as `scripts/release/synthpop_cart.R` makes it).
 //! `SHOW_LOST=1` lists the lost conclusions.
 
 use canvass_synth::release::report::{score, DcrInput, ScoreInput};
-use canvass_synth::release::roles::Overrides;
 use canvass_synth::release::{make, ReleaseOptions};
 
 fn main() {
@@ -19,12 +18,14 @@ fn main() {
         match a.as_str() {
             "--quasi" => {
                 let q = it.next().expect("--quasi a,b");
-                options.overrides = Overrides {
-                    quasi: Some(q.split(',').map(String::from).collect()),
-                    ..Overrides::default()
-                };
+                options.overrides.quasi = Some(q.split(',').map(String::from).collect());
             }
             "--min-leaf" => options.min_leaf = it.next().and_then(|x| x.parse().ok()).expect("--min-leaf N"),
+            "--withhold" => {
+                let w = it.next().expect("--withhold a,b");
+                options.overrides.withhold = w.split(',').map(String::from).collect();
+            }
+            "--cp" => options.cp = it.next().and_then(|x| x.parse().ok()).expect("--cp X"),
             "--keep-uniques" => options.remove_replicated_uniques = false,
             "--seed" => options.seed = it.next().and_then(|x| x.parse().ok()).expect("--seed N"),
             // Another tool's release and its synthesis from the rows at even positions.
@@ -54,6 +55,7 @@ fn main() {
         let n = release.raw.n_rows();
         release.released = vec![("responses.tsv".into(), read(r))];
         release.dcr = Some(((0..n).step_by(2).collect(), (1..n).step_by(2).collect(), read(d)));
+        release.dcr_swapped = None;
         release.replicated_uniques_replaced = 0;
     }
     let (fit, held, syn) = release.dcr.as_ref().expect("dcr synthesis");
@@ -67,6 +69,11 @@ fn main() {
                 held_out_rows: held,
                 synthetic: syn,
             }),
+            dcr_swapped: release.dcr_swapped.as_ref().map(|(fit, held, syn)| DcrInput {
+                fit_rows: fit,
+                held_out_rows: held,
+                synthetic: syn,
+            }),
         },
         &mut |_, _| {},
     );
@@ -76,7 +83,7 @@ fn main() {
     let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.4}"));
     println!(
         "dcr_share {} | shapes {} | pair_trends {} | s_pmse {} | kept {}/{} of {} tested (spurious {}) | ci_overlap {} | exact {} | repl_uniques {} | replaced {}",
-        f(report.risk.dcr.as_ref().map(|d| d.share)),
+        report.risk.dcr.as_ref().map_or("-".to_string(), |d| format!("{:.4} {:.4?}", d.share, d.fold_shares)),
         f(u.column_shapes),
         f(u.pairs.column_pair_trends),
         f(u.pmse.as_ref().map(|p| p.s_pmse)),

@@ -12,12 +12,12 @@
 //! makes a synthetic release of a raw file in the release worker. This is the only crate that knows about JS, the DOM or
 //! canvas; it holds no statistics or layout logic of its own.
 
-use canvass_core::chart::adapt::group_title;
+use canvass_core::chart::adapt::{card_outline, group_title};
 #[cfg(feature = "paint")]
 use canvass_core::chart::input::chart_input_from_json;
 #[cfg(feature = "paint")]
 use canvass_core::chart::{self, Chart, ChartLayout, ChartStyle, Footnote};
-use canvass_core::query::{answer, ViewRequest};
+use canvass_core::query::{answer, ChartInput, ViewRequest};
 #[cfg(feature = "paint")]
 use canvass_core::view_state::ViewState;
 #[cfg(feature = "files")]
@@ -75,6 +75,10 @@ struct QuestionInfo<'a> {
     /// Its answers run from one pole through a midpoint to the other (agreement,
     /// satisfaction): only then are diverging bars offered.
     bipolar: bool,
+    /// The chart its overview card will draw, every value zero (see the core's
+    /// `card_outline`), so that the page sizes the card before counting; for a grid or
+    /// ranking on its first item only, which stands for the group's card.
+    outline: Option<ChartInput>,
 }
 
 #[derive(Serialize)]
@@ -82,6 +86,9 @@ struct WarningsInfo<'a> {
     encoding: &'a str,
     delimiter: String,
     warnings: &'a [canvass_core::Warning],
+    /// The question the file names as its weight (an SPSS or Stata file's weight
+    /// variable), which the page chooses in "Weight by" when it opens the file.
+    weight: Option<&'a str>,
 }
 
 /// A file's bytes in wasm memory, filled by the page through [`InputBuffer::view`]
@@ -242,10 +249,12 @@ impl Survey {
         }
         let titles: std::collections::HashMap<&str, Option<String>> =
             members.into_iter().map(|(g, texts)| (g, group_title(&texts))).collect();
+        let mut outlined_groups = std::collections::HashSet::new();
         let infos: Vec<QuestionInfo> = questions
             .iter()
             .zip(&self.loaded.identifying)
-            .map(|(q, &identifying)| QuestionInfo {
+            .enumerate()
+            .map(|(idx, (q, &identifying))| QuestionInfo {
                 id: &q.id,
                 text: &q.text,
                 kind: q.kind.as_str(),
@@ -265,18 +274,30 @@ impl Survey {
                     Column::Categorical(c) => canvass_core::load::is_bipolar(c.levels()),
                     _ => false,
                 },
+                outline: match &q.group {
+                    Some(group) if !outlined_groups.insert(group.as_str()) => None,
+                    _ => {
+                        card_outline(&self.loaded.dataset, idx).map(|(chart, footnote)| ChartInput { chart, footnote })
+                    }
+                },
             })
             .collect();
         to_json(&infos)
     }
 
-    /// Load warnings with their line numbers, plus how the file was read.
+    /// Load warnings with their line numbers, plus how the file was read and the weight
+    /// it names.
     #[wasm_bindgen(js_name = loadReportJson)]
     pub fn load_report_json(&self) -> Result<String, JsError> {
         to_json(&WarningsInfo {
             encoding: self.loaded.encoding,
             delimiter: (self.loaded.delimiter as char).to_string(),
             warnings: &self.loaded.warnings,
+            weight: self
+                .loaded
+                .weight
+                .and_then(|w| self.loaded.dataset.question(w))
+                .map(|q| q.id.as_str()),
         })
     }
 

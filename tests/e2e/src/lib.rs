@@ -82,6 +82,16 @@ impl Browser {
             driver,
             profile_dir,
         };
+        // Headless Chromium keeps a window at least 500 px wide, so a phone's width is
+        // emulated: a test asking for 375 px lays the page out at 375.
+        if width < 500 {
+            browser
+                .cdp(
+                    "Emulation.setDeviceMetricsOverride",
+                    json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true }),
+                )
+                .await;
+        }
         // Whatever the browser did before the test navigates is not the page's doing.
         browser.log("performance").await;
         browser
@@ -287,6 +297,29 @@ impl Browser {
             .await;
     }
 
+    /// Opens a file named `name` holding `text` through the page's file input, as a
+    /// visitor picking it would, and waits until the page names it.
+    pub async fn open_text_file(&self, name: &str, text: &str) {
+        self.client
+            .execute(
+                "const [name, text] = arguments;
+                 const input = document.getElementById('file-input');
+                 const files = new DataTransfer();
+                 files.items.add(new File([text], name, { type: 'text/csv' }));
+                 input.files = files.files;
+                 input.dispatchEvent(new Event('change'));
+                 return true;",
+                vec![Value::String(name.into()), Value::String(text.into())],
+            )
+            .await
+            .unwrap();
+        self.wait_until(
+            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
+            30,
+        )
+        .await;
+    }
+
     /// Opens `path` through the page's file input, as "Open your own file…" does.
     pub async fn choose_file(&self, path: &std::path::Path) {
         let input = self
@@ -298,6 +331,17 @@ impl Browser {
             .send_keys(path.to_str().expect("a UTF-8 path"))
             .await
             .expect("chromedriver hands the file to the input");
+    }
+
+    /// Opens `path` as [`Browser::choose_file`] does and waits until the page names it.
+    pub async fn open_file(&self, path: &std::path::Path) {
+        self.choose_file(path).await;
+        let name = path.file_name().and_then(|n| n.to_str()).expect("a UTF-8 file name");
+        self.wait_until(
+            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
+            30,
+        )
+        .await;
     }
 }
 
@@ -406,4 +450,12 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
         }
     }
     records
+}
+
+/// `tests/data/cards-every-kind.csv`: a survey file with a card of every kind the page
+/// draws (bars, histogram, diverging and stacked grids, a ranking); see that folder's
+/// README.
+pub fn every_kind_csv() -> String {
+    std::fs::read_to_string(xtask::root().join("tests/data/cards-every-kind.csv"))
+        .expect("tests/data/cards-every-kind.csv")
 }

@@ -120,6 +120,35 @@ fn raw_crosstab(row: &str, col: &str) -> Grid {
     }
 }
 
+impl Grid {
+    /// The grid with its rows in the order of `labels` (the page lists a nominal
+    /// question's answers as its chart draws them, the CLI's JSON in the file's
+    /// order); the total row stays last.
+    fn in_row_order(mut self, labels: &[&str]) -> Grid {
+        assert_eq!(labels.len(), self.row_labels.len(), "{labels:?} {:?}", self.row_labels);
+        let total = self.cells.pop().unwrap();
+        let at = |label: &str| {
+            self.row_labels
+                .iter()
+                .position(|l| l == label)
+                .unwrap_or_else(|| panic!("{label:?} is not a row of {:?}", self.row_labels))
+        };
+        let order: Vec<usize> = labels.iter().map(|l| at(l)).collect();
+        let mut cells: Vec<Vec<i64>> = order.iter().map(|&i| self.cells[i].clone()).collect();
+        cells.push(total);
+        Grid {
+            row_labels: labels.iter().map(|l| l.to_string()).collect(),
+            col_labels: self.col_labels,
+            cells,
+        }
+    }
+}
+
+/// The labels of a page table's rows, its total row left out.
+fn body_labels(table: &PageTable) -> Vec<&str> {
+    table.body.iter().map(|r| r[0].as_str()).collect()
+}
+
 // ---- The page ------------------------------------------------------------------------
 
 async fn open_release(browser: &Browser, url: &str) {
@@ -407,7 +436,7 @@ async fn margins_attack_recovers_no_crosstab_cell_and_no_card_option() {
         .await
         .unwrap();
     let table = read_table(&browser, "#chart-table").await;
-    let raw = raw_crosstab(ROLE, GENDER);
+    let raw = raw_crosstab(ROLE, GENDER).in_row_order(&body_labels(&table));
     assert_eq!(table.head[1..=raw.col_labels.len()], raw.col_labels[..]);
     let labels: Vec<&String> = table.body.iter().map(|r| &r[0]).collect();
     assert_eq!(labels, raw.row_labels.iter().collect::<Vec<_>>());
@@ -634,8 +663,8 @@ fn bars_by_cell(layout: &Value, row_text: &str) -> Vec<((usize, usize), Value)> 
 #[tokio::test]
 async fn switching_chart_kind_and_percent_mode_withholds_the_same_cells() {
     let (_serving, browser) = launch().await;
-    let raw = raw_crosstab(ROLE, GENDER);
     let (counts, _) = crosstab_view(&browser, "grouped", "counts").await;
+    let raw = raw_crosstab(ROLE, GENDER).in_row_order(&body_labels(&counts));
     let withheld: Vec<Vec<bool>> = cell_texts(&counts)
         .iter()
         .map(|r| r.iter().map(|t| t == "–").collect())
@@ -791,8 +820,8 @@ async fn exports_reveal_nothing_the_table_withholds() {
     let (_serving, browser) = launch().await;
     // Role by frequency of use: withheld cells, and enough shown ones (with their
     // column totals) to hold every bar to one scale.
-    let raw = raw_crosstab(ROLE, USE_FREQ);
     let (table, layout) = crosstab_view_of(&browser, ROLE, USE_FREQ, "grouped", "counts").await;
+    let raw = raw_crosstab(ROLE, USE_FREQ).in_row_order(&body_labels(&table));
     let texts = cell_texts(&table);
     capture_downloads(&browser).await;
 

@@ -198,9 +198,13 @@ async fn a_filtered_crosstab_matches_the_cli_round_trips_and_exports() {
     let row_labels = cli["row_labels"].as_array().unwrap();
     assert_eq!(body.len(), row_labels.len());
     let mut withheld = 0;
-    for (i, row) in body.iter().enumerate() {
+    // The page lists the answers in its chart's order, the CLI's JSON in the file's.
+    for row in body {
         let cells: Vec<&str> = row.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        assert_eq!(cells[0], row_labels[i].as_str().unwrap());
+        let i = row_labels
+            .iter()
+            .position(|l| l == cells[0])
+            .unwrap_or_else(|| panic!("{} is not a row of the CLI's table", cells[0]));
         let shown: Vec<Option<f64>> = cells[1..cells.len() - 1].iter().map(|t| page_count(t)).collect();
         assert_eq!(shown, cli_counts(&cli["counts"][i]), "row {}", cells[0]);
         withheld += shown.iter().filter(|c| c.is_none()).count();
@@ -609,10 +613,17 @@ async fn the_numpy_random_question_is_answered_and_shared() {
     let (rows, cols) = (labels("row_labels"), labels("col_labels"));
     let r = rows.iter().position(|l| l.contains("numpy.random")).unwrap();
     let table = read_table(&browser).await;
+    // The page lists the answers in its chart's order, the CLI's JSON in the file's.
+    let page_row = table["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|row| row[0] == cli["row_labels"][r])
+        .unwrap();
     for group in ["PhD student", "Software engineer"] {
         let c = cols.iter().position(|l| l == group).unwrap();
         let percent = 100.0 * cli["counts"][r][c].as_f64().unwrap() / cli["col_totals"][c].as_f64().unwrap();
-        let shown = table["body"][r][c + 1].as_str().unwrap();
+        let shown = table["body"][page_row][c + 1].as_str().unwrap();
         assert_eq!(
             shown.trim_end_matches(" * (differs significantly)"),
             format!("{percent:.1}%"),
@@ -801,8 +812,10 @@ async fn a_number_breaks_a_question_down_in_its_histogram_bins() {
         .collect();
     assert!(col_labels.iter().any(|l| l.starts_with("20")), "{col_labels:?}");
     assert_eq!(head[1..head.len() - 1], col_labels[..]);
-    for (i, row) in table["body"].as_array().unwrap().iter().enumerate() {
+    let row_labels = cli["row_labels"].as_array().unwrap();
+    for row in table["body"].as_array().unwrap() {
         let cells: Vec<&str> = row.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let i = row_labels.iter().position(|l| l == cells[0]).unwrap();
         let shown: Vec<Option<f64>> = cells[1..cells.len() - 1].iter().map(|t| page_count(t)).collect();
         assert_eq!(shown, cli_counts(&cli["counts"][i]), "row {}", cells[0]);
     }
@@ -938,13 +951,7 @@ async fn an_spss_file_opens_with_its_labels_and_response_sets() {
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
     browser
-        .choose_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
-        .await;
-    browser
-        .wait_until(
-            "return document.getElementById('dataset').textContent.startsWith('survey-mrsets.sav');",
-            20,
-        )
+        .open_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
         .await;
     browser
         .eval("location.hash = '#view=question&q=cars'; return true;")
@@ -980,30 +987,6 @@ async fn an_spss_file_opens_with_its_labels_and_response_sets() {
     assert!(labels.contains("How satisfied are you with the service?"), "{labels}");
 }
 
-/// Opens `text` as the visitor's own file named `name`, as the file input would.
-async fn open_own_file(browser: &Browser, name: &str, text: String) {
-    browser
-        .client
-        .execute(
-            "const [name, text] = arguments;
-             const input = document.getElementById('file-input');
-             const files = new DataTransfer();
-             files.items.add(new File([text], name, { type: 'text/csv' }));
-             input.files = files.files;
-             input.dispatchEvent(new Event('change'));
-             return true;",
-            vec![Value::String(name.into()), Value::String(text)],
-        )
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            &format!("return document.getElementById('dataset').textContent.startsWith({name:?});"),
-            20,
-        )
-        .await;
-}
-
 /// Shows the question whose picker option reads `text`, with `options` (`&ci=1`) in
 /// the address; returns its id.
 async fn show_question_named(browser: &Browser, text: &str, options: &str) -> Value {
@@ -1037,7 +1020,7 @@ async fn a_grids_table_and_csv_hold_every_statement() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser.open_text_file("grid.csv", &grid_csv()).await;
     show_question_named(&browser, "Docs", "").await;
     browser
         .wait_until(
@@ -1308,7 +1291,7 @@ async fn a_frequency_grid_is_not_diverging_and_the_toggle_says_where_intervals_a
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "often.csv", frequency_grid_csv()).await;
+    browser.open_text_file("often.csv", &frequency_grid_csv()).await;
     show_question_named(&browser, "Use", "&ci=1").await;
     browser
         .wait_until(
@@ -1362,7 +1345,7 @@ async fn a_table_lists_answers_in_its_charts_order() {
             csv.push('\n');
         }
     }
-    open_own_file(&browser, "fruit.csv", csv).await;
+    browser.open_text_file("fruit.csv", &csv).await;
     browser
         .eval("location.hash = '#view=question&q=Fruit'; return true;")
         .await;
@@ -1384,7 +1367,7 @@ async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;
     open(&browser, &serving.url()).await;
-    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser.open_text_file("grid.csv", &grid_csv()).await;
     let id = show_question_named(&browser, "Docs", "&ci=1").await;
     browser
         .wait_until(
@@ -1416,7 +1399,7 @@ async fn a_reload_asks_for_the_file_again_and_then_shows_its_view() {
         "{messages}"
     );
     // Opened again, the file is shown at the view the address held.
-    open_own_file(&browser, "grid.csv", grid_csv()).await;
+    browser.open_text_file("grid.csv", &grid_csv()).await;
     browser
         .wait_until(
             "return document.querySelectorAll('#chart-table tbody tr').length > 2;",
@@ -1521,7 +1504,7 @@ async fn a_weight_is_chosen_in_the_page_and_its_effective_n_shown() {
         };
         csv.push_str(&format!("{tool},{wt:.2}\n"));
     }
-    open_own_file(&browser, "weighted.csv", csv).await;
+    browser.open_text_file("weighted.csv", &csv).await;
     browser
         .eval("location.hash = location.hash + '&view=question&q=Tool'; return true;")
         .await;
@@ -1562,5 +1545,217 @@ async fn a_weight_is_chosen_in_the_page_and_its_effective_n_shown() {
             10,
         )
         .await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// The ids of the open survey's questions whose picker options read `texts`.
+async fn ids_of(browser: &Browser, texts: &[&str]) -> Vec<String> {
+    let ids = browser
+        .client
+        .execute(
+            "return arguments[0].map((text) => [...document.querySelectorAll('#question option')].find((o) => o.textContent === text).value);",
+            vec![json!(texts)],
+        )
+        .await
+        .unwrap();
+    ids.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Sets `params` in the address, keeping the rest of the view (the file, its weight).
+async fn set_view(browser: &Browser, params: Value) {
+    browser
+        .client
+        .execute(
+            "const params = new URLSearchParams(location.hash.slice(1));
+             for (const [k, v] of Object.entries(arguments[0])) params.set(k, v);
+             location.hash = params.toString();
+             return true;",
+            vec![params],
+        )
+        .await
+        .unwrap();
+}
+
+/// The answers or items the question view's chart names beside its bars, top to
+/// bottom.
+async fn chart_labels(browser: &Browser) -> Vec<String> {
+    let labels = browser
+        .eval(
+            "const texts = JSON.parse(document.getElementById('chart').dataset.layout).texts;
+             return texts.filter((t) => t.role === 'label').sort((a, b) => a.y_px - b.y_px).map((t) => t.text);",
+        )
+        .await;
+    serde_json::from_value(labels).unwrap()
+}
+
+/// Where the overview's cards cannot draw intervals (a histogram, grids, a ranking),
+/// the note beside the toggle says so, as the question view's does for its chart.
+#[tokio::test]
+async fn the_overview_says_which_of_its_charts_draw_no_intervals() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
+    browser.settled(30).await;
+    let note = "const n = document.getElementById('intervals-note'); return n.hidden ? null : n.textContent;";
+    assert_eq!(browser.eval(note).await, Value::Null, "no note while intervals are off");
+    browser
+        .eval("document.getElementById('intervals').click(); return true;")
+        .await;
+    browser.wait_until("return location.hash.includes('ci=1');", 10).await;
+    browser.settled(30).await;
+    let text = browser.eval(note).await;
+    let text = text.as_str().unwrap_or_else(|| panic!("no note on the overview"));
+    for kind in ["histogram", "diverging", "stacked", "ranking"] {
+        assert!(text.contains(kind), "{kind}: {text}");
+    }
+    assert!(text.contains("table"), "{text}");
+    browser.client.clone().close().await.unwrap();
+}
+
+/// One order for a question's answers wherever they are shown: a ranking's table
+/// follows its chart (highest score first), and a breakdown lists a nominal question's
+/// answers in the order its own bar chart draws them, in its chart and its table.
+#[tokio::test]
+async fn tables_follow_the_order_of_their_charts() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
+    let ids = ids_of(
+        &browser,
+        &["Rank these priorities", "What is your role?", "Where do you work?"],
+    )
+    .await;
+    let table_rows =
+        "return [...document.getElementById('chart-table').tBodies[0].rows].map((r) => r.cells[0].textContent);";
+
+    set_view(&browser, json!({ "view": "question", "q": ids[0] })).await;
+    browser.settled(30).await;
+    let ranked = chart_labels(&browser).await;
+    assert_eq!(ranked, ["Packaging", "Docs", "Speed"], "highest score first");
+    assert_eq!(browser.eval(table_rows).await, json!(ranked));
+
+    set_view(&browser, json!({ "q": ids[1] })).await;
+    browser.settled(30).await;
+    let answers = chart_labels(&browser).await;
+    assert_eq!(browser.eval(table_rows).await, json!(answers));
+    // Largest first (a tie keeps the file's order), "Other" last: not the file's order.
+    assert_eq!(answers, ["Student", "Engineer", "Researcher", "Other"]);
+
+    set_view(&browser, json!({ "by": ids[2], "pct": "col" })).await;
+    browser.settled(30).await;
+    assert_eq!(chart_labels(&browser).await, answers, "the breakdown's chart");
+    assert_eq!(browser.eval(table_rows).await, json!(answers), "the breakdown's table");
+    browser.client.clone().close().await.unwrap();
+}
+
+/// An SPSS file that names its own weight variable opens weighted by it: "Weight by"
+/// shows it chosen, and a crosstab's base line then gives its effective n.
+#[tokio::test]
+async fn a_files_own_weight_is_chosen_and_a_weighted_crosstab_gives_its_effective_n() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    open(&browser, &serving.url()).await;
+    browser
+        .open_file(&xtask::root().join("tests/data/labelled/survey-mrsets.sav"))
+        .await;
+    browser.settled(30).await;
+    assert_eq!(
+        browser.eval("return document.getElementById('weight').value;").await,
+        json!("wt")
+    );
+    assert!(
+        browser
+            .eval("return location.hash;")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("w=wt"),
+        "the address holds the weight"
+    );
+    set_view(&browser, json!({ "view": "question", "q": "region", "by": "q1" })).await;
+    browser.settled(30).await;
+    let caption = browser
+        .eval("return document.getElementById('chart-caption').textContent;")
+        .await;
+    assert!(
+        caption.as_str().unwrap().contains("weighted; effective n = "),
+        "{caption}"
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// A link kept from a file is applied only to a file of that name whose questions it
+/// names: another file opens at its overview, the kept view is dropped, and the note
+/// asking for the first file goes.
+#[tokio::test]
+async fn a_kept_view_is_applied_only_to_its_own_file() {
+    let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+    let browser = Browser::launch().await;
+    // Both files have this question; only the name tells them apart.
+    let kept = "#d=file%3Aother.csv&view=question&q=What+is+your+role%3F&ci=1";
+    open(&browser, &format!("{}{kept}", serving.url())).await;
+    browser
+        .wait_until(
+            "return document.getElementById('messages').textContent.includes('never stored');",
+            10,
+        )
+        .await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
+    browser.settled(30).await;
+    let shown = browser
+        .eval(
+            "return { hash: decodeURIComponent(location.hash), overview: !document.getElementById('overview').hidden,
+                      messages: document.getElementById('messages').textContent };",
+        )
+        .await;
+    assert_eq!(shown["overview"], json!(true), "{shown}");
+    let hash = shown["hash"].as_str().unwrap();
+    assert!(
+        hash.contains("d=file:every-kind.csv") && !hash.contains("view=question") && !hash.contains("ci=1"),
+        "{shown}"
+    );
+    assert!(!shown["messages"].as_str().unwrap().contains("never stored"), "{shown}");
+    // The kept view is gone: the file it was made on, opened now, opens at its overview.
+    browser
+        .open_text_file("other.csv", &canvass_e2e::every_kind_csv())
+        .await;
+    browser.settled(30).await;
+    assert_eq!(
+        browser
+            .eval("return !document.getElementById('overview').hidden && !location.hash.includes('view=question');")
+            .await,
+        json!(true)
+    );
+    // A kept view of a question the file does not have opens the file at its overview.
+    open(
+        &browser,
+        &format!(
+            "{}#d=file%3Aevery-kind.csv&view=question&q=No+such+question",
+            serving.url()
+        ),
+    )
+    .await;
+    browser
+        .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+        .await;
+    browser.settled(30).await;
+    assert_eq!(
+        browser
+            .eval("return !document.getElementById('overview').hidden && document.body.dataset.state === 'ready' && !location.hash.includes('No');")
+            .await,
+        json!(true)
+    );
     browser.client.clone().close().await.unwrap();
 }

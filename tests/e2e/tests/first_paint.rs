@@ -370,3 +370,118 @@ async fn the_cards_of_a_row_line_up() {
     assert!(compared >= 1, "no row of two cards: {cards:?}");
     browser.client.clone().close().await.unwrap();
 }
+
+/// An opened file's cards, which the page draws itself, hold their place from the
+/// moment they are in the page: each starts as tall as the chart later drawn into it,
+/// whatever its kind (bars, histogram, diverging and stacked grids, ranking), so that
+/// no card changes height when drawn and nothing on the page moves once the file is
+/// shown (CLS 0), at a desktop's and a phone's width.
+#[tokio::test]
+async fn an_opened_files_cards_keep_their_height_when_drawn() {
+    for (width, height) in [(1280, 700), (375, 700)] {
+        let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
+        let browser = Browser::launch_with_window(width, height).await;
+        // Headless windows are at least 500 px wide; a phone's width is emulated.
+        browser
+            .cdp(
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": width, "height": height, "deviceScaleFactor": 2, "mobile": width < 500 }),
+            )
+            .await;
+        browser.client.goto(&serving.url()).await.unwrap();
+        browser
+            .wait_until("return document.body.dataset.state === 'ready';", 30)
+            .await;
+        browser.settled(30).await;
+        assert_eq!(browser.eval("return innerWidth;").await, json!(width));
+        // From here on: every card's height as first laid out and each change after,
+        // and every layout shift.
+        browser
+            .eval(
+                "window.cardChanges = []; window.layoutShifts = [];
+                 const since = performance.now();
+                 const heights = new WeakMap();
+                 const watch = new ResizeObserver((entries) => {
+                   for (const e of entries) {
+                     const h = Math.round(e.target.getBoundingClientRect().height);
+                     const before = heights.get(e.target);
+                     if (before === undefined) heights.set(e.target, h);
+                     else if (before !== h) {
+                       window.cardChanges.push({ id: e.target.dataset.id, from: before, to: h, drawn: e.target.dataset.drawn });
+                       heights.set(e.target, h);
+                     }
+                   }
+                 });
+                 new MutationObserver((records) => {
+                   for (const r of records) for (const n of r.addedNodes) {
+                     if (n.nodeType !== 1) continue;
+                     for (const card of n.matches('.card') ? [n] : n.querySelectorAll('.card')) watch.observe(card);
+                   }
+                 }).observe(document.getElementById('overview'), { childList: true, subtree: true });
+                 new PerformanceObserver((list) => {
+                   for (const e of list.getEntries()) if (!e.hadRecentInput && e.startTime > since) window.layoutShifts.push({
+                     value: e.value, nodes: (e.sources || []).map((s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : '?'),
+                   });
+                 }).observe({ type: 'layout-shift', buffered: true });
+                 return true;",
+            )
+            .await;
+        browser
+            .open_text_file("every-kind.csv", &canvass_e2e::every_kind_csv())
+            .await;
+        // Layout shifts count from the file's survey on show: the page around the
+        // overview (header, messages) changes with the survey as a new page would.
+        browser.eval("window.layoutShifts = []; return true;").await;
+        browser.settled(30).await;
+        // Through the whole overview, half a screen at a time with a pause for the
+        // observer to see each position, then back.
+        eval_async(
+            &browser,
+            "const done = arguments[arguments.length - 1];
+             (async () => {
+               for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+                 window.scrollTo(0, y);
+                 await new Promise((resolve) => setTimeout(resolve, 100));
+               }
+               window.scrollTo(0, 0);
+               done(true);
+             })();",
+        )
+        .await;
+        browser.settled(30).await;
+        let seen = browser
+            .eval(
+                "return {
+                   kinds: [...document.querySelectorAll('#overview .card')].map((c) => c.dataset.drawn === '1' ? JSON.parse(c.querySelector('canvas').dataset.layout).kind : 'not drawn'),
+                   changes: window.cardChanges, shifts: window.layoutShifts,
+                 };",
+            )
+            .await;
+        let mut kinds: Vec<&str> = seen["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        assert_eq!(
+            kinds,
+            ["bar", "diverging", "histogram", "rank", "stacked"],
+            "{width} px: {seen}"
+        );
+        assert_eq!(
+            seen["changes"],
+            json!([]),
+            "{width} px: cards changed height when drawn"
+        );
+        let cls: f64 = seen["shifts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["value"].as_f64().unwrap())
+            .sum();
+        assert_eq!(cls, 0.0, "{width} px: layout shifts {}", seen["shifts"]);
+        browser.client.clone().close().await.unwrap();
+    }
+}

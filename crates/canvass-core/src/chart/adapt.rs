@@ -5,7 +5,9 @@
 //! the adapters only reshape it, except the crosstab's column percentages, Borda
 //! means and histogram counts, which are simple sums of what they are given.
 
-use super::input::{BarOrder, BarSeries, Chart, Footnote, GroupedTable, Histogram, LikertRows, RankScores, Unit};
+use super::input::{
+    order_by_value, BarOrder, BarSeries, Chart, Footnote, GroupedTable, Histogram, LikertRows, RankScores, Unit,
+};
 use super::text::fmt_count;
 use crate::dataset::{Column, Dataset, NumericCell, QuestionKind};
 use crate::freq::{freq_table, nice_bins, BaseKind, FreqError, FreqSpec, Frequencies};
@@ -519,16 +521,23 @@ pub fn chart_for_view_items(
                 .or_else(|| question.group.clone())
                 .unwrap_or_else(|| question.text.clone());
             keep_items(&items, &texts);
-            let rank = RankScores::from_frequencies(&title, &items);
+            let mut rank = RankScores::from_frequencies(&title, &items);
+            // The chart draws the highest score first; its items, their tables and the
+            // CSV follow that one order.
+            let order = order_by_value(&rank.items, &rank.borda);
+            rank.items = order.iter().map(|&i| rank.items[i].clone()).collect();
+            rank.borda = order.iter().map(|&i| rank.borda[i]).collect();
+            rank.first_place = order.iter().map(|&i| rank.first_place[i]).collect();
+            if item_tables.len() == order.len() {
+                item_tables = order.iter().map(|&i| item_tables[i].clone()).collect();
+            }
             footnote.notes.push(rank_note(rank.max_score));
             Chart::Rank(rank)
         }
         (QuestionKind::Multi, _) => {
             let mut series = BarSeries::from_frequencies(&freq, BarOrder::ByValue);
             series.axis_label = "% of respondents".to_string();
-            footnote.notes.push(
-                "Respondents could choose more than one answer, so percentages add up to more than 100%".to_string(),
-            );
+            footnote.notes.push(MULTI_NOTE.to_string());
             Chart::Bars(series)
         }
         (QuestionKind::Ordinal, _) => Chart::Bars(BarSeries::from_frequencies(&freq, BarOrder::AsGiven)),
@@ -536,6 +545,108 @@ pub fn chart_for_view_items(
     };
     Ok((chart, footnote, freq, item_tables))
 }
+
+/// The chart a question's overview card draws, before anything is counted: the kind,
+/// rows, items, legend and notes of [`chart_for_view_items`]'s chart for the card
+/// (untitled, its footnote the notes alone), every value zero. Its height is the drawn
+/// card's, so a page can hold the card's place at its final size. `None` for a question
+/// that is not charted. A numeric question's top-coded answers, which add a note only
+/// when some were given, are not foreseen.
+pub fn card_outline(dataset: &Dataset, question_idx: usize) -> Option<(Chart, Footnote)> {
+    let question = dataset.question(question_idx)?;
+    if !question.kind.is_chartable() {
+        return None;
+    }
+    let zeros = |n: usize| vec![Some(0.0); n];
+    let labels = match &question.column {
+        Column::Categorical(c) => c.levels().to_vec(),
+        Column::Multi(c) => c.options().to_vec(),
+        _ => Vec::new(),
+    };
+    let siblings: Vec<&str> = match &question.group {
+        Some(group) => dataset
+            .questions()
+            .iter()
+            .filter(|q| q.group.as_ref() == Some(group))
+            .map(|q| q.text.as_str())
+            .collect(),
+        None => vec![question.text.as_str()],
+    };
+    let mut notes = Vec::new();
+    let chart = match question.kind {
+        QuestionKind::Numeric => Chart::Histogram(Histogram {
+            title: String::new(),
+            edges: vec![0.0, 1.0],
+            counts: zeros(1),
+            axis_label: question.text.clone(),
+        }),
+        QuestionKind::Grid => {
+            let items = item_labels(&siblings);
+            if crate::load::is_bipolar(&labels) {
+                Chart::Diverging(LikertRows {
+                    title: String::new(),
+                    cells: vec![zeros(labels.len()); items.len()],
+                    items,
+                    levels: labels,
+                })
+            } else {
+                Chart::Stacked(GroupedTable {
+                    title: String::new(),
+                    col_title: "Item".to_string(),
+                    cells: vec![zeros(items.len()); labels.len()],
+                    col_bases: zeros(items.len()),
+                    row_labels: labels,
+                    col_labels: items,
+                    ..GroupedTable::default()
+                })
+            }
+        }
+        QuestionKind::Rank => {
+            let items = item_labels(&siblings);
+            let max_score = items.len().saturating_sub(1) as f64;
+            notes.push(rank_note(max_score));
+            Chart::Rank(RankScores {
+                title: String::new(),
+                borda: zeros(items.len()),
+                first_place: zeros(items.len()),
+                items,
+                max_score,
+            })
+        }
+        kind => {
+            let multi = kind == QuestionKind::Multi;
+            if multi {
+                notes.push(MULTI_NOTE.to_string());
+            }
+            Chart::Bars(BarSeries {
+                title: String::new(),
+                values: zeros(labels.len()),
+                counts: zeros(labels.len()),
+                categories: labels,
+                axis_label: if multi {
+                    "% of respondents"
+                } else {
+                    "% of respondents who answered"
+                }
+                .to_string(),
+                order: if kind == QuestionKind::Ordinal {
+                    BarOrder::AsGiven
+                } else {
+                    BarOrder::ByValue
+                },
+                ..BarSeries::default()
+            })
+        }
+    };
+    let footnote = Footnote {
+        notes,
+        ..Footnote::default()
+    };
+    Some((chart, footnote))
+}
+
+/// Said under every multi-select's chart.
+const MULTI_NOTE: &str = "Respondents could choose more than one answer, so percentages add up to more than 100%";
 
 /// What a ranking's mean score is, in one line: "Borda score" is a term few readers know.
 pub fn rank_note(max_score: f64) -> String {

@@ -17,12 +17,12 @@
 //! them, with every bar named (see `grouped.rs`).
 
 use super::adapt::{ChartError, ChartKind};
-use super::input::{Chart, Footnote, GroupedTable};
+use super::input::{order_by_value, Chart, Footnote, GroupedTable};
 use super::style::OKABE_ITO;
 use super::text::fmt_count;
 use crate::crosstab::PercentMode;
 use crate::crosstab::{crosstab, CellStats, Crosstab, CrosstabSpec};
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, QuestionKind};
 
 /// Adjusted residuals beyond this mark a cell that differs at the 5% level.
 const Z_95: f64 = 1.959_963_984_540_054;
@@ -47,28 +47,31 @@ pub fn chart_for_crosstab_view(
     let table = crosstab(dataset, spec)?;
     let row_q = &dataset.questions()[spec.row_idx];
     let col_q = &dataset.questions()[spec.col_idx];
+    // Drawn in the order of the row question's own bar chart; the table returned keeps
+    // the statistic's (codebook) order, as a frequency table does.
+    let ordered = reordered(&table, &row_order(row_q.kind, &table));
     let grouped = match percent {
         PercentMode::Row => GroupedTable {
             title: col_q.text.clone(),
             col_title: row_q.text.clone(),
-            row_labels: table.col_labels.clone(),
-            col_labels: table.row_labels.clone(),
-            cells: transpose(&table.cells, |c| c.row_percent),
-            significant: transpose(&table.cells, is_significant),
-            col_bases: table.row_totals.clone(),
-            intervals: transpose(&table.cells, |c| c.row_ci),
-            k: table.k,
+            row_labels: ordered.col_labels.clone(),
+            col_labels: ordered.row_labels.clone(),
+            cells: transpose(&ordered.cells, |c| c.row_percent),
+            significant: transpose(&ordered.cells, is_significant),
+            col_bases: ordered.row_totals.clone(),
+            intervals: transpose(&ordered.cells, |c| c.row_ci),
+            k: ordered.k,
         },
         _ => GroupedTable {
             title: row_q.text.clone(),
             col_title: col_q.text.clone(),
-            row_labels: table.row_labels.clone(),
-            col_labels: table.col_labels.clone(),
-            cells: map_cells(&table.cells, |c| c.col_percent),
-            significant: map_cells(&table.cells, is_significant),
-            col_bases: table.col_totals.clone(),
-            intervals: map_cells(&table.cells, |c| c.col_ci),
-            k: table.k,
+            row_labels: ordered.row_labels.clone(),
+            col_labels: ordered.col_labels.clone(),
+            cells: map_cells(&ordered.cells, |c| c.col_percent),
+            significant: map_cells(&ordered.cells, is_significant),
+            col_bases: ordered.col_totals.clone(),
+            intervals: map_cells(&ordered.cells, |c| c.col_ci),
+            k: ordered.k,
         },
     };
     let kind = kind.unwrap_or(if grouped.col_labels.len() > OKABE_ITO.len() {
@@ -83,6 +86,36 @@ pub fn chart_for_crosstab_view(
     };
     let footnote = crosstab_footnote(&table);
     Ok((chart, footnote, table))
+}
+
+/// The positions of `table`'s rows in the order its chart, shown table and CSV list
+/// them: a nominal question's answers (single choice, multi-select) as its own bar
+/// chart draws them, largest shown total first with "Other" and non-answers last; a
+/// scale's or a number's bins in their own order. Only shown totals order the rows.
+pub fn row_order(row_kind: QuestionKind, table: &Crosstab) -> Vec<usize> {
+    match row_kind {
+        QuestionKind::Single | QuestionKind::Multi => order_by_value(&table.row_labels, &table.row_totals),
+        _ => (0..table.row_labels.len()).collect(),
+    }
+}
+
+/// `table` with its rows in `order`, every number staying with its row.
+pub fn reordered(table: &Crosstab, order: &[usize]) -> Crosstab {
+    fn permute<T: Clone>(rows: &[T], order: &[usize]) -> Vec<T> {
+        if rows.len() == order.len() {
+            order.iter().map(|&i| rows[i].clone()).collect()
+        } else {
+            rows.to_vec()
+        }
+    }
+    Crosstab {
+        row_labels: permute(&table.row_labels, order),
+        counts: permute(&table.counts, order),
+        row_totals: permute(&table.row_totals, order),
+        cells: permute(&table.cells, order),
+        row_percent_of_total: permute(&table.row_percent_of_total, order),
+        ..table.clone()
+    }
 }
 
 /// A cell is marked only when its residual is shown; a withheld residual marks nothing.

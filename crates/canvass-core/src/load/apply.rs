@@ -15,7 +15,7 @@
 //! file, so one codebook serves both a three-row Qualtrics export and a one-row copy.
 
 use super::header::{Header, Role};
-use super::infer::{encode, text_column, Built, Verdict, BLANK};
+use super::infer::{encode, text_column, Built, TextStore, Verdict, BLANK};
 use super::scales::{is_declined, normalize, parse_number};
 use super::{LoadError, Warnings};
 use crate::codebook::{Codebook, Condition, Kind, Question as CbQuestion, Test};
@@ -50,42 +50,8 @@ pub(crate) fn assemble_with_codebook(
         .iter()
         .map(|q| header.columns.iter().position(|h| h.id == q.id))
         .collect();
-    let absent: Vec<&str> = codebook
-        .questions
-        .iter()
-        .zip(&column_of)
-        .filter(|(_, c)| c.is_none())
-        .map(|(q, _)| q.id.as_str())
-        .collect();
-    if !absent.is_empty() {
-        warnings.push(
-            line,
-            format!(
-                "{} codebook question{} not in the file: {}; check that the codebook belongs to this export",
-                absent.len(),
-                if absent.len() == 1 { " is" } else { "s are" },
-                list(&absent)
-            ),
-        );
-    }
-    let unknown: Vec<&str> = header
-        .columns
-        .iter()
-        .filter(|h| codebook.position(&h.id).is_none())
-        .map(|h| h.id.as_str())
-        .collect();
-    if !unknown.is_empty() {
-        warnings.push(
-            line,
-            format!(
-                "{} column{} not in the codebook and {} read by guessing: {}",
-                unknown.len(),
-                if unknown.len() == 1 { " is" } else { "s are" },
-                if unknown.len() == 1 { "is" } else { "are" },
-                list(&unknown)
-            ),
-        );
-    }
+    let ids: Vec<&str> = header.columns.iter().map(|h| h.id.as_str()).collect();
+    report_unmatched(codebook, &column_of, &ids, line, warnings);
 
     let asked = asked_masks(codebook, &column_of, &built, n_rows);
     let mut questions = Vec::with_capacity(built.len());
@@ -134,6 +100,202 @@ pub(crate) fn assemble_with_codebook(
         });
     }
     Ok(questions)
+}
+
+/// Warns of codebook questions the file lacks and of file columns the codebook lacks.
+fn report_unmatched(
+    codebook: &Codebook,
+    column_of: &[Option<usize>],
+    ids: &[&str],
+    line: u64,
+    warnings: &mut Warnings,
+) {
+    let absent: Vec<&str> = codebook
+        .questions
+        .iter()
+        .zip(column_of)
+        .filter(|(_, c)| c.is_none())
+        .map(|(q, _)| q.id.as_str())
+        .collect();
+    if !absent.is_empty() {
+        warnings.push(
+            line,
+            format!(
+                "{} codebook question{} not in the file: {}; check that the codebook belongs to this export",
+                absent.len(),
+                if absent.len() == 1 { " is" } else { "s are" },
+                list(&absent)
+            ),
+        );
+    }
+    let unknown: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| codebook.position(id).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        warnings.push(
+            line,
+            format!(
+                "{} column{} not in the codebook and {} read by guessing: {}",
+                unknown.len(),
+                if unknown.len() == 1 { " is" } else { "s are" },
+                if unknown.len() == 1 { "is" } else { "are" },
+                list(&unknown)
+            ),
+        );
+    }
+}
+
+/// A codebook applied to the questions of an SPSS or Stata file. Each question the
+/// codebook names is read again from its answers' text (value labels, numbers) as a
+/// CSV column would be, so it takes the codebook's kind, text, option order and skip
+/// logic; the reasons the file itself gave missing codes (a refusal, "not applicable")
+/// are kept. Multiple-response sets and grids keep their shape and take the text and
+/// skip logic.
+pub(crate) fn apply_to_labelled(
+    questions: Vec<Question>,
+    n_rows: usize,
+    codebook: &Codebook,
+    max_categories: usize,
+    warnings: &mut Warnings,
+) -> Result<Vec<Question>, LoadError> {
+    let line = 0;
+    let column_of: Vec<Option<usize>> = codebook
+        .questions
+        .iter()
+        .map(|q| questions.iter().position(|h| h.id == q.id))
+        .collect();
+    let ids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    report_unmatched(codebook, &column_of, &ids, line, warnings);
+    let built: Vec<Built> = questions
+        .iter()
+        .map(|q| {
+            let separator = codebook
+                .position(&q.id)
+                .and_then(|pos| codebook.questions[pos].separator.as_deref())
+                .unwrap_or(";");
+            answers_as_text(&q.column, separator)
+        })
+        .collect();
+    let asked = asked_masks(codebook, &column_of, &built, n_rows);
+    let mut out = Vec::with_capacity(questions.len());
+    for (q, b) in questions.into_iter().zip(built) {
+        let Some(pos) = codebook.position(&q.id) else {
+            out.push(q);
+            continue;
+        };
+        let cb = &codebook.questions[pos];
+        let (kind, column, group) = match q.kind {
+            QuestionKind::Multi | QuestionKind::Grid | QuestionKind::Rank => (q.kind, q.column, q.group),
+            _ => {
+                let (kind, column) = encode_as(b, cb, max_categories, warnings, line)?;
+                (kind, keep_reasons(column, &q.column)?, cb.rank_group.clone())
+            }
+        };
+        let column = match &asked[pos] {
+            Some(mask) => mark_not_asked(column, mask)?,
+            None => column,
+        };
+        out.push(Question {
+            id: q.id,
+            text: cb.text.clone(),
+            kind,
+            group,
+            column,
+        });
+    }
+    Ok(out)
+}
+
+/// A question's answers as the text a CSV file would hold: labels, numbers, the chosen
+/// options joined by `separator`, blank where missing.
+fn answers_as_text(column: &Column, separator: &str) -> Built {
+    if let Column::Categorical(c) = column {
+        let mut counts = vec![0u32; c.levels().len()];
+        let codes = (0..c.len())
+            .map(|r| match c.cell(r) {
+                CategoricalCell::Level(l) => {
+                    counts[l as usize] += 1;
+                    l
+                }
+                CategoricalCell::Missing(_) => BLANK,
+            })
+            .collect();
+        let values = c.levels().iter().map(|l| l.as_str().into()).collect();
+        return Built::Dict { values, counts, codes };
+    }
+    let mut store = TextStore::default();
+    let mut push = |cell: &str| {
+        store.data.push_str(cell);
+        store.ends.push(store.data.len());
+    };
+    match column {
+        Column::Numeric(n) => {
+            for cell in n.cells() {
+                match cell {
+                    NumericCell::Value(v) => push(&v.to_string()),
+                    NumericCell::Coded(i) => push(&n.coded_labels()[*i as usize]),
+                    NumericCell::Missing(_) => push(""),
+                }
+            }
+        }
+        Column::Multi(m) => {
+            for r in 0..m.len() {
+                let chosen: Vec<&str> = (0..m.options().len())
+                    .filter(|&o| m.selected(o).contains(r))
+                    .map(|o| m.options()[o].as_str())
+                    .collect();
+                push(&chosen.join(separator));
+            }
+        }
+        Column::Text(t) => (0..t.len()).for_each(|r| push(t.get(r))),
+        Column::Categorical(_) => {}
+    }
+    Built::Text(store)
+}
+
+/// Rows the file gave a reason other than "no answer" keep it.
+fn keep_reasons(column: Column, original: &Column) -> Result<Column, LoadError> {
+    let reason = |r: usize| match original {
+        Column::Categorical(c) => match c.cell(r) {
+            CategoricalCell::Missing(m) if m != Missing::NoAnswer => Some(m),
+            _ => None,
+        },
+        Column::Numeric(n) => match n.cells()[r] {
+            NumericCell::Missing(m) if m != Missing::NoAnswer => Some(m),
+            _ => None,
+        },
+        _ => None,
+    };
+    Ok(match column {
+        Column::Categorical(c) => {
+            let no_answer = Categorical::code_for(CategoricalCell::Missing(Missing::NoAnswer));
+            let codes = c
+                .codes()
+                .iter()
+                .enumerate()
+                .map(|(r, &code)| match reason(r) {
+                    Some(m) if code == no_answer => Categorical::code_for(CategoricalCell::Missing(m)),
+                    _ => code,
+                })
+                .collect();
+            Column::Categorical(Categorical::new(c.levels().to_vec(), codes)?)
+        }
+        Column::Numeric(n) => {
+            let cells = n
+                .cells()
+                .iter()
+                .enumerate()
+                .map(|(r, &cell)| match (cell, reason(r)) {
+                    (NumericCell::Missing(Missing::NoAnswer), Some(m)) => NumericCell::Missing(m),
+                    _ => cell,
+                })
+                .collect();
+            Column::Numeric(Numeric::new(cells, n.coded_labels().to_vec())?)
+        }
+        other => other,
+    })
 }
 
 fn list(ids: &[&str]) -> String {

@@ -1,13 +1,13 @@
 //! Stata `.dta` files, after Stata's description of the format: the binary releases
-//! 104–115 (Stata 1–12) and the tagged releases 117, 118 and 119 (Stata 13 on), with
+//! 102–115 (Stata 1–12) and the tagged releases 117, 118 and 119 (Stata 13 on), with
 //! either byte order.
 //!
 //! Read: variable names, types, display formats (dates), labels and value-label
 //! names; the data, with Stata's missing values `.` and `.a`–`.z`; `strL` strings
 //! (release 117 on); and the value-label tables. Text is UTF-8 from release 118 and
 //! Windows-1252 (a superset of Latin-1 for printable text) before. Characteristics,
-//! sort order and notes are skipped. Releases 102 and 103 (Stata 1) are refused with
-//! a sentence.
+//! sort order and notes are skipped. Before release 108, value labels are fixed-width
+//! tables of 2-byte codes and 8-byte labels.
 //!
 //! Every count in a header is checked against the bytes that follow before anything
 //! is allocated for it.
@@ -21,13 +21,17 @@ use std::collections::HashMap;
 
 const FORMAT: &str = "Stata file";
 
-/// Binary releases start with their release number and a byte-order byte; tagged ones
-/// with `<stata_dta>`.
+/// Binary releases start with their release number and a byte-order byte (zero in
+/// release 102, which was always little-endian); tagged ones with `<stata_dta>`.
 pub(crate) fn is_dta(bytes: &[u8]) -> bool {
     if bytes.starts_with(b"<stata_dta>") {
         return true;
     }
-    matches!(bytes, [104 | 105 | 108 | 110 | 111 | 113 | 114 | 115, 1 | 2, 1, 0, ..]) && bytes.len() >= 10
+    let binary = matches!(
+        bytes,
+        [102, 0..=2, 1, 0, ..] | [103 | 104 | 105 | 108 | 110 | 111 | 113 | 114 | 115, 1 | 2, 1, 0, ..]
+    );
+    binary && bytes.len() >= 10
 }
 
 fn damaged(offset: usize, problem: String) -> LoadError {
@@ -257,6 +261,23 @@ fn number(b: &[u8], ty: Ty, big: bool, extended: bool) -> f64 {
     }
 }
 
+/// A value-label table before release 108: a count, a name, and that many 2-byte
+/// codes followed by as many 8-byte labels.
+fn old_value_labels(c: &mut Cursor, layout: &Layout) -> Result<(String, Vec<(f64, String)>), LoadError> {
+    let n = c.uint(2, "a value-label table")? as usize;
+    let name = layout.text(c.take(layout.name_len(), "a value-label table")?);
+    c.take(1, "a value-label table")?;
+    let codes = c.take(c.fits(n as u64, 2, "value labels")?, "a value-label table")?;
+    let texts = c.take(c.fits(n as u64, 8, "value labels")?, "a value-label table")?;
+    let mut labels: Vec<(f64, String)> = codes
+        .chunks_exact(2)
+        .zip(texts.chunks_exact(8))
+        .map(|(code, text)| (uint(code, c.big) as u16 as i16 as f64, layout.text(text)))
+        .collect();
+    labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok((name, labels))
+}
+
 /// Reads a Stata file.
 pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result<LabelledFile, LoadError> {
     let mut c = Cursor::new(bytes, FORMAT);
@@ -311,7 +332,7 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
         c.big = bytes[1] == 1;
         c.take(4, "the header")?;
         let k = c.uint(2, "the variable count")?;
-        let n = c.uint(4, "the observation count")?;
+        let n = c.uint(if release == 102 { 2 } else { 4 }, "the observation count")?;
         let label = if release < 108 { 32 } else { 81 };
         let stamp = if release < 105 { 0 } else { 18 };
         let layout = Layout {
@@ -463,6 +484,17 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
         columns.push(values);
     }
     let _ = data_at;
+    if layout.release <= 105 {
+        // Doubles were missing as 2^333 before release 108.
+        let old_missing = 2f64.powi(333);
+        for (values, ty) in columns.iter_mut().zip(&types) {
+            if let (Values::Numbers(v), Ty::Double) = (values, ty) {
+                v.iter_mut()
+                    .filter(|x| **x == old_missing)
+                    .for_each(|x| *x = tagged_missing(0));
+            }
+        }
+    }
     if tagged {
         c.tag("</data>")?;
         c.tag("<strls>")?;
@@ -519,8 +551,12 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
                 break;
             }
             c.tag("<lbl>")?;
-        } else if c.at >= bytes.len() || layout.release < 105 {
+        } else if c.at >= bytes.len() {
             break;
+        } else if layout.release < 108 {
+            let (name, labels) = old_value_labels(&mut c, &layout)?;
+            tables.insert(name, labels);
+            continue;
         }
         let table_at = c.at;
         let len = c.uint(4, "a value-label table")? as usize;

@@ -24,11 +24,13 @@
 //! "Skipped" is not asked; anything else ("Don't know", "No answer", no label) is no
 //! answer. One warning lists each label with the reason it was given.
 
+use super::apply;
 use super::header::split_name;
 use super::infer::infer_cells;
 use super::scales::{common_scale, normalize};
 use super::{Caps, LoadError, Loaded, Warnings};
 use crate::calendar::{civil_from_days, days_from_civil};
+use crate::codebook::Codebook;
 use crate::dataset::{
     Bitset, Categorical, CategoricalCell, Column, Dataset, Missing, MultiSelect, Numeric, NumericCell, Question,
     QuestionKind, Text,
@@ -874,7 +876,12 @@ fn is_dichotomy(var: &Var) -> bool {
 }
 
 /// Builds the load result of a labelled file.
-pub(crate) fn assemble(file: LabelledFile, caps: &Caps, mut warnings: Warnings) -> Result<Loaded, LoadError> {
+pub(crate) fn assemble(
+    file: LabelledFile,
+    caps: &Caps,
+    mut warnings: Warnings,
+    codebook: Option<&Codebook>,
+) -> Result<Loaded, LoadError> {
     let n_rows = file.n_rows;
     if n_rows == 0 {
         return Err(LoadError::HeaderOnly {
@@ -987,13 +994,16 @@ pub(crate) fn assemble(file: LabelledFile, caps: &Caps, mut warnings: Warnings) 
     }
     unique_ids(&mut questions);
     notes.warn(&mut warnings);
+    if let Some(codebook) = codebook {
+        questions = apply::apply_to_labelled(questions, n_rows, codebook, caps.max_categories, &mut warnings)?;
+    }
     let weight = file.weight.and_then(|w| var_question[w]);
     if let Some(w) = weight {
         warnings.push(
             0,
             format!(
-                "the file names {:?} as its weight variable; give it as the weight to weight the tables",
-                questions[w].id
+                "the file names {:?} as its weight variable: the page weights the tables by it from the start, the command line with --weight {}",
+                questions[w].id, questions[w].id
             ),
         );
     }

@@ -596,14 +596,7 @@ fn load_inner(
             dta::read(bytes, caps, &mut warnings)?
         };
         progress(bytes.len(), bytes.len());
-        if opts.codebook.is_some() {
-            warnings.push(
-                0,
-                "the codebook was not applied: an SPSS or Stata file carries its own labels, kinds and missing codes"
-                    .to_string(),
-            );
-        }
-        return labelled::assemble(file, caps, warnings).map(|loaded| (loaded, None));
+        return labelled::assemble(file, caps, warnings, opts.codebook.as_ref()).map(|loaded| (loaded, None));
     }
     let decoded = decode::decode(bytes, &mut warnings)?;
     let text: &str = &decoded.text;

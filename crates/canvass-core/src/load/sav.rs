@@ -7,8 +7,8 @@
 //! the records that bind them to variables, and the extension records for machine
 //! integers (the character code), variable display (measurement level), long variable
 //! names, very long strings, multiple-response sets (subtypes 7 and 19), the
-//! character encoding, long string value labels and the 64-bit case count. Skipped:
-//! documents, long string missing values (subtype 22), and other extension records.
+//! character encoding, long string value labels and missing values and the 64-bit case
+//! count. Skipped: documents and other extension records.
 //!
 //! Nothing in the header is trusted: every count is checked against the bytes that are
 //! left before anything is allocated for it, and a file that ends early or points at
@@ -199,6 +199,7 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
     let mut very_long: Option<Vec<u8>> = None;
     let mut mrsets: Vec<Vec<u8>> = Vec::new();
     let mut long_labels: Option<(usize, &[u8])> = None;
+    let mut long_missing: Option<(usize, &[u8])> = None;
     let mut display: Option<(usize, Vec<i32>)> = None;
     let mut cases64: Option<i64> = None;
     // Value labels are kept raw until the encoding is known: (record offset, pairs, vars).
@@ -352,6 +353,7 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
                     7 | 19 => mrsets.push(data.to_vec()),
                     20 => encoding_name = Some(String::from_utf8_lossy(data).into_owned()),
                     21 => long_labels = Some((rec_at, data)),
+                    22 => long_missing = Some((rec_at, data)),
                     16 if size == 8 && count >= 2 => {
                         let b: [u8; 8] = data[8..16].try_into().expect("8 bytes");
                         cases64 = Some(if c.big {
@@ -475,6 +477,9 @@ pub(crate) fn read(bytes: &[u8], caps: &Caps, warnings: &mut Warnings) -> Result
     }
     if let Some((at, data)) = long_labels {
         read_long_labels(&mut vars, data, enc, at)?;
+    }
+    if let Some((at, data)) = long_missing {
+        read_long_missing(&mut vars, data, enc, c.big, at, warnings)?;
     }
     if vars.len() > caps.max_columns {
         return Err(LoadError::TooManyColumns {
@@ -763,6 +768,52 @@ fn read_long_labels(vars: &mut [RawVar], data: &[u8], enc: Enc, at: usize) -> Re
             if let Some(v) = var {
                 vars[v].str_labels.push((value, label));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Record 7/22: the missing values of strings longer than 8 bytes, each given by its
+/// first 8 bytes: a name, a count, a value length (8) and the values.
+fn read_long_missing(
+    vars: &mut [RawVar],
+    data: &[u8],
+    enc: Enc,
+    big: bool,
+    at: usize,
+    warnings: &mut Warnings,
+) -> Result<(), LoadError> {
+    let mut c = Cursor::new(data, FORMAT);
+    c.big = big;
+    let wrap = |e: LoadError| match e {
+        LoadError::Damaged { offset, problem, .. } => damaged(at + 16 + offset as usize, problem),
+        other => other,
+    };
+    while c.at < data.len() {
+        let len = c.count("a long string missing value's name length", 1).map_err(wrap)?;
+        let name = enc.decode(c.take(len, "a long string missing value").map_err(wrap)?);
+        let n = c.take(1, "a long string missing value count").map_err(wrap)?[0] as usize;
+        let value_len = c.i32("a long string missing value's length").map_err(wrap)?;
+        if n > 3 || value_len != 8 {
+            return Err(wrap(damaged(
+                c.at - 4,
+                format!("variable {name:?} has {n} long string missing values of {value_len} bytes; SPSS writes up to 3 of 8"),
+            )));
+        }
+        let values = c.take(n * 8, "a long string missing value").map_err(wrap)?;
+        match vars
+            .iter_mut()
+            .find(|v| v.name.eq_ignore_ascii_case(&name) || v.short_name.eq_ignore_ascii_case(&name))
+        {
+            Some(v) => {
+                v.missing = values.chunks_exact(8).map(|b| b.try_into().expect("8 bytes")).collect();
+            }
+            None => warnings.push(
+                0,
+                format!(
+                    "missing values are given for the long string {name:?}, which does not exist; they are ignored"
+                ),
+            ),
         }
     }
     Ok(())

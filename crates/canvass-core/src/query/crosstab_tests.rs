@@ -114,8 +114,10 @@ fn a_filter_narrows_the_counts_and_is_named_in_the_footnote() {
     let (chart, footnote, table) =
         chart_for_crosstab_view(&d, &view(&d, 5, PercentMode::Column, &["daily=yes"])).unwrap();
     assert_eq!(table.counts, [[Some(12.0), Some(10.0)], [Some(10.0), Some(20.0)]]);
+    // No (30) outnumbers Yes (22) now, and is drawn first, as in the bar chart of "use".
     let g = grouped(&chart);
-    assert!(close(g.cells[0][0], 100.0 * 12.0 / 22.0));
+    assert_eq!(g.row_labels, ["No", "Yes"]);
+    assert!(close(g.cells[1][0], 100.0 * 12.0 / 22.0));
     assert_eq!(footnote.filters, ["daily is yes"]);
     assert_eq!(footnote.base, "Base: 52 respondents who answered both questions");
 }
@@ -251,4 +253,127 @@ fn a_breakdown_by_default_is_percent_within_each_group_titled_by_the_question() 
     };
     assert_eq!(shown.heading, "Percent of each column");
     assert_eq!(answer.chart.chart.title(), "use");
+}
+
+/// Kish's effective n of the weights given, `(Σw)² / Σw²`, computed here from the raw
+/// weights rather than by the code under test.
+fn kish(weights: &[f64]) -> f64 {
+    let sum: f64 = weights.iter().sum();
+    sum * sum / weights.iter().map(|w| w * w).sum::<f64>()
+}
+
+#[test]
+fn a_weighted_crosstab_says_its_effective_n() {
+    // "use" by "role" with unequal weights; two respondents answer only one of the two
+    // questions, and are not in the table's base.
+    let mut csv = String::from("use,role,wt\n");
+    let mut in_table = Vec::new();
+    for i in 0..48 {
+        let (use_, role) = (["Yes", "No"][i % 2], ["Student", "Engineer", "Other"][i % 3]);
+        let wt = [0.4, 1.0, 2.5, 4.0][i % 4];
+        csv.push_str(&format!("{use_},{role},{wt}\n"));
+        in_table.push(wt);
+    }
+    csv.push_str("Yes,,9\n,Student,9\n");
+    let d = load(csv.as_bytes(), &LoadOptions::default()).unwrap().dataset;
+    let request = |weight: Option<&str>| ViewRequest {
+        by: Some("role".into()),
+        weight: weight.map(String::from),
+        k: Some(0),
+        ..ViewRequest::question("use")
+    };
+    let plain = answer(&d, &request(None)).unwrap();
+    assert!(!plain.base_line.contains("effective"), "{}", plain.base_line);
+    let weighted = answer(&d, &request(Some("wt"))).unwrap();
+    let expected = kish(&in_table);
+    // By hand: twelve each of 0.4, 1, 2.5 and 4, so Σw = 94.8 and Σw² = 280.92, and the
+    // 48 respondents are worth 94.8² / 280.92 ≈ 31.99.
+    assert!((expected - 31.99).abs() < 0.01, "{expected}");
+    assert!(
+        weighted
+            .base_line
+            .ends_with(&format!("; weighted; effective n = {}.", expected.round())),
+        "{}",
+        weighted.base_line
+    );
+}
+
+#[test]
+fn a_nominal_questions_breakdown_lists_its_answers_as_its_bar_chart_does() {
+    // "use" in the file's order: Maybe, No, Other, Yes; by count: Yes 30, No 20,
+    // Maybe 10, and "Other" last whatever its count.
+    let d = survey(&[
+        ("Maybe", "Student", "Yes", 10),
+        ("No", "Student", "Yes", 12),
+        ("Other", "Engineer", "No", 15),
+        ("Yes", "Student", "No", 18),
+        ("Yes", "Engineer", "Yes", 12),
+        ("No", "Engineer", "No", 8),
+    ]);
+    let bars = answer(
+        &d,
+        &ViewRequest {
+            k: Some(0),
+            ..ViewRequest::question("use")
+        },
+    )
+    .unwrap();
+    let Chart::Bars(series) = &bars.chart.chart else {
+        panic!("bars")
+    };
+    let drawn: Vec<&str> = bars.row_order.iter().map(|&i| series.categories[i].as_str()).collect();
+    assert_eq!(drawn, ["Yes", "No", "Maybe", "Other"]);
+    for percent in [PercentMode::Column, PercentMode::Row, PercentMode::Counts] {
+        let request = ViewRequest {
+            csv: true,
+            ..view(&d, 0, percent, &[])
+        };
+        let crosstab = answer(&d, &request).unwrap();
+        let AnswerTable::Crosstab { crosstab: table, shown } = &crosstab.table else {
+            panic!("a crosstab")
+        };
+        // The statistic keeps the file's order; what is shown follows the chart.
+        assert_eq!(table.row_labels, ["Maybe", "No", "Other", "Yes"]);
+        let in_order: Vec<&str> = crosstab
+            .row_order
+            .iter()
+            .map(|&i| table.row_labels[i].as_str())
+            .collect();
+        assert_eq!(in_order, drawn, "{percent:?}");
+        assert_eq!(shown.row_labels, drawn, "{percent:?}");
+        // Every number stays with its answer: Yes is 18 students and 12 engineers.
+        let students = table.col_labels.iter().position(|c| c == "Student").unwrap();
+        if percent == PercentMode::Counts {
+            assert_eq!(shown.cells[0][students].value, Some(18.0));
+            assert_eq!(shown.row_margins[0], Some(30.0));
+        }
+        let chart = grouped(&crosstab.chart.chart);
+        let chart_answers = if percent == PercentMode::Row {
+            &chart.col_labels
+        } else {
+            &chart.row_labels
+        };
+        assert_eq!(chart_answers, &drawn, "{percent:?}");
+        // The CSV's records follow: each answer's first field, after the header lines.
+        let csv = crosstab.csv.unwrap();
+        let firsts: Vec<&str> = csv
+            .lines()
+            .filter_map(|l| l.split(',').next())
+            .filter(|f| drawn.contains(f))
+            .collect();
+        assert_eq!(firsts, drawn, "{csv}");
+    }
+    // A scale keeps its own order in a breakdown, as in its bar chart.
+    let scale = survey(&[
+        ("Never", "Student", "Yes", 5),
+        ("Sometimes", "Student", "No", 20),
+        ("Always", "Engineer", "No", 10),
+    ]);
+    let AnswerTable::Crosstab { shown, .. } = answer(&scale, &view(&scale, 0, PercentMode::Column, &[]))
+        .unwrap()
+        .table
+    else {
+        panic!("a crosstab")
+    };
+    assert_eq!(shown.row_labels, ["Never", "Sometimes", "Always"]);
 }

@@ -50,6 +50,19 @@ pub fn frequency_base(freq: &Frequencies) -> String {
     parts.join("; ")
 }
 
+/// A crosstab's base line: its footnote's base and, when unequal weights make the table
+/// worth fewer respondents than it counts, its effective n, as a frequency's base says.
+pub fn crosstab_base(table: &Crosstab, base: &str) -> String {
+    if table.weighted && (table.effective_n - table.total).abs() >= 0.5 {
+        format!(
+            "{base}; weighted; effective n = {}.",
+            fmt_count(table.effective_n.round())
+        )
+    } else {
+        format!("{base}.")
+    }
+}
+
 fn kind_name(chart: &Chart) -> &'static str {
     match chart {
         Chart::Bars(_) => "Bar chart",

@@ -15,7 +15,7 @@ mod request;
 pub use request::{Release, ViewRequest};
 
 use crate::chart::adapt::{chart_for_view_items, rank_note, ChartError, ItemTable};
-use crate::chart::crosstab_view::chart_for_crosstab_view;
+use crate::chart::crosstab_view::{chart_for_crosstab_view, reordered, row_order};
 use crate::chart::input::{order_by_value, BarOrder};
 use crate::chart::{Chart, Footnote};
 use crate::crosstab::{Crosstab, CrosstabSpec};
@@ -71,9 +71,11 @@ pub struct ViewAnswer {
     /// A grid's or ranking's items, each with its table, in the chart's order; empty
     /// for a question drawn alone and for a crosstab.
     pub items: Vec<ItemTable>,
-    /// The positions of the table's answer rows in the order its bar chart draws them
+    /// The positions of the table's answer rows in the order its chart draws them
     /// (largest first for a nominal question, scale order for a scale), so that a
-    /// table beside the chart can follow it; empty for any other chart.
+    /// table beside the chart can follow it: a frequency table's bars, a crosstab's
+    /// rows (its shown table and CSVs are in this order already); empty for any other
+    /// chart.
     pub row_order: Vec<usize>,
     pub chart: ChartInput,
     /// The chart's text alternative: its kind, question, base and largest values.
@@ -242,21 +244,24 @@ fn crosstab_answer(
     complete_footnote(&mut footnote, dataset, &spec.options, &request.release, "Cells");
     let row_text = &dataset.questions()[row_idx].text;
     let col_text = &dataset.questions()[col_idx].text;
+    // The shown table and the CSVs list the answers in the chart's order.
+    let row_order = row_order(dataset.questions()[row_idx].kind, &table);
+    let ordered = reordered(&table, &row_order);
     let (csv, tidy_csv) = request
         .csv
         .then(|| {
             let header = csv_header(request, &footnote, row_text.clone(), Some(col_text.clone()), table.k);
             (
-                crosstab_csv(&table, request.percent, request.intervals, &header),
-                crosstab_tidy_csv(&table, request.percent, &header),
+                crosstab_csv(&ordered, request.percent, request.intervals, &header),
+                crosstab_tidy_csv(&ordered, request.percent, &header),
             )
         })
         .unzip();
-    let shown = shown_crosstab(&table, request.percent);
+    let shown = shown_crosstab(&ordered, request.percent);
     let test = describe::crosstab_test(&table, col_text);
     Ok(ViewAnswer {
         description: describe::crosstab_chart(&chart, row_text, col_text, &footnote.base, &test),
-        base_line: format!("{}.", footnote.base),
+        base_line: describe::crosstab_base(&table, &footnote.base),
         table_note: {
             let reasons: Vec<WithheldReason> = table.cells.iter().flatten().filter_map(|c| c.withheld).collect();
             let note = describe::crosstab_note(&shown, table.k, &reasons);
@@ -273,7 +278,7 @@ fn crosstab_answer(
         tidy_csv,
         table: AnswerTable::Crosstab { crosstab: table, shown },
         items: Vec::new(),
-        row_order: Vec::new(),
+        row_order,
         chart: ChartInput { chart, footnote },
     })
 }

@@ -414,3 +414,87 @@ fn a_weighted_base_says_its_effective_n() {
         weighted.base_line
     );
 }
+
+/// A card's outline (see `card_outline`) is as tall as the chart the card then draws,
+/// at a phone's width and wider, for every chartable question of files with every kind
+/// of card: the page sizes a card's placeholder from it.
+#[test]
+fn a_cards_outline_is_as_tall_as_its_drawn_chart() {
+    use crate::chart::adapt::card_outline;
+    use crate::chart::{preferred_height_with_footnote, ChartStyle};
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut compared = 0;
+    for file in [
+        "cards-every-kind.csv",
+        "export-google-forms-40.csv",
+        "export-qualtrics-60.csv",
+        "kinds-scales-ranges-numbers.csv",
+        "labelled/survey-mrsets.sav",
+    ] {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        let d = load(&bytes, &LoadOptions::default()).unwrap().dataset;
+        for (idx, q) in d.questions().iter().enumerate() {
+            let Some((chart, footnote)) = card_outline(&d, idx) else {
+                assert!(!q.kind.is_chartable(), "{file}: {}", q.id);
+                continue;
+            };
+            let request = ViewRequest {
+                card: true,
+                ..ViewRequest::question(&q.id)
+            };
+            // A card too small to show says so instead of drawing.
+            let Ok(drawn) = answer(&d, &request) else { continue };
+            assert_eq!(chart.kind_name(), drawn.chart.chart.kind_name(), "{file}: {}", q.id);
+            kinds.insert(chart.kind_name());
+            for width in [300, 375, 640, 1200] {
+                let style = ChartStyle::default();
+                assert_eq!(
+                    preferred_height_with_footnote(&chart, &footnote, width, &style),
+                    preferred_height_with_footnote(&drawn.chart.chart, &drawn.chart.footnote, width, &style),
+                    "{file}: {} at {width} px",
+                    q.id
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 20, "{compared} cards compared");
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
+}
+
+#[test]
+fn a_rankings_items_tables_and_csv_follow_its_chart() {
+    let bytes =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/cards-every-kind.csv"))
+            .unwrap();
+    let d = load(&bytes, &LoadOptions::default()).unwrap().dataset;
+    let request = ViewRequest {
+        csv: true,
+        ..ViewRequest::question("Rank these priorities [Speed]")
+    };
+    let ranking = answer(&d, &request).unwrap();
+    let Chart::Rank(rank) = &ranking.chart.chart else {
+        panic!("a ranking")
+    };
+    // The file's rule (see tests/data/README.md) gives Packaging the highest score and
+    // Speed the lowest, the reverse of their columns.
+    assert_eq!(rank.items, ["Packaging", "Docs", "Speed"]);
+    assert!(rank.borda.windows(2).all(|w| w[0] >= w[1]), "{:?}", rank.borda);
+    let items: Vec<&str> = ranking.items.iter().map(|i| i.item.as_str()).collect();
+    assert_eq!(items, rank.items);
+    // Each item keeps its own table: Packaging is ranked first most often.
+    let firsts = |t: &Frequencies| t.rows[0].count;
+    assert!(firsts(&ranking.items[0].table) > firsts(&ranking.items[2].table));
+    let csv = ranking.csv.unwrap();
+    let order: Vec<&str> = ["Packaging", "Docs", "Speed"]
+        .into_iter()
+        .filter(|item| csv.contains(item))
+        .collect();
+    assert_eq!(order.len(), 3, "{csv}");
+    let at = |item: &str| {
+        csv.find(&format!("\n{item},"))
+            .unwrap_or_else(|| panic!("{item}: {csv}"))
+    };
+    assert!(at("Packaging") < at("Docs") && at("Docs") < at("Speed"), "{csv}");
+}

@@ -17,10 +17,11 @@ pub mod roles;
 pub mod synthesize;
 pub mod utility;
 pub mod write;
+pub mod write_ins;
 
 pub use gates::{evaluate, Gate, GateLimits};
 pub use pmse::Pmse;
-pub use report::{score, score_with, DcrInput, Report, ScoreInput};
+pub use report::{score, score_with, DcrInput, Report, ScoreInput, WriteInsWithheld};
 #[cfg(test)]
 mod sdmetrics_check;
 
@@ -40,6 +41,16 @@ pub const MIN_RESPONDENTS: usize = 50;
 /// out: SDMetrics' DCRBaselineProtection subsamples to a few thousand rows too, and
 /// the share is a proportion whose standard error at 5,000 rows is under 0.01.
 pub const DCR_FIT_ROWS: usize = 5_000;
+
+/// Synthetic rows drawn per held-out row for distance to closest record: the trees
+/// are grown once, so more draws cost little, and they narrow the share's spread from
+/// the draws themselves.
+pub const DCR_DRAWS: usize = 4;
+
+/// Complexity parameter of a release's trees (rpart's `cp`): a split must improve
+/// the fit by this share of the root's impurity. synthpop's 1e-8 keeps splits that
+/// fit noise, which the distance-to-closest-record gate catches (docs/release.md).
+pub const DEFAULT_CP: f64 = 0.02;
 
 /// The report's file names in a release.
 pub const REPORT_JSON: &str = "report.json";
@@ -82,7 +93,7 @@ impl Default for ReleaseOptions {
             overrides: Overrides::default(),
             disjoint: false,
             min_leaf: 5,
-            cp: 1e-8,
+            cp: DEFAULT_CP,
             smoothing: true,
             remove_replicated_uniques: true,
             accept_risk: false,
@@ -112,6 +123,8 @@ pub struct ReleaseFiles {
     /// For distance to closest record: the raw rows fitted on, those held out, and
     /// the synthesis fitted on the first (loaded back like a release).
     pub dcr: Option<(Vec<usize>, Vec<usize>, Dataset)>,
+    /// The same with the halves swapped.
+    pub dcr_swapped: Option<(Vec<usize>, Vec<usize>, Dataset)>,
     /// The utility and risk report, also in `files` as `report.json` and `report.md`.
     pub report: Report,
     /// Every risk gate passed. A release that fails one is still made: the page shows
@@ -172,9 +185,11 @@ impl std::error::Error for ReleaseError {}
 
 /// Reads the raw file, suggests and applies roles, synthesises, scores, and returns the
 /// release's files: `responses.<ext>` (or `demographics.<ext>` and `answers.<ext>`
-/// with `disjoint`), `codebook.json` when a codebook was given, `report.json`,
-/// `report.md` and `manifest.json` (which lists the others with their sha256 and
-/// carries the report's summary as `metrics`).
+/// with `disjoint`), `codebook.json` (the given one cut to the release, or one written
+/// from the survey as loaded; see `write::model_codebook`), `report.json`, `report.md`
+/// and `manifest.json` (which lists the others with their sha256 and carries the
+/// report's summary as `metrics`). Write-in answers are withheld unless curated
+/// (`write_ins`).
 ///
 /// A failed risk gate is no error: the release comes back with its report and
 /// [`ReleaseFiles::passed`] false, for the caller to refuse it or to have the risk
@@ -194,15 +209,30 @@ pub fn make(
         ..LoadOptions::default()
     };
     let (loaded, source) = load_with_source(raw, &load_options).map_err(|e| ReleaseError::Load(e.to_string()))?;
-    let ds = &loaded.dataset;
-    if ds.n_rows() < MIN_RESPONDENTS {
-        return Err(ReleaseError::TooFewRespondents { found: ds.n_rows() });
+    if loaded.dataset.n_rows() < MIN_RESPONDENTS {
+        return Err(ReleaseError::TooFewRespondents {
+            found: loaded.dataset.n_rows(),
+        });
     }
-    let roles = roles::apply(
-        roles::suggest(&loaded, cb.as_ref(), options.min_leaf),
-        &options.overrides,
-    )
-    .map_err(ReleaseError::Roles)?;
+    let one_cell = |q: usize| {
+        source
+            .as_ref()
+            .is_some_and(|s| s.columns.get(q).is_some_and(|c| c.len() == 1))
+    };
+    let found_write_ins = write_ins::find(&loaded.dataset, cb.as_ref(), &one_cell);
+    let mut suggested = roles::suggest(&loaded, cb.as_ref(), options.min_leaf);
+    for w in &found_write_ins {
+        suggested[w.question_idx].write_ins = w.answers.len();
+    }
+    let roles = roles::apply(suggested, &options.overrides).map_err(ReleaseError::Roles)?;
+    // Write-ins are free text: out of the data that is synthesised, written and scored,
+    // unless curated.
+    let withheld_write_ins: Vec<write_ins::WriteIns> = found_write_ins
+        .into_iter()
+        .filter(|w| roles[w.question_idx].released && !roles[w.question_idx].write_ins_curated)
+        .collect();
+    let clean = write_ins::remove(&loaded.dataset, &withheld_write_ins);
+    let ds = &clean;
     let released: Vec<usize> = roles.iter().filter(|r| r.released).map(|r| r.question_idx).collect();
     if released.is_empty() {
         return Err(ReleaseError::NothingToRelease);
@@ -230,6 +260,21 @@ pub fn make(
         source: source.as_ref(),
         delimiter: if source.is_some() { loaded.delimiter } else { b'\t' },
         codebook: cb.as_ref(),
+        write_ins: &withheld_write_ins,
+    };
+    let title = cb
+        .as_ref()
+        .map(|c| c.title.clone())
+        .or_else(|| options.title.clone())
+        .unwrap_or_else(|| "Synthetic release".to_string());
+    // The given codebook cut to a file's questions or, without one (or with none of
+    // its questions left), one written from the survey as loaded.
+    let codebook_for = |questions: &[usize]| -> Result<Option<Vec<u8>>, ReleaseError> {
+        let cut = match codebook {
+            Some(bytes) => release_codebook(bytes, ds, questions)?,
+            None => None,
+        };
+        Ok(cut.or_else(|| write::model_codebook(&raw_file, questions, &title)))
     };
     let synth_options = |seed: u64| SynthOptions {
         rows,
@@ -249,9 +294,9 @@ pub fn make(
     let mut stages = Stages::new(
         &[
             (ds.n_rows() + rows) * n_parts,
-            dcr_split.as_ref().map_or(0, |(fit, held)| fit.len() + held.len()),
+            dcr_split.as_ref().map_or(0, |(fit, held)| 2 * (fit.len() + held.len())),
             // Scoring reads every released and DCR row a few times.
-            rows * n_parts / 2 + dcr_split.as_ref().map_or(0, |(_, held)| held.len()),
+            rows * n_parts / 2 + dcr_split.as_ref().map_or(0, |(fit, held)| fit.len() + held.len()),
         ],
         progress,
     );
@@ -307,10 +352,7 @@ pub fn make(
     for (stem, questions, synthesis) in &parts {
         let bytes = write::write(&raw_file, &synthesis.raw, &synthesis.synthetic, questions);
         let name = format!("{stem}.{ext}");
-        let part_codebook = match &cb {
-            Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, questions)?),
-            None => None,
-        };
+        let part_codebook = codebook_for(questions)?;
         let back = load_back(&bytes, part_codebook.as_deref(), &name)?;
         loaded_back.push((name.clone(), back));
         replaced += synthesis.replicated_uniques_replaced;
@@ -334,27 +376,29 @@ pub fn make(
         }
     }
 
-    let dcr = match dcr_split {
+    let release_codebook_bytes = codebook_for(&released)?;
+    // Two folds: fitted on one half and compared with the other, then the other way round.
+    let mut dcr_fold = |fit: &[usize], held: &[usize], fold: u64| -> Result<Dataset, ReleaseError> {
+        let mut o = synth_options(options.seed ^ 0x5EED ^ fold);
+        o.fit_rows = Some(fit.iter().map(|&r| r as u32).collect());
+        o.rows = held.len() * DCR_DRAWS;
+        let s = synthesize(ds, &released, &quasi, cb.as_ref(), &o, &mut |d, t| {
+            stages.report(1, fold as usize * t + d, 2 * t)
+        });
+        let bytes = write::write(&raw_file, &s.raw, &s.synthetic, &released);
+        load_back(
+            &bytes,
+            release_codebook_bytes.as_deref(),
+            "the distance-to-closest-record synthesis",
+        )
+    };
+    let (dcr, dcr_swapped) = match dcr_split {
         Some((fit, held)) => {
-            let mut o = synth_options(options.seed ^ 0x5EED);
-            o.fit_rows = Some(fit.iter().map(|&r| r as u32).collect());
-            o.rows = held.len();
-            let s = synthesize(ds, &released, &quasi, cb.as_ref(), &o, &mut |d, t| {
-                stages.report(1, d, t)
-            });
-            let bytes = write::write(&raw_file, &s.raw, &s.synthetic, &released);
-            let part_codebook = match &cb {
-                Some(_) => Some(release_codebook(codebook.unwrap_or_default(), ds, &released)?),
-                None => None,
-            };
-            let back = load_back(
-                &bytes,
-                part_codebook.as_deref(),
-                "the distance-to-closest-record synthesis",
-            )?;
-            Some((fit, held, back))
+            let first = dcr_fold(&fit, &held, 0)?;
+            let second = dcr_fold(&held, &fit, 1)?;
+            (Some((fit.clone(), held.clone(), first)), Some((held, fit, second)))
         }
-        None => None,
+        None => (None, None),
     };
 
     let quasi_ids: Vec<String> = quasi.iter().map(|&q| ds.questions()[q].id.clone()).collect();
@@ -369,20 +413,30 @@ pub fn make(
                 held_out_rows: held,
                 synthetic,
             }),
+            dcr_swapped: dcr_swapped.as_ref().map(|(fit, held, synthetic)| DcrInput {
+                fit_rows: fit,
+                held_out_rows: held,
+                synthetic,
+            }),
         },
         &mut |d, t| stages.report(2, d, t),
     );
+    let mut report = report;
+    report.write_ins_withheld = withheld_write_ins
+        .iter()
+        .map(|w| WriteInsWithheld {
+            question: ds.questions()[w.question_idx].id.clone(),
+            answers: w.answers.len(),
+            respondents: w.respondents(),
+            became: w.became(),
+        })
+        .collect();
     let passed = report.passed();
     let metrics = report.summary();
     files.push((REPORT_JSON.to_string(), report.json().into_bytes()));
     files.push((REPORT_MD.to_string(), report.markdown().into_bytes()));
     stages.finish();
 
-    let title = cb
-        .as_ref()
-        .map(|c| c.title.clone())
-        .or_else(|| options.title.clone())
-        .unwrap_or_else(|| "Synthetic release".to_string());
     let manifest = manifest(&ManifestInput {
         title: &title,
         rows: rows.saturating_sub(short / parts.len().max(1)),
@@ -393,6 +447,15 @@ pub fn make(
         replaced,
         short,
         metrics,
+        write_ins_withheld: &report.write_ins_withheld,
+        min_leaf_effective: synthesize::leaf_floor(
+            &cart::Growth {
+                min_leaf: options.min_leaf,
+                cp: options.cp,
+            },
+            ds.n_rows(),
+        )
+        .min_leaf,
         accepted_risk: options.accept_risk && !passed,
     });
     files.push((crate::MANIFEST_FILE.to_string(), manifest.into_bytes()));
@@ -400,12 +463,13 @@ pub fn make(
         files,
         roles,
         released: loaded_back,
-        raw: loaded.dataset,
+        raw: clean,
         quasi: quasi_ids,
         rows,
         replicated_uniques_replaced: replaced,
         rows_short: short,
         dcr,
+        dcr_swapped,
         report,
         passed,
     })
@@ -484,8 +548,9 @@ fn load_back(bytes: &[u8], codebook: Option<&[u8]>, name: &str) -> Result<Datase
 
 /// The given codebook cut to the released questions: conditions that read a question
 /// no longer present, published figures and facts about them, and the generator's
-/// model are dropped, so the codebook validates against the release alone.
-fn release_codebook(bytes: &[u8], ds: &Dataset, questions: &[usize]) -> Result<Vec<u8>, ReleaseError> {
+/// model are dropped, so the codebook validates against the release alone. `None`
+/// when none of its questions is released.
+fn release_codebook(bytes: &[u8], ds: &Dataset, questions: &[usize]) -> Result<Option<Vec<u8>>, ReleaseError> {
     let mut v: Value = serde_json::from_slice(bytes).map_err(|e| ReleaseError::Codebook(e.to_string()))?;
     let kept: Vec<&str> = questions.iter().map(|&q| ds.questions()[q].id.as_str()).collect();
     let reads_only_kept = |c: &Value| {
@@ -519,10 +584,13 @@ fn release_codebook(bytes: &[u8], ds: &Dataset, questions: &[usize]) -> Result<V
             });
         }
     }
+    if v.get("questions").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+        return Ok(None);
+    }
     let mut out = serde_json::to_string_pretty(&v).expect("JSON values serialise");
     out.push('\n');
     parse_codebook(out.as_bytes()).map_err(|e| ReleaseError::Internal(format!("the release's codebook: {e}")))?;
-    Ok(out.into_bytes())
+    Ok(Some(out.into_bytes()))
 }
 
 fn condition_ids(c: &Value, out: &mut Vec<String>) {
@@ -550,6 +618,10 @@ struct ManifestInput<'a> {
     replaced: usize,
     short: usize,
     metrics: Value,
+    write_ins_withheld: &'a [WriteInsWithheld],
+    /// The fewest raw rows in a leaf of the release's trees: `min_leaf` raised to the
+    /// floor (`synthesize::leaf_floor`).
+    min_leaf_effective: usize,
     /// Released despite a failed gate.
     accepted_risk: bool,
 }
@@ -581,7 +653,14 @@ fn manifest(m: &ManifestInput) -> String {
                           J. Stat. Software 74(11); syn(method = \"cart\")",
             "parameters": {
                 "min_leaf": o.min_leaf,
+                "min_leaf_effective": m.min_leaf_effective,
+                "leaf_floor": format!(
+                    "no leaf holds fewer than {} raw rows, or a tenth of the rows fitted on when that is less",
+                    synthesize::LEAF_FLOOR
+                ),
                 "cp": o.cp,
+                "dcr_folds": 2,
+                "dcr_draws_per_held_out_row": DCR_DRAWS,
                 "smoothing": if o.smoothing { "density (Gaussian kernel, bw.nrd0, per leaf)" } else { "none" },
                 "remove_replicated_uniques": o.remove_replicated_uniques,
                 "replicated_uniques_replaced": m.replaced,
@@ -596,6 +675,10 @@ fn manifest(m: &ManifestInput) -> String {
         "free_text": "Free-text answers are released only where the team curated them; the others' columns are removed.",
         "withheld_columns": withheld.iter().map(|r| r.question.as_str()).collect::<Vec<_>>(),
         "withheld": withheld.iter().map(|r| json!({ "question": r.question, "role": r.role, "reason": r.reason })).collect::<Vec<_>>(),
+        "write_ins_withheld": m.write_ins_withheld.iter().map(|w| json!({
+            "question": w.question, "answers": w.answers, "respondents": w.respondents, "became": w.became, "reason": w.sentence(),
+        })).collect::<Vec<_>>(),
+        "write_ins_curated": m.roles.iter().filter(|r| r.released && r.write_ins_curated).map(|r| r.question.as_str()).collect::<Vec<_>>(),
         "metrics": m.metrics,
         "accept_risk": m.accepted_risk,
         "files": Value::Object(file_map),

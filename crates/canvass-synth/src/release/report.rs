@@ -7,7 +7,7 @@
 
 use super::gates::{evaluate, Gate, GateLimits};
 use super::matched::match_file;
-use super::risk::{dcr, dcr_rows, file_risk, Risk};
+use super::risk::{dcr, dcr_rows, file_risk, Dcr, Risk};
 use super::utility::{file_utility, Utility};
 use canvass_core::Dataset;
 use serde::Serialize;
@@ -22,6 +22,9 @@ pub struct ScoreInput<'a> {
     /// Quasi-identifiers, as question ids.
     pub quasi: &'a [String],
     pub dcr: Option<DcrInput<'a>>,
+    /// The same measurement with the halves swapped (fitted on `dcr`'s held-out rows,
+    /// compared with its fitting rows); the share is then the mean of the two.
+    pub dcr_swapped: Option<DcrInput<'a>>,
 }
 
 /// A synthesis made from part of the raw rows, for the distance-to-closest-record
@@ -39,6 +42,35 @@ pub struct Report {
     pub utility: Utility,
     pub risk: Risk,
     pub gates: Vec<Gate>,
+    /// Write-in answers left out of the release and of its scores, by question.
+    pub write_ins_withheld: Vec<WriteInsWithheld>,
+}
+
+/// One question's write-in answers, withheld as free text (see `write_ins`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WriteInsWithheld {
+    pub question: String,
+    /// Distinct write-in answers.
+    pub answers: usize,
+    /// Respondents who gave at least one.
+    pub respondents: usize,
+    /// What a respondent who gave only write-ins became ("\"Other\"" or "no answer").
+    pub became: String,
+}
+
+impl WriteInsWithheld {
+    /// The sentence the roles table, the report and the manifest give.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} write-in answer{} of {} withheld as free text ({} respondent{}; one who wrote in only became {})",
+            self.answers,
+            if self.answers == 1 { "" } else { "s" },
+            self.question,
+            self.respondents,
+            if self.respondents == 1 { "" } else { "s" },
+            self.became
+        )
+    }
 }
 
 impl Report {
@@ -106,17 +138,21 @@ pub fn score_with(input: &ScoreInput, limits: &GateLimits, progress: &mut dyn Fn
         .iter()
         .map(|(name, ds)| match_file(name, input.raw, ds, input.quasi))
         .collect();
-    let dcr_matched = input
-        .dcr
-        .as_ref()
-        .map(|d| (d, match_file("dcr", input.raw, d.synthetic, input.quasi)));
-    let dcr_total = dcr_matched.as_ref().map_or(0, |(d, m)| {
-        if m.vars.iter().any(|v| v.scored) {
-            dcr_rows(m, d.fit_rows.len() + d.held_out_rows.len())
-        } else {
-            0
-        }
-    });
+    let dcr_matched: Vec<_> = [&input.dcr, &input.dcr_swapped]
+        .into_iter()
+        .flatten()
+        .map(|d| (d, match_file("dcr", input.raw, d.synthetic, input.quasi)))
+        .collect();
+    let dcr_total: usize = dcr_matched
+        .iter()
+        .map(|(d, m)| {
+            if m.vars.iter().any(|v| v.scored) {
+                dcr_rows(m, d.fit_rows.len() + d.held_out_rows.len())
+            } else {
+                0
+            }
+        })
+        .sum();
     let total = matched
         .iter()
         .map(|m| m.vars.iter().filter(|v| v.scored).count() + 1)
@@ -136,12 +172,16 @@ pub fn score_with(input: &ScoreInput, limits: &GateLimits, progress: &mut dyn Fn
         done += 1;
         progress(done, total);
     }
-    let dcr = dcr_matched.and_then(|(d, m)| {
-        dcr(&m, d.fit_rows, d.held_out_rows, &mut || {
-            done += 1;
-            progress(done, total);
+    let folds: Vec<Dcr> = dcr_matched
+        .iter()
+        .filter_map(|(d, m)| {
+            dcr(m, d.fit_rows, d.held_out_rows, &mut || {
+                done += 1;
+                progress(done, total);
+            })
         })
-    });
+        .collect();
+    let dcr = two_fold(folds);
     let mut quasi: Vec<String> = input
         .quasi
         .iter()
@@ -165,7 +205,25 @@ pub fn score_with(input: &ScoreInput, limits: &GateLimits, progress: &mut dyn Fn
         utility: Utility { files: utility_files },
         risk,
         gates,
+        write_ins_withheld: Vec::new(),
     }
+}
+
+/// The first fold with its shares replaced by the mean over the folds, each fold's
+/// share kept: a split of a few hundred rows moves one fold's share by several
+/// hundredths whatever the synthesis, and swapping the halves evens that out.
+fn two_fold(folds: Vec<Dcr>) -> Option<Dcr> {
+    let n = folds.len() as f64;
+    let mean = |f: fn(&Dcr) -> f64| folds.iter().map(f).sum::<f64>() / n;
+    let (share, closer_to_fit, ties) = (mean(|d| d.share), mean(|d| d.closer_to_fit), mean(|d| d.ties));
+    let fold_shares = folds.iter().map(|d| d.share).collect();
+    folds.into_iter().next().map(|first| Dcr {
+        share,
+        closer_to_fit,
+        ties,
+        fold_shares,
+        ..first
+    })
 }
 
 fn pct(v: f64) -> String {
@@ -202,6 +260,16 @@ impl Report {
             );
             if !g.advice.is_empty() {
                 let _ = writeln!(s, "  What to change: {}.", g.advice);
+            }
+        }
+        if !self.write_ins_withheld.is_empty() {
+            let _ = writeln!(s, "\n## Write-in answers withheld\n");
+            let _ = writeln!(
+                s,
+                "Typed-in answers are free text: they are neither released nor scored unless the team curates them.\n"
+            );
+            for w in &self.write_ins_withheld {
+                let _ = writeln!(s, "- {}.", capitalise(&w.sentence()));
             }
         }
         for f in &self.utility.files {
@@ -396,6 +464,7 @@ mod tests {
                 held_out_rows: &held,
                 synthetic: &half,
             }),
+            dcr_swapped: None,
         };
         let mut calls = Vec::new();
         let report = score(&input, &mut |d, t| calls.push((d, t)));
@@ -434,6 +503,7 @@ mod tests {
             released: vec![("demographics.csv", &demo), ("answers.csv", &answers)],
             quasi: &quasi,
             dcr: None,
+            dcr_swapped: None,
         };
         let report = score(&input, &mut |_, _| {});
         assert_eq!(report.utility.files.len(), 2);
@@ -466,6 +536,7 @@ mod tests {
                     released: vec![("responses.csv", &syn)],
                     quasi: &quasi,
                     dcr: None,
+                    dcr_swapped: None,
                 },
                 &mut |_, _| {},
             );

@@ -112,6 +112,9 @@ pub struct Dcr {
     pub n_synthetic: usize,
     /// Synthetic rows compared (evenly spaced when sampled, see `DCR_BUDGET`).
     pub n_compared: usize,
+    /// Each fold's share: fitted on the first half and compared with the second, and
+    /// the other way round; `share` is their mean.
+    pub fold_shares: Vec<f64>,
 }
 
 /// At most this many row-to-row distances per nearest-neighbour search: larger
@@ -445,6 +448,7 @@ pub(crate) fn dcr(m: &Matched, fit_rows: &[usize], held_out_rows: &[usize], tick
         n_held_out: held_out_rows.len(),
         n_synthetic: m.n_syn,
         n_compared: sample.len(),
+        fold_shares: Vec::new(),
     })
 }
 

@@ -55,6 +55,11 @@ pub struct ColumnRole {
     /// Whether it is synthesised and written (answers, quasi-identifiers, curated text).
     pub released: bool,
     pub reason: String,
+    /// Distinct write-in answers ("other, please specify" text kept as options) of a
+    /// single-choice or multi-select question; see `write_ins`.
+    pub write_ins: usize,
+    /// The write-ins are released: the team curated them (`--curated`).
+    pub write_ins_curated: bool,
 }
 
 /// Words that mark a demographic question, matched against whole words of its id
@@ -118,6 +123,11 @@ pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) ->
                     Role::Identifying,
                     "when the response was made, which can single a respondent out".to_string(),
                 )
+            } else if numbers_every_respondent(&q.column, min_leaf) {
+                (
+                    Role::Identifying,
+                    "every answer is a different whole number, as a respondent's id or row number is".to_string(),
+                )
             } else if let Some(why) = unusable(ds, idx, min_leaf) {
                 (Role::Withheld, why)
             } else if q.kind == QuestionKind::Text {
@@ -142,6 +152,8 @@ pub fn suggest(loaded: &Loaded, codebook: Option<&Codebook>, min_leaf: usize) ->
                 released: matches!(role, Role::Quasi | Role::Answer),
                 role,
                 reason,
+                write_ins: 0,
+                write_ins_curated: false,
             }
         })
         .collect()
@@ -229,6 +241,28 @@ fn unusable(ds: &Dataset, idx: usize, min_leaf: usize) -> Option<String> {
         return Some("every answer is different, so each one would point at a respondent".into());
     }
     None
+}
+
+/// A numeric column whose answers are all different whole numbers is a key (an SPSS or
+/// Stata file's `id`, a row number), not a measurement: ages, counts and scales repeat
+/// long before `min_leaf` respondents.
+fn numbers_every_respondent(column: &Column, min_leaf: usize) -> bool {
+    let Column::Numeric(n) = column else {
+        return false;
+    };
+    let mut seen = HashSet::new();
+    for cell in n.cells() {
+        match cell {
+            NumericCell::Value(v) if v.fract() == 0.0 => {
+                if !seen.insert(v.to_bits()) {
+                    return false;
+                }
+            }
+            NumericCell::Missing(_) => {}
+            _ => return false,
+        }
+    }
+    seen.len() > min_leaf
 }
 
 fn distinct_answers(column: &Column) -> usize {
@@ -328,20 +362,41 @@ pub fn apply(mut roles: Vec<ColumnRole>, overrides: &Overrides) -> Result<Vec<Co
     }
     for id in &overrides.curated {
         let at = find(&roles, id, "--curated")?;
-        if roles[at].role != Role::FreeText {
+        let r = &mut roles[at];
+        if r.write_ins > 0 && matches!(r.role, Role::Quasi | Role::Answer) {
+            r.write_ins_curated = true;
+            continue;
+        }
+        if r.role != Role::FreeText {
             return Err(format!(
-                "--curated names {id:?}, which is not free text but {}; --curated is for free-text answers the team has checked",
-                roles[at].role.as_str()
+                "--curated names {id:?}, which is not free text but {} and has no write-in answers; \
+                 --curated is for free-text answers the team has checked",
+                r.role.as_str()
             ));
         }
-        roles[at].released = true;
-        roles[at].reason = "free text the team has curated (--curated)".into();
+        r.released = true;
+        r.reason = "free text the team has curated (--curated)".into();
     }
     for id in &overrides.withhold {
         let at = find(&roles, id, "--withhold")?;
         roles[at].role = Role::Withheld;
         roles[at].released = false;
         roles[at].reason = "withheld by the team (--withhold)".into();
+    }
+    for r in roles.iter_mut().filter(|r| r.released && r.write_ins > 0) {
+        let n = r.write_ins;
+        let s = if n == 1 { "" } else { "s" };
+        r.reason = if r.write_ins_curated {
+            format!(
+                "{}; its {n} write-in answer{s} curated (--curated) and released",
+                r.reason
+            )
+        } else {
+            format!(
+                "{}; {n} write-in answer{s} of {} withheld as free text (name it with --curated once checked)",
+                r.reason, r.question
+            )
+        };
     }
     Ok(roles)
 }

@@ -57,6 +57,7 @@ fn release_report_agrees_with_sdmetrics_statsmodels_and_scipy() {
             held_out_rows: &held,
             synthetic: &dcr_synthetic,
         }),
+        dcr_swapped: None,
     };
     let report = score(&input, &mut |_, _| {});
     let u = &report.utility.files[0];

@@ -637,7 +637,7 @@ fn fit(
 /// predictors, earlier synthetic columns among them) end in leaves whose donors are
 /// the same few respondents, and a synthetic row rebuilds one of them: its distance
 /// to the rows fitted on is then smaller than to rows never seen (docs/release.md).
-pub const LEAF_FLOOR: usize = 30;
+pub const LEAF_FLOOR: usize = 45;
 
 /// `growth` with its minimum leaf raised to [`LEAF_FLOOR`], or to a tenth of the
 /// `n_fit` rows fitted on when that is less, so a small file still gets splits.

@@ -19,6 +19,7 @@
 
 use super::encoded::{Encoded, Gap, Level, Part, Values, SELECTED};
 use super::synthesize::{decimals, level_hash, number_key};
+use super::write_ins::WriteIns;
 use canvass_core::codebook::Codebook;
 use canvass_core::dataset::{Column, Dataset, QuestionKind};
 use canvass_core::Source;
@@ -31,6 +32,9 @@ pub struct RawFile<'a> {
     pub source: Option<&'a Source>,
     pub delimiter: u8,
     pub codebook: Option<&'a Codebook>,
+    /// Write-ins withheld: a raw row that gave one never lends its cells, which
+    /// hold the typed words, to a synthetic row.
+    pub write_ins: &'a [WriteIns],
 }
 
 /// Writes `synthetic` (encoded like `raw_enc`, variables in the same order) for the
@@ -57,10 +61,11 @@ fn cell_key(enc: &Encoded, vars: &[usize], row: usize) -> Vec<u64> {
         .collect()
 }
 
-/// A raw row per distinct answer (all of a question's variables at once).
-fn donors_by_key(enc: &Encoded, vars: &[usize]) -> HashMap<Vec<u64>, usize> {
+/// A raw row per distinct answer (all of a question's variables at once), among the
+/// rows that may lend their cells.
+fn donors_by_key(enc: &Encoded, vars: &[usize], lends: &dyn Fn(usize) -> bool) -> HashMap<Vec<u64>, usize> {
     let mut map = HashMap::new();
-    for row in 0..enc.n_rows {
+    for row in (0..enc.n_rows).filter(|&r| lends(r)) {
         map.entry(cell_key(enc, vars, row)).or_insert(row);
     }
     map
@@ -105,11 +110,13 @@ fn write_layout(raw: &RawFile, source: &Source, raw_enc: &Encoded, syn: &Encoded
             continue;
         }
         let columns = source.columns.get(q).map(Vec::as_slice).unwrap_or(&[]);
+        let wrote_in = raw.write_ins.iter().find(|w| w.question_idx == q);
+        let lends = |row: usize| wrote_in.is_none_or(|w| !w.rows[row]);
         let by_level = vars
             .iter()
             .map(|&v| {
                 let mut m = HashMap::new();
-                for row in 0..raw_enc.n_rows {
+                for row in (0..raw_enc.n_rows).filter(|&r| lends(r)) {
                     m.entry(cell_key(raw_enc, &[v], row)[0]).or_insert(row);
                 }
                 m
@@ -135,7 +142,7 @@ fn write_layout(raw: &RawFile, source: &Source, raw_enc: &Encoded, syn: &Encoded
         };
         questions.push(Question {
             q,
-            donors: donors_by_key(raw_enc, &vars),
+            donors: donors_by_key(raw_enc, &vars, &lends),
             by_level,
             vars,
             columns,
@@ -260,9 +267,13 @@ fn fresh_cells(raw: &RawFile, source: &Source, question: &Question, syn: &Encode
             };
         }
         _ => {
-            // A level added while drawing (a missing reason): blank, as skipped cells are.
+            // An answer whose every raw example held a write-in is written as its label;
+            // a level added while drawing (a missing reason) blank, as skipped cells are.
             for &c in question.columns {
                 cells[c] = String::new();
+            }
+            if let (Some(&c), Level::Answer(label)) = (question.columns.first(), level_of(syn, question.vars[0], row)) {
+                cells[c] = label;
             }
         }
     }
@@ -380,4 +391,95 @@ fn write_plain(raw: &RawFile, _raw_enc: &Encoded, syn: &Encoded, released: &[usi
         push_record(&mut out, &refs, '\t');
     }
     out.into_bytes()
+}
+
+/// A codebook for a release made without one, from the loaded survey's model: each
+/// released single-choice, ordinal and one-column multi-select question with its
+/// options in their order (and the separator its cells are written with), curated
+/// free text as text, and the numbers of an SPSS or Stata file. Other numbers and
+/// rankings are left to the loader's inference, which reads them as it read the raw
+/// file; grid items, which a codebook cannot group, open as questions of their own. `None` when a released question spans several
+/// columns (one dummy column per option): a codebook describes one column per
+/// question, and with one the loader would read each dummy column on its own.
+pub fn model_codebook(raw: &RawFile, released: &[usize], title: &str) -> Option<Vec<u8>> {
+    use serde_json::{json, Value};
+    let ds = raw.dataset;
+    let header_id = |q: usize| -> Option<&str> {
+        match raw.source {
+            Some(source) => match source.columns.get(q).map(Vec::as_slice) {
+                Some(&[c]) => source.header.first().and_then(|h| h.get(c)).map(String::as_str),
+                _ => None,
+            },
+            // `write_plain` heads each column with its question's id.
+            None => Some(ds.questions()[q].id.as_str()),
+        }
+    };
+    let mut questions: Vec<Value> = Vec::new();
+    for &q in released {
+        let question = &ds.questions()[q];
+        if header_id(q) != Some(question.id.as_str()) {
+            return None;
+        }
+        let (kind, options, separator) = match (&question.column, question.kind) {
+            (Column::Categorical(c), QuestionKind::Single) => ("single", c.levels().to_vec(), None),
+            (Column::Categorical(c), QuestionKind::Ordinal) => ("ordinal", c.levels().to_vec(), None),
+            (Column::Multi(m), QuestionKind::Multi) => {
+                let separator = match raw.source {
+                    Some(source) => separator_of(raw, source, q),
+                    None => ";".to_string(),
+                };
+                // A codebook cannot name a separator that holds the delimiter (a quoted
+                // "Python, R" in a CSV): the loader's inference reads those as before.
+                if separator.is_empty() || separator.contains(raw.delimiter as char) {
+                    continue;
+                }
+                ("multi", m.options().to_vec(), Some(separator))
+            }
+            (Column::Text(_), QuestionKind::Text) => ("text", Vec::new(), None),
+            // `write_plain` writes numbers with a decimal point and no top codes, so the
+            // kind is all a codebook needs to keep a number (an SPSS id, say) a number.
+            (Column::Numeric(n), QuestionKind::Numeric) if raw.source.is_none() && n.coded_labels().is_empty() => {
+                ("numeric", Vec::new(), None)
+            }
+            _ => continue,
+        };
+        let mut entry = json!({
+            "id": question.id,
+            "text": question.text,
+            "kind": kind,
+            "section": "",
+        });
+        if !options.is_empty() {
+            entry["options"] = json!(options);
+        }
+        if let Some(sep) = separator {
+            entry["separator"] = json!(sep);
+        }
+        if kind == "numeric" {
+            entry["numeric"] = json!({});
+        }
+        questions.push(entry);
+    }
+    if questions.is_empty() {
+        return None;
+    }
+    let header_rows = raw.source.map_or(1, |s| s.header.len());
+    let delimiter = if raw.source.is_some() {
+        raw.delimiter as char
+    } else {
+        '\t'
+    };
+    let v = json!({
+        "format": "canvass-codebook/1",
+        "title": title,
+        "description": "Written from the survey as loaded, for a release made without a codebook.",
+        "layout": { "delimiter": delimiter.to_string(), "header_rows": header_rows, "encoding": "utf-8" },
+        "questions": questions,
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialise");
+    s.push('\n');
+    // Whatever the codebook reader would refuse is left to inference rather than failing
+    // the release.
+    canvass_core::codebook::parse_codebook(s.as_bytes()).ok()?;
+    Some(s.into_bytes())
 }

@@ -2,8 +2,8 @@
 //! `cargo xtask bench` after it has built `www/pkg/` and generated the data files.
 //!
 //! Usage: `browser-bench DATA_DIR OUT_JSON [--rows N,N,...] [--open-file-only |
-//! --release-only]`; `--rows` opens only `generic-N.csv` of those sizes,
-//! `--open-file-only` skips everything but opening files, `--release-only` everything
+//! --release-only]`; `--rows` opens only `generic-N.csv` of those sizes (and the SPSS
+//! file `survey-100MB.sav`), `--open-file-only` skips everything but opening files, `--release-only` everything
 //! but making a release. Measures, with medians over several runs
 //! (each navigation in a fresh browser, so the cache is cold): navigation → first chart
 //! (in a window that shows every card and in one of a common size, beside the first
@@ -607,10 +607,10 @@ async fn open_file(url: &str, file: &Path, runs: usize) -> Value {
     })
 }
 
-/// Runs per file: three under 100 MB, one beyond (a 1,000,000-row open takes seconds
+/// Runs per file: three under 200 MB, one beyond (a 1,000,000-row open takes seconds
 /// and most of the machine's memory).
 fn open_runs(bytes: u64) -> usize {
-    if bytes < 100_000_000 {
+    if bytes < 200_000_000 {
         3
     } else {
         1
@@ -671,13 +671,15 @@ async fn main() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv")))
-        // With `--rows`, only the generic files of those sizes, not every file left
-        // in the folder by earlier runs.
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "tsv" | "sav")))
+        // With `--rows`, only the generic files of those sizes and the SPSS file, not
+        // every file left in the folder by earlier runs.
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            rows.as_ref()
-                .is_none_or(|rows| rows.iter().any(|n| name == format!("generic-{n}.csv")))
+            name.ends_with(".sav")
+                || rows
+                    .as_ref()
+                    .is_none_or(|rows| rows.iter().any(|n| name == format!("generic-{n}.csv")))
         })
         .collect();
     files.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
