@@ -84,7 +84,10 @@ export function fillCrosstab(table, shown, intervals) {
       for (const cell of shown.cells[r]) {
         let text = fmtShown(cell.value, shown.unit);
         if (withIntervals && cell.ci) text += ` (${fmtInterval(cell.ci)})`;
-        const td = el("td", text);
+        // A withheld count says why when pointed at (its accessible description), as
+        // in the frequency tables.
+        const why = withheldWords(cell.withheld, shown.k);
+        const td = el("td", text, why ? { title: why } : {});
         if (cell.marked && cell.value !== null) {
           td.classList.add("marked");
           td.append(el("span", " *", { "aria-hidden": "true" }), el("span", " (differs significantly)", { class: "visually-hidden" }));

@@ -360,6 +360,19 @@ pub fn crosstab(dataset: &Dataset, spec: &CrosstabSpec) -> Result<Crosstab, Stat
         },
         &|| format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
     )?;
+    let shown_apart = shown_by_one_option_views(dataset, spec, &row_totals, &col_totals);
+    let withheld = known_apart(
+        &layout,
+        withheld,
+        &shown_apart,
+        (&cell_entries, &row_entries, &col_entries),
+        k,
+    )
+    .map_err(|_| StatsError::Unprotectable {
+        what: format!("the crosstab of {:?} by {:?}", row_q.id, col_q.id),
+        k,
+    })?;
+    // Labels say only what this table's own shown numbers imply.
     let reasons = withheld_reasons(&layout, &withheld, k);
     let (cells, row_totals, col_totals, total, respondents) = match view.keyed(dataset.n_rows()) {
         None => (cells, row_totals, col_totals, total, view.universe.n),
@@ -688,6 +701,146 @@ fn beside(
         shown,
         other_answered_by_filter,
     }
+}
+
+/// A number of the crosstab, by position.
+#[derive(Clone, Copy)]
+enum Part {
+    Cell(usize, usize),
+    Row(usize),
+    Col(usize),
+}
+
+/// What the one-question tables over the view narrowed to one option of a side show
+/// of this crosstab, as sums of its numbers: the frequencies of the column question
+/// under the extra condition "row question = option i" are exactly row i's cells
+/// (everyone there answered the row question), their answered base is row i's margin
+/// and their top two is the sum of two cells; likewise for columns. A reader can
+/// request those tables beside this one: gender × version unfiltered, beside version
+/// under `gender=Male`, gives the men's row, and with a column's margin the rest of
+/// that column. Sides of a number are not narrowed by bin.
+fn shown_by_one_option_views(
+    dataset: &Dataset,
+    spec: &CrosstabSpec,
+    row_totals: &[Tally],
+    col_totals: &[Tally],
+) -> Vec<Vec<Part>> {
+    use crate::filter::Condition;
+    let (n_r, n_c) = (row_totals.len(), col_totals.len());
+    let mut known = Vec::new();
+    let k = spec.options.k;
+    if k == 0 || spec.options.cell_key.is_some() {
+        return known;
+    }
+    let sides = [
+        (spec.row_idx, row_totals, spec.col_idx, spec.col_bin_width, false),
+        (spec.col_idx, col_totals, spec.row_idx, spec.row_bin_width, true),
+    ];
+    for (side_idx, totals, other_idx, other_bin_width, transposed) in sides {
+        let by_option = dataset
+            .question(side_idx)
+            .is_some_and(|q| matches!(q.column, Column::Categorical(_) | Column::Multi(_)));
+        if !by_option {
+            continue;
+        }
+        let cell = |option: usize, other: usize| {
+            if transposed {
+                Part::Cell(other, option)
+            } else {
+                Part::Cell(option, other)
+            }
+        };
+        for (option, total) in totals.iter().enumerate() {
+            // The narrowed table's answered base is this margin: below k it is refused.
+            if total.n < k {
+                continue;
+            }
+            let mut options = spec.options.clone();
+            options.filter.conditions.push(Condition::AnyOf {
+                question_idx: side_idx,
+                options: vec![option],
+                values: Vec::new(),
+                missing: Vec::new(),
+            });
+            let freq_spec = crate::freq::FreqSpec {
+                bin_width: other_bin_width,
+                options,
+                ..crate::freq::FreqSpec::new(other_idx)
+            };
+            let Ok(f) = crate::freq::freq_table(dataset, &freq_spec) else {
+                continue;
+            };
+            let n_other = if transposed { n_r } else { n_c };
+            if f.rows.len() != n_other {
+                continue;
+            }
+            known.push(vec![if transposed {
+                Part::Col(option)
+            } else {
+                Part::Row(option)
+            }]);
+            for (other, row) in f.rows.iter().enumerate() {
+                if row.count.is_some() {
+                    known.push(vec![cell(option, other)]);
+                }
+            }
+            if f.top_two.as_ref().is_some_and(|t| t.count.is_some()) && n_other >= 2 {
+                known.push(vec![cell(option, n_other - 2), cell(option, n_other - 1)]);
+            }
+        }
+    }
+    known
+}
+
+/// The crosstab's pattern completed against the one-option views' tables (see
+/// [`shown_by_one_option_views`]): every number they show is added as a known sum
+/// of this table's numbers, and cells are withheld on top of `withheld` until every
+/// small count is protected again. Starting from the pattern the views around this
+/// one assumed, and only adding to it, keeps their assumptions true.
+fn known_apart(
+    layout: &Layout,
+    withheld: Vec<bool>,
+    shown_apart: &[Vec<Part>],
+    (cell_entries, row_entries, col_entries): (&[Vec<usize>], &[usize], &[usize]),
+    k: usize,
+) -> Result<Vec<bool>, crate::disclosure::Unprotectable> {
+    if k == 0 || shown_apart.is_empty() {
+        return Ok(withheld);
+    }
+    let mut with_known = layout.clone();
+    for parts in shown_apart {
+        let entries: Vec<usize> = parts
+            .iter()
+            .map(|&p| match p {
+                Part::Cell(i, j) => cell_entries[i][j],
+                Part::Row(i) => row_entries[i],
+                Part::Col(j) => col_entries[j],
+            })
+            .collect();
+        let n = entries.iter().map(|&e| with_known.entries[e].n).sum();
+        let key = with_known.entries[entries[0]].key;
+        let known = with_known.push(n, Role::Known, key);
+        with_known.sum(known, entries);
+    }
+    // A count the one-option tables pin between them, whatever this table withholds,
+    // is theirs to answer for: refusing this table would hide nothing.
+    let everything: Vec<bool> = with_known
+        .entries
+        .iter()
+        .map(|e| matches!(e.role, Role::Cell | Role::Hidden))
+        .collect();
+    for i in 0..layout.entries.len() {
+        let e = &with_known.entries[i];
+        if everything[i] && !e.nonresponse && ((1..k).contains(&e.n) || e.flagged) {
+            let (lo, hi) = crate::disclosure::lp::range(&with_known, &everything, i);
+            with_known.entries[i].given_away = hi - lo < 0.5;
+        }
+    }
+    let mut already = withheld;
+    already.resize(with_known.entries.len(), false);
+    let mut all = crate::disclosure::protect_from(&with_known, k, &already)?;
+    all.truncate(layout.entries.len());
+    Ok(all)
 }
 
 /// What the margins say about the cells: a single-choice side partitions the

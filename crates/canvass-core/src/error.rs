@@ -42,6 +42,9 @@ pub enum StatsError {
     /// A number the cell-key method does not perturb (a mean, a rank score), asked of a
     /// release that perturbs counts.
     NotPerturbable { what: String },
+    /// A range whose bounds a top-coded answer ("> 40") may lie on either side of: it
+    /// would belong to neither the range nor its opposite.
+    RangeSplitsTopCode { condition: String, answer: String },
 }
 
 // Bin widths are finite or rejected before they get here, so equality is total.
@@ -99,6 +102,10 @@ impl fmt::Display for StatsError {
             StatsError::NotPerturbable { what } => write!(
                 f,
                 "{what} is not shown: this release perturbs counts (the cell-key method), and it would give exact numbers of small groups away; look at the question's frequency table instead"
+            ),
+            StatsError::RangeSplitsTopCode { condition, answer } => write!(
+                f,
+                "the filter {condition} is not applied: the answer {answer:?} may lie on either side of it, so those who gave it would belong to neither this range nor its opposite, and the two beside the unfiltered table would give them away; choose bounds that {answer:?} lies wholly inside or outside of, or filter on that answer"
             ),
         }
     }

@@ -196,6 +196,9 @@ pub struct ShownCell {
     pub value: Option<f64>,
     pub ci: Option<[f64; 2]>,
     pub marked: bool,
+    /// Why the cell's count is withheld; absent when it is shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<WithheldReason>,
 }
 
 /// A crosstab as the page's table and the CSV show it in one percent mode: the page
@@ -214,6 +217,8 @@ pub struct ShownTable {
     pub row_margins: Vec<Option<f64>>,
     pub col_margins: Vec<Option<f64>>,
     pub corner: f64,
+    /// The disclosure threshold the table obeys, which a withheld cell's reason names.
+    pub k: usize,
 }
 
 /// Which number each cell and margin of `table` shows in `percent` mode.
@@ -234,6 +239,7 @@ pub fn shown_crosstab(table: &Crosstab, percent: PercentMode) -> ShownTable {
                         value,
                         ci,
                         marked: is_significant(s),
+                        withheld: s.withheld,
                     }
                 })
                 .collect()
@@ -271,6 +277,7 @@ pub fn shown_crosstab(table: &Crosstab, percent: PercentMode) -> ShownTable {
         row_margins,
         col_margins,
         corner: if percent == PercentMode::Counts { t.total } else { 100.0 },
+        k: t.k,
     }
 }
 

@@ -28,8 +28,9 @@ pub enum Condition {
     },
     /// A multi-select answer that includes every one of `options`.
     AllOf { question_idx: usize, options: Vec<usize> },
-    /// A numeric answer inside the range. Top-coded answers ("90 or older") have no
-    /// number to compare, so they never fall inside a range.
+    /// A numeric answer inside the range. A top-coded answer ("90 or older") falls
+    /// inside when all it stands for does (see [`top_code_in_range`]); under
+    /// disclosure control a range it may lie on either side of is refused.
     Range {
         question_idx: usize,
         lower: Bound<f64>,
@@ -78,7 +79,11 @@ impl Condition {
             }
             (Condition::Range { lower, upper, .. }, Column::Numeric(col)) => match col.cells()[row_idx] {
                 NumericCell::Value(v) => in_range(v, *lower, *upper),
-                _ => false,
+                NumericCell::Coded(i) => col
+                    .coded_labels()
+                    .get(i as usize)
+                    .is_some_and(|label| top_code_in_range(label, *lower, *upper) == Some(true)),
+                NumericCell::Missing(_) => false,
             },
             _ => false,
         }
@@ -149,6 +154,19 @@ impl Condition {
                     }
                 }
                 Bitset::from_words(words, n_rows)
+            }
+            (Condition::Range { lower, upper, .. }, Column::Numeric(col)) => {
+                // Each top code's side is read from its label once, not once a row.
+                let coded: Vec<bool> = col
+                    .coded_labels()
+                    .iter()
+                    .map(|label| top_code_in_range(label, *lower, *upper) == Some(true))
+                    .collect();
+                per_row(&|r| match col.cells()[r] {
+                    NumericCell::Value(v) => in_range(v, *lower, *upper),
+                    NumericCell::Coded(i) => coded.get(i as usize).copied().unwrap_or(false),
+                    NumericCell::Missing(_) => false,
+                })
             }
             _ => per_row(&|r| self.matches(dataset, r)),
         }
@@ -240,6 +258,37 @@ fn bits_where(n_rows: usize, test: impl Fn(usize) -> bool) -> Bitset {
         }
     }
     Bitset::from_words(words, n_rows)
+}
+
+/// Where a top-coded answer lies against a range: `Some(true)` wholly inside,
+/// `Some(false)` wholly outside, `None` when it may lie on either side (or its label
+/// gives no bound). "> 40" is taken as a value of at least 40 and "less than 1" as one
+/// of at most 1, without an end on the open side; reading ">" as "≥" only widens what
+/// may lie on either side.
+pub fn top_code_in_range(label: &str, lower: Bound<f64>, upper: Bound<f64>) -> Option<bool> {
+    use crate::load::scales::{range_key, Marker};
+    let key = range_key(label)?;
+    let v = key.value;
+    let (ends_before, starts_after) = (
+        // The range ends before the answer can start, or starts after it can end.
+        match upper {
+            Bound::Included(u) => v > u,
+            Bound::Excluded(u) => v >= u,
+            Bound::Unbounded => false,
+        },
+        match lower {
+            Bound::Included(l) => v < l,
+            Bound::Excluded(l) => v <= l,
+            Bound::Unbounded => false,
+        },
+    );
+    match key.marker {
+        Marker::Above if ends_before => Some(false),
+        Marker::Above if upper == Bound::Unbounded && in_range(v, lower, Bound::Unbounded) => Some(true),
+        Marker::Below if starts_after => Some(false),
+        Marker::Below if lower == Bound::Unbounded && in_range(v, Bound::Unbounded, upper) => Some(true),
+        _ => None,
+    }
 }
 
 fn in_range(v: f64, lower: Bound<f64>, upper: Bound<f64>) -> bool {

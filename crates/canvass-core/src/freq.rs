@@ -259,11 +259,16 @@ fn forced_zeros(dataset: &Dataset, spec: &FreqSpec, c: &Counted) -> Vec<bool> {
                     *f |= !options.contains(&i);
                 }
             }
-            (Condition::Range { lower, upper, .. }, Column::Numeric(_), Some(bins)) => {
+            (Condition::Range { lower, upper, .. }, Column::Numeric(col), Some(bins)) => {
                 let n_bins = bins.edges.len().saturating_sub(1);
+                let coded = col.coded_labels();
                 for (i, f) in forced.iter_mut().enumerate() {
-                    // Top-coded answers ("90 or older") never fall inside a range.
-                    let excluded = i >= n_bins || {
+                    // A top-coded answer ("90 or older") the range wholly excludes.
+                    let excluded = if i >= n_bins {
+                        coded
+                            .get(i - n_bins)
+                            .is_some_and(|label| crate::filter::top_code_in_range(label, *lower, *upper) == Some(false))
+                    } else {
                         let (from, to) = (bins.edges[i], bins.edges[i + 1]);
                         let below = match lower {
                             // A bin ending at an included lower bound may hold it (the last

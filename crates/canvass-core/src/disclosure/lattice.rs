@@ -264,12 +264,13 @@ impl Lattice {
 }
 
 /// The filter's conditions and those they imply that a reader can undo by other
-/// means: a range (`age>=30`) keeps only respondents with a number, and so does its
+/// means: a range (`age>=30`) keeps only respondents who answered, and so does its
 /// flip (`age<30`), so the two views with the unfiltered one give away the table of
-/// those with no number (blank, or a top-coded answer such as "> 40"). That group is
-/// what dropping the implied "has a number" condition adds, so the lattice protects
-/// it like the complement of any other condition. Only a range on its own implies it
-/// here (see `docs/disclosure.md`).
+/// those who left the question blank. That group is what dropping the implied
+/// "answered" condition adds (an unbounded range: every number, and every top-coded
+/// answer, lies inside it), so the lattice protects it like the complement of any
+/// other condition. Only a range on its own implies it here (see
+/// `docs/disclosure.md`).
 pub fn with_implied(filter: &Filter) -> Vec<Condition> {
     let mut conditions = filter.conditions.clone();
     // With other conditions beside the range, the joint problems of every subset grow
@@ -292,6 +293,38 @@ pub fn with_implied(filter: &Filter) -> Vec<Condition> {
     conditions
 }
 
+/// Refuses a range that some respondent's top-coded answer may lie on either side
+/// of (`age>=60` against "> 40"): that answer would satisfy neither the range nor its
+/// opposite, and the two views' sizes with the unfiltered one would give the group
+/// away. A range the answer lies wholly inside or outside of places it (`age>=30`
+/// holds "> 40"; `age<30` does not).
+fn refuse_split_top_codes(dataset: &Dataset, filter: &Filter) -> Result<(), StatsError> {
+    use crate::dataset::{Column, NumericCell};
+    for condition in &filter.conditions {
+        let Condition::Range {
+            question_idx,
+            lower,
+            upper,
+        } = condition
+        else {
+            continue;
+        };
+        let Some(Column::Numeric(col)) = dataset.question(*question_idx).map(|q| &q.column) else {
+            continue;
+        };
+        for (code, label) in col.coded_labels().iter().enumerate() {
+            let given = col.cells().contains(&NumericCell::Coded(code as u16));
+            if given && crate::filter::top_code_in_range(label, *lower, *upper).is_none() {
+                return Err(StatsError::RangeSplitsTopCode {
+                    condition: condition.describe(dataset),
+                    answer: label.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The respondents a filtered table may describe, or a refusal.
 ///
 /// Refused: a view of fewer than `k` respondents, and a view that dropping some of
@@ -311,6 +344,9 @@ pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattic
             expr: format!("{m} conditions"),
             reason: format!("a filter may have at most {limit} conditions here"),
         });
+    }
+    if k > 0 {
+        refuse_split_top_codes(dataset, filter)?;
     }
     let lattice = Lattice::new(dataset, filter, k);
     if k > 0 && lattice.subset_work() > MAX_SUBSET_WORK {
@@ -332,7 +368,7 @@ pub fn check_view(dataset: &Dataset, filter: &Filter, k: usize) -> Result<Lattic
                         question_idx,
                         lower: Bound::Unbounded,
                         upper: Bound::Unbounded,
-                    } => format!("{} has a number", dataset.questions()[*question_idx].id),
+                    } => format!("{} is answered", dataset.questions()[*question_idx].id),
                     condition => condition.describe(dataset),
                 })
                 .collect::<Vec<_>>()

@@ -39,6 +39,10 @@ pub struct Entry {
     /// A zero the view's own filter forces (an option or bin the filter excludes):
     /// known to everyone, so shown as 0, never withheld and never cover.
     pub forced_zero: bool,
+    /// Pinned by other tables' numbers whatever this one withholds (two one-option
+    /// views of a crosstab giving a cell away between them): not protected here, since
+    /// withholding it or refusing this table would hide nothing.
+    pub given_away: bool,
 }
 
 /// What the published numbers of a table satisfy, whatever their values.
@@ -66,6 +70,7 @@ impl Layout {
             flagged: false,
             nonresponse: false,
             forced_zero: false,
+            given_away: false,
         });
         self.entries.len() - 1
     }

@@ -311,7 +311,7 @@ pub fn protect_split(
 /// Whether pinning this entry down would disclose something: a small non-zero count,
 /// or a count that differs from a wider view's by a small amount.
 fn is_sensitive(entry: &Entry, k: usize) -> bool {
-    !entry.nonresponse && ((entry.n >= 1 && entry.n < k) || entry.flagged)
+    !entry.nonresponse && !entry.given_away && ((entry.n >= 1 && entry.n < k) || entry.flagged)
 }
 
 fn constraint_members(c: &Constraint) -> Vec<usize> {

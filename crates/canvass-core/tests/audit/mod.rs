@@ -174,6 +174,12 @@ impl Audit {
         self.withheld[i] = true;
     }
 
+    /// Keeps an entry in the arithmetic as published but stops protecting it here
+    /// (another table's number, protected by that table).
+    pub fn untarget(&mut self, i: usize) {
+        self.target[i] = false;
+    }
+
     /// Marks an entry always shown (a zero the filter forces, say).
     pub fn make_always(&mut self, i: usize) {
         self.withheld[i] = false;
@@ -704,10 +710,16 @@ pub fn forced_zeros(
                 forced.missing = [true; 3];
                 let edges = edges.expect("a range is on a number");
                 let n_bins = edges.len() - 1;
+                let coded: &[String] = match &ds.questions()[question_idx].column {
+                    Column::Numeric(col) => col.coded_labels(),
+                    _ => &[],
+                };
                 for (i, f) in forced.options.iter_mut().enumerate() {
                     if i >= n_bins {
-                        // A top-coded answer has no number, so no range holds it.
-                        *f = true;
+                        // A top-coded answer the range wholly excludes ("> 40" under
+                        // `age<30`).
+                        *f |=
+                            canvass_core::filter::top_code_in_range(&coded[i - n_bins], *lower, *upper) == Some(false);
                         continue;
                     }
                     let (a, b, last) = (edges[i], edges[i + 1], i + 1 == n_bins);
