@@ -62,16 +62,29 @@ async fn every_withheld_cell_of_a_breakdown_says_why() {
             "const t = document.getElementById('chart-table');
              return {
                heading: t.tHead.rows[0].cells[0].textContent,
+               columns: [...t.tHead.rows[0].cells].slice(1, -1).map((th) => th.textContent),
+               rows: [...t.tBodies[0].rows].map((tr) => tr.cells[0].textContent),
                cells: [...t.tBodies[0].rows].map((tr) => [...tr.cells].slice(1, -1).map((td) => ({ text: td.textContent, title: td.getAttribute('title') }))),
                note: document.getElementById('table-note').textContent,
              };",
         )
         .await;
     assert_eq!(seen["heading"], "Counts", "{seen}");
+    // The page lists the answers in its chart's order, the JSON in the file's: cells
+    // are matched by their row and column labels.
+    let at = |list: &str, label: &Value| {
+        seen[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|l| l == label)
+            .unwrap_or_else(|| panic!("{label} is not among the page's {list}: {seen}"))
+    };
     let mut withheld = 0;
     for (r, row) in cli["cells"].as_array().unwrap().iter().enumerate() {
+        let page_row = at("rows", &cli["row_labels"][r]);
         for (c, cell) in row.as_array().unwrap().iter().enumerate() {
-            let on_page = &seen["cells"][r][c];
+            let on_page = &seen["cells"][page_row][at("columns", &cli["col_labels"][c])];
             match cell["withheld"].as_str() {
                 Some(reason) => {
                     withheld += 1;
