@@ -333,6 +333,44 @@ impl Browser {
             .expect("chromedriver hands the file to the input");
     }
 
+    /// Runs axe-core (`axe`, its script, installed by `xtask::ensure_axe_core`) over the
+    /// page as it is and returns its violations as "rule: target (summary)" lines.
+    pub async fn axe_violations(&self, axe: &str) -> Vec<String> {
+        self.client
+            .execute(&format!("{axe}\nreturn true;"), vec![])
+            .await
+            .expect("axe-core loads into the page");
+        let found = self
+            .eval(
+                "return axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.flatMap((v) =>
+                 v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\\s+/g, ' ')})`)));",
+            )
+            .await;
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Waits up to `secs` for "Prepare a release" to finish and fails with the panel's
+    /// messages unless the release was made.
+    pub async fn release_made(&self, secs: u64) {
+        self.wait_until(
+            "return ['made', 'failed'].includes(document.body.dataset.release);",
+            secs,
+        )
+        .await;
+        assert_eq!(
+            self.eval("return document.body.dataset.release;").await,
+            "made",
+            "{}",
+            self.eval("return document.getElementById('release-messages').textContent;")
+                .await
+        );
+    }
+
     /// Opens `path` as [`Browser::choose_file`] does and waits until the page names it.
     pub async fn open_file(&self, path: &std::path::Path) {
         self.choose_file(path).await;

@@ -286,28 +286,6 @@ async fn nothing_moves_when_reduced_motion_is_asked_for() {
     browser.client.clone().close().await.unwrap();
 }
 
-/// Runs axe-core (installed by xtask, see `ensure_axe_core`) over the page as it is
-/// and returns its violations as "rule: target (summary)" lines.
-async fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
-    browser
-        .client
-        .execute(&format!("{axe}\nreturn true;"), vec![])
-        .await
-        .expect("axe-core loads into the page");
-    let found = browser
-        .eval(
-            "return axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.flatMap((v) =>
-                 v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\\s+/g, ' ')})`)));",
-        )
-        .await;
-    found
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn axe_finds_no_violation_in_any_view_light_or_dark() {
     let axe = std::fs::read_to_string(xtask::ensure_axe_core().expect("axe-core is installed")).unwrap();
@@ -327,7 +305,7 @@ async fn axe_finds_no_violation_in_any_view_light_or_dark() {
         for (what, hash) in views {
             open(&browser, &format!("{}{hash}", serving.url())).await;
             browser.settled(20).await;
-            for v in axe_violations(&browser, &axe).await {
+            for v in browser.axe_violations(&axe).await {
                 problems.push(format!("{scheme}, {what}: {v}"));
             }
         }
@@ -337,7 +315,7 @@ async fn axe_finds_no_violation_in_any_view_light_or_dark() {
         browser
             .wait_until("return !document.getElementById('filter-editor').hidden;", 5)
             .await;
-        for v in axe_violations(&browser, &axe).await {
+        for v in browser.axe_violations(&axe).await {
             problems.push(format!("{scheme}, the filter editor: {v}"));
         }
 
@@ -368,7 +346,7 @@ async fn axe_finds_no_violation_in_any_view_light_or_dark() {
             )
             .await;
         browser.settled(20).await;
-        for v in axe_violations(&browser, &axe).await {
+        for v in browser.axe_violations(&axe).await {
             problems.push(format!("{scheme}, an opened file: {v}"));
         }
     }

@@ -105,20 +105,7 @@ async fn make_release(browser: &Browser) {
     press(browser, &ROWS.to_string()).await;
     tab_to(browser, "release-make", 10).await;
     press(browser, ENTER).await;
-    browser
-        .wait_until(
-            "return ['made', 'failed'].includes(document.body.dataset.release);",
-            180,
-        )
-        .await;
-    assert_eq!(
-        browser.eval("return document.body.dataset.release;").await,
-        "made",
-        "{}",
-        browser
-            .eval("return document.getElementById('release-messages').textContent;")
-            .await
-    );
+    browser.release_made(180).await;
 }
 
 /// The files of a stored zip, `(name, bytes)`, each checked against its CRC-32.
@@ -510,27 +497,6 @@ async fn a_disjoint_release_is_two_files_the_explorer_opens_each_with_its_own_qu
     browser.client.clone().close().await.unwrap();
 }
 
-/// Runs axe-core over the page as it is; returns its violations as lines.
-async fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
-    browser
-        .client
-        .execute(&format!("{axe}\nreturn true;"), vec![])
-        .await
-        .expect("axe-core loads into the page");
-    let found = browser
-        .eval(
-            "return axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.flatMap((v) =>
-                 v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\\s+/g, ' ')})`)));",
-        )
-        .await;
-    found
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
-}
-
 async fn scheme(browser: &Browser, scheme: &str) {
     browser
         .cdp(
@@ -603,7 +569,7 @@ async fn the_release_flow_passes_axe_at_two_widths_light_and_dark() {
             for s in ["light", "dark"] {
                 scheme(&browser, s).await;
                 browser.settled(20).await;
-                for v in axe_violations(&browser, &axe).await {
+                for v in browser.axe_violations(&axe).await {
                     problems.push(format!("{width} px, {s}, {step}: {v}"));
                 }
                 for v in sideways(&browser, width).await {
@@ -663,20 +629,7 @@ async fn making_can_be_cancelled_and_a_file_too_small_is_refused_in_words() {
     browser
         .eval("document.getElementById('release-rows').value = '200'; document.getElementById('release-make').click(); return true;")
         .await;
-    browser
-        .wait_until(
-            "return ['made', 'failed'].includes(document.body.dataset.release);",
-            180,
-        )
-        .await;
-    assert_eq!(
-        browser.eval("return document.body.dataset.release;").await,
-        "made",
-        "{}",
-        browser
-            .eval("return document.getElementById('release-messages').textContent;")
-            .await
-    );
+    browser.release_made(180).await;
 
     // Twenty respondents: read, but refused when made, in the engine's words.
     let small = std::env::temp_dir().join("canvass-release-small.csv");
