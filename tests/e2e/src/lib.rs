@@ -497,3 +497,26 @@ pub fn every_kind_csv() -> String {
     std::fs::read_to_string(xtask::root().join("tests/data/cards-every-kind.csv"))
         .expect("tests/data/cards-every-kind.csv")
 }
+
+/// `canvass crosstab … --json` on the bundled NumPy release, through cargo, so the CLI
+/// is the one built from this tree; an empty `filter` means none.
+pub fn cli_crosstab(row: &str, col: &str, filter: &str) -> Value {
+    let root = xtask::root();
+    let release = root.join("www/data/numpy-2020");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&root)
+        .args(["run", "-q", "-p", "canvass-cli", "--", "crosstab"])
+        .arg(release.join("responses.tsv"))
+        .args([row, col, "--codebook"])
+        .arg(release.join("codebook.json"))
+        .args(if filter.is_empty() {
+            vec!["--json"]
+        } else {
+            vec!["--filter", filter, "--json"]
+        })
+        .output()
+        .expect("cargo runs the canvass CLI");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("the CLI prints JSON")
+}

@@ -4,30 +4,9 @@
 
 use canvass_e2e::{server, Browser};
 use serde_json::Value;
-use std::process::Command;
 
-const RELEASE: &str = "www/data/numpy-2020";
 const ROW: &str = "demographics.lang";
 const BY: &str = "demographics.use_freq";
-
-/// `canvass crosstab … --json` on the release, through cargo, so the CLI is the one
-/// built from this tree.
-fn cli_crosstab(row: &str, col: &str) -> Value {
-    let root = xtask::root();
-    let release = root.join(RELEASE);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(&root)
-        .args(["run", "-q", "-p", "canvass-cli", "--", "crosstab"])
-        .arg(release.join("responses.tsv"))
-        .args([row, col, "--codebook"])
-        .arg(release.join("codebook.json"))
-        .arg("--json")
-        .output()
-        .expect("cargo runs the canvass CLI");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("the CLI prints JSON")
-}
 
 /// The words the page gives each reason, written out here rather than taken from the
 /// page's module, so that a reason shown wrongly fails.
@@ -42,7 +21,7 @@ fn words(reason: &str, k: u64) -> String {
 
 #[tokio::test]
 async fn every_withheld_cell_of_a_breakdown_says_why() {
-    let cli = cli_crosstab(ROW, BY);
+    let cli = canvass_e2e::cli_crosstab(ROW, BY, "");
     let k = cli["k"].as_u64().unwrap();
     let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
     let browser = Browser::launch().await;

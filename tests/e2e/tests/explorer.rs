@@ -7,34 +7,9 @@ use canvass_e2e::{parse_csv, server, Browser};
 use fantoccini::Locator;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::process::Command;
 
-const RELEASE: &str = "www/data/numpy-2020";
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
-
-/// `canvass crosstab … --json` on the release, through cargo, so the CLI is the one
-/// built from this tree; an empty `filter` means none.
-fn cli_crosstab(row: &str, col: &str, filter: &str) -> Value {
-    let root = xtask::root();
-    let release = root.join(RELEASE);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(&root)
-        .args(["run", "-q", "-p", "canvass-cli", "--", "crosstab"])
-        .arg(release.join("responses.tsv"))
-        .args([row, col, "--codebook"])
-        .arg(release.join("codebook.json"))
-        .args(if filter.is_empty() {
-            vec!["--json"]
-        } else {
-            vec!["--filter", filter, "--json"]
-        })
-        .output()
-        .expect("cargo runs the canvass CLI");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("the CLI prints JSON")
-}
 
 async fn open(browser: &Browser, url: &str) {
     browser.client.goto(url).await.unwrap();
@@ -178,7 +153,7 @@ async fn a_filtered_crosstab_matches_the_cli_round_trips_and_exports() {
     assert_eq!(chip, "What is your gender? is Male");
 
     // Every cell of the page's table equals the CLI's crosstab of the same spec.
-    let cli = cli_crosstab(ROW, BY, FILTER);
+    let cli = canvass_e2e::cli_crosstab(ROW, BY, FILTER);
     let table = read_table(&browser).await;
     let head: Vec<&str> = table["head"]
         .as_array()
@@ -597,7 +572,7 @@ async fn the_numpy_random_question_is_answered_and_shared() {
         )
         .await;
 
-    let cli = cli_crosstab(
+    let cli = canvass_e2e::cli_crosstab(
         "demographics.components",
         "demographics.role",
         "demographics.use_freq=Daily",
@@ -796,7 +771,7 @@ async fn a_number_breaks_a_question_down_in_its_histogram_bins() {
             15,
         )
         .await;
-    let cli = cli_crosstab("demographics.role", "demographics.age", "");
+    let cli = canvass_e2e::cli_crosstab("demographics.role", "demographics.age", "");
     let table = read_table(&browser).await;
     let head: Vec<String> = table["head"]
         .as_array()
