@@ -145,28 +145,11 @@ async fn a_dropped_file_makes_no_request_and_leaves_no_trace() {
     assert!(requests.is_empty(), "requests after the drop: {requests:#?}");
 
     // Nothing of the file is kept anywhere a later visit or another site could read.
-    let kept = browser
-        .eval(
-            "return (async () => {
-                 const storage = (s) => Object.keys(s).map(k => k + '=' + s.getItem(k)).join('\\n');
-                 const dbs = indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : [];
-                 const caches_ = self.caches ? await caches.keys() : [];
-                 return [storage(localStorage), storage(sessionStorage), document.cookie,
-                         JSON.stringify(dbs), JSON.stringify(caches_), location.href,
-                         JSON.stringify(history.state)];
-             })();",
-        )
-        .await;
-    let kept: Vec<&str> = kept.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let kept = what_the_page_keeps(&browser).await;
     assert_eq!(kept[..5], ["", "", "", "[]", "[]"], "storage after the drop");
-    let console: Vec<String> = browser
-        .log("browser")
-        .await
-        .iter()
-        .map(|e| e["message"].as_str().unwrap_or("").to_string())
-        .collect();
+    let console = console_messages(&browser).await;
     for secret in SECRETS {
-        for (place, text) in [("URL", kept[5]), ("history state", kept[6])] {
+        for (place, text) in [("URL", &kept[5]), ("history state", &kept[6])] {
             assert!(!text.contains(secret), "{secret} is in the {place}: {text}");
         }
         assert!(
@@ -334,25 +317,9 @@ async fn a_release_made_in_the_page_makes_no_request_and_leaves_no_trace() {
 
     let requests = browser.requests(&origin).await;
     assert!(requests.is_empty(), "requests after the drop: {requests:#?}");
-    let kept = browser
-        .eval(
-            "return (async () => {
-                 const storage = (s) => Object.keys(s).map(k => k + '=' + s.getItem(k)).join('\\n');
-                 const dbs = indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : [];
-                 const caches_ = self.caches ? await caches.keys() : [];
-                 return [storage(localStorage), storage(sessionStorage), document.cookie,
-                         JSON.stringify(dbs), JSON.stringify(caches_), location.href];
-             })();",
-        )
-        .await;
-    let kept: Vec<&str> = kept.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let kept = what_the_page_keeps(&browser).await;
     assert_eq!(kept[..5], ["", "", "", "[]", "[]"], "storage after the release");
-    let console: Vec<String> = browser
-        .log("browser")
-        .await
-        .iter()
-        .map(|e| e["message"].as_str().unwrap_or("").to_string())
-        .collect();
+    let console = console_messages(&browser).await;
     for secret in SECRETS {
         assert!(!kept[5].contains(secret), "{secret} is in the URL: {}", kept[5]);
         assert!(
@@ -361,4 +328,37 @@ async fn a_release_made_in_the_page_makes_no_request_and_leaves_no_trace() {
         );
     }
     browser.client.clone().close().await.unwrap();
+}
+
+/// What the page could keep after a visit, as text: local storage, session storage,
+/// cookies, IndexedDB's databases and the caches (the first five, empty or `[]` when
+/// nothing is kept), then the URL and the history state.
+async fn what_the_page_keeps(browser: &Browser) -> Vec<String> {
+    let kept = browser
+        .eval(
+            "return (async () => {
+                 const storage = (s) => Object.keys(s).map(k => k + '=' + s.getItem(k)).join('\\n');
+                 const dbs = indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : [];
+                 const caches_ = self.caches ? await caches.keys() : [];
+                 return [storage(localStorage), storage(sessionStorage), document.cookie,
+                         JSON.stringify(dbs), JSON.stringify(caches_), location.href,
+                         JSON.stringify(history.state)];
+             })();",
+        )
+        .await;
+    kept.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The browser console's messages since the last look.
+async fn console_messages(browser: &Browser) -> Vec<String> {
+    browser
+        .log("browser")
+        .await
+        .iter()
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .collect()
 }
