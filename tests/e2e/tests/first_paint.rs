@@ -381,7 +381,7 @@ async fn an_opened_files_cards_keep_their_height_when_drawn() {
     for (width, height) in [(1280, 700), (375, 700)] {
         let serving = server::start(xtask::root().join("www"), 0).expect("serve www/");
         let browser = Browser::launch_with_window(width, height).await;
-        // Headless windows are at least 500 px wide; a phone's width is emulated.
+        // At a device pixel ratio of 2, as a phone or a high-density screen draws.
         browser
             .cdp(
                 "Emulation.setDeviceMetricsOverride",
