@@ -108,6 +108,19 @@ async fn make_release(browser: &Browser) {
     browser.release_made(180).await;
 }
 
+/// Ticks "I accept the risk" from the keyboard (reached within `tabs` presses of Tab)
+/// and waits until the release's files can be downloaded.
+async fn accept_the_risk(browser: &Browser, tabs: usize) {
+    tab_to(browser, "release-accept-risk", tabs).await;
+    press(browser, SPACE).await;
+    browser
+        .wait_until(
+            "return document.body.dataset.release === 'made' && !document.getElementById('release-zip').disabled;",
+            180,
+        )
+        .await;
+}
+
 /// The files of a stored zip, `(name, bytes)`, each checked against its CRC-32.
 fn unzip(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
     let u16_at = |at: usize| u16::from_le_bytes([zip[at], zip[at + 1]]) as usize;
@@ -220,14 +233,7 @@ async fn a_release_is_made_read_back_and_opened_in_the_explorer_with_no_request(
                 .await,
             true
         );
-        tab_to(&browser, "release-accept-risk", 40).await;
-        press(&browser, SPACE).await;
-        browser
-            .wait_until(
-                "return document.body.dataset.release === 'made' && !document.getElementById('release-zip').disabled;",
-                180,
-            )
-            .await;
+        accept_the_risk(&browser, 40).await;
     }
     let zip = downloaded(&browser, "#release-zip").await;
     let files = unzip(&zip);
@@ -391,14 +397,7 @@ async fn a_disjoint_release_is_two_files_the_explorer_opens_each_with_its_own_qu
         .await
         == json!(true)
     {
-        tab_to(&browser, "release-accept-risk", 60).await;
-        press(&browser, SPACE).await;
-        browser
-            .wait_until(
-                "return document.body.dataset.release === 'made' && !document.getElementById('release-zip').disabled;",
-                180,
-            )
-            .await;
+        accept_the_risk(&browser, 60).await;
     }
     // The report scores each file: its utility figures are headed by the file's name.
     let scored = browser
